@@ -1,0 +1,117 @@
+"""Agree / disagree / pass: group-aware consensus, divisiveness and the opinion map."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from target87.engines.ranking import Vote, rank
+
+
+def votes_for(group: str, item: str, agree: int, disagree: int = 0, passed: int = 0, start: int = 0):
+    values = [1] * agree + [-1] * disagree + [0] * passed
+    return [Vote(f"{group}-{start + i}", group, item, value) for i, value in enumerate(values)]
+
+
+def test_consensus_is_the_product_of_smoothed_group_agreement_by_hand():
+    # statement S:   gov 2 agree, 1 disagree     -> (2+1)/(3+2) = 3/5
+    #                workers 1 agree, 1 pass     -> (1+1)/(2+2) = 1/2
+    #                survivors 0 agree, 1 dis.   -> (0+1)/(1+2) = 1/3
+    # statement T:   gov 1 agree                 -> 2/3; workers unseen -> 1/2; survivors unseen -> 1/2
+    votes = (votes_for("gov", "S", 2, 1) + votes_for("workers", "S", 1, passed=1)
+             + votes_for("survivors", "S", 0, 1) + [Vote("gov-0", "gov", "T", 1)])
+    result = rank(votes, "consensus", opinion_map=False)
+    s, t = result.statement("S"), result.statement("T")
+    assert s.group_agreement == pytest.approx({"gov": 3 / 5, "workers": 1 / 2, "survivors": 1 / 3})
+    assert s.consensus == pytest.approx(3 / 5 * 1 / 2 * 1 / 3)
+    assert t.consensus == pytest.approx(2 / 3 * 1 / 2 * 1 / 2)
+    assert s.agree_share == pytest.approx(3 / 6)
+    assert (s.seen, s.agree, s.disagree, s.passed) == (6, 3, 2, 1)
+    assert result.consensus.order() == ["T", "S"]
+    assert result.consensus.get("S").score == pytest.approx(0.1)
+    assert s.divisiveness == pytest.approx(3 / 5 - 1 / 3)
+    assert (s.most_agreeing_group, s.least_agreeing_group) == ("gov", "survivors")
+    assert t.divisiveness == 0  # one group only voted on it
+
+
+def test_majority_and_cross_group_consensus_disagree():
+    # A large group (employers, 20) loves X, which every other group rejects; Y is broadly accepted.
+    votes = votes_for("employers", "X", 20)
+    votes += votes_for("employers", "Y", 10, 10)
+    for group in ("governments", "workers", "survivors"):
+        votes += votes_for(group, "X", 0, 3)
+        votes += votes_for(group, "Y", 3)
+    result = rank(votes, "consensus", opinion_map=False)
+    assert result.overall.order() == ["X", "Y"]  # plain agree share: 20/29 against 19/29
+    assert result.consensus.order() == ["Y", "X"]  # holds across groups
+    assert result.consensus.get("Y").score == pytest.approx(11 / 22 * (4 / 5) ** 3)
+    assert result.consensus.get("X").score == pytest.approx(21 / 22 * (1 / 5) ** 3)
+    assert result.primary is result.consensus
+    assert result.groups["employers"].order() == ["X", "Y"]
+    assert result.groups["workers"].order() == ["Y", "X"]
+    assert result.divisive[0].item == "X"
+    assert result.divisive[0].most_agreeing_group == "employers"
+
+
+def test_a_group_that_never_saw_a_statement_counts_as_undecided():
+    votes = votes_for("a", "S", 1) + votes_for("b", "T", 1)
+    result = rank(votes, "consensus", opinion_map=False)
+    assert result.statement("S").group_agreement == {"a": 2 / 3, "b": 1 / 2}
+    assert result.statement("S").group_seen == {"a": 1, "b": 0}
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.dictionaries(
+    keys=st.tuples(st.integers(0, 7), st.sampled_from(["S", "T", "U"])),
+    values=st.sampled_from([1, -1, 0]),
+    min_size=1,
+    max_size=20,
+))
+def test_consensus_matches_the_formula_on_any_table(table):
+    group_of = {voter: f"g{voter % 3}" for voter in range(8)}
+    votes = [Vote(str(voter), group_of[voter], item, value) for (voter, item), value in table.items()]
+    result = rank(votes, "consensus", opinion_map=False)
+    groups = sorted({vote.group for vote in votes})
+    for stats in result.statements:
+        expected = 1.0
+        for g in groups:
+            mine = [v for (voter, item), v in table.items() if item == stats.item and group_of[voter] == g]
+            expected *= (mine.count(1) + 1) / (len(mine) + 2)
+        assert stats.consensus == pytest.approx(expected, rel=1e-12)
+        assert result.consensus.get(stats.item).score == stats.consensus
+    ranks = [entry.rank for entry in result.consensus.items]
+    assert ranks[0] == 1 and ranks == sorted(ranks)
+
+
+def test_opinion_map_finds_two_camps():
+    votes = []
+    for i in range(12):
+        camp = i % 2
+        group = ["gov", "workers", "employers"][i % 3]
+        for j, item in enumerate(["S1", "S2", "S3", "S4", "S5", "S6"]):
+            if (i + j) % 7 == 0 and j > 1:
+                continue  # a few statements not seen
+            agree = (j < 3) == (camp == 0)
+            votes.append(Vote(f"p{i}", group, item, 1 if agree else -1))
+    opinion = rank(votes, "consensus", seed=1).opinion_map
+    assert opinion.clusters == 2
+    assert opinion.silhouette > 0.5
+    by_voter = {p.voter: p.cluster for p in opinion.participants}
+    camps = {by_voter[f"p{i}"] for i in range(0, 12, 2)}, {by_voter[f"p{i}"] for i in range(1, 12, 2)}
+    assert len(camps[0]) == 1 and len(camps[1]) == 1 and camps[0] != camps[1]
+    assert opinion.explained_variance[0] > 0.5
+    assert set(opinion.loadings) == {"S1", "S2", "S3", "S4", "S5", "S6"}
+    again = rank(votes, "consensus", seed=1).opinion_map
+    assert again == opinion
+
+
+def test_opinion_map_with_too_few_participants_has_one_cluster():
+    votes = [Vote("a", "g", "S", 1), Vote("b", "h", "S", -1)]
+    opinion = rank(votes, "consensus").opinion_map
+    assert opinion.clusters == 1 and opinion.silhouette is None
+    assert all(math.isfinite(p.x) and math.isfinite(p.y) for p in opinion.participants)
+    same = rank([Vote("a", "g", "S", 1), Vote("b", "h", "S", 1)], "consensus").opinion_map
+    assert same.clusters == 1 and {(p.x, p.y) for p in same.participants} == {(0.0, 0.0)}
