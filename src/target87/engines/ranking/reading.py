@@ -48,10 +48,16 @@ def votes_from_rows(
     rows: Iterable[Mapping[str, str | None]], method: str, header: Sequence[str] | None, first_line: int = 2
 ) -> list[Vote] | list[Comparison]:
     """Votes from dict rows whose keys are the header's names; ``first_line`` numbers the first row."""
+    return _votes(enumerate(rows, start=first_line), method, header)
+
+
+def _votes(
+    numbered_rows: Iterable[tuple[int, Mapping[str, str | None]]], method: str, header: Sequence[str] | None
+) -> list[Vote] | list[Comparison]:
     names = check_columns(header, method)
     pairwise = method in PAIRWISE_METHODS
     votes: list = []
-    for line, row in enumerate(rows, start=first_line):
+    for line, row in numbered_rows:
         cells = {key: (row.get(name) or "").strip() for key, name in names.items()}
         if not any(cells.values()):
             continue  # blank line
@@ -81,7 +87,7 @@ def read_votes_csv(text: str, method: str) -> list[Vote] | list[Comparison]:
     delimiter = max((",", ";", "\t"), key=first.count)
     reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
     try:
-        votes = votes_from_rows(reader, method, reader.fieldnames)
+        votes = _votes(((reader.line_num, row) for row in reader), method, reader.fieldnames)
     except csv.Error as error:
         raise RankingInputError(_("The file is not valid CSV: %(error)s") % {"error": error}) from error
     if not votes:

@@ -1,0 +1,241 @@
+"""The convener's back office: the consultation, its key questions, rooms and timetable."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from target87.core.errors import ServiceError
+from target87.people.selectors import participation_counts
+
+from . import selectors, services
+from .forms import ConsultationForm, KeyQuestionForm, RoomForm, SessionForm
+from .models import Consultation, KeyQuestion, Room, Session
+
+
+def _managed(request, slug) -> Consultation:
+    consultation = get_object_or_404(Consultation, slug=slug)
+    if not request.user.has_perm("consultations.manage", consultation):
+        raise PermissionDenied
+    return consultation
+
+
+def _apply_errors(form, error: ServiceError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+@login_required
+def dashboard(request):
+    return render(request, "consultations/dashboard.html", {
+        "consultations": selectors.consultation_list_for(user=request.user),
+        "can_create": request.user.has_perm("consultations.add_consultation"),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def consultation_create(request):
+    if not request.user.has_perm("consultations.add_consultation"):
+        raise PermissionDenied
+    form = ConsultationForm(request.POST or None, initial={"status": "draft", "time_zone": "UTC"})
+    if request.method == "POST" and form.is_valid():
+        try:
+            consultation = services.consultation_create(actor=request.user, **form.cleaned_data)
+        except ServiceError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Consultation created."))
+            return redirect("consultations:manage", slug=consultation.slug)
+    return render(request, "consultations/consultation_form.html", {"form": form})
+
+
+@login_required
+def overview(request, slug):
+    consultation = _managed(request, slug)
+    return render(request, "consultations/manage_overview.html", {
+        "consultation": consultation, "counts": participation_counts(consultation=consultation),
+        "sessions": consultation.sessions.count(), "rooms": consultation.rooms.count(),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def consultation_edit(request, slug):
+    consultation = _managed(request, slug)
+    initial = {name: getattr(consultation, name) for name in ConsultationForm.base_fields}
+    form = ConsultationForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            consultation = services.consultation_update(actor=request.user, consultation=consultation, **form.cleaned_data)
+        except ServiceError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("consultations:manage", slug=consultation.slug)
+    return render(request, "consultations/consultation_form.html", {"form": form, "consultation": consultation})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def key_questions(request, slug, pk=None):
+    consultation = _managed(request, slug)
+    instance = get_object_or_404(KeyQuestion, consultation=consultation, pk=pk) if pk else None
+    form = KeyQuestionForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.key_question_save(actor=request.user, consultation=consultation, key_question=instance,
+                                       **{f: form.cleaned_data[f] for f in KeyQuestionForm.Meta.fields})
+        except ServiceError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("consultations:key_questions", slug=slug)
+    return render(request, "consultations/key_questions.html", {
+        "consultation": consultation, "form": form, "editing": instance, "questions": consultation.key_questions.all(),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def rooms(request, slug, pk=None):
+    consultation = _managed(request, slug)
+    instance = get_object_or_404(Room, consultation=consultation, pk=pk) if pk else None
+    form = RoomForm(request.POST or None, instance=instance)
+    if request.method == "POST" and request.POST.get("action") == "delete" and instance:
+        try:
+            services.room_delete(actor=request.user, room=instance)
+        except ServiceError as error:
+            messages.error(request, " ".join(error.messages))
+        return redirect("consultations:rooms", slug=slug)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.room_save(actor=request.user, consultation=consultation, room=instance,
+                               **{f: form.cleaned_data[f] for f in RoomForm.Meta.fields})
+        except ServiceError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("consultations:rooms", slug=slug)
+    return render(request, "consultations/rooms.html", {
+        "consultation": consultation, "form": form, "editing": instance, "rooms": consultation.rooms.all(),
+    })
+
+
+# --- the timetable ---------------------------------------------------------------------------------------
+
+
+def _grid(consultation: Consultation, day: dt.date, draft: dict | None = None, clashes: set[int] | frozenset = frozenset()):
+    """Rows of half-hour slots × room columns for one day; a draft session is shown where it would go."""
+    tz = consultation.tz
+    rooms = list(consultation.rooms.all())
+    sessions = [s for s in selectors.session_queryset(consultation) if timezone.localtime(s.start, tz).date() == day]
+    items = [{"session": s, "start": timezone.localtime(s.start, tz), "end": timezone.localtime(s.end, tz),
+              "room_id": s.room_id, "clash": s.pk in clashes, "draft": False} for s in sessions]
+    if draft is not None and draft["start"].astimezone(tz).date() == day:
+        items = [i for i in items if i["session"].pk != draft.get("pk")]
+        items.append({"session": None, "title": draft["title"], "kind": draft["kind"], "start": draft["start"].astimezone(tz),
+                      "end": draft["end"].astimezone(tz), "room_id": draft["room"].pk if draft["room"] else None,
+                      "clash": bool(clashes), "draft": True})
+    if not items:
+        return {"rooms": rooms, "rows": []}
+    first = min(i["start"] for i in items).replace(minute=0, second=0)
+    last = max(i["end"] for i in items)
+    rows = []
+    slot = first
+    while slot < last:
+        end = slot + dt.timedelta(minutes=30)
+        cells = []
+        for room_id in [r.pk for r in rooms] + [None]:
+            cells.append([i for i in items if i["room_id"] == room_id and slot <= i["start"] < end])
+        rows.append({"time": slot, "cells": cells})
+        slot = end
+    show_unassigned = any(row["cells"][-1] for row in rows)
+    if not show_unassigned:
+        for row in rows:
+            row["cells"] = row["cells"][:-1]
+    return {"rooms": rooms, "rows": rows, "unassigned": show_unassigned}
+
+
+@login_required
+def timetable(request, slug):
+    consultation = _managed(request, slug)
+    try:
+        day = dt.date.fromisoformat(request.GET.get("day", ""))
+    except ValueError:
+        day = consultation.start_date
+    return render(request, "consultations/timetable.html", {
+        "consultation": consultation, "day": day, "days": consultation.days, "grid": _grid(consultation, day),
+    })
+
+
+def _session_problems(consultation, form, session) -> tuple[dict, set[int]]:
+    fields = form.service_fields()
+    draft = services.SessionDraft(
+        title=fields["title"], start=fields["start"], end=fields["end"],
+        room_id=fields["room"].pk if fields["room"] else None, deliberation_minutes=fields["deliberation_minutes"] or 0,
+        speaker_ids=tuple(p.pk for p in fields["speakers"]), pk=session.pk if session else None,
+    )
+    problems = services.timetable_problems(consultation=consultation, draft=draft)
+    overlapping = Session.objects.filter(consultation=consultation, start__lt=draft.end, end__gt=draft.start).exclude(pk=draft.pk)
+    clashes = set()
+    if "room" in problems:
+        clashes |= set(overlapping.filter(room_id=draft.room_id).values_list("pk", flat=True))
+    if "speakers" in problems:
+        clashes |= set(overlapping.filter(speakers__person_id__in=draft.speaker_ids).values_list("pk", flat=True))
+    return problems, clashes
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_edit(request, slug, pk=None):
+    consultation = _managed(request, slug)
+    session = get_object_or_404(Session, consultation=consultation, pk=pk) if pk else None
+    initial = SessionForm.initial_for(session) if session else {"day": request.GET.get("day") or consultation.start_date}
+    form = SessionForm(request.POST or None, initial=initial, consultation=consultation)
+    problems: dict = {}
+    grid = None
+    checking = request.method == "POST" and (request.POST.get("action") == "check" or request.headers.get("HX-Request"))
+    if request.method == "POST" and form.is_valid():
+        problems, clashes = _session_problems(consultation, form, session)
+        fields = form.service_fields()
+        grid = _grid(consultation, fields["start"].astimezone(consultation.tz).date(),
+                     draft={**fields, "pk": session.pk if session else None}, clashes=clashes)
+        if not checking and not problems:
+            try:
+                saved = services.session_save(actor=request.user, consultation=consultation, session=session, **fields)
+            except ServiceError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(request, _("“%(title)s” saved.") % {"title": saved.title})
+                day = timezone.localtime(saved.start, consultation.tz).date().isoformat()
+                return redirect(f"{reverse('consultations:timetable', kwargs={'slug': slug})}?day={day}")
+    elif request.method == "GET" and session:
+        grid = _grid(consultation, timezone.localtime(session.start, consultation.tz).date())
+    context = {"consultation": consultation, "form": form, "session": session, "problems": problems, "grid": grid,
+               "checked": request.method == "POST" and form.is_valid()}
+    if request.headers.get("HX-Request"):
+        return render(request, "consultations/_session_check.html", context)
+    return render(request, "consultations/session_form.html", context)
+
+
+@login_required
+@require_POST
+def session_delete(request, slug, pk):
+    consultation = _managed(request, slug)
+    session = get_object_or_404(Session, consultation=consultation, pk=pk)
+    day = timezone.localtime(session.start, consultation.tz).date().isoformat()
+    services.session_delete(actor=request.user, session=session)
+    messages.success(request, _("Session deleted."))
+    return redirect(f"{reverse('consultations:timetable', kwargs={'slug': slug})}?day={day}")

@@ -1,0 +1,13 @@
+from django.core.management.base import BaseCommand
+
+from target87.demo import bangkok
+
+
+class Command(BaseCommand):
+    help = "Load the Bangkok consultation of 14–15 September 2016 as a demonstration (safe to run again)."
+
+    def handle(self, *args, **options):
+        bangkok.load(stdout=self.stdout)
+        self.stdout.write(self.style.SUCCESS(
+            f"Demo convener: user “{bangkok.CONVENER_USERNAME}”, password “{bangkok.CONVENER_PASSWORD}”."
+        ))

@@ -1,0 +1,193 @@
+"""Importing a participant list from CSV or XLSX: check every row, preview, then create all or nothing."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from target87.core import audit, countries
+from target87.core.errors import ServiceError
+from target87.core.permissions import require
+from target87.jobs.registry import job_kind
+
+from .enums import Gender, RegistrationStatus, Role, StakeholderGroup
+from .models import Participation, ParticipantImport, Person
+from .services import organisation_get_or_create
+
+REQUIRED = ("name", "email", "organisation", "stakeholder_group", "country")
+OPTIONAL = ("role", "gender", "languages", "job_title")
+MAX_ROWS = 5000
+#: lists longer than this are checked in the background, with a progress bar
+BACKGROUND_ROWS = 300
+
+
+def read_table(*, filename: str, content: bytes) -> list[dict[str, str]]:
+    """The rows of a CSV or XLSX file as dictionaries with lower-case column names."""
+    suffix = Path(filename).suffix.lower()
+    if suffix == ".csv":
+        try:
+            text = content.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ServiceError(_("The file is not UTF-8 text. Save it as “CSV UTF-8” and try again.")) from None
+        sample = text[:4096]
+        try:
+            dialect = csv.Sniffer().sniff(sample, delimiters=",;\t") if sample.strip() else csv.excel
+        except csv.Error:
+            dialect = csv.excel
+        reader = csv.reader(io.StringIO(text), dialect)
+        table = [row for row in reader]
+    elif suffix == ".xlsx":
+        from openpyxl import load_workbook
+
+        try:
+            book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        except Exception:  # openpyxl raises many kinds for a damaged file
+            raise ServiceError(_("The file could not be read as an Excel workbook (.xlsx).")) from None
+        sheet = book.worksheets[0]
+        table = [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    else:
+        raise ServiceError(_("Upload a .csv or .xlsx file; “%(name)s” is neither.") % {"name": filename})
+    table = [row for row in table if any(cell.strip() for cell in row)]
+    if not table:
+        raise ServiceError(_("The file is empty."))
+    header = [h.strip().lower().replace(" ", "_") for h in table[0]]
+    missing = [c for c in REQUIRED if c not in header]
+    if missing:
+        raise ServiceError(
+            _("The file lacks the columns %(missing)s. Expected columns: %(expected)s (and optionally %(optional)s); found: %(found)s.")
+            % {"missing": ", ".join(missing), "expected": ", ".join(REQUIRED),
+               "optional": ", ".join(OPTIONAL), "found": ", ".join(h for h in header if h) or "—"}
+        )
+    if len(table) - 1 > MAX_ROWS:
+        raise ServiceError(_("The file has more than %(max)d rows; split it.") % {"max": MAX_ROWS})
+    return [
+        {name: (row[i].strip() if i < len(row) else "") for i, name in enumerate(header) if name}
+        for row in table[1:]
+    ]
+
+
+def check_rows(*, consultation, rows: list[dict[str, str]], progress=None) -> tuple[list[dict], list[dict]]:
+    """Normalised rows and the problems found, each problem naming its row (as numbered in the file)."""
+    problems: list[dict] = []
+    cleaned: list[dict] = []
+    seen: dict[str, int] = {}
+    registered = {
+        e.lower() for e in Participation.objects.filter(consultation=consultation).values_list("person__email", flat=True) if e
+    }
+    groups = ", ".join(StakeholderGroup.values)
+    for index, row in enumerate(rows, start=2):
+        def problem(message: str, row_number: int = index) -> None:
+            problems.append({"row": row_number, "message": message})
+
+        for column in REQUIRED:
+            if not row.get(column):
+                problem(_("“%(column)s” is empty.") % {"column": column})
+        email = row.get("email", "")
+        if email:
+            try:
+                validate_email(email)
+            except ValidationError:
+                problem(_("“%(value)s” is not an e-mail address.") % {"value": email})
+            key = email.lower()
+            if key in seen:
+                problem(_("The e-mail %(value)s appears again (first on row %(first)d).") % {"value": email, "first": seen[key]})
+            else:
+                seen[key] = index
+            if key in registered:
+                problem(_("%(value)s is already registered for this consultation.") % {"value": email})
+        country = countries.lookup(row.get("country", "")) if row.get("country") else None
+        if row.get("country") and country is None:
+            problem(_("“%(value)s” is not a known country; use an ISO 3166 code such as THA.") % {"value": row["country"]})
+        group = row.get("stakeholder_group", "").lower().replace(" ", "_")
+        if group and group not in StakeholderGroup.values:
+            problem(_("“%(value)s” is not a stakeholder group; use one of: %(groups)s.") % {"value": row["stakeholder_group"], "groups": groups})
+        role = (row.get("role") or Role.PARTICIPANT).lower()
+        if role not in Role.values:
+            problem(_("“%(value)s” is not a role; use one of: %(roles)s.") % {"value": row["role"], "roles": ", ".join(Role.values)})
+        gender = (row.get("gender") or "").lower()
+        if gender and gender not in Gender.values:
+            problem(_("“%(value)s” is not a gender value; use one of: %(values)s, or leave it empty.") % {"value": row["gender"], "values": ", ".join(Gender.values)})
+        cleaned.append({
+            "row": index, "name": row.get("name", ""), "email": email, "organisation": row.get("organisation", ""),
+            "stakeholder_group": group, "country": country or row.get("country", ""), "role": role, "gender": gender,
+            "languages": [x.strip() for x in (row.get("languages") or "").replace(",", ";").split(";") if x.strip()],
+            "job_title": row.get("job_title", ""),
+        })
+        if progress is not None:
+            progress(index - 1, len(rows), _("Checking row %(row)d") % {"row": index})
+    return cleaned, problems
+
+
+def import_upload(*, actor, consultation, filename: str, rows: list[dict[str, str]]) -> ParticipantImport:
+    """Keep the rows read from a file, checked, as a preview. Nothing is created yet."""
+    require(actor, "consultations.manage", consultation)
+    cleaned, problems = check_rows(consultation=consultation, rows=rows)
+    return ParticipantImport.objects.create(
+        consultation=consultation, filename=filename, rows=cleaned, problems=problems, created_by=actor
+    )
+
+
+@job_kind("people.import_check")
+def _import_check_job(job, progress):
+    """Re-check a large upload in the background (the same checks, with progress)."""
+    batch = ParticipantImport.objects.get(pk=job.params["import_id"])
+    cleaned, problems = check_rows(consultation=batch.consultation, rows=job.params["rows"], progress=progress)
+    batch.rows, batch.problems = cleaned, problems
+    batch.save(update_fields=["rows", "problems"])
+    from django.urls import reverse
+
+    return {"rows": len(cleaned), "problems": len(problems)}, reverse(
+        "people:import_preview", kwargs={"slug": batch.consultation.slug, "pk": batch.pk}
+    )
+
+
+@transaction.atomic
+def import_confirm(*, actor, batch: ParticipantImport) -> int:
+    """Create every person and participation of a checked import, or none of them."""
+    require(actor, "consultations.manage", batch.consultation)
+    batch = ParticipantImport.objects.select_for_update().get(pk=batch.pk)
+    if batch.status != ParticipantImport.Status.PREVIEW:
+        raise ServiceError(_("This import has already been confirmed or discarded."))
+    cleaned, problems = check_rows(consultation=batch.consultation, rows=[
+        {**row, "languages": ";".join(row["languages"])} for row in batch.rows
+    ])
+    if problems:
+        batch.problems = problems
+        batch.save(update_fields=["problems"])
+        raise ServiceError(_("The file has problems; correct them and upload it again. Nothing was imported."))
+    created = 0
+    for row in cleaned:
+        organisation = organisation_get_or_create(
+            name=row["organisation"], stakeholder_group=row["stakeholder_group"], country=row["country"]
+        )
+        person = Person.objects.filter(email__iexact=row["email"]).first()
+        if person is None:
+            person = Person.objects.create(
+                name=row["name"], email=row["email"], organisation=organisation, country=row["country"],
+                gender=row["gender"], languages=row["languages"], job_title=row["job_title"],
+            )
+        Participation.objects.create(
+            consultation=batch.consultation, person=person, role=row["role"],
+            status=RegistrationStatus.APPROVED, decided_at=timezone.now(), decided_by=actor,
+        )
+        created += 1
+    batch.status = ParticipantImport.Status.CONFIRMED
+    batch.confirmed_at = timezone.now()
+    batch.save(update_fields=["status", "confirmed_at"])
+    audit.record(actor=actor, action="participants.import", obj=batch, consultation=batch.consultation,
+                 changes={"created": created})
+    return created
+
+
+def import_discard(*, actor, batch: ParticipantImport) -> None:
+    require(actor, "consultations.manage", batch.consultation)
+    ParticipantImport.objects.filter(pk=batch.pk, status=ParticipantImport.Status.PREVIEW).update(
+        status=ParticipantImport.Status.DISCARDED
+    )

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "people"
+urlpatterns = [
+    path("consultations/<slug:slug>/register/", views.register, name="register"),
+    path("a/<str:token>/", views.agenda, name="agenda"),
+    path("a/<str:token>/agenda.ics", views.agenda_ics, name="agenda_ics"),
+    path("manage/<slug:slug>/participants/", views.participant_list, name="manage_participants"),
+    path("manage/<slug:slug>/participants/<int:pk>/decide/", views.participant_decide, name="decide"),
+    path("manage/<slug:slug>/participants/<int:pk>/link/", views.participant_link, name="issue_link"),
+    path("manage/<slug:slug>/participants/import/", views.import_upload, name="import_upload"),
+    path("manage/<slug:slug>/participants/import/<int:pk>/", views.import_preview, name="import_preview"),
+    path("manage/<slug:slug>/badges/", views.badges, name="badges"),
+]

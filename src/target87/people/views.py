@@ -1,0 +1,197 @@
+"""Registration, the participant's own agenda through the access link, and the convener's lists."""
+
+from __future__ import annotations
+
+import segno
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from target87.consultations import exporters, selectors as consultation_selectors
+from target87.consultations.views import export_response
+from target87.core.errors import ServiceError
+from target87.jobs.services import job_start
+
+from . import imports, selectors, services
+from .enums import RegistrationStatus, Role
+from .forms import ImportForm, RegistrationForm
+from .models import ParticipantImport, Participation
+
+# --- public -----------------------------------------------------------------------------------------
+
+
+def _form_errors(form, error: ServiceError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+@require_http_methods(["GET", "POST"])
+def register(request, slug):
+    consultation = consultation_selectors.consultation_get(slug=slug, user=request.user)
+    form = RegistrationForm(request.POST or None, consultation=consultation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.registration_request(consultation=consultation, **form.cleaned_data)
+        except ServiceError as error:
+            _form_errors(form, error)
+        else:
+            return render(request, "people/registered.html", {"consultation": consultation})
+    return render(request, "people/register.html", {"consultation": consultation, "form": form})
+
+
+def _participation_from_link(request, token) -> Participation | HttpResponse:
+    try:
+        participation = services.access_link_resolve(token=token)
+    except services.AccessLinkInvalid as invalid:
+        return render(request, "people/link_invalid.html", {"message": invalid.message}, status=403)
+    request.session["participation_id"] = participation.pk
+    return participation
+
+
+@require_GET
+def agenda(request, token):
+    participation = _participation_from_link(request, token)
+    if isinstance(participation, HttpResponse):
+        return participation
+    consultation = participation.consultation
+    days = consultation_selectors.programme(consultation=consultation)
+    mine = set(participation.person.speaking.filter(session__consultation=consultation).values_list("session_id", flat=True))
+    return render(request, "people/agenda.html", {
+        "participation": participation, "consultation": consultation, "days": days, "mine": mine, "token": token,
+    })
+
+
+@require_GET
+def agenda_ics(request, token):
+    participation = _participation_from_link(request, token)
+    if isinstance(participation, HttpResponse):
+        return participation
+    consultation = participation.consultation
+    exporter = exporters.get("ical")(consultation, base_url=request.build_absolute_uri("/"))
+    sessions = consultation_selectors.session_queryset(consultation)
+    name = _("%(consultation)s — agenda of %(person)s") % {"consultation": consultation.title, "person": participation.person.name}
+    return export_response(exporter, sessions, suffix="-agenda", calendar_name=name)
+
+
+# --- the convener's back office -------------------------------------------------------------------
+
+
+def _managed(request, slug):
+    consultation = consultation_selectors.consultation_get(slug=slug, user=request.user)
+    if not request.user.has_perm("consultations.manage", consultation):
+        raise PermissionDenied
+    return consultation
+
+
+@login_required
+def participant_list(request, slug):
+    consultation = _managed(request, slug)
+    status = request.GET.get("status", "")
+    rows = selectors.participation_list(consultation=consultation, status=status if status in RegistrationStatus.values else "",
+                                        query=request.GET.get("q", "").strip())
+    return render(request, "people/manage_participants.html", {
+        "consultation": consultation, "rows": rows, "status": status, "statuses": RegistrationStatus.choices,
+        "counts": selectors.participation_counts(consultation=consultation), "q": request.GET.get("q", ""),
+    })
+
+
+@login_required
+@require_POST
+def participant_decide(request, slug, pk):
+    consultation = _managed(request, slug)
+    participation = get_object_or_404(Participation, consultation=consultation, pk=pk)
+    try:
+        services.participation_decide(actor=request.user, participation=participation, status=request.POST.get("status", ""))
+    except ServiceError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("%(name)s: %(status)s.") % {"name": participation.person.name, "status": participation.get_status_display()})
+    return redirect(request.POST.get("next") or reverse("people:manage_participants", kwargs={"slug": slug}))
+
+
+@login_required
+@require_POST
+def participant_link(request, slug, pk):
+    consultation = _managed(request, slug)
+    participation = get_object_or_404(Participation, consultation=consultation, pk=pk)
+    try:
+        token = services.access_link_issue(actor=request.user, participation=participation)
+    except ServiceError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("people:manage_participants", slug=slug)
+    url = request.build_absolute_uri(reverse("people:agenda", kwargs={"token": token}))
+    return render(request, "people/link_issued.html", {
+        "consultation": consultation, "participation": participation, "url": url,
+        "qr": segno.make(url, error="m").svg_inline(scale=4),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_upload(request, slug):
+    consultation = _managed(request, slug)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            rows = imports.read_table(filename=upload.name, content=upload.read())
+            if len(rows) > imports.BACKGROUND_ROWS:
+                batch = ParticipantImport.objects.create(consultation=consultation, filename=upload.name, created_by=request.user)
+                job = job_start(kind="people.import_check", title=_("Checking %(file)s") % {"file": upload.name},
+                                params={"import_id": batch.pk, "rows": rows}, actor=request.user, consultation=consultation)
+                return redirect(job)
+            batch = imports.import_upload(actor=request.user, consultation=consultation, filename=upload.name, rows=rows)
+        except ServiceError as error:
+            form.add_error("file", error.messages)
+        else:
+            return redirect("people:import_preview", slug=slug, pk=batch.pk)
+    return render(request, "people/import_upload.html", {"consultation": consultation, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_preview(request, slug, pk):
+    consultation = _managed(request, slug)
+    batch = get_object_or_404(ParticipantImport, consultation=consultation, pk=pk)
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "discard":
+                imports.import_discard(actor=request.user, batch=batch)
+                messages.success(request, _("The import was discarded; nothing was saved."))
+                return redirect("people:manage_participants", slug=slug)
+            created = imports.import_confirm(actor=request.user, batch=batch)
+        except ServiceError as error:
+            messages.error(request, " ".join(error.messages))
+            batch.refresh_from_db()
+        else:
+            messages.success(request, _("%(count)d participants imported.") % {"count": created})
+            return redirect("people:manage_participants", slug=slug)
+    by_row: dict[int, list[str]] = {}
+    for problem in batch.problems:
+        by_row.setdefault(problem["row"], []).append(problem["message"])
+    rows = [{**row, "problems": by_row.get(row["row"], [])} for row in batch.rows]
+    return render(request, "people/import_preview.html", {"consultation": consultation, "batch": batch, "rows": rows})
+
+
+@login_required
+@require_GET
+def badges(request, slug):
+    consultation = _managed(request, slug)
+    rows = selectors.participation_list(consultation=consultation, status=RegistrationStatus.APPROVED)
+    role = request.GET.get("role", "")
+    if role in Role.values:
+        rows = rows.filter(role=role)
+    cards = []
+    for participation in rows:
+        token = services.access_link_current(actor=request.user, participation=participation)
+        url = request.build_absolute_uri(reverse("people:agenda", kwargs={"token": token}))
+        cards.append({"participation": participation, "qr": segno.make(url, error="m").svg_inline(scale=3, border=1)})
+    return render(request, "people/badges.html", {"consultation": consultation, "cards": cards, "roles": Role.choices, "role": role})

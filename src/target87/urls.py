@@ -1,0 +1,20 @@
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from target87.api.api import api
+from target87.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("accounts/", include("target87.core.urls")),
+    path("", include("target87.consultations.urls")),
+    path("", include("target87.people.urls")),
+    path("jobs/", include("target87.jobs.urls")),
+    path("api/", api.urls),
+]
+
+handler400 = "target87.core.views.bad_request"
+handler403 = "target87.core.views.permission_denied"
+handler404 = "target87.core.views.page_not_found"
+handler500 = "target87.core.views.server_error"
