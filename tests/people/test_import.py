@@ -1,0 +1,92 @@
+import io
+
+import openpyxl
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from factories import ParticipationFactory, PersonFactory
+from target87.jobs.models import Job
+from target87.people.models import ParticipantImport, Participation, Person
+
+HEADER = "name,email,organisation,stakeholder_group,country,role\n"
+GOOD = HEADER + ("Anan Srisuk,anan@example.org,Ministry of Labour,government,THA,participant\n"
+                 "Hoa Tran,hoa@example.org,Trade Union Congress,workers,VNM,rapporteur\n")
+
+
+def upload(client, content: str | bytes, name="people.csv"):
+    data = content.encode() if isinstance(content, str) else content
+    return client.post("/manage/bangkok-test/participants/import/", {"file": SimpleUploadedFile(name, data)}, follow=True)
+
+
+def test_a_good_file_is_previewed_then_imported_on_confirmation(convener_client, consultation):
+    response = upload(convener_client, GOOD)
+    page = response.content.decode()
+    assert "2 rows checked, no problem. Confirm to import." in page
+    assert not Person.objects.filter(email="anan@example.org").exists()  # nothing before confirmation
+    batch = ParticipantImport.objects.get()
+    convener_client.post(f"/manage/bangkok-test/participants/import/{batch.pk}/", {"action": "confirm"})
+    rows = Participation.objects.filter(consultation=consultation).exclude(role="convener")
+    assert sorted((p.person.email, p.role, p.person.country) for p in rows) == [
+        ("anan@example.org", "participant", "THA"), ("hoa@example.org", "rapporteur", "VNM")]
+
+
+def test_problems_are_shown_per_row_and_nothing_is_stored(convener_client, consultation):
+    ParticipationFactory(consultation=consultation, person=PersonFactory(email="taken@example.org"))
+    before = Person.objects.count()
+    content = HEADER + ("Anan,anan-at-example,Ministry,government,THA,\n"
+                        "Hoa,hoa@example.org,Union,workers,Atlantis,\n"
+                        "Hoa again,HOA@example.org,Union,labour,VNM,\n"
+                        "Taken,taken@example.org,Union,workers,VNM,\n")
+    page = upload(convener_client, content).content.decode()
+    assert "Row 2: “anan-at-example” is not an e-mail address." in page
+    assert "Row 3: “Atlantis” is not a known country; use an ISO 3166 code such as THA." in page
+    assert "Row 4: The e-mail HOA@example.org appears again (first on row 3)." in page
+    assert "Row 4: “labour” is not a stakeholder group; use one of:" in page
+    assert "Row 5: taken@example.org is already registered for this consultation." in page
+    assert "Confirm the import" not in page
+    batch = ParticipantImport.objects.get()
+    response = convener_client.post(f"/manage/bangkok-test/participants/import/{batch.pk}/", {"action": "confirm"}, follow=True)
+    assert "Nothing was imported." in response.content.decode()
+    assert Person.objects.count() == before
+
+
+def test_wrong_columns_are_named_with_what_was_expected(convener_client, consultation):
+    page = upload(convener_client, "full_name,mail\nA,a@example.org\n").content.decode()
+    assert "The file lacks the columns name, email, organisation, stakeholder_group, country." in page
+    assert "found: full_name, mail" in page
+    assert not ParticipantImport.objects.exists()
+
+
+@pytest.mark.parametrize("name, content, message", [
+    ("people.pdf", b"%PDF-1.4", "Upload a .csv or .xlsx file; “people.pdf” is neither."),
+    ("people.csv", b"", "The submitted file is empty."),
+    ("people.csv", "name\n".encode("utf-16"), "The file is not UTF-8 text."),
+    ("people.xlsx", b"not a workbook", "The file could not be read as an Excel workbook (.xlsx)."),
+])
+def test_unreadable_files_get_a_clear_message(convener_client, consultation, name, content, message):
+    page = upload(convener_client, content, name).content.decode()
+    assert message in page
+
+
+def test_an_excel_workbook_is_read(convener_client, consultation):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Name", "Email", "Organisation", "Stakeholder group", "Country"])
+    sheet.append(["Sione Tupou", "sione@example.org", "Ministry of Labour", "government", "TON"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    page = upload(convener_client, buffer.getvalue(), "people.xlsx").content.decode()
+    assert "1 row checked, no problem." in page and "Sione Tupou" in page
+
+
+def test_a_long_list_is_checked_as_a_background_job_with_progress(convener_client, consultation, django_capture_on_commit_callbacks):
+    rows = "".join(f"Person {i},p{i}@example.org,Ministry,government,THA,\n" for i in range(400))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload(convener_client, HEADER + rows)
+    job = Job.objects.get()
+    assert job.status == "done" and job.done == 400 and job.percent == 100
+    assert response.redirect_chain[-1][0] == f"/jobs/{job.pk}/"
+    page = convener_client.get(f"/jobs/{job.pk}/").content.decode()
+    assert '<progress max="100" value="100">' in page and "See the result" in page
+    batch = ParticipantImport.objects.get()
+    assert len(batch.rows) == 400 and batch.problems == []
