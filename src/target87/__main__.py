@@ -28,13 +28,20 @@ def main(argv: list[str] | None = None) -> int:
         return int(module.main(argv[2:]) or 0)
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "target87.settings")
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
     # Commands are spelled with dashes on the command line (load-demo), with underscores in Python.
     if len(argv) > 1 and not argv[1].startswith("-"):
         argv[1] = argv[1].replace("-", "_")
     argv[0] = "target87"
-    execute_from_command_line(argv)
+    try:
+        execute_from_command_line(argv)
+    except ImproperlyConfigured as error:  # a setting is missing or wrong: say which, without a traceback
+        print(f"target87: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
     return 0
 
 

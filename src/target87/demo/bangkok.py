@@ -197,7 +197,7 @@ def _people(rng: random.Random) -> list[dict]:
     for group, size in GROUP_SIZES.items():
         for i in range(size):
             number += 1
-            country = COUNTRIES[(number * 7 + i) % len(COUNTRIES)]
+            country = COUNTRIES[(number * 3) % len(COUNTRIES)]
             pattern = ORGANISATIONS[group][i % len(ORGANISATIONS[group])]
             international = "{country}" not in pattern
             rows.append({

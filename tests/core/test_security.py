@@ -1,0 +1,47 @@
+import os
+import subprocess
+import sys
+
+from django.contrib.auth import get_user_model
+
+
+def test_sign_in_is_locked_after_repeated_failures(client, db):
+    get_user_model().objects.create_user(username="ana", password="the-right-password-87")
+    for _ in range(3):
+        client.post("/accounts/login/", {"username": "ana", "password": "wrong"})
+    response = client.post("/accounts/login/", {"username": "ana", "password": "the-right-password-87"})
+    assert response.status_code == 429
+    assert "this account is locked for 15 minutes" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_wrong_password_says_so(client, db):
+    response = client.post("/accounts/login/", {"username": "nobody", "password": "x"})
+    assert "Please enter a correct username and password." in response.content.decode()
+
+
+def test_production_settings_pass_the_deployment_checks(tmp_path):
+    env = {**os.environ, "TARGET87_ENV": "production", "SECRET_KEY": "k" * 20 + "-production-secret-key-with-entropy-87a9f",
+           "ALLOWED_HOSTS": "consult.example.org", "TARGET87_VAR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "target87.settings"}
+    result = subprocess.run([sys.executable, "-m", "target87", "check", "--deploy", "--fail-level", "WARNING"],
+                            env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_production_without_a_secret_key_stops_with_a_message(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"}
+    env.update(TARGET87_ENV="production", TARGET87_VAR=str(tmp_path), DJANGO_SETTINGS_MODULE="target87.settings")
+    result = subprocess.run([sys.executable, "-m", "target87", "check"], env=env, capture_output=True, text=True)
+    assert result.returncode == 2
+    assert result.stderr == "target87: Set SECRET_KEY in the environment: it is required when DEBUG is off.\n"
+
+
+def test_the_development_secret_key_is_kept_under_var(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"}
+    env.update(TARGET87_VAR=str(tmp_path), DJANGO_SETTINGS_MODULE="target87.settings")
+    code = "from django.conf import settings; print(settings.SECRET_KEY)"
+    runs = [subprocess.run([sys.executable, "-c", f"import django; django.setup(); {code}"], env=env, capture_output=True, text=True)
+            for _ in range(2)]
+    assert runs[0].stdout == runs[1].stdout and len(runs[0].stdout.strip()) > 50
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
