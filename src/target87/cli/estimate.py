@@ -1,0 +1,306 @@
+"""``target87 estimate child-labour FILE [options]``: SDG 8.7.1 from survey microdata.
+
+Runs without Django; heavy libraries are imported only once the arguments are understood, so the
+command starts quickly. Exit codes: 0 success, 2 bad input or options (a message on stderr, never a
+traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from target87.engines.i18n import gettext as _
+
+EXIT_OK = 0
+EXIT_BAD_INPUT = 2
+FORMATS = ("csv", "json", "table", "sdmx-csv")
+#: files above this size get a progress bar on an interactive terminal
+PROGRESS_BYTES = 50_000_000
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # exit code 2 with a short message, as argparse does, no traceback
+        self.print_usage(sys.stderr)
+        raise _BadArguments(message)
+
+
+class _BadArguments(Exception):
+    pass
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="target87 estimate", description=_("Estimate indicators from survey microdata."))
+    sub = p.add_subparsers(dest="what", metavar="INDICATOR")
+    c = sub.add_parser(
+        "child-labour",
+        help=_("SDG 8.7.1: proportion and number of children aged 5-17 in child labour"),
+        description=_(
+            "Proportion and number of children aged 5-17 in child labour (SDG 8.7.1), by domain, with "
+            "design-based standard errors and confidence intervals (as R's survey package)."
+        ),
+    )
+    c.add_argument("file", metavar="FILE", help=_("CSV, Parquet, SPSS .sav or Stata .dta file, one row per child"))
+    c.add_argument("--columns", default="default", metavar="PRESET",
+                   help=_("column names of a standard file: default or mics6 (MICS6 children 5-17 'fs' file)"))
+    for role, option in (("weight", "--weight"), ("strata", "--strata"), ("psu", "--psu"), ("age", "--age"),
+                         ("sex", "--sex"), ("area", "--area"), ("econ_hours", "--econ-hours"),
+                         ("chore_hours", "--chore-hours"), ("hazardous", "--hazardous"), ("fpc", "--fpc")):
+        extra = _(" ('none': not stratified)") if role == "strata" else (
+            _(" ('none': each row its own PSU)") if role == "psu" else "")
+        c.add_argument(option, dest=role, metavar="COLUMN",
+                       help=_("column of the {role}").format(role=role.replace("_", " ")) + extra)
+    c.add_argument("--definition", default="sdg", metavar="NAME",
+                   help=_("sdg (default), sdg-sna, mics6, mics4 or a FILE.toml"))
+    c.add_argument("--rule-43", default="ge", choices=("ge", "gt"),
+                   help=_("15-17: at least (ge, default) or more than (gt) 43 hours"))
+    c.add_argument("--lonely-psu", default="fail", choices=("fail", "remove", "certainty", "adjust", "average"),
+                   help=_("strata with a single PSU, as R's survey.lonely.psu (default fail)"))
+    c.add_argument("--adjust-domain-lonely", action="store_true",
+                   help=_("apply --lonely-psu to strata with one PSU in a domain (R's survey.adjust.domain.lonely)"))
+    c.add_argument("--ci-method", default="logit", choices=("logit", "xlogit", "mean", "beta", "asin"),
+                   help=_("confidence interval, as R's svyciprop (default logit)"))
+    c.add_argument("--level", default=0.95, type=float, help=_("confidence level (default 0.95)"))
+    c.add_argument("--population", type=float, metavar="N",
+                   help=_("children aged 5-17 in the population: scales the numbers (normalised weights)"))
+    c.add_argument("--missing-hours", default=None, choices=("error", "zero"),
+                   help=_("empty hours: an error (default) or none worked (default with --columns mics6)"))
+    c.add_argument("--by", action="append", default=[], metavar="COLS",
+                   help=_("a table by these variables (comma-separated: sex, age_group, area or a column); repeatable"))
+    c.add_argument("--format", default="csv", choices=FORMATS, help=_("output format (default csv)"))
+    c.add_argument("--ref-area", default="", metavar="ISO3", help=_("REF_AREA for sdmx-csv"))
+    c.add_argument("--year", default="", metavar="YEAR", help=_("TIME_PERIOD for sdmx-csv"))
+    c.add_argument("--series", default="", metavar="CODE", help=_("SDG series code for sdmx-csv (default: the definition's)"))
+    c.add_argument("--output", "-o", default="-", metavar="FILE", help=_("write here instead of standard output"))
+    c.add_argument("--no-progress", action="store_true", help=_("no progress bar"))
+    return p
+
+
+def main(argv: list[str]) -> int:
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except _BadArguments as exc:
+        print(_("error: {message}").format(message=exc), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except SystemExit as exc:  # --help
+        return int(exc.code or 0)
+    if args.what != "child-labour":
+        parser.print_help(sys.stderr)
+        return EXIT_BAD_INPUT
+    try:
+        return _child_labour(args)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # noqa: BLE001 - the command boundary: a message, never a traceback
+        message = getattr(exc, "message", None)
+        if message is None:
+            if isinstance(exc, MemoryError):
+                message = _("Not enough memory for this file.")
+            elif isinstance(exc, OSError):
+                message = _("Cannot read or write a file: {reason}").format(reason=exc)
+            else:
+                message = _("Unexpected problem ({kind}): {reason}").format(kind=type(exc).__name__, reason=exc)
+                print(_("error: {message}").format(message=message), file=sys.stderr)
+                return 1
+        print(_("error: {message}").format(message=message), file=sys.stderr)
+        return EXIT_BAD_INPUT
+
+
+def _child_labour(args) -> int:
+    import os
+    from pathlib import Path
+
+    from target87.engines.childlabour import (
+        MAPPING_PRESETS, ChildLabourError, Options, estimate_child_labour, load_definition, parse_by,
+        required_columns,
+    )
+    from target87.engines.microdata import read_microdata
+
+    if args.columns not in MAPPING_PRESETS:
+        raise ChildLabourError(_("Unknown --columns preset {name}: use {options}.").format(
+            name=args.columns, options=", ".join(MAPPING_PRESETS)))
+    mapping = MAPPING_PRESETS[args.columns]
+    changes = {role: getattr(args, role) for role in ("weight", "strata", "psu", "age", "sex", "area",
+                                                     "econ_hours", "chore_hours", "hazardous", "fpc")}
+    mapping = mapping.with_(**changes)
+    for role in ("strata", "psu", "fpc"):
+        if str(getattr(mapping, role)).lower() == "none":
+            mapping = mapping.__class__(**{**mapping.__dict__, role: None})
+    definition = load_definition(args.definition, args.rule_43)
+    missing_hours = args.missing_hours or ("zero" if args.columns == "mics6" else "error")
+    options = Options(lonely_psu=args.lonely_psu, adjust_domain_lonely=args.adjust_domain_lonely,
+                      ci_method=args.ci_method, level=args.level, population=args.population,
+                      missing_hours=missing_hours)
+    by = parse_by(args.by)
+    if args.format == "sdmx-csv":
+        other = [v for t in by for v in t if v not in ("sex", "age_group", "area")]
+        if other:
+            raise ChildLabourError(_("sdmx-csv has dimensions for sex, age_group and area only, not {names}.").format(
+                names=", ".join(dict.fromkeys(other))))
+        if not (args.series or definition.series):
+            raise ChildLabourError(_("The definition {name} has no SDG series code: give one with --series.").format(
+                name=definition.id))
+    path = Path(args.file)
+    need = required_columns(mapping, definition, by)
+    columns = [c for cols in need.values() for c in cols]
+
+    show = (not args.no_progress and sys.stderr.isatty() and path.is_file()
+            and os.path.getsize(path) > PROGRESS_BYTES)
+    bar = _Progress() if show else None
+    try:
+        if bar:
+            bar.update(0.0, _("Reading {file}").format(file=path.name))
+        table = read_microdata(path, columns)
+        result = estimate_child_labour(table, mapping, definition, by, options,
+                                       progress=(lambda f, s: bar.update(0.3 + 0.7 * f, s)) if bar else None)
+        del table
+    finally:
+        if bar:
+            bar.close()
+    if result.n_outside_age:
+        print(_("{count} of {total} rows are children outside ages 5-17: left out of the estimates.").format(
+            count=result.n_outside_age, total=result.n_rows), file=sys.stderr)
+    for note in result.notes:
+        print(note, file=sys.stderr)
+    text = _render(result, args)
+    if args.output == "-":
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    else:
+        Path(args.output).write_text(text, encoding="utf-8")
+    return EXIT_OK
+
+
+class _Progress:
+    def __init__(self):
+        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+        from rich.console import Console
+
+        self.p = Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
+                          console=Console(stderr=True), transient=True)
+        self.p.start()
+        self.task = self.p.add_task("", total=1.0)
+
+    def update(self, fraction: float, stage: str) -> None:
+        self.p.update(self.task, completed=fraction, description=stage)
+
+    def close(self) -> None:
+        self.p.stop()
+
+
+# -- output ---------------------------------------------------------------------------------------
+def _fmt(x: Any) -> str:
+    if x is None:
+        return ""
+    if isinstance(x, float):
+        return repr(x)
+    return str(x)
+
+
+def _render(result, args) -> str:
+    if args.format == "json":
+        return _json(result, args)
+    if args.format == "table":
+        return _table(result)
+    if args.format == "sdmx-csv":
+        return _sdmx(result, args)
+    return _csv(result)
+
+
+def _csv(result) -> str:
+    import csv
+    import io
+
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(result.variables + ["n", "estimate", "se", "ci_lower", "ci_upper", "number"])
+    for r in result.rows:
+        w.writerow([r.categories[v] for v in result.variables]
+                   + [r.n] + [_fmt(x) for x in (r.estimate, r.se, r.ci_lower, r.ci_upper, r.number)])
+    return buf.getvalue()
+
+
+def _json(result, args) -> str:
+    import json
+
+    d = result.definition
+    doc = {
+        "indicator": "SDG 8.7.1",
+        "definition": {"id": d.id, "name": d.name, "series": args.series or d.series, "comparable": d.comparable,
+                       "source": d.source, "note": d.note, "criteria": [c.describe() for c in d.criteria]},
+        "options": {"lonely_psu": result.options.lonely_psu,
+                    "adjust_domain_lonely": result.options.adjust_domain_lonely,
+                    "ci_method": result.options.ci_method, "level": result.options.level,
+                    "population": result.options.population, "missing_hours": result.options.missing_hours},
+        "rows_in_file": result.n_rows, "children_5_17": result.n_children,
+        "outside_ages_5_17": result.n_outside_age, "notes": result.notes,
+        "variables": result.variables,
+        "rows": [{**r.categories, "n": r.n, "estimate": r.estimate, "se": r.se, "ci_lower": r.ci_lower,
+                  "ci_upper": r.ci_upper, "number": r.number, "number_se": r.number_se, "df": r.df}
+                 for r in result.rows],
+    }
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
+def _table(result) -> str:
+    import io
+
+    from rich.console import Console
+    from rich.table import Table
+
+    d = result.definition
+    t = Table(title=_("Children aged 5-17 in child labour — {name}").format(name=d.name))
+    for v in result.variables:
+        t.add_column(v)
+    for col in ("n", "%", "SE", _("CI lower"), _("CI upper"), _("number")):
+        t.add_column(col, justify="right")
+
+    def f(x, digits):
+        return "" if x is None else f"{x:,.{digits}f}"
+
+    for r in result.rows:
+        t.add_row(*[_("total") if r.categories[v] == "_T" else r.categories[v] for v in result.variables],
+                  f"{r.n:,}", f(r.estimate, 1), f(r.se, 2), f(r.ci_lower, 1), f(r.ci_upper, 1), f(r.number, 0))
+    buf = io.StringIO()
+    Console(file=buf, width=120, force_terminal=False).print(t)
+    if not d.comparable:
+        buf.write(_("Not comparable with the SDG 8.7.1 series.") + "\n")
+    return buf.getvalue()
+
+
+_SEX = {"f": "F", "female": "F", "femme": "F", "girl": "F", "girls": "F", "mujer": "F", "femenino": "F",
+        "m": "M", "male": "M", "homme": "M", "boy": "M", "boys": "M", "hombre": "M", "masculino": "M",
+        "_t": "_T"}
+_AREA = {"u": "U", "urban": "U", "urbain": "U", "urbano": "U", "r": "R", "rural": "R", "_t": "_T"}
+_AGE = {"5-11": "Y5T11", "12-14": "Y12T14", "15-17": "Y15T17", "_T": "Y5T17"}
+
+
+def _sdmx(result, args) -> str:
+    import csv
+    import io
+
+    from target87.engines.childlabour import ChildLabourError
+
+    series = args.series or result.definition.series
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["SERIES", "FREQ", "REF_AREA", "TIME_PERIOD", "SEX", "AGE", "URBANISATION", "UNIT_MEASURE",
+                "OBS_VALUE", "LOWER_BOUND", "UPPER_BOUND"])
+    for r in result.rows:
+        cat = r.categories
+        sex = _code(_SEX, cat.get("sex", "_T"), "sex", ChildLabourError)
+        area = _code(_AREA, cat.get("area", "_T"), "area", ChildLabourError)
+        age = _AGE[cat.get("age_group", "_T")]
+        w.writerow([series, "A", args.ref_area, args.year, sex, age, area, "PT",
+                    _fmt(r.estimate), _fmt(r.ci_lower), _fmt(r.ci_upper)])
+    return buf.getvalue()
+
+
+def _code(table: dict[str, str], value: str, what: str, error) -> str:
+    code = table.get(str(value).strip().lower())
+    if code is None:
+        raise error(_("Cannot code the {what} category {value!r} for SDMX: use F/M (female/male) for sex and "
+                      "U/R (urban/rural) for area.").format(what=what, value=value))
+    return code

@@ -1,0 +1,637 @@
+"""SDG indicator 8.7.1 — children aged 5–17 in child labour — from survey microdata, free of Django.
+
+:func:`estimate_child_labour` classifies every child under a :class:`Definition`, then estimates the
+proportion (with its standard error and confidence interval) and the number of children in child
+labour for the total and for every domain of the tables asked for, on the full survey design
+(:mod:`target87.engines.survey`). The command ``target87 estimate child-labour``, the web page and
+background jobs call it; rows come back as plain dataclasses.
+
+Definitions are presets (:data:`PRESETS`, each with its source) or a small TOML file
+(:func:`load_definition`)::
+
+    name = "National definition"
+    series = ""                # SDG series code for SDMX output, if any
+    comparable = false         # comparable with the SDG series?
+    source = "Where the definition comes from"
+    note = ""
+    [[criteria]]
+    ages = [5, 11]             # inclusive, in completed years
+    econ_hours = { at_least = 1 }
+    [[criteria]]
+    ages = [5, 11]
+    chore_hours = { more_than = 21 }
+    [[criteria]]
+    ages = [15, 17]
+    econ_hours = { hours = 43, compare = "rule-43" }   # "at least" or "more than" per --rule-43
+    [[criteria]]
+    ages = [5, 17]
+    hazardous = true
+
+A child is in child labour when any criterion of its age holds. Children outside ages 5–17 stay in
+the survey design (as in R's ``subset()``) but in no estimate; they are counted in the result.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from target87.engines.i18n import gettext as _
+from target87.engines.microdata import MicroTable, MicrodataError, as_micro_table, describe_rows
+from target87.engines.survey import (
+    CI_METHODS, LONELY_PSU_OPTIONS, Design, LonelyPSUError, SurveyError, ci_proportion, tabulate,
+)
+
+AGE_GROUPS = (("5-11", 5, 11), ("12-14", 12, 14), ("15-17", 15, 17))
+AGE_MIN, AGE_MAX = 5, 17
+TOTAL = "_T"
+ROLES = ("weight", "strata", "psu", "age", "sex", "area", "econ_hours", "chore_hours", "hazardous")
+#: command-line options that map each role to a column
+ROLE_OPTIONS = {
+    "weight": "--weight", "strata": "--strata", "psu": "--psu", "age": "--age", "sex": "--sex",
+    "area": "--area", "econ_hours": "--econ-hours", "chore_hours": "--chore-hours",
+    "hazardous": "--hazardous", "fpc": "--fpc",
+}
+
+
+class ChildLabourError(Exception):
+    """Bad input or options; ``message`` is meant for the person who gave them."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class MissingColumnsError(ChildLabourError):
+    def __init__(self, message: str, missing: Sequence[str], found: Sequence[str]):
+        super().__init__(message)
+        self.missing = list(missing)
+        self.found = list(found)
+
+
+class InvalidValuesError(ChildLabourError):
+    def __init__(self, message: str, column: str, rows: np.ndarray):
+        super().__init__(message)
+        self.column = column
+        self.rows = rows
+
+
+# -- definitions ----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Criterion:
+    ages: tuple[int, int]  #: inclusive, completed years
+    column: str  #: econ_hours, chore_hours or hazardous
+    compare: str = "ge"  #: ge ("at least"), gt ("more than"), rule-43 (the setting) or flag
+    hours: float = 0.0
+
+    def describe(self) -> str:
+        lo, hi = self.ages
+        if self.column == "hazardous":
+            return f"{lo}-{hi}: hazardous"
+        op = {"ge": ">=", "gt": ">", "rule-43": ">= or > (rule-43)"}[self.compare]
+        return f"{lo}-{hi}: {self.column} {op} {self.hours:g}"
+
+
+@dataclass(frozen=True)
+class Definition:
+    id: str
+    name: str
+    criteria: tuple[Criterion, ...]
+    series: str = ""
+    comparable: bool = True
+    source: str = ""
+    note: str = ""
+
+    @property
+    def columns(self) -> list[str]:
+        return list(dict.fromkeys(c.column for c in self.criteria))
+
+    def resolve(self, rule_43: str = "ge") -> Definition:
+        """The definition with the 43-hour comparison fixed to ``rule_43`` (ge or gt)."""
+        if rule_43 not in ("ge", "gt"):
+            raise ChildLabourError(_("--rule-43 must be ge (at least 43 hours) or gt (more than 43 hours)."))
+        crit = tuple(replace(c, compare=rule_43) if c.compare == "rule-43" else c for c in self.criteria)
+        return replace(self, criteria=crit)
+
+    def classify(self, age: np.ndarray, values: Mapping[str, np.ndarray]) -> np.ndarray:
+        """True for the children in child labour. ``values`` holds the hours (float) and flags (bool)."""
+        out = np.zeros(age.shape, dtype=bool)
+        for c in self.criteria:
+            lo, hi = c.ages
+            in_age = (age >= lo) & (age < hi + 1)
+            v = values[c.column]
+            if c.column == "hazardous":
+                hit = v.astype(bool)
+            elif c.compare == "gt":
+                hit = v > c.hours
+            elif c.compare == "ge":
+                hit = v >= c.hours
+            else:
+                raise ChildLabourError(_("The 43-hour comparison is not set: resolve the definition first."))
+            out |= in_age & hit
+        return out
+
+
+_SDG_SOURCE = (
+    "SDG indicator 8.7.1 metadata (ILO and UNICEF custodians, UN Statistics Division SDG metadata "
+    "repository), following the 20th ICLS resolution concerning statistics on child labour (2018)."
+)
+
+
+def _def_from_dict(ident: str, spec: Mapping[str, Any]) -> Definition:
+    crit = []
+    raw = spec.get("criteria")
+    if not isinstance(raw, list) or not raw:
+        raise ChildLabourError(_("The definition {name} has no [[criteria]].").format(name=ident))
+    for i, c in enumerate(raw, start=1):
+        try:
+            ages = c["ages"]
+            lo, hi = int(ages[0]), int(ages[1])
+        except (KeyError, TypeError, ValueError, IndexError):
+            raise ChildLabourError(
+                _("Criterion {number} of {name} needs ages = [from, to].").format(number=i, name=ident)
+            ) from None
+        cols = [k for k in ("econ_hours", "chore_hours", "hazardous") if k in c]
+        if len(cols) != 1:
+            raise ChildLabourError(
+                _("Criterion {number} of {name} needs exactly one of econ_hours, chore_hours or hazardous.").format(
+                    number=i, name=ident)
+            )
+        col = cols[0]
+        if col == "hazardous":
+            if c[col] is not True:
+                raise ChildLabourError(_("Criterion {number} of {name}: write hazardous = true.").format(number=i, name=ident))
+            crit.append(Criterion((lo, hi), col, "flag"))
+            continue
+        rule = c[col]
+        if not isinstance(rule, Mapping):
+            raise ChildLabourError(
+                _("Criterion {number} of {name}: write {column} = {{ at_least = H }} or {{ more_than = H }}.").format(
+                    number=i, name=ident, column=col)
+            )
+        if "at_least" in rule:
+            compare, hours = "ge", rule["at_least"]
+        elif "more_than" in rule:
+            compare, hours = "gt", rule["more_than"]
+        else:
+            compare = {"at_least": "ge", "more_than": "gt", "ge": "ge", "gt": "gt", "rule-43": "rule-43"}.get(
+                str(rule.get("compare", "")), "")
+            hours = rule.get("hours")
+            if not compare:
+                raise ChildLabourError(
+                    _("Criterion {number} of {name}: compare must be at_least, more_than or rule-43.").format(
+                        number=i, name=ident)
+                )
+        try:
+            hours = float(hours)
+        except (TypeError, ValueError):
+            raise ChildLabourError(_("Criterion {number} of {name}: the hours must be a number.").format(
+                number=i, name=ident)) from None
+        crit.append(Criterion((lo, hi), col, compare, hours))
+    return Definition(
+        id=ident, name=str(spec.get("name", ident)), criteria=tuple(crit), series=str(spec.get("series", "")),
+        comparable=bool(spec.get("comparable", False)), source=str(spec.get("source", "")),
+        note=str(spec.get("note", "")),
+    )
+
+
+def _econ_sdg():
+    return [
+        {"ages": [5, 11], "econ_hours": {"at_least": 1}},
+        {"ages": [12, 14], "econ_hours": {"at_least": 14}},
+        {"ages": [15, 17], "econ_hours": {"hours": 43, "compare": "rule-43"}},
+    ]
+
+
+#: the preset definitions, in the same form as a TOML file
+PRESETS: dict[str, dict[str, Any]] = {
+    "sdg": {
+        "name": "SDG 8.7.1, general production boundary",
+        "series": "SL_TLF_CHLDEC",
+        "comparable": True,
+        "source": _SDG_SOURCE,
+        "note": "Ages 5-11: at least 1 hour of economic activity or more than 21 hours of unpaid household "
+        "services a week; 12-14: at least 14 hours of economic activity or more than 21 hours of household "
+        "services; 15-17: at least 43 hours of economic activity (more than 43 with --rule-43 gt, as the "
+        "metadata text words it).",
+        "criteria": _econ_sdg() + [
+            {"ages": [5, 11], "chore_hours": {"more_than": 21}},
+            {"ages": [12, 14], "chore_hours": {"more_than": 21}},
+        ],
+    },
+    "sdg-sna": {
+        "name": "SDG 8.7.1, SNA production boundary",
+        "series": "SL_TLF_CHLDEA",
+        "comparable": True,
+        "source": _SDG_SOURCE,
+        "note": "Economic activity alone: ages 5-11 at least 1 hour, 12-14 at least 14 hours, 15-17 at "
+        "least 43 hours a week (more than 43 with --rule-43 gt).",
+        "criteria": _econ_sdg(),
+    },
+    "mics6": {
+        "name": "MICS6 child labour (SDG 8.7.1 with hazardous working conditions)",
+        "series": "SL_TLF_CHLDEC",
+        "comparable": True,
+        "source": "UNICEF Multiple Indicator Cluster Surveys, round 6 (2017-): questionnaire for children "
+        "age 5-17, child labour module (CL), and MICS6 indicator 8.2 / SDG 8.7.1.",
+        "note": "As sdg, plus children of any age working under hazardous conditions (the hazardous column).",
+        "criteria": _econ_sdg() + [
+            {"ages": [5, 11], "chore_hours": {"more_than": 21}},
+            {"ages": [12, 14], "chore_hours": {"more_than": 21}},
+            {"ages": [5, 17], "hazardous": True},
+        ],
+    },
+    "mics4": {
+        "name": "MICS4 child labour (28 hours of household chores)",
+        "series": "",
+        "comparable": False,
+        "source": "UNICEF childinfo.org, 'Child labour: standard module' (MICS4, 2010-2012): ages 5-11 at "
+        "least 1 hour of economic work or 28 hours of domestic work a week; 12-14 at least 14 hours of "
+        "economic work or 28 hours of domestic work; 15-17 at least 43 hours of economic or domestic work.",
+        "note": "Older MICS rule; values are not comparable with the SDG 8.7.1 series.",
+        "criteria": [
+            {"ages": [5, 11], "econ_hours": {"at_least": 1}},
+            {"ages": [12, 14], "econ_hours": {"at_least": 14}},
+            {"ages": [15, 17], "econ_hours": {"hours": 43, "compare": "rule-43"}},
+            {"ages": [5, 11], "chore_hours": {"at_least": 28}},
+            {"ages": [12, 14], "chore_hours": {"at_least": 28}},
+            {"ages": [15, 17], "chore_hours": {"at_least": 43}},
+        ],
+    },
+}
+
+
+def load_definition(name: str | Path, rule_43: str = "ge") -> Definition:
+    """A preset by name (sdg, sdg-sna, mics6, mics4) or a TOML file, with the 43-hour rule resolved."""
+    key = str(name)
+    if key in PRESETS:
+        return _def_from_dict(key, PRESETS[key]).resolve(rule_43)
+    path = Path(key)
+    if path.suffix.lower() != ".toml":
+        raise ChildLabourError(
+            _("Unknown definition {name}: use sdg, sdg-sna, mics6, mics4 or a .toml file.").format(name=key)
+        )
+    import tomllib
+
+    try:
+        spec = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ChildLabourError(_("Definition file not found: {file}").format(file=key)) from None
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ChildLabourError(_("Cannot read the definition {file}: {reason}").format(file=key, reason=exc)) from None
+    return _def_from_dict(path.stem, spec).resolve(rule_43)
+
+
+# -- column mappings --------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ColumnMapping:
+    """The file's column for each role; None for strata or psu means unstratified / each row a PSU.
+
+    A column may be a sum of columns, ``CL3+CL8``: hours add up (missing parts count as 0 while one
+    part is present), flags are yes when any part is yes.
+    """
+
+    weight: str = "weight"
+    strata: str | None = "stratum"
+    psu: str | None = "psu"
+    age: str = "age"
+    sex: str = "sex"
+    area: str = "area"
+    econ_hours: str = "econ_hours"
+    chore_hours: str = "chore_hours"
+    hazardous: str = "hazardous"
+    fpc: str | None = None
+
+    def with_(self, **changes: Any) -> ColumnMapping:
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
+#: column names of standard files. MICS6 "fs" files (questionnaire for children age 5-17): fsweight
+#: (children 5-17's sample weight), stratum, PSU, CB3 (age of child), HL4 (sex), HH6 (area), CL3
+#: (hours worked in the past week in the economic activities CL1A-CL1X), CL13 (hours of household
+#: chores in the past week) and hazardous conditions CL4 (heavy loads), CL5 (dangerous tools or heavy
+#: machinery), CL6A-CL6X (dust, extreme temperatures, noise, heights, chemicals, other). Variable list of
+#: the MICS6 children age 5-17 data file as documented for the Punjab (Pakistan) MICS 2017-18 data set.
+#: Fetching water (CL8) and collecting firewood (CL10) are separate items: add them with e.g.
+#: ``--econ-hours CL3+CL8+CL10`` when the national tabulation plan counts them as economic activity.
+MAPPING_PRESETS: dict[str, ColumnMapping] = {
+    "default": ColumnMapping(),
+    "mics6": ColumnMapping(
+        weight="fsweight", strata="stratum", psu="PSU", age="CB3", sex="HL4", area="HH6",
+        econ_hours="CL3", chore_hours="CL13", hazardous="CL4+CL5+CL6A+CL6B+CL6C+CL6D+CL6E+CL6X",
+    ),
+}
+
+
+@dataclass
+class Options:
+    lonely_psu: str = "fail"
+    adjust_domain_lonely: bool = False
+    ci_method: str = "logit"
+    level: float = 0.95
+    population: float | None = None  #: children 5-17 in the population; scales numbers (normalised weights)
+    missing_hours: str = "error"  #: error, or zero (missing hours count as none)
+
+
+@dataclass
+class EstimateRow:
+    """One domain. Percentages; None where the domain is empty or the value undefined."""
+
+    categories: dict[str, str]  #: variable → category, "_T" where totalled
+    n: int  #: children 5-17 in the sample in the domain
+    estimate: float | None  #: percent in child labour
+    se: float | None  #: percentage points
+    ci_lower: float | None
+    ci_upper: float | None
+    number: float | None  #: weighted number of children in child labour
+    number_se: float | None
+    df: float | None  #: design degrees of freedom used for the interval
+
+
+@dataclass
+class Result:
+    rows: list[EstimateRow]
+    variables: list[str]  #: every variable of a table, in order of first use
+    definition: Definition
+    options: Options
+    n_rows: int  #: rows in the file
+    n_children: int  #: rows aged 5-17
+    n_outside_age: int  #: rows outside 5-17, left out of the estimates (kept in the design)
+    notes: list[str] = field(default_factory=list)
+
+
+ProgressCallback = Callable[[float, str], None]
+
+
+def _no_progress(_fraction: float, _stage: str) -> None:
+    return None
+
+
+def _parts(expr: str) -> list[str]:
+    return [p.strip() for p in str(expr).split("+") if p.strip()]
+
+
+def required_columns(mapping: ColumnMapping, definition: Definition, by: Sequence[Sequence[str]]) -> dict[str, list[str]]:
+    """The file columns each role needs (role → columns)."""
+    need: dict[str, list[str]] = {"weight": _parts(mapping.weight), "age": _parts(mapping.age)}
+    for role in ("strata", "psu", "fpc"):
+        value = getattr(mapping, role)
+        if value:
+            need[role] = _parts(value)
+    for col in definition.columns:
+        need[col] = _parts(getattr(mapping, col))
+    for table in by:
+        for v in table:
+            if v in ("sex", "area"):
+                need[v] = _parts(getattr(mapping, v))
+            elif v != "age_group":
+                need.setdefault(f"by:{v}", [v])
+    return need
+
+
+def parse_by(values: Sequence[str] | None) -> list[tuple[str, ...]]:
+    """``["sex", "sex,age_group"]`` → ``[("sex",), ("sex", "age_group")]``, without repeats."""
+    out: list[tuple[str, ...]] = []
+    for value in values or []:
+        table = tuple(dict.fromkeys(v.strip() for v in str(value).split(",") if v.strip()))
+        if table and table not in out:
+            out.append(table)
+    return out
+
+
+def estimate_child_labour(
+    table: Any,
+    mapping: ColumnMapping | None = None,
+    definition: Definition | str = "sdg",
+    by: Sequence[Sequence[str]] = (),
+    options: Options | None = None,
+    progress: ProgressCallback | None = None,
+) -> Result:
+    """Estimate child labour for the total and every domain of every table of ``by``.
+
+    ``table`` is a :class:`~target87.engines.microdata.MicroTable` (see ``read_microdata``), a pyarrow
+    Table, a pandas or polars DataFrame or a dict of arrays. ``by`` lists tables as tuples of variables:
+    ``sex``, ``area`` and ``age_group`` (derived from the age) or any other column. Raises
+    :class:`ChildLabourError` (or :class:`~target87.engines.survey.SurveyError`) with a message for
+    the user on bad input.
+    """
+    mapping = mapping or ColumnMapping()
+    options = options or Options()
+    progress = progress or _no_progress
+    if isinstance(definition, str):
+        definition = load_definition(definition)
+    if any(c.compare == "rule-43" for c in definition.criteria):
+        definition = definition.resolve("ge")
+    _check_options(options)
+    tables = [tuple(t) for t in by]
+    data = as_micro_table(table)
+    need = required_columns(mapping, definition, tables)
+    _check_columns(data, need, mapping)
+    progress(0.05, _("Checking values"))
+    n = data.n_rows
+
+    weights = _numeric(data, need["weight"], "weight", allow_missing=False)
+    bad = np.flatnonzero(weights < 0)
+    if bad.size:
+        raise InvalidValuesError(
+            _("Column {column} has negative weights in {count} rows: {rows}.").format(
+                column=mapping.weight, count=bad.size, rows=describe_rows(bad, weights[bad])),
+            mapping.weight, bad)
+    age = _numeric(data, need["age"], "age", allow_missing=False)
+    scope = (age >= AGE_MIN) & (age < AGE_MAX + 1)
+    n_children = int(scope.sum())
+    notes: list[str] = []
+    values: dict[str, np.ndarray] = {}
+    for col in definition.columns:
+        if col == "hazardous":
+            flag = np.zeros(n, dtype=bool)
+            for part in need[col]:
+                flag |= data.flag(part)
+            values[col] = flag
+            continue
+        hours = _numeric(data, need[col], col, allow_missing=True, rows=scope)
+        missing = np.flatnonzero(np.isnan(hours) & scope)
+        if missing.size:
+            if options.missing_hours != "zero":
+                raise InvalidValuesError(
+                    _("Column {column} is empty for {count} children aged 5-17: rows {rows}. Fill it in, or "
+                      "count missing hours as none with --missing-hours zero.").format(
+                        column=getattr(mapping, col), count=missing.size, rows=describe_rows(missing)),
+                    getattr(mapping, col), missing)
+            notes.append(_("{count} children with no {column} were counted as working 0 hours.").format(
+                count=missing.size, column=getattr(mapping, col)))
+            hours = np.where(np.isnan(hours), 0.0, hours)
+        neg = np.flatnonzero((hours < 0) & scope)
+        if neg.size:
+            raise InvalidValuesError(
+                _("Column {column} has negative hours in {count} rows: {rows}.").format(
+                    column=getattr(mapping, col), count=neg.size, rows=describe_rows(neg, hours[neg])),
+                getattr(mapping, col), neg)
+        values[col] = hours
+    progress(0.2, _("Classifying children"))
+    y = (definition.classify(age, values) & scope).astype(np.float64)
+    del values
+
+    strata = _labels(data, need.get("strata"), mapping.strata, "strata")
+    psu = _labels(data, need.get("psu"), mapping.psu, "psu")
+    fpc = _numeric(data, need["fpc"], "fpc", allow_missing=False) if "fpc" in need else None
+    progress(0.35, _("Setting up the survey design"))
+    design = Design(weights, strata, psu, fpc, lonely_psu=options.lonely_psu,
+                    adjust_domain_lonely=options.adjust_domain_lonely)
+    del strata, psu
+    try:
+        design.check_lonely(np.flatnonzero(scope))
+    except LonelyPSUError as exc:
+        raise ChildLabourError(exc.message) from None
+
+    variables: dict[str, tuple[np.ndarray, list[str]]] = {}
+    order: list[str] = []
+    for t in tables:
+        for v in t:
+            if v in order:
+                continue
+            order.append(v)
+            if v == "age_group":
+                codes = np.full(n, -1, dtype=np.int64)
+                for k, (_label, lo, hi) in enumerate(AGE_GROUPS):
+                    codes[(age >= lo) & (age < hi + 1)] = k
+                variables[v] = (codes, [g[0] for g in AGE_GROUPS])
+            else:
+                cols = need[v] if v in ("sex", "area") else [v]
+                variables[v] = data.categorical(cols[0])
+    progress(0.5, _("Estimating"))
+    results = tabulate(design, y, variables, [()] + [t for t in tables if t], scope)
+    progress(0.9, _("Confidence intervals"))
+
+    w_children = float(results[0].estimates.weight_sum[0]) if n_children else 0.0
+    scale = 1.0
+    if options.population is not None:
+        if w_children <= 0:
+            raise ChildLabourError(_("No child aged 5-17 has a positive weight: --population cannot scale them."))
+        scale = float(options.population) / w_children
+    rows: list[EstimateRow] = []
+    for tb in results:
+        est = tb.estimates
+        lo, hi = ci_proportion(est.mean, est.se_mean, est.df, est.n, options.ci_method, options.level)
+        for i, cats in enumerate(tb.categories):
+            label = {v: TOTAL for v in order}
+            label.update(dict(zip(tb.variables, cats)))
+            empty = est.n[i] == 0
+            rows.append(EstimateRow(
+                categories=label,
+                n=int(est.n[i]),
+                estimate=None if empty else _num(100 * est.mean[i]),
+                se=None if empty else _num(100 * est.se_mean[i]),
+                ci_lower=None if empty else _num(100 * lo[i]),
+                ci_upper=None if empty else _num(100 * hi[i]),
+                number=None if empty else _num(scale * est.total[i]),
+                number_se=None if empty else _num(scale * est.se_total[i]),
+                df=None if empty else float(est.df[i]),
+            ))
+    if not definition.comparable:
+        notes.append(_("Definition {name}: the values are not comparable with the SDG 8.7.1 series.").format(
+            name=definition.id))
+    progress(1.0, _("Done"))
+    return Result(rows=rows, variables=order, definition=definition, options=options, n_rows=n,
+                  n_children=n_children, n_outside_age=n - n_children, notes=notes)
+
+
+def _num(x: float) -> float | None:
+    x = float(x)
+    return None if math.isnan(x) else x
+
+
+def _check_options(options: Options) -> None:
+    if options.lonely_psu not in LONELY_PSU_OPTIONS:
+        raise ChildLabourError(_("--lonely-psu must be one of {options}.").format(options=", ".join(LONELY_PSU_OPTIONS)))
+    if options.ci_method not in CI_METHODS:
+        raise ChildLabourError(_("--ci-method must be one of {options}.").format(options=", ".join(CI_METHODS)))
+    if not 0 < options.level < 1:
+        raise ChildLabourError(_("--level must be between 0 and 1, e.g. 0.95."))
+    if options.population is not None and not options.population > 0:
+        raise ChildLabourError(_("--population must be a positive number of children."))
+    if options.missing_hours not in ("error", "zero"):
+        raise ChildLabourError(_("--missing-hours must be error or zero."))
+
+
+def _check_columns(data: MicroTable, need: dict[str, list[str]], mapping: ColumnMapping) -> None:
+    missing = []
+    for role, cols in need.items():
+        for c in cols:
+            if not data.has(c):
+                missing.append((role, c))
+    if not missing:
+        return
+    found = data.names
+    hints = []
+    for role, col in missing:
+        if role.startswith("by:"):
+            hints.append(_("{column} (asked for by --by)").format(column=col))
+        else:
+            hints.append(_("{column} (the {role}; map it with {option} NAME)").format(
+                column=col, role=role.replace("_", " "), option=ROLE_OPTIONS.get(role, "")))
+    extra = ""
+    if any(role in ("strata", "psu") for role, _c in missing):
+        extra = " " + _("Without strata or clusters, give --strata none or --psu none.")
+    shown = ", ".join(found[:40]) + (" …" if len(found) > 40 else "")
+    raise MissingColumnsError(
+        _("Missing columns: {missing}. Expected: {expected}. Found: {found}.").format(
+            missing="; ".join(hints),
+            expected=", ".join(c for cols in need.values() for c in cols),
+            found=shown or _("(no column)"),
+        ) + extra,
+        [c for _r, c in missing], found,
+    )
+
+
+def _numeric(data: MicroTable, cols: list[str], role: str, *, allow_missing: bool, rows: np.ndarray | None = None) -> np.ndarray:
+    total = None
+    for col in cols:
+        values, bad = data.numeric(col)
+        if rows is not None and bad.size:
+            bad = bad[rows[bad]]
+        if bad.size:
+            raise InvalidValuesError(
+                _("Column {column} ({role}) must hold numbers; {count} rows do not: {rows}.").format(
+                    column=col, role=role.replace("_", " "), count=bad.size,
+                    rows=describe_rows(bad, data.raw_values(col, bad[:5]))),
+                col, bad)
+        if total is None:
+            total = values
+        else:  # a sum of columns: missing parts count as 0 while another part is present
+            both = np.isnan(total) & np.isnan(values)
+            total = np.where(both, np.nan, np.nan_to_num(total) + np.nan_to_num(values))
+    assert total is not None
+    if not allow_missing:
+        missing = np.flatnonzero(np.isnan(total))
+        if missing.size:
+            raise InvalidValuesError(
+                _("Column {column} ({role}) is empty in {count} rows: {rows}.").format(
+                    column="+".join(cols), role=role, count=missing.size, rows=describe_rows(missing)),
+                "+".join(cols), missing)
+    return total
+
+
+def _labels(data: MicroTable, cols: list[str] | None, name: str | None, role: str) -> np.ndarray | None:
+    if not cols:
+        return None
+    codes, _cats = data.categorical(cols[0])
+    missing = np.flatnonzero(codes < 0)
+    if missing.size:
+        raise InvalidValuesError(
+            _("Column {column} ({role}) is empty in {count} rows: {rows}.").format(
+                column=name, role=role, count=missing.size, rows=describe_rows(missing)),
+            str(name), missing)
+    return codes
+
+
+__all__ = [
+    "AGE_GROUPS", "ChildLabourError", "ColumnMapping", "Criterion", "Definition", "EstimateRow",
+    "InvalidValuesError", "MAPPING_PRESETS", "MicrodataError", "MissingColumnsError", "Options", "PRESETS",
+    "Result", "SurveyError", "estimate_child_labour", "load_definition", "parse_by", "required_columns",
+]

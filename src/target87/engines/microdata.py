@@ -1,0 +1,337 @@
+"""Reading survey microdata files (CSV, Parquet, SPSS, Stata) into columns, free of Django.
+
+:func:`read_microdata` reads only the columns asked for. A :class:`MicroTable` hands out columns as
+numbers (:meth:`MicroTable.numeric`), categories (:meth:`MicroTable.categorical`, value labels of SPSS
+and Stata files become the categories) or yes/no flags (:meth:`MicroTable.flag`). Problems raise
+:class:`MicrodataError` with a message for the person who gave the file; rows are numbered from 1,
+the first row of data (the line after a CSV header).
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from target87.engines.i18n import gettext as _
+
+FORMATS = {
+    ".csv": "csv", ".txt": "csv", ".tsv": "csv", ".gz": "csv",
+    ".parquet": "parquet", ".pq": "parquet",
+    ".sav": "spss", ".zsav": "spss", ".por": "spss",
+    ".dta": "stata",
+}
+_NUMBER = r"^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$"
+_YES = {"1", "yes", "y", "true", "t", "oui", "sí", "si"}
+
+
+class MicrodataError(Exception):
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def describe_rows(rows: np.ndarray, values: Iterable[Any] | None = None, limit: int = 5) -> str:
+    """'3, 17 and 20' or '3 ("abc"), 17 ("x") … (12 rows)' for 0-based row indices."""
+    rows = np.asarray(rows)
+    shown = []
+    vals = list(values)[:limit] if values is not None else None
+    for i, r in enumerate(rows[:limit]):
+        text = str(int(r) + 1)
+        if vals is not None:
+            text += f" ({vals[i]!r})"
+        shown.append(text)
+    text = ", ".join(shown)
+    if rows.size > limit:
+        text += " " + _("… ({count} rows in all)").format(count=rows.size)
+    return text
+
+
+class MicroTable:
+    """Columns of a survey file; ``labels`` holds value labels (value → label) per column."""
+
+    def __init__(self, columns: Mapping[str, Any], names: list[str] | None = None,
+                 labels: Mapping[str, Mapping[Any, str]] | None = None, source: str = ""):
+        self.columns = dict(columns)
+        self.names = list(names if names is not None else self.columns)
+        self.labels = dict(labels or {})
+        self.source = source
+        first = next(iter(self.columns.values()), None)
+        self.n_rows = 0 if first is None else len(first)
+
+    def has(self, name: str) -> bool:
+        return name in self.columns
+
+    # -- conversions ----------------------------------------------------------------------------
+    def numeric(self, name: str) -> tuple[np.ndarray, np.ndarray]:
+        """(float64 values, NaN where missing; indices of rows that hold something that is not a number)."""
+        col = self.columns[name]
+        if _is_arrow(col):
+            import pyarrow as pa
+            import pyarrow.compute as pc
+
+            if pa.types.is_dictionary(col.type):
+                col = col.cast(col.type.value_type)
+            if pa.types.is_string(col.type) or pa.types.is_large_string(col.type):
+                ok = pc.match_substring_regex(col, _NUMBER)
+                bad = np.flatnonzero(_arrow_numpy(pc.fill_null(pc.invert(ok), False)))
+                col = pc.if_else(ok, col, pa.scalar(None, col.type))
+                col = pc.cast(pc.utf8_trim_whitespace(col), pa.float64())
+                return _arrow_float(col), bad
+            if pa.types.is_boolean(col.type) or pa.types.is_integer(col.type) or pa.types.is_floating(col.type) \
+                    or pa.types.is_decimal(col.type):
+                return _arrow_float(pc.cast(col, pa.float64())), np.empty(0, dtype=np.int64)
+            col = np.asarray(col.to_pylist(), dtype=object)
+        arr = np.asarray(col)
+        if arr.dtype.kind in "fiub":
+            return arr.astype(np.float64), np.empty(0, dtype=np.int64)
+        out = np.full(arr.size, np.nan)
+        bad = []
+        for i, v in enumerate(arr):
+            if v is None or (isinstance(v, float) and math.isnan(v)):
+                continue
+            try:
+                out[i] = float(str(v).strip()) if isinstance(v, str) else float(v)
+            except (TypeError, ValueError):
+                bad.append(i)
+            else:
+                if isinstance(v, str) and not v.strip():
+                    out[i] = np.nan
+        return out, np.asarray(bad, dtype=np.int64)
+
+    def raw_values(self, name: str, rows: np.ndarray) -> list:
+        col = self.columns[name]
+        if _is_arrow(col):
+            return [col[int(i)].as_py() for i in rows]
+        return [np.asarray(col)[int(i)] for i in rows]
+
+    def categorical(self, name: str) -> tuple[np.ndarray, list[str]]:
+        """(codes 0..k-1, -1 where missing; the k categories as text, value labels applied)."""
+        col = self.columns[name]
+        labels = self.labels.get(name) or {}
+        if _is_arrow(col):
+            import pyarrow as pa
+            import pyarrow.compute as pc
+
+            if pa.types.is_dictionary(col.type):
+                col = col.cast(col.type.value_type)
+            if pa.types.is_integer(col.type) or pa.types.is_floating(col.type) or pa.types.is_boolean(col.type):
+                values = _arrow_float(pc.cast(col, pa.float64()))
+                return _categorical_numbers(values, labels)
+            enc = pc.dictionary_encode(col.combine_chunks() if hasattr(col, "combine_chunks") else col)
+            idx = _arrow_numpy(enc.indices)
+            dictionary = [str(v).strip() for v in enc.dictionary.to_pylist()]
+            valid = ~np.isnan(idx) if enc.null_count else np.ones(len(enc), dtype=bool)
+            idx = np.where(valid, np.nan_to_num(idx, nan=0), 0).astype(np.int64)
+            return _sorted_categories(idx, valid, dictionary, labels)
+        arr = np.asarray(col)
+        if arr.dtype.kind in "fiub":
+            return _categorical_numbers(arr.astype(np.float64), labels)
+        valid = np.array([not (v is None or (isinstance(v, float) and math.isnan(v)) or str(v).strip() == "")
+                          for v in arr])
+        texts = np.array([str(v).strip() if ok else "" for v, ok in zip(arr, valid)], dtype=object)
+        uniq, inv = np.unique(texts.astype(str), return_inverse=True)
+        return _sorted_categories(inv.reshape(-1).astype(np.int64), valid, list(uniq), labels)
+
+    def flag(self, name: str) -> np.ndarray:
+        """True where the value means yes: 1 / true / yes (also as a value label); anything else is no."""
+        codes, cats = self.categorical(name)
+        yes = np.array([c.strip().lower() in _YES for c in cats] + [False], dtype=bool)
+        return yes[np.where(codes < 0, len(cats), codes)]
+
+
+def _is_arrow(col) -> bool:
+    return type(col).__module__.startswith("pyarrow")
+
+
+def _arrow_float(col) -> np.ndarray:
+    return _arrow_numpy(col).astype(np.float64, copy=False)
+
+
+_ARROW_NUMPY = {"double": "float64", "float": "float32", "halffloat": "float16"}
+
+
+def _arrow_numpy(col) -> np.ndarray:
+    """A numeric or boolean Arrow array as numpy (nulls as NaN) through its buffers.
+
+    ``Array.to_numpy`` would import pandas, which costs more start-up time than the whole estimate.
+    """
+    if hasattr(col, "combine_chunks"):
+        col = col.combine_chunks() if col.num_chunks != 1 else col.chunk(0)
+    n, off = len(col), col.offset
+    bufs = col.buffers()
+    name = str(col.type)
+    if name == "bool":
+        bits = np.unpackbits(np.frombuffer(bufs[1], dtype=np.uint8), bitorder="little")[off:off + n]
+        data = bits.astype(np.float64)
+    elif name == "null":
+        return np.full(n, np.nan)
+    else:
+        data = np.frombuffer(bufs[1], dtype=np.dtype(_ARROW_NUMPY.get(name, name)))[off:off + n]
+    if col.null_count:
+        valid = np.unpackbits(np.frombuffer(bufs[0], dtype=np.uint8), bitorder="little")[off:off + n].astype(bool)
+        data = np.where(valid, data, np.nan)
+    return data
+
+
+def _number_text(v: float) -> str:
+    return str(int(v)) if float(v).is_integer() else repr(float(v))
+
+
+def _categorical_numbers(values: np.ndarray, labels: Mapping[Any, str]) -> tuple[np.ndarray, list[str]]:
+    valid = ~np.isnan(values)
+    uniq, inv = np.unique(values[valid], return_inverse=True)
+    codes = np.full(values.size, -1, dtype=np.int64)
+    codes[valid] = inv.reshape(-1)
+    lab = {}
+    for k, v in labels.items():
+        try:
+            lab[float(k)] = str(v)
+        except (TypeError, ValueError):
+            pass
+    cats = [lab.get(float(u), _number_text(u)) for u in uniq]
+    return _merge_duplicates(codes, cats)
+
+
+def _sorted_categories(idx, valid, dictionary, labels):
+    order = sorted(range(len(dictionary)), key=lambda i: dictionary[i])
+    rank = np.empty(len(dictionary), dtype=np.int64)
+    rank[order] = np.arange(len(dictionary))
+    codes = np.where(valid, rank[idx] if len(dictionary) else 0, -1)
+    cats = [str(labels.get(dictionary[i], dictionary[i])) for i in order]
+    return _merge_duplicates(codes, cats)
+
+
+def _merge_duplicates(codes, cats):
+    """Two values with the same label become one category."""
+    if len(set(cats)) == len(cats):
+        return codes, cats
+    merged: list[str] = []
+    remap = np.empty(len(cats), dtype=np.int64)
+    for i, c in enumerate(cats):
+        if c not in merged:
+            merged.append(c)
+        remap[i] = merged.index(c)
+    return np.where(codes < 0, -1, remap[np.maximum(codes, 0)]), merged
+
+
+# -- files ------------------------------------------------------------------------------------------
+def file_format(path: Path) -> str | None:
+    suffixes = [s.lower() for s in path.suffixes]
+    if not suffixes:
+        return None
+    if suffixes[-1] == ".gz" and len(suffixes) > 1:
+        return FORMATS.get(suffixes[-2]) if FORMATS.get(suffixes[-2]) == "csv" else None
+    return FORMATS.get(suffixes[-1]) if suffixes[-1] != ".gz" else None
+
+
+def list_columns(path: str | Path) -> list[str]:
+    """The column names of a file (reads only its header or metadata)."""
+    path = Path(path)
+    kind = _check_file(path)
+    try:
+        if kind == "csv":
+            return _csv_header(path)[0]
+        if kind == "parquet":
+            import pyarrow.parquet as pq
+
+            return list(pq.read_schema(path).names)
+        import pyreadstat
+
+        reader = pyreadstat.read_dta if kind == "stata" else (pyreadstat.read_por if path.suffix.lower() == ".por" else pyreadstat.read_sav)
+        _df, meta = reader(str(path), metadataonly=True)
+        return list(meta.column_names)
+    except MicrodataError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any reader failure is a message for the user
+        raise MicrodataError(_("Cannot read {file}: {reason}").format(file=path.name, reason=_short(exc))) from exc
+
+
+def _csv_header(path: Path) -> tuple[list[str], str]:
+    import gzip
+
+    opener = gzip.open if path.suffix.lower() == ".gz" else open
+    with opener(path, "rt", encoding="utf-8-sig", newline="") as fh:
+        header = fh.readline()
+    delimiter = _delimiter(header)
+    return [c.strip() for c in next(csv.reader([header], delimiter=delimiter), [])], delimiter
+
+
+def _delimiter(header: str) -> str:
+    counts = {d: header.count(d) for d in (",", ";", "\t", "|")}
+    best = max(counts, key=counts.get)
+    return best if counts[best] else ","
+
+
+def _short(exc: Exception) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0][:300] if text else exc.__class__.__name__
+
+
+def _check_file(path: Path) -> str:
+    kind = file_format(path)
+    if kind is None:
+        raise MicrodataError(
+            _("Unknown file type {suffix}: give a CSV (.csv), Parquet (.parquet), SPSS (.sav) or Stata (.dta) file.").format(
+                suffix="".join(path.suffixes) or _("(no extension)")
+            )
+        )
+    if not path.exists():
+        raise MicrodataError(_("File not found: {file}").format(file=str(path)))
+    if not path.is_file():
+        raise MicrodataError(_("Not a file: {file}").format(file=str(path)))
+    return kind
+
+
+def read_microdata(path: str | Path, columns: Iterable[str] | None = None) -> MicroTable:
+    """Read ``columns`` (all when None) of a CSV, Parquet, SPSS or Stata file."""
+    path = Path(path)
+    kind = _check_file(path)
+    names = list_columns(path)
+    wanted = list(dict.fromkeys(c for c in (columns if columns is not None else names) if c in names))
+    try:
+        if kind == "csv":
+            import pyarrow.csv as pacsv
+
+            table = pacsv.read_csv(
+                path,
+                read_options=pacsv.ReadOptions(block_size=1 << 24),
+                parse_options=pacsv.ParseOptions(delimiter=_csv_header(path)[1]),
+                convert_options=pacsv.ConvertOptions(include_columns=wanted, strings_can_be_null=True),
+            )
+            return MicroTable({c: table.column(c) for c in wanted}, names, source=path.name)
+        if kind == "parquet":
+            import pyarrow.parquet as pq
+
+            table = pq.read_table(path, columns=wanted)
+            return MicroTable({c: table.column(c) for c in wanted}, names, source=path.name)
+        import pyreadstat
+
+        reader = pyreadstat.read_dta if kind == "stata" else (pyreadstat.read_por if path.suffix.lower() == ".por" else pyreadstat.read_sav)
+        df, meta = reader(str(path), usecols=wanted or None, apply_value_formats=False)
+        labels = {c: meta.variable_value_labels[c] for c in wanted if c in meta.variable_value_labels}
+        return MicroTable({c: df[c].to_numpy() for c in wanted}, names, labels=labels, source=path.name)
+    except MicrodataError:
+        raise
+    except Exception as exc:  # noqa: BLE001
+        raise MicrodataError(_("Cannot read {file}: {reason}").format(file=path.name, reason=_short(exc))) from exc
+
+
+def as_micro_table(data: Any) -> MicroTable:
+    """A MicroTable from a MicroTable, a pyarrow Table, a pandas or polars DataFrame or a dict of arrays."""
+    if isinstance(data, MicroTable):
+        return data
+    if hasattr(data, "column_names") and hasattr(data, "column"):  # pyarrow.Table
+        return MicroTable({c: data.column(c) for c in data.column_names})
+    if hasattr(data, "to_arrow") and hasattr(data, "columns"):  # polars
+        t = data.to_arrow()
+        return MicroTable({c: t.column(c) for c in t.column_names})
+    if hasattr(data, "columns") and hasattr(data, "__getitem__") and hasattr(data, "to_numpy"):  # pandas
+        return MicroTable({str(c): data[c].to_numpy() for c in data.columns})
+    if isinstance(data, Mapping):
+        return MicroTable({str(k): v if _is_arrow(v) else np.asarray(v) for k, v in data.items()})
+    raise MicrodataError(_("Unsupported table type: {type}").format(type=type(data).__name__))
