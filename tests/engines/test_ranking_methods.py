@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from target87.engines.ranking import Comparison, Vote, rank
+from target87.engines.ranking import Comparison, RankingInputError, Vote, rank
 from target87.engines.ranking.pairwise import bradley_terry
 
 
@@ -110,7 +110,7 @@ def choices(pairs: list[tuple[str, str, int]], voter_prefix: str = "v") -> list[
 
 def test_bradley_terry_two_items_hand_computed_mle():
     # A chosen 3 times out of 4: the MLE has P(A over B) = 3/4, so θA − θB = ln 3.
-    fit = bradley_terry(choices([("A", "B", 3), ("B", "A", 1)]), ["A", "B"], bootstrap=0, regularization=0)
+    fit = bradley_terry(choices([("A", "B", 3), ("B", "A", 1)]), ["A", "B"], bootstrap=0, prior_wins=0)
     assert fit.strengths["A"] - fit.strengths["B"] == pytest.approx(math.log(3), abs=1e-6)
     assert fit.scores == pytest.approx({"A": 75.0, "B": 25.0}, abs=1e-4)
 
@@ -119,7 +119,7 @@ def test_bradley_terry_three_items_hand_computed_mle():
     # Strengths 4 : 2 : 1 reproduce every pair's win share exactly (A–B 2:1, B–C 2:1, A–C 4:1),
     # so they satisfy the likelihood equations: the MLE is θ = ln(4, 2, 1), centred.
     data = choices([("A", "B", 2), ("B", "A", 1), ("B", "C", 2), ("C", "B", 1), ("A", "C", 4), ("C", "A", 1)])
-    fit = bradley_terry(data, ["A", "B", "C"], bootstrap=0, regularization=0)
+    fit = bradley_terry(data, ["A", "B", "C"], bootstrap=0, prior_wins=0)
     centre = (math.log(4) + math.log(2) + math.log(1)) / 3
     assert fit.strengths == pytest.approx(
         {"A": math.log(4) - centre, "B": math.log(2) - centre, "C": -centre}, abs=1e-5
@@ -158,3 +158,16 @@ def test_bradley_terry_per_group_is_independent_of_other_groups():
     assert both.groups["workers"].items == alone.groups["workers"].items
     assert both.groups["workers"].order() == ["A", "B"]
     assert both.groups["employers"].order() == ["B", "A"]
+
+
+def test_bradley_terry_without_prior_needs_chains_of_wins_both_ways():
+    data = choices([("A", "B", 3), ("B", "C", 2)])  # A never lost: no finite maximum likelihood
+    with pytest.raises(RankingInputError, match="chain of wins"):
+        rank(data, "bradley-terry", prior_wins=0, bootstrap=0)
+    assert rank(data, "bradley-terry", bootstrap=0).overall.order() == ["A", "B", "C"]
+
+
+def test_bradley_terry_prior_shrinks_little_on_well_observed_pairs():
+    data = choices([("A", "B", 300), ("B", "A", 100)])
+    fit = bradley_terry(data, ["A", "B"], bootstrap=0)
+    assert fit.strengths["A"] - fit.strengths["B"] == pytest.approx(math.log(3), abs=1e-3)

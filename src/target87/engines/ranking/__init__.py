@@ -36,7 +36,7 @@ from collections.abc import Sequence
 from target87.engines.i18n import gettext as _
 
 from .checks import DEFAULT_DOTS, check_comparisons, check_item_votes
-from .pairwise import DEFAULT_BOOTSTRAP, DEFAULT_LEVEL, DEFAULT_REGULARIZATION
+from .pairwise import DEFAULT_BOOTSTRAP, DEFAULT_LEVEL, DEFAULT_PRIOR_WINS
 from .reading import read_votes_csv, votes_from_rows
 from .ties import competition_ranking
 from .types import (
@@ -92,14 +92,14 @@ def rank(
     seed: int = 0,
     bootstrap: int = DEFAULT_BOOTSTRAP,
     level: float = DEFAULT_LEVEL,
-    regularization: float = DEFAULT_REGULARIZATION,
+    prior_wins: float = DEFAULT_PRIOR_WINS,
     opinion_map: bool = True,
 ) -> RankingResult:
     """Rank the items, overall and (``by_group``) within each stakeholder group.
 
     ``dots`` is the number of dots a voter may spread (``dots`` method); ``seed``, ``bootstrap`` and
     ``level`` drive Bradley–Terry's bootstrap intervals and the opinion map's clustering;
-    ``regularization`` is Bradley–Terry's prior precision; ``opinion_map=False`` skips the map.
+    ``prior_wins`` is Bradley–Terry's prior (virtual wins of each item over each other); ``opinion_map=False`` skips the map.
     Raises :class:`RankingInputError` with a translated message when the votes cannot be ranked.
     """
     check_method(method)
@@ -110,6 +110,8 @@ def rank(
         check_comparisons(votes)
         if bootstrap < 0:
             raise RankingInputError(_("The number of bootstrap draws cannot be negative."))
+        if prior_wins < 0:
+            raise RankingInputError(_("The prior number of wins cannot be negative."))
         if not 0 < level < 1:
             raise RankingInputError(_("The confidence level must lie strictly between 0 and 1."))
         items = sorted({choice.winner for choice in votes} | {choice.loser for choice in votes})
@@ -156,7 +158,7 @@ def rank(
             from .pairwise import bradley_terry
 
             fit = bradley_terry(
-                subset, items, bootstrap=bootstrap, level=level, seed=rng_seed, regularization=regularization
+                subset, items, bootstrap=bootstrap, level=level, seed=rng_seed, prior_wins=prior_wins
             )
             return competition_ranking(method, fit.scores, voters, fit.intervals if bootstrap else None)
         if method in ("borda", "schulze"):
