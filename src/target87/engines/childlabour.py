@@ -481,8 +481,9 @@ def estimate_child_labour(
     psu = _labels(data, need.get("psu"), mapping.psu, "psu")
     fpc = _numeric(data, need["fpc"], "fpc", allow_missing=False) if "fpc" in need else None
     progress(0.35, _("Setting up the survey design"))
-    design = Design(weights, strata, psu, fpc, lonely_psu=options.lonely_psu,
-                    adjust_domain_lonely=options.adjust_domain_lonely)
+    design = Design(weights, strata[0] if strata else None, psu[0] if psu else None, fpc,
+                    lonely_psu=options.lonely_psu, adjust_domain_lonely=options.adjust_domain_lonely,
+                    strata_labels=strata[1] if strata else None)
     del strata, psu
     try:
         design.check_lonely(np.flatnonzero(scope))
@@ -617,17 +618,17 @@ def _numeric(data: MicroTable, cols: list[str], role: str, *, allow_missing: boo
     return total
 
 
-def _labels(data: MicroTable, cols: list[str] | None, name: str | None, role: str) -> np.ndarray | None:
+def _labels(data: MicroTable, cols: list[str] | None, name: str | None, role: str) -> tuple[np.ndarray, list[str]] | None:
     if not cols:
         return None
-    codes, _cats = data.categorical(cols[0])
+    codes, cats = data.categorical(cols[0])
     missing = np.flatnonzero(codes < 0)
     if missing.size:
         raise InvalidValuesError(
             _("Column {column} ({role}) is empty in {count} rows: {rows}.").format(
                 column=name, role=role, count=missing.size, rows=describe_rows(missing)),
             str(name), missing)
-    return codes
+    return codes, cats
 
 
 __all__ = [

@@ -43,12 +43,20 @@ def describe_rows(rows: np.ndarray, values: Iterable[Any] | None = None, limit: 
     for i, r in enumerate(rows[:limit]):
         text = str(int(r) + 1)
         if vals is not None:
-            text += f" ({vals[i]!r})"
+            text += f" ({_show(vals[i])})"
         shown.append(text)
     text = ", ".join(shown)
     if rows.size > limit:
         text += " " + _("… ({count} rows in all)").format(count=rows.size)
     return text
+
+
+def _show(v: Any) -> str:
+    if isinstance(v, np.generic):
+        v = v.item()
+    if isinstance(v, float):
+        return "empty" if math.isnan(v) else _number_text(v)
+    return repr(v)
 
 
 class MicroTable:

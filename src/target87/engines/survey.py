@@ -35,6 +35,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from target87.engines.i18n import gettext as _
+from target87.engines.i18n import ngettext
 
 LONELY_PSU_OPTIONS = ("fail", "remove", "certainty", "adjust", "average")
 CI_METHODS = ("logit", "xlogit", "mean", "beta", "asin")
@@ -123,6 +124,7 @@ class Design:
         *,
         lonely_psu: str = "fail",
         adjust_domain_lonely: bool = False,
+        strata_labels: Sequence[str] | None = None,
     ):
         if lonely_psu not in LONELY_PSU_OPTIONS:
             raise SurveyError(
@@ -140,6 +142,8 @@ class Design:
             scodes, slabels = np.zeros(n, dtype=np.int64), ["1"]
         else:
             scodes, slabels = factorize(strata)
+            if strata_labels is not None:  # strata were codes 0..k-1 of these labels
+                slabels = [strata_labels[int(c)] for c in slabels]
         self.stratum_labels = [str(s) for s in slabels]
         n_strata = len(slabels)
         if psu is None:
@@ -208,9 +212,12 @@ class Design:
         if strata:
             shown = ", ".join(strata[:10]) + (" …" if len(strata) > 10 else "")
             raise LonelyPSUError(
-                _(
-                    "{count} stratum/strata have a single PSU: {strata}. The variance cannot be estimated "
-                    "there. Choose how to treat them with --lonely-psu remove, certainty, adjust or average "
+                ngettext(
+                    "{count} stratum has a single PSU: {strata}.",
+                    "{count} strata have a single PSU: {strata}.",
+                    len(strata),
+                ).format(count=len(strata), strata=shown) + " " + _(
+                    "The variance cannot be estimated there. Choose how to treat them with --lonely-psu remove, certainty, adjust or average "
                     "(as R's survey.lonely.psu), or merge these strata with a neighbouring one."
                 ).format(count=len(strata), strata=shown),
                 strata,
