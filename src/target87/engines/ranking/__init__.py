@@ -99,7 +99,8 @@ def rank(
 
     ``dots`` is the number of dots a voter may spread (``dots`` method); ``seed``, ``bootstrap`` and
     ``level`` drive Bradley–Terry's bootstrap intervals and the opinion map's clustering;
-    ``prior_wins`` is Bradley–Terry's prior (virtual wins of each item over each other); ``opinion_map=False`` skips the map.
+    ``prior_wins`` is Bradley–Terry's prior (virtual wins of each item over each other);
+    ``opinion_map=False`` skips the map.
     Raises :class:`RankingInputError` with a translated message when the votes cannot be ranked.
     """
     check_method(method)
