@@ -27,8 +27,16 @@ def run(capsys, argv: list[str]) -> tuple[int, list[dict[str, str]], str]:
     return status, rows, captured.err
 
 
-SCHULZE_45 = [("ACBED", 5), ("ADECB", 5), ("BEDAC", 8), ("CABED", 3), ("CAEBD", 7), ("CBADE", 2),
-              ("DCEBA", 7), ("EBADC", 8)]
+SCHULZE_45 = [
+    ("ACBED", 5),
+    ("ADECB", 5),
+    ("BEDAC", 8),
+    ("CABED", 3),
+    ("CAEBD", 7),
+    ("CBADE", 2),
+    ("DCEBA", 7),
+    ("EBADC", 8),
+]
 
 
 def ranked_csv(profile) -> str:
@@ -36,14 +44,22 @@ def ranked_csv(profile) -> str:
     for order, count in profile:
         for _ in range(count):
             voter += 1
-            lines += [f"v{voter},g{voter % 4},{item},{position}" for position, item in enumerate(order, start=1)]
+            lines += [
+                f"v{voter},g{voter % 4},{item},{position}" for position, item in enumerate(order, start=1)
+            ]
     return "\n".join(lines) + "\n"
 
 
 def test_schulze_example_through_the_command(tmp_path, capsys):
     status, rows, err = run(capsys, [write(tmp_path, ranked_csv(SCHULZE_45)), "--method", "schulze"])
     assert status == 0 and err == ""
-    assert [(r["item"], r["rank"]) for r in rows] == [("E", "1"), ("A", "2"), ("C", "3"), ("B", "4"), ("D", "5")]
+    assert [(r["item"], r["rank"]) for r in rows] == [
+        ("E", "1"),
+        ("A", "2"),
+        ("C", "3"),
+        ("B", "4"),
+        ("D", "5"),
+    ]
     assert list(rows[0]) == ["item", "rank", "score"]
 
 
@@ -55,11 +71,17 @@ def test_borda_through_the_dispatcher(tmp_path, capsys):
 
 
 def test_ties_share_a_competition_rank_and_are_listed_by_name(tmp_path, capsys):
-    text = "voter,group,item,value\na,g,Zeta,1\na,g,Beta,1\nb,g,Alpha,1\nb,g,Zeta,1\nc,h,Beta,1\nc,h,Omega,1\n"
+    text = (
+        "voter,group,item,value\na,g,Zeta,1\na,g,Beta,1\nb,g,Alpha,1\nb,g,Zeta,1\nc,h,Beta,1\nc,h,Omega,1\n"
+    )
     status, rows, _ = run(capsys, [write(tmp_path, text), "--method", "approval"])
     assert status == 0
     assert [(r["item"], r["rank"], r["score"]) for r in rows] == [
-        ("Beta", "1", "2"), ("Zeta", "1", "2"), ("Alpha", "3", "1"), ("Omega", "3", "1")]
+        ("Beta", "1", "2"),
+        ("Zeta", "1", "2"),
+        ("Alpha", "3", "1"),
+        ("Omega", "3", "1"),
+    ]
 
 
 def test_dots_and_score(tmp_path, capsys):
@@ -68,7 +90,10 @@ def test_dots_and_score(tmp_path, capsys):
     assert status == 0 and [(r["item"], r["score"]) for r in rows] == [("Y", "6"), ("X", "3")]
     score = "voter,group,item,value\na,g,X,5\nb,g,X,2\na,g,Y,4\n"
     status, rows, _ = run(capsys, [write(tmp_path, score), "--method", "score"])
-    assert status == 0 and [(r["item"], r["rank"], r["score"]) for r in rows] == [("Y", "1", "4"), ("X", "2", "3.5")]
+    assert status == 0 and [(r["item"], r["rank"], r["score"]) for r in rows] == [
+        ("Y", "1", "4"),
+        ("X", "2", "3.5"),
+    ]
 
 
 def test_bradley_terry_columns_and_reproducible_intervals(tmp_path, capsys):
@@ -95,8 +120,16 @@ def test_consensus_columns_and_values(tmp_path, capsys):
         lines += [f"{group}{i},{group},Y,{1 if i else 0}" for i in range(3)]  # one pass per group
     status, rows, _ = run(capsys, [write(tmp_path, "\n".join(lines) + "\n"), "--method", "consensus"])
     assert status == 0
-    assert list(rows[0]) == ["item", "rank", "score", "agree_share", "agree_civil society", "agree_employers",
-                             "agree_governments", "agree_workers"]
+    assert list(rows[0]) == [
+        "item",
+        "rank",
+        "score",
+        "agree_share",
+        "agree_civil society",
+        "agree_employers",
+        "agree_governments",
+        "agree_workers",
+    ]
     y, x = rows
     assert (y["item"], y["rank"], x["item"], x["rank"]) == ("Y", "1", "X", "2")
     assert float(y["score"]) == pytest.approx(11 / 22 * (3 / 5) ** 3)  # the pass counts as seen
@@ -109,21 +142,43 @@ def test_consensus_columns_and_values(tmp_path, capsys):
 @pytest.mark.parametrize(
     ("text", "argv", "expected"),
     [
-        ("voter,group,item,value\na,g,X,1\na,g,Y,1\n", ["--method", "borda"], "gave position 1 to both X and Y"),
+        (
+            "voter,group,item,value\na,g,X,1\na,g,Y,1\n",
+            ["--method", "borda"],
+            "gave position 1 to both X and Y",
+        ),
         ("voter,group,item,value\na,g,X,1\n", ["--method", "majority"], "Unknown method majority"),
-        ("voter,item,score\na,X,1\n", ["--method", "score"],
-         "Expected: voter, group, item, value; found: voter, item, score"),
+        (
+            "voter,item,score\na,X,1\n",
+            ["--method", "score"],
+            "Expected: voter, group, item, value; found: voter, item, score",
+        ),
         ("voter,group,item,value\na,g,X,7\n", ["--method", "score"], "outside 0–5"),
         ("voter,group,item,value\na,g,X,2\n", ["--method", "consensus"], "not 2"),
-        ("voter,group,item,value\na,g,X,4\na,g,Y,3\n", ["--method", "dots", "--dots", "6"],
-         "placed 7 dots; at most 6"),
-        ("voter,group,item,value\na,g,X,1\na,g,X,0\n", ["--method", "approval"], "line 3: voter a voted twice"),
+        (
+            "voter,group,item,value\na,g,X,4\na,g,Y,3\n",
+            ["--method", "dots", "--dots", "6"],
+            "placed 7 dots; at most 6",
+        ),
+        (
+            "voter,group,item,value\na,g,X,1\na,g,X,0\n",
+            ["--method", "approval"],
+            "line 3: voter a voted twice",
+        ),
         ("", ["--method", "score"], "empty"),
         ("voter,group,item,value\n", ["--method", "score"], "no votes"),
         ("voter,group,item,value\na,g,X,high\n", ["--method", "score"], "not a number"),
         ("voter,group,winner,loser\na,g,X,X\n", ["--method", "bradley-terry"], "with itself"),
-        ("voter,group,winner,loser\na,g,X,Y\n", ["--method", "bradley-terry", "--level", "95"], "between 0 and 1"),
-        ("voter,group,item,value\na,g,X,1\n", ["--method", "score", "--bootstrap", "many"], "invalid int value"),
+        (
+            "voter,group,winner,loser\na,g,X,Y\n",
+            ["--method", "bradley-terry", "--level", "95"],
+            "between 0 and 1",
+        ),
+        (
+            "voter,group,item,value\na,g,X,1\n",
+            ["--method", "score", "--bootstrap", "many"],
+            "invalid int value",
+        ),
         ("voter,group,item,value\na,g,X,1\n", [], "--method"),
     ],
 )
@@ -155,9 +210,16 @@ def test_command_runs_without_django_or_heavy_libraries_until_needed(tmp_path):
         "heavy = [m for m in ('django', 'choix', 'sklearn', 'votelib', 'numpy') if m in sys.modules]\n"
         "print(status, heavy)\n"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-c", code], check=False, capture_output=True, text=True, timeout=60
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[-1] == "0 []"
-    usage = subprocess.run([sys.executable, "-m", "target87", "rank", "--help"], capture_output=True, text=True,
-                           timeout=60)
+    usage = subprocess.run(
+        [sys.executable, "-m", "target87", "rank", "--help"],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert usage.returncode == 0 and "--method" in usage.stdout

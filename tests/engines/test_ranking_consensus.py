@@ -21,8 +21,12 @@ def test_consensus_is_the_product_of_smoothed_group_agreement_by_hand():
     #                workers 1 agree, 1 pass     -> (1+1)/(2+2) = 1/2
     #                survivors 0 agree, 1 dis.   -> (0+1)/(1+2) = 1/3
     # statement T:   gov 1 agree                 -> 2/3; workers unseen -> 1/2; survivors unseen -> 1/2
-    votes = (votes_for("gov", "S", 2, 1) + votes_for("workers", "S", 1, passed=1)
-             + votes_for("survivors", "S", 0, 1) + [Vote("gov-0", "gov", "T", 1)])
+    votes = (
+        votes_for("gov", "S", 2, 1)
+        + votes_for("workers", "S", 1, passed=1)
+        + votes_for("survivors", "S", 0, 1)
+        + [Vote("gov-0", "gov", "T", 1)]
+    )
     result = rank(votes, "consensus", opinion_map=False)
     s, t = result.statement("S"), result.statement("T")
     assert s.group_agreement == pytest.approx({"gov": 3 / 5, "workers": 1 / 2, "survivors": 1 / 3})
@@ -64,12 +68,14 @@ def test_a_group_that_never_saw_a_statement_counts_as_undecided():
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.dictionaries(
-    keys=st.tuples(st.integers(0, 7), st.sampled_from(["S", "T", "U"])),
-    values=st.sampled_from([1, -1, 0]),
-    min_size=1,
-    max_size=20,
-))
+@given(
+    st.dictionaries(
+        keys=st.tuples(st.integers(0, 7), st.sampled_from(["S", "T", "U"])),
+        values=st.sampled_from([1, -1, 0]),
+        min_size=1,
+        max_size=20,
+    )
+)
 def test_consensus_matches_the_formula_on_any_table(table):
     group_of = {voter: f"g{voter % 3}" for voter in range(8)}
     votes = [Vote(str(voter), group_of[voter], item, value) for (voter, item), value in table.items()]

@@ -65,7 +65,9 @@ def test_voting_twice_on_the_same_item():
 
 
 def test_voter_in_two_groups_and_empty_fields():
-    assert "in group h here but in group g" in refused([Vote("a", "g", "X", 1), Vote("a", "h", "Y", 1)], "approval")
+    assert "in group h here but in group g" in refused(
+        [Vote("a", "g", "X", 1), Vote("a", "h", "Y", 1)], "approval"
+    )
     assert "no stakeholder group" in refused([Vote("a", "", "X", 1)], "approval")
     assert "voter is empty" in refused([Vote("", "g", "X", 1)], "approval")
 
@@ -101,4 +103,6 @@ def test_reading_csv_empty_file_header_only_and_bad_numbers():
 def test_reading_csv_accepts_semicolons_bom_case_and_extra_columns():
     votes = read_votes_csv("\ufeffVoter;Group;Item;Value;comment\na;g;X;−1;hm\n\nb;g;X;1;\n", "consensus")
     assert [(v.voter, v.group, v.item, v.value, v.line) for v in votes] == [
-        ("a", "g", "X", -1.0, 2), ("b", "g", "X", 1.0, 4)]
+        ("a", "g", "X", -1.0, 2),
+        ("b", "g", "X", 1.0, 4),
+    ]

@@ -16,14 +16,24 @@ def ballots(profile: list[tuple[str, int]], groups: int = 3) -> list[Vote]:
     for order, count in profile:
         for _ in range(count):
             voter += 1
-            votes += [Vote(f"v{voter}", f"g{voter % groups}", item, position) for position, item in
-                      enumerate(order, start=1)]
+            votes += [
+                Vote(f"v{voter}", f"g{voter % groups}", item, position)
+                for position, item in enumerate(order, start=1)
+            ]
     return votes
 
 
 # The 45-voter example of Schulze's method (Schulze 2011, and the method's Wikipedia article).
-SCHULZE_45 = [("ACBED", 5), ("ADECB", 5), ("BEDAC", 8), ("CABED", 3), ("CAEBD", 7), ("CBADE", 2),
-              ("DCEBA", 7), ("EBADC", 8)]
+SCHULZE_45 = [
+    ("ACBED", 5),
+    ("ADECB", 5),
+    ("BEDAC", 8),
+    ("CABED", 3),
+    ("CAEBD", 7),
+    ("CBADE", 2),
+    ("DCEBA", 7),
+    ("EBADC", 8),
+]
 
 # Tennessee's capital, the standard example of the Borda count and Condorcet methods: 100 voters,
 # M(emphis), N(ashville), C(hattanooga), K(noxville), each voter preferring cities near them.
@@ -70,13 +80,27 @@ def test_schulze_tie_when_a_cycle_is_perfectly_balanced():
 
 
 def test_dots_approval_score_tallies_and_competition_ranks():
-    dots = [Vote("a", "g", "X", 3), Vote("a", "g", "Y", 2), Vote("b", "h", "Y", 3), Vote("b", "h", "Z", 2),
-            Vote("c", "h", "W", 5)]
+    dots = [
+        Vote("a", "g", "X", 3),
+        Vote("a", "g", "Y", 2),
+        Vote("b", "h", "Y", 3),
+        Vote("b", "h", "Z", 2),
+        Vote("c", "h", "W", 5),
+    ]
     ranking = rank(dots, "dots", dots=5).overall
-    assert [(e.item, e.rank, e.score) for e in ranking.items] == [("W", 1, 5), ("Y", 1, 5), ("X", 3, 3),
-                                                                   ("Z", 4, 2)]
+    assert [(e.item, e.rank, e.score) for e in ranking.items] == [
+        ("W", 1, 5),
+        ("Y", 1, 5),
+        ("X", 3, 3),
+        ("Z", 4, 2),
+    ]
 
-    approval = [Vote("a", "g", "X", 1), Vote("a", "g", "Y", 1), Vote("b", "h", "Y", 1), Vote("b", "h", "X", 0)]
+    approval = [
+        Vote("a", "g", "X", 1),
+        Vote("a", "g", "Y", 1),
+        Vote("b", "h", "Y", 1),
+        Vote("b", "h", "X", 0),
+    ]
     assert [(e.item, e.score) for e in rank(approval, "approval").overall.items] == [("Y", 2), ("X", 1)]
 
     score = [Vote("a", "g", "X", 5), Vote("b", "g", "X", 2), Vote("a", "g", "Y", 4), Vote("c", "h", "Z", 0)]
@@ -85,8 +109,12 @@ def test_dots_approval_score_tallies_and_competition_ranks():
 
 
 def test_results_by_group_side_by_side():
-    votes = [Vote("a", "workers", "X", 1), Vote("b", "workers", "X", 1), Vote("c", "employers", "Y", 1),
-             Vote("a", "workers", "Y", 0)]
+    votes = [
+        Vote("a", "workers", "X", 1),
+        Vote("b", "workers", "X", 1),
+        Vote("c", "employers", "Y", 1),
+        Vote("a", "workers", "Y", 0),
+    ]
     result = rank(votes, "approval")
     assert result.group_names == ("employers", "workers")
     assert result.groups["workers"].order() == ["X", "Y"]
@@ -98,6 +126,7 @@ def test_results_by_group_side_by_side():
 
 
 # --- Bradley–Terry ---------------------------------------------------------------------------------------
+
 
 def choices(pairs: list[tuple[str, str, int]], voter_prefix: str = "v") -> list[Comparison]:
     out, voter = [], 0
@@ -150,9 +179,12 @@ def test_bradley_terry_item_that_never_lost_stays_finite():
 
 
 def test_bradley_terry_per_group_is_independent_of_other_groups():
-    workers = [Comparison(f"w{i}", "workers", "A", "B") for i in range(5)] + [Comparison("w0", "workers", "B", "A")]
+    workers = [Comparison(f"w{i}", "workers", "A", "B") for i in range(5)] + [
+        Comparison("w0", "workers", "B", "A")
+    ]
     employers = [Comparison(f"e{i}", "employers", "B", "A") for i in range(4)] + [
-        Comparison("e0", "employers", "A", "B")]
+        Comparison("e0", "employers", "A", "B")
+    ]
     both = rank(workers + employers, "bradley-terry", bootstrap=30, seed=3)
     alone = rank(workers, "bradley-terry", bootstrap=30, seed=3)
     assert both.groups["workers"].items == alone.groups["workers"].items

@@ -41,16 +41,24 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--method", required=True, help=_("one of: %(methods)s") % {"methods": ", ".join(METHODS)}
     )
-    parser.add_argument("--dots", type=int, default=None, help=_("dots each voter may spread (default %(d)s)") % {
-        "d": DEFAULT_DOTS})
+    parser.add_argument(
+        "--dots",
+        type=int,
+        default=None,
+        help=_("dots each voter may spread (default %(d)s)") % {"d": DEFAULT_DOTS},
+    )
     parser.add_argument("--seed", type=int, default=0, help=_("random seed for the bootstrap (default 0)"))
     parser.add_argument(
-        "--bootstrap", type=int, default=DEFAULT_BOOTSTRAP,
+        "--bootstrap",
+        type=int,
+        default=DEFAULT_BOOTSTRAP,
         help=_("bootstrap draws over voters for Bradley–Terry intervals, 0 for none (default %(n)d)")
         % {"n": DEFAULT_BOOTSTRAP},
     )
     parser.add_argument(
-        "--level", type=float, default=DEFAULT_LEVEL,
+        "--level",
+        type=float,
+        default=DEFAULT_LEVEL,
         help=_("confidence level of the intervals (default %(level)s)") % {"level": DEFAULT_LEVEL},
     )
     return parser
@@ -72,14 +80,25 @@ def _write(result, out) -> None:
         for entry in result.consensus.items:
             stats = result.statement(entry.item)
             writer.writerow(
-                [entry.item, entry.rank, _format(entry.score), _format(stats.agree_share),
-                 *[_format(stats.group_agreement[g]) for g in groups]]
+                [
+                    entry.item,
+                    entry.rank,
+                    _format(entry.score),
+                    _format(stats.agree_share),
+                    *[_format(stats.group_agreement[g]) for g in groups],
+                ]
             )
     elif result.method == "bradley-terry":
         writer.writerow(["item", "rank", "score", "ci_lower", "ci_upper"])
         for entry in result.overall.items:
             writer.writerow(
-                [entry.item, entry.rank, _format(entry.score), _format(entry.ci_lower), _format(entry.ci_upper)]
+                [
+                    entry.item,
+                    entry.rank,
+                    _format(entry.score),
+                    _format(entry.ci_lower),
+                    _format(entry.ci_upper),
+                ]
             )
     else:
         writer.writerow(["item", "rank", "score"])
@@ -116,14 +135,21 @@ def main(argv: Sequence[str]) -> int:
                     text = handle.read()
         except OSError as error:
             raise RankingInputError(
-                _("Cannot read %(path)s: %(reason)s") % {"path": args.votes, "reason": error.strerror or error}
+                _("Cannot read %(path)s: %(reason)s")
+                % {"path": args.votes, "reason": error.strerror or error}
             ) from error
         except UnicodeDecodeError as error:
             raise RankingInputError(_("%(path)s is not UTF-8 text.") % {"path": args.votes}) from error
         votes = read_votes_csv(text, method)
         result = rank(
-            votes, method, by_group=False, dots=args.dots, seed=args.seed, bootstrap=args.bootstrap,
-            level=args.level, opinion_map=False,
+            votes,
+            method,
+            by_group=False,
+            dots=args.dots,
+            seed=args.seed,
+            bootstrap=args.bootstrap,
+            level=args.level,
+            opinion_map=False,
         )
     except RankingInputError as error:
         return _fail(str(error))

@@ -57,7 +57,8 @@ def check_item_votes(votes: Sequence[Vote], method: str, dots: int | None = None
         if key in seen:
             raise RankingInputError(
                 where(vote.line)
-                + _("voter %(voter)s voted twice on item %(item)s.") % {"voter": vote.voter, "item": vote.item}
+                + _("voter %(voter)s voted twice on item %(item)s.")
+                % {"voter": vote.voter, "item": vote.item}
             )
         seen[key] = vote.line
         if not math.isfinite(vote.value):
@@ -76,7 +77,8 @@ def check_item_votes(votes: Sequence[Vote], method: str, dots: int | None = None
             if vote.value not in (0, 1):
                 raise RankingInputError(
                     where(vote.line)
-                    + _("an approval is 1 (or 0 for not approved), not %(value)s.") % {"value": _number(vote.value)}
+                    + _("an approval is 1 (or 0 for not approved), not %(value)s.")
+                    % {"value": _number(vote.value)}
                 )
     elif method == "dots":
         limit = DEFAULT_DOTS if dots is None else dots
@@ -105,16 +107,28 @@ def check_item_votes(votes: Sequence[Vote], method: str, dots: int | None = None
             if not _is_whole(vote.value) or not 1 <= vote.value <= len(items):
                 raise RankingInputError(
                     where(vote.line)
-                    + _("the position %(value)s of voter %(voter)s on item %(item)s is not a whole number "
-                        "from 1 to %(count)d (the number of items).")
-                    % {"value": _number(vote.value), "voter": vote.voter, "item": vote.item, "count": len(items)}
+                    + _(
+                        "the position %(value)s of voter %(voter)s on item %(item)s is not a whole number "
+                        "from 1 to %(count)d (the number of items)."
+                    )
+                    % {
+                        "value": _number(vote.value),
+                        "voter": vote.voter,
+                        "item": vote.item,
+                        "count": len(items),
+                    }
                 )
             key = (vote.voter, int(vote.value))
             if key in positions:
                 raise RankingInputError(
                     where(vote.line)
                     + _("voter %(voter)s gave position %(position)d to both %(first)s and %(second)s.")
-                    % {"voter": vote.voter, "position": int(vote.value), "first": positions[key], "second": vote.item}
+                    % {
+                        "voter": vote.voter,
+                        "position": int(vote.value),
+                        "first": positions[key],
+                        "second": vote.item,
+                    }
                 )
             positions[key] = vote.item
         ranked: dict[str, list[int]] = defaultdict(list)
@@ -123,8 +137,10 @@ def check_item_votes(votes: Sequence[Vote], method: str, dots: int | None = None
         for voter, given in sorted(ranked.items()):
             if max(given) != len(given):
                 raise RankingInputError(
-                    _("voter %(voter)s ranked %(count)d items, so their positions must run from 1 to %(count)d "
-                      "without gaps.")
+                    _(
+                        "voter %(voter)s ranked %(count)d items, so their positions must run from 1 to %(count)d "
+                        "without gaps."
+                    )
                     % {"voter": voter, "count": len(given)}
                 )
     elif method == "consensus":

@@ -99,8 +99,10 @@ def bradley_terry(
         from .types import RankingInputError
 
         raise RankingInputError(
-            _("Without a prior, Bradley–Terry needs every item to be linked to every other by a chain of wins "
-              "both ways; these choices are not.")
+            _(
+                "Without a prior, Bradley–Terry needs every item to be linked to every other by a chain of wins "
+                "both ways; these choices are not."
+            )
         )
     theta = fit_strengths(wins, prior_wins)
     scores = win_chances(theta)
