@@ -464,6 +464,7 @@ class RoundInstance:
     M: int
     people_ids: list[str] = field(default_factory=list)
     tripartite_weight: int = 0
+    size_weight: int = 0
 
     @property
     def n_units(self) -> int:
@@ -699,6 +700,7 @@ def build_round(
         M=M,
         people_ids=[p.id for p in people],
         tripartite_weight=w.tripartite,
+        size_weight=w.size,
     )
 
 
