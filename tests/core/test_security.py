@@ -45,3 +45,13 @@ def test_the_development_secret_key_is_kept_under_var(tmp_path):
             for _ in range(2)]
     assert runs[0].stdout == runs[1].stdout and len(runs[0].stdout.strip()) > 50
     assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+
+
+def test_the_default_sqlite_database_runs_in_wal_mode(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update(TARGET87_VAR=str(tmp_path), DJANGO_SETTINGS_MODULE="target87.settings")
+    code = ("import django; django.setup(); from django.db import connection; c = connection.cursor(); "
+            "c.execute('PRAGMA journal_mode'); print(c.fetchone()[0])")
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert result.stdout.strip() == "wal", result.stderr
+    assert (tmp_path / "target87.sqlite3").exists()
