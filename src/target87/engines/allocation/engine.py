@@ -13,7 +13,7 @@ import numpy as np
 from target87.engines.i18n import gettext as _
 
 from . import cpsat
-from .bounds import lower_bound
+from .bounds import cells_bound, lower_bound
 from .decompose import aggregate, blocks_of, sub_instance
 from .heuristic import LocalSearch, canonical
 from .instance import RoundInstance, UnionFind, build_round, check_problem, groups_of_round, norm, pref_rank
@@ -95,7 +95,8 @@ def _stage_blocks(inst: RoundInstance, budget: float, options: Options, seed: in
             continue
         sub = sub_instance(inst, units, groups)
         ls = LocalSearch(sub, seed=seed + b)
-        sa = ls.run(max(0.05, 0.1 * budget), kicks=20)
+        sub_target = cells_bound(sub) + int(sub.C.min(axis=1).sum())
+        sa = ls.run(max(0.05, 0.1 * budget), kicks=20, target=sub_target)
         if sub.allowed.sum() <= 4000 and not options.heuristic_only:
             smodel = cpsat.RoundModel(sub)
             if is_valid(sub, sa):
@@ -131,12 +132,14 @@ def _solve_round(
     if not options.heuristic_only:
         start, block_bound = _stage_blocks(inst, 0.5 * budget, options, seed, emit)
         bound = max(bound, block_bound)
+        if start is not None:
+            method = _("block solver and local search")
     ls = LocalSearch(inst, seed=seed)
     remaining = max(0.05, deadline - time.perf_counter())
     kicks = 0 if use_solver else max(10, int(40 * remaining))
     if start is not None and not is_valid(inst, start):
         start = None
-    assign = ls.run(remaining * (0.3 if use_solver else 0.9), kicks=kicks, start=start)
+    assign = ls.run(remaining * (0.3 if use_solver else 0.9), kicks=kicks, start=start, target=math.ceil(bound - 1e-6))
     if is_valid(inst, assign):
         best, best_obj = assign, int(sum(inst.evaluate(assign).values()))
         if emit("heuristic", inst.round, best_obj, bound):

@@ -212,7 +212,10 @@ class LocalSearch:
     def cost(self) -> int:
         return int(sum(self.inst.evaluate(self.assign).values()))
 
-    def run(self, time_limit: float, kicks: int = 0, start: np.ndarray | None = None) -> np.ndarray:
+    def run(
+        self, time_limit: float, kicks: int = 0, start: np.ndarray | None = None, target: float = -np.inf
+    ) -> np.ndarray:
+        """Greedy start (or ``start``), descent, then up to ``kicks`` kicks; stops early at ``target``."""
         deadline = time.perf_counter() + time_limit
         if start is None:
             start = self.greedy()
@@ -222,7 +225,7 @@ class LocalSearch:
         self.descend(deadline)
         best, best_cost = self.assign.copy(), self.cost()
         for _ in range(kicks):
-            if time.perf_counter() > deadline:
+            if time.perf_counter() > deadline or best_cost <= target:
                 break
             strength = int(self.rng.integers(2, 6))
             for _k in range(strength):
