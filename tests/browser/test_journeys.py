@@ -60,7 +60,8 @@ def test_convener_adds_a_clashing_session_and_reads_why(demo, live_server, page_
     problems.wait_for()
     message = problems.inner_text()
     assert "“Extra panel on recruitment fees” and “Expert panel: what works to end forced labour and child labour” would both be in Plenary Hall" in message
-    assert page.locator(".cell.clash").count() >= 1
+    assert page.locator(".cell.clash").count() == 2  # this session and the panel it clashes with
+    assert "10:00–11:00" in page.locator("[data-draft]").inner_text()  # the grid speaks Bangkok time
     # saving anyway is refused with the same message, and nothing is stored
     page.get_by_role("button", name="Save").click()
     assert "would both be in Plenary Hall" in page.locator("[data-problems]").inner_text()
