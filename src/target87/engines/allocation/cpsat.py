@@ -191,7 +191,7 @@ class RoundModel:
             # one worker stopped on the deterministic clock: the same seed gives the same search
             p.num_workers = 1
             p.max_deterministic_time = max(0.05, float(time_limit))
-            p.max_time_in_seconds = max(0.1, 2.0 * float(time_limit))
+            p.max_time_in_seconds = max(0.1, 1.5 * float(time_limit))
         started = time.perf_counter()
         callback = _Callback(report) if report else None
         status = solver.solve(self.model, callback)

@@ -50,9 +50,9 @@ def solver_settings(options: Options) -> str:
         return _("local search only, seed {seed}").format(seed=options.seed)
     if options.reproducible:
         return _(
-            "CP-SAT {version}, random_seed {seed}, {workers} workers, interleaved deterministic search, "
-            "stopped on deterministic time; local search stopped on its own counters"
-        ).format(version=ortools.__version__, seed=options.seed, workers=options.workers)
+            "CP-SAT {version}, random_seed {seed}, 1 worker stopped on deterministic time (reproducible); "
+            "local search stopped on its own counters"
+        ).format(version=ortools.__version__, seed=options.seed)
     return _("CP-SAT {version}, random_seed {seed}, {workers} parallel workers, stopped on wall time").format(
         version=ortools.__version__, seed=options.seed, workers=options.workers
     )
