@@ -1,0 +1,216 @@
+"""Benchmark: SDG 8.7.1 child labour estimates from survey microdata.
+
+Generates stratified cluster surveys of children (1M and 10M rows by default, under bench/data/),
+then times, in the same run:
+
+* our command end to end, as a subprocess: ``target87 estimate child-labour FILE --by sex --by
+  age_group --by area --by sex,age_group`` reading the CSV (and the Parquet file), with its peak memory;
+* R's survey package: svydesign plus the same tables (the total and svyby for each table, on the
+  5-17 subset), the CSV already read and the indicator already computed (only estimation is timed);
+* the Python ``svy`` package: design plus the same tables (means with ``by`` and ``where``), data in
+  memory, indicator already computed.
+
+It prints ratios against the goals: ≥ 50× faster than R, ≥ 3× faster than svy, peak memory ≤ 3× the
+data (the columns read, as Arrow holds them), and 10M rows from Parquet within 11× the 1M CSV time.
+
+    .venv/bin/python bench/estimate_childlabour.py                       # 1M and 10M, R at 1M only
+    .venv/bin/python bench/estimate_childlabour.py --sizes 1e6 --skip-r  # a quick run
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+DATA = HERE / "data"
+VENV = ROOT / ".venv" / "bin"
+TABLES = ["sex", "age_group", "area", "sex,age_group"]
+COLUMNS = ["weight", "stratum", "psu", "age", "sex", "area", "econ_hours", "chore_hours"]
+
+
+def generate(n: int, seed: int = 87) -> tuple[Path, Path]:
+    """A stratified two-stage sample: about 25 children per PSU and 7 PSUs per stratum."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+    import pyarrow.parquet as pq
+
+    DATA.mkdir(parents=True, exist_ok=True)
+    csv_path, pq_path = DATA / f"children_{n}.csv", DATA / f"children_{n}.parquet"
+    if csv_path.exists() and pq_path.exists():
+        return csv_path, pq_path
+    rng = np.random.default_rng(seed)
+    n_psu = max(4, n // 25)
+    n_strata = max(1, n_psu // 7)  # about 7 PSUs per stratum
+    psu_stratum = np.arange(n_psu) * n_strata // n_psu
+    psu = np.sort(rng.integers(0, n_psu, n))
+    stratum = psu_stratum[psu]
+    area_psu = rng.random(n_psu) < 0.35
+    effect = rng.normal(0, 0.5, n_psu)
+    age = rng.integers(3, 20, n)
+    works = rng.random(n) < 1 / (1 + np.exp(-(-1.0 + effect[psu] + 0.1 * (age - 10))))
+    econ = np.where(works, np.round(rng.gamma(2.0, 9.0, n), 1), 0.0)
+    chores = np.round(rng.gamma(1.6, 7.0, n), 1)
+    table = pa.table({
+        "weight": np.round(rng.uniform(0.4, 2.5, n_psu)[psu] * rng.uniform(0.9, 1.1, n) * 1000, 3),
+        "stratum": stratum.astype(np.int32) + 1,
+        "psu": psu.astype(np.int32) + 1,
+        "age": age.astype(np.int8),
+        "sex": np.where(rng.random(n) < 0.49, "F", "M"),
+        "area": np.where(area_psu[psu], "U", "R"),
+        "econ_hours": econ,
+        "chore_hours": chores,
+    })
+    pacsv.write_csv(table, csv_path)
+    pq.write_table(table, pq_path)
+    return csv_path, pq_path
+
+
+def data_bytes(pq_path: Path) -> int:
+    """Size of the columns the command reads, as Arrow holds them in memory."""
+    import pyarrow.parquet as pq
+
+    return pq.read_table(pq_path, columns=COLUMNS).nbytes
+
+
+def time_ours(path: Path, repeat: int) -> tuple[float, int]:
+    cmd = [str(VENV / "target87"), "estimate", "child-labour", str(path), "--no-progress", "--format", "csv"]
+    for t in TABLES:
+        cmd += ["--by", t]
+    best, peak = float("inf"), 0
+    for _ in range(repeat):
+        # a fresh measuring process per run, so that ru_maxrss is this run's peak
+        probe = (
+            "import os,subprocess,sys,time,resource;t=time.perf_counter();"
+            "p=subprocess.run(sys.argv[1:],stdout=subprocess.DEVNULL,stderr=subprocess.PIPE);"
+            "e=time.perf_counter()-t;"
+            "print(e, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss*1024, p.returncode)"
+        )
+        out = subprocess.run([sys.executable, "-c", probe, *cmd], capture_output=True, text=True, check=True).stdout
+        elapsed, rss, code = out.split()
+        if code != "0":
+            raise SystemExit(f"our command failed on {path}")
+        best, peak = min(best, float(elapsed)), max(peak, int(rss))
+    return best, peak
+
+
+SVY_SCRIPT = r"""
+import sys, time
+import polars as pl, svy
+df = pl.read_parquet(sys.argv[1], columns=%(columns)r)
+age = pl.col("age")
+econ, chores = pl.col("econ_hours"), pl.col("chore_hours")
+df = df.with_columns(
+    inscope=(age >= 5) & (age <= 17),
+    age_group=pl.when(age <= 11).then(pl.lit("5-11")).when(age <= 14).then(pl.lit("12-14")).otherwise(pl.lit("15-17")),
+    cl=(((age >= 5) & (age <= 11) & ((econ >= 1) | (chores > 21)))
+        | ((age >= 12) & (age <= 14) & ((econ >= 14) | (chores > 21)))
+        | ((age >= 15) & (age <= 17) & (econ >= 43))).cast(pl.Float64),
+)
+start = time.perf_counter()
+sample = svy.Sample(df, svy.Design(stratum="stratum", psu="psu", wgt="weight"))
+where = pl.col("inscope")
+sample.estimation.mean("cl", where=where)
+for by in (%(tables)s):
+    sample.estimation.mean("cl", by=by, where=where)
+print(time.perf_counter() - start)
+"""
+
+R_SCRIPT = r"""
+suppressPackageStartupMessages(library(survey))
+args <- commandArgs(trailingOnly = TRUE)
+d <- read.csv(args[1], colClasses = c(sex = "character", area = "character"))
+d$inscope <- d$age >= 5 & d$age <= 17
+d$age_group <- ifelse(d$age <= 11, "5-11", ifelse(d$age <= 14, "12-14", "15-17"))
+d$cl <- as.numeric((d$age >= 5 & d$age <= 11 & (d$econ_hours >= 1 | d$chore_hours > 21)) |
+                   (d$age >= 12 & d$age <= 14 & (d$econ_hours >= 14 | d$chore_hours > 21)) |
+                   (d$age >= 15 & d$age <= 17 & d$econ_hours >= 43))
+elapsed <- system.time({
+  des <- svydesign(ids = ~psu, strata = ~stratum, weights = ~weight, data = d, nest = TRUE)
+  sub <- subset(des, inscope)
+  svyciprop(~cl, sub, method = "logit")
+  svytotal(~cl, sub)
+  for (f in list(~sex, ~age_group, ~area, ~sex + age_group)) {
+    svyby(~cl, f, sub, svyciprop, vartype = c("se", "ci"), method = "logit")
+    svyby(~cl, f, sub, svytotal)
+  }
+})[["elapsed"]]
+cat(elapsed, "\n")
+"""
+
+
+def time_svy(pq_path: Path) -> float:
+    tables = ", ".join(repr(t.split(",") if "," in t else t) for t in TABLES)
+    script = SVY_SCRIPT % {"columns": COLUMNS, "tables": tables + ","}
+    out = subprocess.run([sys.executable, "-c", script, str(pq_path)], capture_output=True, text=True)
+    if out.returncode:
+        raise SystemExit(f"svy failed:\n{out.stderr[-2000:]}")
+    return float(out.stdout.split()[-1])
+
+
+def time_r(csv_path: Path) -> float:
+    with tempfile.NamedTemporaryFile("w", suffix=".R", delete=False) as fh:
+        fh.write(R_SCRIPT)
+    try:
+        out = subprocess.run(["Rscript", fh.name, str(csv_path)], capture_output=True, text=True)
+    finally:
+        os.unlink(fh.name)
+    if out.returncode:
+        raise SystemExit(f"R failed:\n{out.stderr[-2000:]}")
+    return float(out.stdout.split()[-1])
+
+
+def verdict(ok: bool) -> str:
+    return "meets the goal" if ok else "MISSES the goal"
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--sizes", default="1e6,1e7", help="comma-separated numbers of children (default 1e6,1e7)")
+    ap.add_argument("--r-sizes", default="1e6", help="sizes at which R is timed (default 1e6; R is slow)")
+    ap.add_argument("--skip-r", action="store_true")
+    ap.add_argument("--skip-svy", action="store_true")
+    ap.add_argument("--repeat", type=int, default=3, help="runs of our command per file (best time kept)")
+    args = ap.parse_args(argv)
+    sizes = [int(float(s)) for s in args.sizes.split(",") if s]
+    r_sizes = {int(float(s)) for s in args.r_sizes.split(",") if s}
+    have_r = shutil.which("Rscript") is not None and not args.skip_r
+    if not have_r and not args.skip_r:
+        print("Rscript not found: R is skipped", file=sys.stderr)
+    ours_csv: dict[int, float] = {}
+    for n in sizes:
+        print(f"\n== {n:,} children ==", flush=True)
+        csv_path, pq_path = generate(n)
+        size = data_bytes(pq_path)
+        t_csv, rss_csv = time_ours(csv_path, args.repeat)
+        t_pq, rss_pq = time_ours(pq_path, args.repeat)
+        ours_csv[n] = t_csv
+        peak = max(rss_csv, rss_pq)
+        print(f"ours, CSV end to end: {t_csv:.3f} s; Parquet: {t_pq:.3f} s (best of {args.repeat})")
+        print(f"peak memory / data ({size / 2**20:.0f} MiB of columns): {peak / size:.2f}x "
+              f"(CSV {rss_csv / size:.2f}x, Parquet {rss_pq / size:.2f}x) — {verdict(peak <= 3 * size)} (<= 3x)")
+        if not args.skip_svy:
+            t_svy = time_svy(pq_path)
+            print(f"svy / ours (CSV end to end): {t_svy / t_csv:.1f}x faster — {verdict(t_svy / t_csv >= 3)} (>= 3x)")
+        if have_r and n in r_sizes:
+            t_r = time_r(csv_path)
+            print(f"R survey / ours (CSV end to end): {t_r / t_csv:.1f}x faster — {verdict(t_r / t_csv >= 50)} (>= 50x)")
+        if n >= 10 * min(sizes) and min(sizes) in ours_csv and n != min(sizes):
+            base = min(sizes)
+            ratio = t_pq / ours_csv[base]
+            limit = 11 * n / base / 10
+            print(f"{n:,} rows from Parquet / {base:,} rows from CSV: {ratio:.1f}x — {verdict(ratio <= limit)} "
+                  f"(<= {limit:g}x)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
