@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI, Router
+from ninja import NinjaAPI, Router, Status
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
@@ -152,7 +152,7 @@ def key_question_list(request, slug: str):
 
 @v1.post("/consultations", response={201: ConsultationOut, **ERRORS}, auth=TokenAuth())
 def consultation_create(request, payload: ConsultationIn):
-    return 201, services.consultation_create(actor=request.auth, **payload.dict())
+    return Status(201, services.consultation_create(actor=request.auth, **payload.dict()))
 
 
 @v1.patch("/consultations/{slug}", response={200: ConsultationOut, **ERRORS}, auth=TokenAuth())
@@ -188,7 +188,7 @@ def session_create(request, slug: str, payload: SessionIn):
     consultation = _consultation(request, slug)
     data = _session_relations(consultation, payload.dict())
     session = services.session_save(actor=request.auth, consultation=consultation, **data)
-    return 201, _session_out(selectors.session_get(consultation=consultation, pk=session.pk))
+    return Status(201, _session_out(selectors.session_get(consultation=consultation, pk=session.pk)))
 
 
 @v1.patch("/consultations/{slug}/sessions/{session_id}", response={200: SessionOut, **ERRORS}, auth=TokenAuth())
@@ -204,17 +204,17 @@ def session_update(request, slug: str, session_id: int, payload: SessionPatch):
 def session_delete(request, slug: str, session_id: int):
     consultation = _consultation(request, slug)
     services.session_delete(actor=request.auth, session=selectors.session_get(consultation=consultation, pk=session_id))
-    return 204, None
+    return Status(204, None)
 
 
 @v1.post("/consultations/{slug}/rooms", response={201: RoomOut, **ERRORS}, auth=TokenAuth())
 def room_create(request, slug: str, payload: RoomIn):
-    return 201, services.room_save(actor=request.auth, consultation=_consultation(request, slug), **payload.dict())
+    return Status(201, services.room_save(actor=request.auth, consultation=_consultation(request, slug), **payload.dict()))
 
 
 @v1.post("/consultations/{slug}/key-questions", response={201: KeyQuestionOut, **ERRORS}, auth=TokenAuth())
 def key_question_create(request, slug: str, payload: KeyQuestionIn):
-    return 201, services.key_question_save(actor=request.auth, consultation=_consultation(request, slug), **payload.dict())
+    return Status(201, services.key_question_save(actor=request.auth, consultation=_consultation(request, slug), **payload.dict()))
 
 
 api.add_router("/v1/", v1)
