@@ -71,6 +71,10 @@ INSTALLED_APPS = [
     "target87.jobs",
     "target87.consultations",
     "target87.people",
+    "target87.breakouts",
+    "target87.deliberation",
+    "target87.priorities",
+    "target87.indicators",
     "target87.api",
 ]
 

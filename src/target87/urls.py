@@ -10,6 +10,10 @@ urlpatterns = [
     path("accounts/", include("target87.core.urls")),
     path("", include("target87.consultations.urls")),
     path("", include("target87.people.urls")),
+    path("", include("target87.breakouts.urls")),
+    path("", include("target87.deliberation.urls")),
+    path("", include("target87.priorities.urls")),
+    path("", include("target87.indicators.urls")),
     path("jobs/", include("target87.jobs.urls")),
     path("api/", api.urls),
 ]

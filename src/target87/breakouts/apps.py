@@ -1,0 +1,10 @@
+"""Breakout groups and who sits in which."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class BreakoutsConfig(AppConfig):
+    name = "target87.breakouts"
+    label = "breakouts"
+    verbose_name = _("Breakout groups")
