@@ -11,6 +11,8 @@ running the loader twice changes nothing.
 from __future__ import annotations
 
 import datetime as dt
+import importlib
+import importlib.util
 import random
 import zoneinfo
 from dataclasses import dataclass
@@ -26,6 +28,10 @@ TZ = zoneinfo.ZoneInfo("Asia/Bangkok")
 CONVENER_USERNAME = "convener"
 CONVENER_PASSWORD = "bangkok-8.7-demo"
 FICTIONAL = "Fictional participant, invented for the demonstration of Target 8.7."
+
+#: further parts of the demonstration, each a module with ``load(*, consultation, stdout)`` that is idempotent
+#: like this one: breakout groups, contributions and recommendations, ballots and results
+DEMO_PARTS = ["target87.demo.breakouts", "target87.demo.deliberation", "target87.demo.priorities"]
 
 COUNTRIES = [
     "THA", "KHM", "LAO", "MMR", "VNM", "MYS", "IDN", "PHL", "SGP", "TLS",
@@ -326,6 +332,9 @@ def load(stdout=None) -> Consultation:
             for position, (role, key) in enumerate(item.speakers):
                 SessionSpeaker.objects.create(session=session, person=persons[speakers[key]], role=role, position=position)
         say(f"Created {len(PROGRAMME)} sessions.\n")
+    for part in DEMO_PARTS:
+        if importlib.util.find_spec(part) is not None:
+            importlib.import_module(part).load(consultation=consultation, stdout=stdout)
     say(f"{consultation.participations.count()} participants, {consultation.sessions.count()} sessions, "
         f"{consultation.rooms.count()} rooms.\n")
     return consultation
