@@ -1,0 +1,135 @@
+"""``target87 allocate``: files in, groups out, clear messages for bad input."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import pytest
+
+from target87.cli.allocate import main
+
+HEADER = "participant_id,stakeholder_group,country,gender,languages,pref1,pref2,pref3,facilitator\n"
+
+
+def people_csv(tmp_path, rows=None, header=HEADER, name="people.csv"):
+    if rows is None:
+        sh = ["government", "workers", "employers", "civil_society", "survivor_led", "academia"]
+        rows = [
+            f"P{i},{sh[i % 6]},{'KE' if i % 3 else 'UG'},{'f' if i % 2 else 'm'},en;fr,"
+            f"{'Child labour' if i % 2 else 'Forced labour'},,,{'yes' if i == 0 else ''}"
+            for i in range(12)
+        ]
+    path = tmp_path / name
+    path.write_text(header + "\n".join(rows) + ("\n" if rows else ""), encoding="utf-8")
+    return str(path)
+
+
+def topics_csv(tmp_path):
+    path = tmp_path / "topics.csv"
+    path.write_text(
+        "group_id,topic,capacity,language,facilitator_id\n"
+        "A,Forced labour,6,en,P0\nB,Child labour,6,,\n",
+        encoding="utf-8",
+    )
+    return str(path)
+
+
+def english_topics_csv(tmp_path):
+    path = tmp_path / "english.csv"
+    path.write_text("group_id,topic,capacity,language\nA,Forced labour,6,en\n", encoding="utf-8")
+    return str(path)
+
+
+def run(capsys, argv):
+    code = main(argv)
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    return code, out, err
+
+
+def test_groups_and_summary(tmp_path, capsys):
+    out = tmp_path / "out.csv"
+    code, stdout, _err = run(capsys, [people_csv(tmp_path), "--groups", "3", "--time-limit", "2", "--out", str(out)])
+    assert code == 0
+    rows = list(csv.DictReader(out.open()))
+    assert list(rows[0]) == ["participant_id", "round", "group"]
+    assert len(rows) == 12 and {r["group"] for r in rows} == {"G1", "G2", "G3"}
+    assert "Tripartite coverage:" in stdout
+    assert "only 2 of Workers' organisations for 3 groups" in " ".join(stdout.split())
+    assert "optimal" in stdout
+
+
+def test_topics_rounds_json_pairs(tmp_path, capsys):
+    out = tmp_path / "out.csv"
+    apart = tmp_path / "apart.csv"
+    apart.write_text("a,b\nP1,P7\n")
+    together = tmp_path / "together.csv"
+    together.write_text("a,b\nP2,P3\n")
+    code, stdout, _err = run(capsys, [
+        people_csv(tmp_path), "--topics", topics_csv(tmp_path), "--rounds", "2", "--json", "--time-limit", "2",
+        "--apart", str(apart), "--together", str(together), "--seed", "3", "--out", str(out),
+    ])
+    assert code == 0
+    data = json.loads(stdout)
+    assert data["status"] in ("optimal", "feasible") and data["gap"] >= 0
+    assert set(data["preferences"]) == {"first", "second", "third", "none"}
+    rows = {(r["participant_id"], r["round"]): r["group"] for r in csv.DictReader(out.open())}
+    for rnd in ("1", "2"):
+        assert rows[("P0", rnd)] == "A"
+        assert rows[("P1", rnd)] != rows[("P7", rnd)]
+        assert rows[("P2", rnd)] == rows[("P3", rnd)]
+
+
+def test_previous_and_lock(tmp_path, capsys):
+    first = tmp_path / "first.csv"
+    assert run(capsys, [people_csv(tmp_path), "--groups", "3", "--time-limit", "1", "--out", str(first)])[0] == 0
+    rows = list(csv.DictReader(first.open()))
+    locked = {r["participant_id"] for r in rows if r["group"] == "G1"}
+    second = tmp_path / "second.csv"
+    code, _o, _e = run(capsys, [people_csv(tmp_path), "--groups", "3", "--time-limit", "1", "--previous", str(first),
+                                "--lock", "G1", "--out", str(second)])
+    assert code == 0
+    again = {r["participant_id"] for r in csv.DictReader(second.open()) if r["group"] == "G1"}
+    assert again == locked
+
+
+@pytest.mark.parametrize(
+    ("setup", "words"),
+    [
+        (lambda t: [people_csv(t, rows=[], header=""), "--groups", "2"], ["empty"]),
+        (lambda t: [people_csv(t, header="participant_id,country,gender\n", rows=["a,KE,f"]), "--groups", "2"],
+         ["stakeholder_group"]),
+        (lambda t: [people_csv(t, rows=["a,government,KE,f,,,,,", "a,workers,KE,m,,,,,"]), "--groups", "1"],
+         ["Duplicate", "a"]),
+        (lambda t: [people_csv(t, rows=["a,ministry,KE,f,,,,,"]), "--groups", "1"],
+         ["ministry", "government", "workers", "private_sector"]),
+        (lambda t: [people_csv(t), "--groups", "2", "--capacity", "3"], ["More people than seats", "12"]),
+        (lambda t: [people_csv(t, rows=["b,government,KE,f,en,,,,", "a,government,KE,f,sw,,,,"]), "--topics", english_topics_csv(t)],
+         ["a", "en"]),
+        (lambda t: [str(t / "missing.csv"), "--groups", "2"], ["does not exist"]),
+        (lambda t: [people_csv(t)], ["--groups"]),
+        (lambda t: [people_csv(t, rows=["a,government,KE,f,,,,,maybe"]), "--groups", "1"], ["facilitator", "maybe"]),
+    ],
+)
+def test_bad_input_exits_2_with_a_message(tmp_path, capsys, setup, words):
+    code, _out, err = run(capsys, [*setup(tmp_path), "--out", str(tmp_path / "o.csv"), "--time-limit", "1"])
+    assert code == 2
+    flat = " ".join(err.split())
+    for w in words:
+        assert w in flat
+
+
+def test_contradictory_pairs(tmp_path, capsys):
+    together = tmp_path / "t.csv"
+    together.write_text("a,b\nP1,P2\nP2,P3\n")
+    apart = tmp_path / "a.csv"
+    apart.write_text("a,b\nP1,P3\n")
+    code, _o, err = run(capsys, [people_csv(tmp_path), "--groups", "2", "--together", str(together),
+                                 "--apart", str(apart), "--out", str(tmp_path / "o.csv")])
+    assert code == 2
+    assert "Contradictory" in err and "P1" in err and "P3" in err
+
+
+def test_usage_error_is_exit_2(capsys):
+    assert main(["--nonsense"]) == 2
