@@ -154,7 +154,8 @@ def _child_labour(args) -> int:
             bar.update(0.0, _("Reading {file}").format(file=path.name))
         table = read_microdata(path, columns)
         result = estimate_child_labour(table, mapping, definition, by, options,
-                                       progress=(lambda f, s: bar.update(0.3 + 0.7 * f, s)) if bar else None)
+                                       progress=(lambda f, s: bar.update(0.3 + 0.7 * f, s)) if bar else None,
+                                       release=True)
         del table
     finally:
         if bar:

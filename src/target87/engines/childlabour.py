@@ -411,6 +411,7 @@ def estimate_child_labour(
     by: Sequence[Sequence[str]] = (),
     options: Options | None = None,
     progress: ProgressCallback | None = None,
+    release: bool = False,
 ) -> Result:
     """Estimate child labour for the total and every domain of every table of ``by``.
 
@@ -418,7 +419,8 @@ def estimate_child_labour(
     Table, a pandas or polars DataFrame or a dict of arrays. ``by`` lists tables as tuples of variables:
     ``sex``, ``area`` and ``age_group`` (derived from the age) or any other column. Raises
     :class:`ChildLabourError` (or :class:`~target87.engines.survey.SurveyError`) with a message for
-    the user on bad input.
+    the user on bad input. ``release`` lets the engine drop each column of a MicroTable once it has
+    converted it, to keep the peak memory low (the command does so; the table is then spent).
     """
     mapping = mapping or ColumnMapping()
     options = options or Options()
@@ -435,7 +437,14 @@ def estimate_child_labour(
     progress(0.05, _("Checking values"))
     n = data.n_rows
 
+    def done(role: str) -> None:
+        if release:
+            for col in need.get(role, []):
+                if not any(col in cols for r, cols in need.items() if r != role):
+                    data.release(col)
+
     weights = _numeric(data, need["weight"], "weight", allow_missing=False)
+    done("weight")
     bad = np.flatnonzero(weights < 0)
     if bad.size:
         raise InvalidValuesError(
@@ -443,6 +452,7 @@ def estimate_child_labour(
                 column=mapping.weight, count=bad.size, rows=describe_rows(bad, weights[bad])),
             mapping.weight, bad)
     age = _numeric(data, need["age"], "age", allow_missing=False)
+    done("age")
     scope = (age >= AGE_MIN) & (age < AGE_MAX + 1)
     n_children = int(scope.sum())
     notes: list[str] = []
@@ -453,6 +463,7 @@ def estimate_child_labour(
             for part in need[col]:
                 flag |= data.flag(part)
             values[col] = flag
+            done(col)
             continue
         hours = _numeric(data, need[col], col, allow_missing=True, rows=scope)
         missing = np.flatnonzero(np.isnan(hours) & scope)
@@ -473,12 +484,15 @@ def estimate_child_labour(
                     column=getattr(mapping, col), count=neg.size, rows=describe_rows(neg, hours[neg])),
                 getattr(mapping, col), neg)
         values[col] = hours
+        done(col)
     progress(0.2, _("Classifying children"))
-    y = (definition.classify(age, values) & scope).astype(np.float64)
+    y = definition.classify(age, values) & scope
     del values
 
     strata = _labels(data, need.get("strata"), mapping.strata, "strata")
+    done("strata")
     psu = _labels(data, need.get("psu"), mapping.psu, "psu")
+    done("psu")
     fpc = _numeric(data, need["fpc"], "fpc", allow_missing=False) if "fpc" in need else None
     progress(0.35, _("Setting up the survey design"))
     design = Design(weights, strata[0] if strata else None, psu[0] if psu else None, fpc,
@@ -498,13 +512,22 @@ def estimate_child_labour(
                 continue
             order.append(v)
             if v == "age_group":
-                codes = np.full(n, -1, dtype=np.int64)
+                codes = np.full(n, -1, dtype=np.int8)
                 for k, (_label, lo, hi) in enumerate(AGE_GROUPS):
                     codes[(age >= lo) & (age < hi + 1)] = k
                 variables[v] = (codes, [g[0] for g in AGE_GROUPS])
             else:
                 cols = need[v] if v in ("sex", "area") else [v]
-                variables[v] = data.categorical(cols[0])
+                codes, cats = data.categorical(cols[0])
+                if len(cats) < 127:
+                    codes = codes.astype(np.int8)
+                variables[v] = (codes, cats)
+                if release and v not in ("sex", "area"):
+                    data.release(v)
+        if release:
+            for v in ("sex", "area"):
+                if v in t:
+                    data.release(need[v][0])
     progress(0.5, _("Estimating"))
     results = tabulate(design, y, variables, [()] + [t for t in tables if t], scope)
     progress(0.9, _("Confidence intervals"))

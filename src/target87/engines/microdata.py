@@ -74,6 +74,10 @@ class MicroTable:
     def has(self, name: str) -> bool:
         return name in self.columns
 
+    def release(self, name: str) -> None:
+        """Forget a column (to free memory once it has been converted)."""
+        self.columns.pop(name, None)
+
     # -- conversions ----------------------------------------------------------------------------
     def numeric(self, name: str) -> tuple[np.ndarray, np.ndarray]:
         """(float64 values, NaN where missing; indices of rows that hold something that is not a number)."""
@@ -127,6 +131,12 @@ class MicroTable:
 
             if pa.types.is_dictionary(col.type):
                 col = col.cast(col.type.value_type)
+            if pa.types.is_integer(col.type) and col.null_count == 0:
+                from target87.engines.survey import factorize
+
+                codes, uniq = factorize(_arrow_numpy(col))
+                lab = _float_keys(labels)
+                return _merge_duplicates(codes, [lab.get(float(u), str(u)) for u in uniq])
             if pa.types.is_integer(col.type) or pa.types.is_floating(col.type) or pa.types.is_boolean(col.type):
                 values = _arrow_float(pc.cast(col, pa.float64()))
                 return _categorical_numbers(values, labels)
@@ -195,14 +205,19 @@ def _categorical_numbers(values: np.ndarray, labels: Mapping[Any, str]) -> tuple
     uniq, inv = np.unique(values[valid], return_inverse=True)
     codes = np.full(values.size, -1, dtype=np.int64)
     codes[valid] = inv.reshape(-1)
+    lab = _float_keys(labels)
+    cats = [lab.get(float(u), _number_text(u)) for u in uniq]
+    return _merge_duplicates(codes, cats)
+
+
+def _float_keys(labels: Mapping[Any, str]) -> dict[float, str]:
     lab = {}
     for k, v in labels.items():
         try:
             lab[float(k)] = str(v)
         except (TypeError, ValueError):
             pass
-    cats = [lab.get(float(u), _number_text(u)) for u in uniq]
-    return _merge_duplicates(codes, cats)
+    return lab
 
 
 def _sorted_categories(idx, valid, dictionary, labels):
@@ -305,12 +320,18 @@ def read_microdata(path: str | Path, columns: Iterable[str] | None = None) -> Mi
         if kind == "csv":
             import pyarrow.csv as pacsv
 
-            table = pacsv.read_csv(
-                path,
-                read_options=pacsv.ReadOptions(block_size=1 << 24),
-                parse_options=pacsv.ParseOptions(delimiter=_csv_header(path)[1]),
-                convert_options=pacsv.ConvertOptions(include_columns=wanted, strings_can_be_null=True),
-            )
+            parse = pacsv.ParseOptions(delimiter=_csv_header(path)[1])
+            convert = pacsv.ConvertOptions(include_columns=wanted, strings_can_be_null=True)
+            read = pacsv.ReadOptions(block_size=1 << 24)
+            try:
+                # streaming holds one block besides the columns: half the peak memory of read_csv, and
+                # faster; the types come from the first block, so a later surprise falls back below
+                import pyarrow as pa
+
+                with pacsv.open_csv(path, read_options=read, parse_options=parse, convert_options=convert) as reader:
+                    table = pa.Table.from_batches(list(reader), schema=reader.schema)
+            except pa.ArrowInvalid:
+                table = pacsv.read_csv(path, read_options=read, parse_options=parse, convert_options=convert)
             return MicroTable({c: table.column(c) for c in wanted}, names, source=path.name)
         if kind == "parquet":
             import pyarrow.parquet as pq

@@ -67,8 +67,10 @@ def factorize(values: np.ndarray) -> tuple[np.ndarray, list]:
         lo = int(values.min()) if values.size else 0
         hi = int(values.max()) if values.size else 0
         if hi - lo < 4 * values.size + 1024:
-            shifted = values.astype(np.int64) - lo
+            shifted = values.astype(np.int64) - lo if (lo or values.dtype != np.int64) else values
             present = np.bincount(shifted, minlength=hi - lo + 1) > 0
+            if present.all():  # already codes 0..k-1 (after the shift)
+                return shifted, list(range(lo, hi + 1))
             index = np.cumsum(present) - 1
             labels = (np.flatnonzero(present) + lo).tolist()
             return index[shifted], labels
@@ -156,17 +158,20 @@ class Design:
             pcodes, plabels = factorize(psu)
             n_p = len(plabels)
             # nest = TRUE: a PSU is a (stratum, psu) pair
+            key = np.multiply(scodes, n_p, dtype=np.int64)
+            key += pcodes
+            del pcodes
             if n_strata * n_p <= max(_DENSE_LIMIT, 2 * n):
-                key = scodes * n_p + pcodes
                 present = np.bincount(key, minlength=n_strata * n_p) > 0
                 index = np.cumsum(present) - 1
+                index = index.astype(np.int32 if index.size < 2**31 else np.int64)
                 pidx = index[key]
                 psu_stratum = np.flatnonzero(present) // n_p
             else:
-                key = scodes * n_p + pcodes
                 uniq, inv = np.unique(key, return_inverse=True)
                 pidx = inv.reshape(-1).astype(np.int64)
                 psu_stratum = uniq // n_p
+            del key
         self.stratum = scodes
         self.psu = pidx
         self.psu_stratum = psu_stratum.astype(np.int64)
@@ -226,16 +231,20 @@ class Design:
     # -- estimation -----------------------------------------------------------------------------
     def summarise(self, y: np.ndarray, cell: np.ndarray, n_cells: int) -> CellSummary:
         """One pass over the rows: sums per (PSU, cell). ``cell`` is -1 for rows in no domain."""
-        y = np.asarray(y, dtype=np.float64)
-        cell = np.asarray(cell, dtype=np.int64)
+        y = np.asarray(y)
         c1 = n_cells + 1
-        cc = np.where(cell < 0, n_cells, cell) if np.any(cell < 0) else cell
-        keys = self.psu * c1 + cc
-        wy = self.weights * y
+        keys = np.multiply(self.psu, c1, dtype=np.int64)
+        keys += cell
+        outside = cell < 0
+        if outside.any():
+            keys[outside] += c1  # -1 → the extra cell n_cells
+        del outside
+        wy = np.where(y, self.weights, 0.0) if y.dtype == bool else self.weights * y
         cols: list[np.ndarray | None] = [None, self.weights, wy]
         if not self.all_weights_nonzero:
             cols.append((self.weights != 0).astype(np.float64))
         present, sums = _group_sums(keys, self.n_psu_total * c1, cols)
+        del keys, wy, cols
         pair_cell = present % c1
         keep = pair_cell < n_cells
         pair_psu = (present // c1)[keep]
@@ -457,12 +466,16 @@ def tabulate(
     n_cells = int(np.prod(sizes, dtype=np.int64)) if used else 1
     if n_cells > 1 << 40:
         raise SurveyError(_("Too many combinations of categories to tabulate at once."))
-    cell = np.zeros(design.n, dtype=np.int64)
+    dtype = np.int32 if n_cells < 2**31 - 1 else np.int64
+    cell = np.zeros(design.n, dtype=dtype)
     radix = 1
     radices = []
     for v, size in zip(used, sizes):
-        codes = np.asarray(variables[v][0], dtype=np.int64)
-        cell += np.where(codes < 0, size - 1, codes) * radix
+        codes = np.array(variables[v][0], dtype=dtype)
+        codes[codes < 0] = size - 1
+        codes *= radix
+        cell += codes
+        del codes
         radices.append(radix)
         radix *= size
     if scope is not None:
