@@ -5,9 +5,9 @@ import tempfile
 
 os.environ.setdefault("TARGET87_VAR", tempfile.mkdtemp(prefix="target87-test-"))
 
-from target87.settings import *  # noqa: E402,F403
+from target87.settings import *
 
-HUEY = {**HUEY, "immediate": True}  # noqa: F405
+HUEY = {**HUEY, "immediate": True}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 AXES_FAILURE_LIMIT = 3
-STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}

@@ -17,7 +17,9 @@ def auth(token):
 
 
 def post(client, url, body, token=None, method="post"):
-    return getattr(client, method)(url, data=json.dumps(body), content_type="application/json", **(auth(token) if token else {}))
+    return getattr(client, method)(
+        url, data=json.dumps(body), content_type="application/json", **(auth(token) if token else {})
+    )
 
 
 def test_read_endpoints(client, consultation):
@@ -27,7 +29,9 @@ def test_read_endpoints(client, consultation):
     detail = client.get("/api/v1/consultations/bangkok-test").json()
     assert detail["time_zone"] == "Asia/Bangkok" and detail["start_date"] == "2016-09-14"
     sessions = client.get("/api/v1/consultations/bangkok-test/sessions").json()
-    assert [(s["title"], s["room"], s["start"]) for s in sessions] == [("Opening", "Plenary Hall", "2016-09-14T02:00:00Z")]
+    assert [(s["title"], s["room"], s["start"]) for s in sessions] == [
+        ("Opening", "Plenary Hall", "2016-09-14T02:00:00Z")
+    ]
     assert client.get("/api/v1/consultations/bangkok-test/rooms").json()[0]["name"] == "Plenary Hall"
 
 
@@ -46,32 +50,52 @@ def test_interactive_docs_load_their_scripts_from_this_site(client):
 def test_unknown_consultation_is_a_problem_document(client, db):
     response = client.get("/api/v1/consultations/nowhere")
     assert response.status_code == 404 and response["Content-Type"] == "application/problem+json"
-    assert response.json() == {"type": "about:blank", "title": "Not found", "status": 404, "detail": "There is nothing at this address."}
+    assert response.json() == {
+        "type": "about:blank",
+        "title": "Not found",
+        "status": 404,
+        "detail": "There is nothing at this address.",
+    }
 
 
 def test_writing_needs_a_token(client, consultation):
     response = post(client, "/api/v1/consultations/bangkok-test/rooms", {"name": "Room Z", "capacity": 10})
     assert response.status_code == 401 and response.json()["title"] == "Authentication required"
     assert response["WWW-Authenticate"] == "Bearer"
-    response = post(client, "/api/v1/consultations/bangkok-test/rooms", {"name": "Room Z", "capacity": 10}, token="t87_forged")
+    response = post(
+        client, "/api/v1/consultations/bangkok-test/rooms", {"name": "Room Z", "capacity": 10}, token="t87_forged"
+    )
     assert response.status_code == 401
 
 
 def test_a_token_of_someone_else_cannot_write(client, consultation):
     stranger = ApiToken.issue(user=UserFactory(), name="x")[1]
-    response = post(client, "/api/v1/consultations/bangkok-test/rooms", {"name": "Room Z", "capacity": 10}, token=stranger)
+    response = post(
+        client, "/api/v1/consultations/bangkok-test/rooms", {"name": "Room Z", "capacity": 10}, token=stranger
+    )
     assert response.status_code == 403 and response["Content-Type"] == "application/problem+json"
     assert not consultation.rooms.exists()
 
 
 def test_convener_creates_a_session(client, consultation, token):
     room = RoomFactory(consultation=consultation)
-    body = {"kind": "plenary", "title": "Opening", "start": "2016-09-14T09:00:00+07:00", "end": "2016-09-14T10:00:00+07:00",
-            "room_id": room.pk, "deliberation_minutes": 15, "thematic_areas": ["child_labour"]}
+    body = {
+        "kind": "plenary",
+        "title": "Opening",
+        "start": "2016-09-14T09:00:00+07:00",
+        "end": "2016-09-14T10:00:00+07:00",
+        "room_id": room.pk,
+        "deliberation_minutes": 15,
+        "thematic_areas": ["child_labour"],
+    }
     response = post(client, "/api/v1/consultations/bangkok-test/sessions", body, token)
     assert response.status_code == 201
     created = response.json()
-    assert (created["title"], created["start"], created["thematic_areas"]) == ("Opening", "2016-09-14T02:00:00Z", ["child_labour"])
+    assert (created["title"], created["start"], created["thematic_areas"]) == (
+        "Opening",
+        "2016-09-14T02:00:00Z",
+        ["child_labour"],
+    )
     assert Session.objects.get().room == room
 
 
@@ -88,7 +112,13 @@ def test_a_bad_payload_names_the_field(client, consultation, token):
 def test_a_timetable_clash_is_refused_with_the_message(client, consultation, token):
     room = RoomFactory(consultation=consultation, name="Plenary Hall")
     SessionFactory(consultation=consultation, room=room, title="Opening", start=at(1, "09:00"), end=at(1, "10:00"))
-    body = {"kind": "breakout", "title": "Breakout", "start": "2016-09-14T09:30:00+07:00", "end": "2016-09-14T10:30:00+07:00", "room_id": room.pk}
+    body = {
+        "kind": "breakout",
+        "title": "Breakout",
+        "start": "2016-09-14T09:30:00+07:00",
+        "end": "2016-09-14T10:30:00+07:00",
+        "room_id": room.pk,
+    }
     response = post(client, "/api/v1/consultations/bangkok-test/sessions", body, token)
     assert response.status_code == 422
     problem = response.json()
@@ -100,8 +130,15 @@ def test_a_timetable_clash_is_refused_with_the_message(client, consultation, tok
 def test_creating_a_consultation_with_a_bad_time_zone(client, db):
     staff = UserFactory(is_staff=True)
     key = ApiToken.issue(user=staff, name="x")[1]
-    body = {"slug": "suva-2027", "title": "Pacific consultation", "convened_by": "ILO", "start_date": "2027-03-01",
-            "end_date": "2027-03-02", "time_zone": "Pacific/Nowhere", "country": "FJI"}
+    body = {
+        "slug": "suva-2027",
+        "title": "Pacific consultation",
+        "convened_by": "ILO",
+        "start_date": "2027-03-01",
+        "end_date": "2027-03-02",
+        "time_zone": "Pacific/Nowhere",
+        "country": "FJI",
+    }
     response = post(client, "/api/v1/consultations", body, key)
     assert response.status_code == 422 and response.json()["errors"][0]["field"] == "time_zone"
     body["time_zone"] = "Pacific/Fiji"

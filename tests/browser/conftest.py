@@ -1,5 +1,6 @@
 """Journeys in a real browser: Debian's Chromium driven by Playwright, against the live test server."""
 
+import io
 import os
 from pathlib import Path
 
@@ -26,9 +27,17 @@ def chromium():
         pytest.fail(f"Chromium is not installed at {CHROMIUM}: apt-get install chromium")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync"],
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
         )
         yield browser
         browser.close()
@@ -38,7 +47,7 @@ def chromium():
 def demo(transactional_db):
     from django.core.management import call_command
 
-    call_command("load_demo", stdout=open(os.devnull, "w"))
+    call_command("load_demo", stdout=io.StringIO())
     return None
 
 

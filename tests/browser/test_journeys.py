@@ -9,7 +9,9 @@ from target87.people.models import Participation
 
 
 def _access_link(live_server) -> tuple[Participation, str]:
-    participation = Participation.objects.filter(consultation__slug="bangkok-2016", status="approved", role="panellist").first()
+    participation = Participation.objects.filter(
+        consultation__slug="bangkok-2016", status="approved", role="panellist"
+    ).first()
     from django.contrib.auth import get_user_model
 
     convener = get_user_model().objects.get(username=bangkok.CONVENER_USERNAME)
@@ -19,7 +21,9 @@ def _access_link(live_server) -> tuple[Participation, str]:
 
 def test_participant_opens_their_link_on_a_phone_and_takes_the_agenda(demo, live_server, page_factory, tmp_path):
     participation, url = _access_link(live_server)
-    page = page_factory(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, timezone_id="Europe/Paris")
+    page = page_factory(
+        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, timezone_id="Europe/Paris"
+    )
     page.goto(url)
     assert page.get_by_role("heading", level=1).inner_text() == f"Agenda of {participation.person.name}"
     assert "times in Asia/Bangkok" in page.locator("main").inner_text()
@@ -59,7 +63,10 @@ def test_convener_adds_a_clashing_session_and_reads_why(demo, live_server, page_
     problems = page.locator("[data-problems]")
     problems.wait_for()
     message = problems.inner_text()
-    assert "“Extra panel on recruitment fees” and “Expert panel: what works to end forced labour and child labour” would both be in Plenary Hall" in message
+    assert (
+        "“Extra panel on recruitment fees” and “Expert panel: what works to end forced labour and child labour” would both be in Plenary Hall"
+        in message
+    )
     assert page.locator(".cell.clash").count() == 2  # this session and the panel it clashes with
     assert "10:00–11:00" in page.locator("[data-draft]").inner_text()  # the grid speaks Bangkok time
     # saving anyway is refused with the same message, and nothing is stored
@@ -82,7 +89,10 @@ def test_visitor_switches_the_programme_to_french(demo, live_server, page_factor
     assert page.locator("html").get_attribute("lang") == "en"
     page.get_by_label("Language").select_option("fr")
     page.wait_for_function("document.documentElement.lang === 'fr'")
-    assert page.get_by_role("heading", level=1).inner_text() == "Atelier de consultation sous-régionale sur la réalisation de la cible 8.7 des ODD"
+    assert (
+        page.get_by_role("heading", level=1).inner_text()
+        == "Atelier de consultation sous-régionale sur la réalisation de la cible 8.7 des ODD"
+    )
     body = page.locator("main").inner_text()
     assert "Jour 1" in body and "Plénière" in body
     page.get_by_role("link", name="Jour 2", exact=False).click()

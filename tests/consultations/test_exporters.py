@@ -13,9 +13,13 @@ from target87.consultations.models import SessionSpeaker
 @pytest.fixture
 def two_days(consultation):
     room = RoomFactory(consultation=consultation, name="Plenary Hall")
-    first = SessionFactory(consultation=consultation, room=room, title="Opening", start=at(1, "09:00"), end=at(1, "10:30"))
+    first = SessionFactory(
+        consultation=consultation, room=room, title="Opening", start=at(1, "09:00"), end=at(1, "10:30")
+    )
     SessionSpeaker.objects.create(session=first, person=PersonFactory(name="Aung Win"), role="speaker")
-    SessionFactory(consultation=consultation, room=None, kind="break", title="Coffee", start=at(1, "10:30"), end=at(1, "10:45"))
+    SessionFactory(
+        consultation=consultation, room=None, kind="break", title="Coffee", start=at(1, "10:30"), end=at(1, "10:45")
+    )
     SessionFactory(consultation=consultation, room=room, title="Closing", start=at(2, "15:45"), end=at(2, "17:00"))
     return consultation
 
@@ -37,28 +41,75 @@ def test_ics_parses_and_holds_every_session_in_the_event_time_zone(client, two_d
 
 def test_ics_uids_are_stable_across_exports(client, two_days):
     def uids():
-        return sorted(str(e["UID"]) for e in icalendar.Calendar.from_ical(client.get("/consultations/bangkok-test/schedule.ics").content).walk("VEVENT"))
+        return sorted(
+            str(e["UID"])
+            for e in icalendar.Calendar.from_ical(client.get("/consultations/bangkok-test/schedule.ics").content).walk(
+                "VEVENT"
+            )
+        )
 
     first = uids()
     assert first == uids() and len(set(first)) == 3
 
 
 # The fields and types that the c3voc schedule schema (schedule.json) requires.
-CONFERENCE_REQUIRED = {"title": str, "acronym": str, "days": list, "daysCount": int, "start": str, "end": str,
-                       "timeslot_duration": str}
+CONFERENCE_REQUIRED = {
+    "title": str,
+    "acronym": str,
+    "days": list,
+    "daysCount": int,
+    "start": str,
+    "end": str,
+    "timeslot_duration": str,
+}
 DAY_REQUIRED = {"index": int, "date": str, "day_start": str, "day_end": str, "rooms": dict}
-EVENT_REQUIRED = {"abstract": (str, type(None)), "date": str, "duration": str, "guid": str, "id": int, "language": str,
-                  "links": list, "persons": list, "room": str, "slug": str, "start": str, "subtitle": (str, type(None)),
-                  "title": str, "track": (str, type(None)), "type": str, "url": str}
-EVENT_ALLOWED = set(EVENT_REQUIRED) | {"logo", "description", "recording_license", "do_not_record", "do_not_stream",
-                                       "attachments", "answers"}
-CONFERENCE_ALLOWED = set(CONFERENCE_REQUIRED) | {"description", "time_zone_name", "logo", "colors", "keywords", "url",
-                                                 "tracks", "rooms", "meta"}
+EVENT_REQUIRED = {
+    "abstract": (str, type(None)),
+    "date": str,
+    "duration": str,
+    "guid": str,
+    "id": int,
+    "language": str,
+    "links": list,
+    "persons": list,
+    "room": str,
+    "slug": str,
+    "start": str,
+    "subtitle": (str, type(None)),
+    "title": str,
+    "track": (str, type(None)),
+    "type": str,
+    "url": str,
+}
+EVENT_ALLOWED = set(EVENT_REQUIRED) | {
+    "logo",
+    "description",
+    "recording_license",
+    "do_not_record",
+    "do_not_stream",
+    "attachments",
+    "answers",
+}
+CONFERENCE_ALLOWED = set(CONFERENCE_REQUIRED) | {
+    "description",
+    "time_zone_name",
+    "logo",
+    "colors",
+    "keywords",
+    "url",
+    "tracks",
+    "rooms",
+    "meta",
+}
 
 
 def _check_fields(obj: dict, required: dict, allowed: set, where: str) -> list[str]:
     problems = [f"{where}: missing {k}" for k in required if k not in obj]
-    problems += [f"{where}: {k} is {type(obj[k]).__name__}" for k, t in required.items() if k in obj and not isinstance(obj[k], t)]
+    problems += [
+        f"{where}: {k} is {type(obj[k]).__name__}"
+        for k, t in required.items()
+        if k in obj and not isinstance(obj[k], t)
+    ]
     problems += [f"{where}: unexpected {k}" for k in obj if k not in allowed]
     return problems
 
@@ -119,11 +170,30 @@ def test_frab_schedule_json_has_what_the_c3voc_schema_requires(client, two_days)
 
 
 def test_the_schema_check_catches_a_broken_document():
-    broken = {"schedule": {"version": "1", "conference": {"title": "x", "acronym": "Bad Acronym", "days": [
-        {"index": 1, "date": "2016-09-14", "day_start": "", "day_end": "", "rooms": {"Hall": [{"id": 0, "title": "t"}]}}]}}}
+    broken = {
+        "schedule": {
+            "version": "1",
+            "conference": {
+                "title": "x",
+                "acronym": "Bad Acronym",
+                "days": [
+                    {
+                        "index": 1,
+                        "date": "2016-09-14",
+                        "day_start": "",
+                        "day_end": "",
+                        "rooms": {"Hall": [{"id": 0, "title": "t"}]},
+                    }
+                ],
+            },
+        }
+    }
     with pytest.raises(KeyError):  # the event lacks its guid
         schedule_problems(broken)
     broken["schedule"]["conference"]["days"][0]["rooms"]["Hall"][0]["guid"] = str(uuid.uuid4())
     problems = schedule_problems(broken)
-    assert "conference: missing daysCount" in problems and "conference.acronym does not match the schema's pattern" in problems
+    assert (
+        "conference: missing daysCount" in problems
+        and "conference.acronym does not match the schema's pattern" in problems
+    )
     assert "event 0: missing duration" in problems and "event 0: id or room" in problems

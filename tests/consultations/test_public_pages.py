@@ -8,13 +8,30 @@ from target87.consultations.models import SessionSpeaker
 @pytest.fixture
 def programme(consultation):
     room = RoomFactory(consultation=consultation, name="Plenary Hall")
-    question = KeyQuestionFactory(consultation=consultation, position=3, short_title="Monitoring", text="What systems track 8.7?")
-    opening = SessionFactory(consultation=consultation, room=room, title="Opening plenary", start=at(1, "09:00"), end=at(1, "09:45"),
-                             thematic_areas=["forced_labour"])
+    question = KeyQuestionFactory(
+        consultation=consultation, position=3, short_title="Monitoring", text="What systems track 8.7?"
+    )
+    opening = SessionFactory(
+        consultation=consultation,
+        room=room,
+        title="Opening plenary",
+        start=at(1, "09:00"),
+        end=at(1, "09:45"),
+        thematic_areas=["forced_labour"],
+    )
     opening.key_questions.set([question])
-    SessionSpeaker.objects.create(session=opening, person=PersonFactory(name="Malee Srisuk", email="malee@example.org"), role="chair")
-    SessionFactory(consultation=consultation, room=room, kind="breakout", title="Breakout on data", start=at(2, "10:00"),
-                   end=at(2, "11:30"), thematic_areas=["child_labour"])
+    SessionSpeaker.objects.create(
+        session=opening, person=PersonFactory(name="Malee Srisuk", email="malee@example.org"), role="chair"
+    )
+    SessionFactory(
+        consultation=consultation,
+        room=room,
+        kind="breakout",
+        title="Breakout on data",
+        start=at(2, "10:00"),
+        end=at(2, "11:30"),
+        thematic_areas=["child_labour"],
+    )
     return consultation
 
 

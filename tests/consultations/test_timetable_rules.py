@@ -9,15 +9,23 @@ from target87.core.models import AuditEntry
 
 
 def _save(actor, consultation, **overrides):
-    fields = dict(kind="plenary", title="New session", start=at(1, "09:30"), end=at(1, "10:30"),
-                  room=None, deliberation_minutes=10)
+    fields = dict(
+        kind="plenary",
+        title="New session",
+        start=at(1, "09:30"),
+        end=at(1, "10:30"),
+        room=None,
+        deliberation_minutes=10,
+    )
     fields.update(overrides)
     return services.session_save(actor=actor, consultation=consultation, **fields)
 
 
 def test_session_in_a_busy_room_is_refused_naming_both_sessions_and_the_room(consultation, convener):
     room = RoomFactory(consultation=consultation, name="Meeting Room A")
-    SessionFactory(consultation=consultation, room=room, title="Opening plenary", start=at(1, "09:00"), end=at(1, "10:00"))
+    SessionFactory(
+        consultation=consultation, room=room, title="Opening plenary", start=at(1, "09:00"), end=at(1, "10:00")
+    )
     with pytest.raises(ServiceError) as caught:
         _save(convener, consultation, title="Breakout A", room=room)
     message = " ".join(caught.value.message_dict["room"])
@@ -73,7 +81,9 @@ def test_a_session_that_ends_before_it_starts_is_refused(consultation, convener)
 def test_moving_a_session_does_not_clash_with_itself(consultation, convener):
     room = RoomFactory(consultation=consultation)
     session = SessionFactory(consultation=consultation, room=room, start=at(1, "09:00"), end=at(1, "10:00"))
-    services.session_save(actor=convener, consultation=consultation, session=session, start=at(1, "09:30"), end=at(1, "10:30"))
+    services.session_save(
+        actor=convener, consultation=consultation, session=session, start=at(1, "09:30"), end=at(1, "10:30")
+    )
     session.refresh_from_db()
     assert session.start == at(1, "09:30")
 
@@ -100,5 +110,7 @@ def test_facilitator_of_another_consultation_cannot_manage_this_one(consultation
     from factories import ConsultationFactory, ParticipationFactory
 
     user = UserFactory()
-    ParticipationFactory(consultation=ConsultationFactory(slug="other"), person=PersonFactory(user=user), role="facilitator")
+    ParticipationFactory(
+        consultation=ConsultationFactory(slug="other"), person=PersonFactory(user=user), role="facilitator"
+    )
     assert not user.has_perm("consultations.manage", consultation)

@@ -22,10 +22,20 @@ def test_a_wrong_password_says_so(client, db):
 
 def test_production_settings_pass_the_deployment_checks(tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    env = {**env, "TARGET87_ENV": "production", "SECRET_KEY": "k" * 20 + "-production-secret-key-with-entropy-87a9f",
-           "ALLOWED_HOSTS": "consult.example.org", "TARGET87_VAR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "target87.settings"}
-    result = subprocess.run([sys.executable, "-m", "target87", "check", "--deploy", "--fail-level", "WARNING"],
-                            env=env, capture_output=True, text=True)
+    env = {
+        **env,
+        "TARGET87_ENV": "production",
+        "SECRET_KEY": "k" * 20 + "-production-secret-key-with-entropy-87a9f",
+        "ALLOWED_HOSTS": "consult.example.org",
+        "TARGET87_VAR": str(tmp_path),
+        "DJANGO_SETTINGS_MODULE": "target87.settings",
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "target87", "check", "--deploy", "--fail-level", "WARNING"],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues" in result.stdout
 
@@ -42,8 +52,12 @@ def test_the_development_secret_key_is_kept_under_var(tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"}
     env.update(TARGET87_VAR=str(tmp_path), DJANGO_SETTINGS_MODULE="target87.settings")
     code = "from django.conf import settings; print(settings.SECRET_KEY)"
-    runs = [subprocess.run([sys.executable, "-c", f"import django; django.setup(); {code}"], env=env, capture_output=True, text=True)
-            for _ in range(2)]
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", f"import django; django.setup(); {code}"], env=env, capture_output=True, text=True
+        )
+        for _ in range(2)
+    ]
     assert runs[0].stdout == runs[1].stdout and len(runs[0].stdout.strip()) > 50
     assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
 
@@ -51,8 +65,10 @@ def test_the_development_secret_key_is_kept_under_var(tmp_path):
 def test_the_default_sqlite_database_runs_in_wal_mode(tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env.update(TARGET87_VAR=str(tmp_path), DJANGO_SETTINGS_MODULE="target87.settings")
-    code = ("import django; django.setup(); from django.db import connection; c = connection.cursor(); "
-            "c.execute('PRAGMA journal_mode'); print(c.fetchone()[0])")
+    code = (
+        "import django; django.setup(); from django.db import connection; c = connection.cursor(); "
+        "c.execute('PRAGMA journal_mode'); print(c.fetchone()[0])"
+    )
     result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
     assert result.stdout.strip() == "wal", result.stderr
     assert (tmp_path / "target87.sqlite3").exists()

@@ -1,4 +1,5 @@
 import datetime as dt
+import io
 from collections import Counter
 
 import pytest
@@ -14,28 +15,41 @@ from target87.people.models import Participation, Person
 
 @pytest.fixture
 def demo(db):
-    call_command("load_demo", stdout=open("/dev/null", "w"))
+    call_command("load_demo", stdout=io.StringIO())
     return Consultation.objects.get(slug="bangkok-2016")
 
 
 def _snapshot():
-    return (list(Consultation.objects.values_list("pk", "updated_at")), list(Session.objects.values_list("pk", "updated_at")),
-            Person.objects.count(), Participation.objects.count(), AuditEntry.objects.count())
+    return (
+        list(Consultation.objects.values_list("pk", "updated_at")),
+        list(Session.objects.values_list("pk", "updated_at")),
+        Person.objects.count(),
+        Participation.objects.count(),
+        AuditEntry.objects.count(),
+    )
 
 
 def test_loading_twice_changes_nothing(demo):
     before = _snapshot()
-    call_command("load_demo", stdout=open("/dev/null", "w"))
+    call_command("load_demo", stdout=io.StringIO())
     assert _snapshot() == before
 
 
 def test_the_consultation_is_bangkok_14_15_september_2016(demo):
-    assert (demo.start_date, demo.end_date, demo.time_zone, demo.city) == (dt.date(2016, 9, 14), dt.date(2016, 9, 15), "Asia/Bangkok", "Bangkok")
+    assert (demo.start_date, demo.end_date, demo.time_zone, demo.city) == (
+        dt.date(2016, 9, 14),
+        dt.date(2016, 9, 15),
+        "Asia/Bangkok",
+        "Bangkok",
+    )
     assert demo.venue == "United Nations Conference Centre" and "ILO" in demo.convened_by
     assert demo.subregion == "East and South-East Asia and the Pacific"
     questions = list(demo.key_questions.values_list("text", flat=True))
     assert len(questions) == 5
-    assert questions[2] == "What technical systems and tools are required to implement, track, monitor, and report on progress towards SDG 8.7?"
+    assert (
+        questions[2]
+        == "What technical systems and tools are required to implement, track, monitor, and report on progress towards SDG 8.7?"
+    )
 
 
 def test_the_programme_has_every_kind_of_session_on_both_days(demo):
@@ -49,9 +63,15 @@ def test_the_programme_has_every_kind_of_session_on_both_days(demo):
 
 def test_the_demo_programme_obeys_every_timetable_rule(demo):
     for session in demo.sessions.all():
-        draft = SessionDraft(title=session.title, start=session.start, end=session.end, room_id=session.room_id,
-                             deliberation_minutes=session.deliberation_minutes,
-                             speaker_ids=tuple(session.speakers.values_list("person_id", flat=True)), pk=session.pk)
+        draft = SessionDraft(
+            title=session.title,
+            start=session.start,
+            end=session.end,
+            room_id=session.room_id,
+            deliberation_minutes=session.deliberation_minutes,
+            speaker_ids=tuple(session.speakers.values_list("person_id", flat=True)),
+            pk=session.pk,
+        )
         assert timetable_problems(consultation=demo, draft=draft) == {}, session.title
 
 
@@ -68,7 +88,9 @@ def test_participants_are_fictional_and_span_the_sub_region_and_all_groups(demo)
 
 
 def test_the_demo_convener_can_sign_in_and_manage(client, demo):
-    response = client.post("/accounts/login/", {"username": bangkok.CONVENER_USERNAME, "password": bangkok.CONVENER_PASSWORD})
+    response = client.post(
+        "/accounts/login/", {"username": bangkok.CONVENER_USERNAME, "password": bangkok.CONVENER_PASSWORD}
+    )
     assert response.status_code == 302 and response["Location"] == "/manage/"
     page = client.get("/manage/").content.decode()
     assert "Sub-regional consultation workshop on achieving SDG target 8.7" in page

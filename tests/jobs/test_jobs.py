@@ -26,7 +26,14 @@ def test_a_job_runs_and_keeps_its_result(db, django_capture_on_commit_callbacks)
     with django_capture_on_commit_callbacks(execute=True):
         job = services.job_start(kind="tests.count", title="Counting", params={"n": 5})
     job.refresh_from_db()
-    assert (job.status, job.done, job.total, job.percent, job.result, job.result_url) == ("done", 5, 5, 100, {"counted": 5}, "/done/")
+    assert (job.status, job.done, job.total, job.percent, job.result, job.result_url) == (
+        "done",
+        5,
+        5,
+        100,
+        {"counted": 5},
+        "/done/",
+    )
 
 
 def test_a_refused_job_shows_the_message(db):

@@ -14,7 +14,9 @@ from target87.people.models import AccessLink
 
 @pytest.fixture
 def delegate(consultation):
-    return ParticipationFactory(consultation=consultation, person=PersonFactory(name="Sokha Chan", email="sokha@example.org"))
+    return ParticipationFactory(
+        consultation=consultation, person=PersonFactory(name="Sokha Chan", email="sokha@example.org")
+    )
 
 
 @pytest.fixture

@@ -9,13 +9,17 @@ from target87.jobs.models import Job
 from target87.people.models import ParticipantImport, Participation, Person
 
 HEADER = "name,email,organisation,stakeholder_group,country,role\n"
-GOOD = HEADER + ("Anan Srisuk,anan@example.org,Ministry of Labour,government,THA,participant\n"
-                 "Hoa Tran,hoa@example.org,Trade Union Congress,workers,VNM,rapporteur\n")
+GOOD = HEADER + (
+    "Anan Srisuk,anan@example.org,Ministry of Labour,government,THA,participant\n"
+    "Hoa Tran,hoa@example.org,Trade Union Congress,workers,VNM,rapporteur\n"
+)
 
 
 def upload(client, content: str | bytes, name="people.csv"):
     data = content.encode() if isinstance(content, str) else content
-    return client.post("/manage/bangkok-test/participants/import/", {"file": SimpleUploadedFile(name, data)}, follow=True)
+    return client.post(
+        "/manage/bangkok-test/participants/import/", {"file": SimpleUploadedFile(name, data)}, follow=True
+    )
 
 
 def test_a_good_file_is_previewed_then_imported_on_confirmation(convener_client, consultation):
@@ -27,16 +31,20 @@ def test_a_good_file_is_previewed_then_imported_on_confirmation(convener_client,
     convener_client.post(f"/manage/bangkok-test/participants/import/{batch.pk}/", {"action": "confirm"})
     rows = Participation.objects.filter(consultation=consultation).exclude(role="convener")
     assert sorted((p.person.email, p.role, p.person.country) for p in rows) == [
-        ("anan@example.org", "participant", "THA"), ("hoa@example.org", "rapporteur", "VNM")]
+        ("anan@example.org", "participant", "THA"),
+        ("hoa@example.org", "rapporteur", "VNM"),
+    ]
 
 
 def test_problems_are_shown_per_row_and_nothing_is_stored(convener_client, consultation):
     ParticipationFactory(consultation=consultation, person=PersonFactory(email="taken@example.org"))
     before = Person.objects.count()
-    content = HEADER + ("Anan,anan-at-example,Ministry,government,THA,\n"
-                        "Hoa,hoa@example.org,Union,workers,Atlantis,\n"
-                        "Hoa again,HOA@example.org,Union,labour,VNM,\n"
-                        "Taken,taken@example.org,Union,workers,VNM,\n")
+    content = HEADER + (
+        "Anan,anan-at-example,Ministry,government,THA,\n"
+        "Hoa,hoa@example.org,Union,workers,Atlantis,\n"
+        "Hoa again,HOA@example.org,Union,labour,VNM,\n"
+        "Taken,taken@example.org,Union,workers,VNM,\n"
+    )
     page = upload(convener_client, content).content.decode()
     assert "Row 2: “anan-at-example” is not an e-mail address." in page
     assert "Row 3: “Atlantis” is not a known country; use an ISO 3166 code such as THA." in page
@@ -45,7 +53,9 @@ def test_problems_are_shown_per_row_and_nothing_is_stored(convener_client, consu
     assert "Row 5: taken@example.org is already registered for this consultation." in page
     assert "Confirm the import" not in page
     batch = ParticipantImport.objects.get()
-    response = convener_client.post(f"/manage/bangkok-test/participants/import/{batch.pk}/", {"action": "confirm"}, follow=True)
+    response = convener_client.post(
+        f"/manage/bangkok-test/participants/import/{batch.pk}/", {"action": "confirm"}, follow=True
+    )
     assert "Nothing was imported." in response.content.decode()
     assert Person.objects.count() == before
 
@@ -57,12 +67,15 @@ def test_wrong_columns_are_named_with_what_was_expected(convener_client, consult
     assert not ParticipantImport.objects.exists()
 
 
-@pytest.mark.parametrize("name, content, message", [
-    ("people.pdf", b"%PDF-1.4", "Upload a .csv or .xlsx file; “people.pdf” is neither."),
-    ("people.csv", b"", "The submitted file is empty."),
-    ("people.csv", "name\n".encode("utf-16"), "The file is not UTF-8 text."),
-    ("people.xlsx", b"not a workbook", "The file could not be read as an Excel workbook (.xlsx)."),
-])
+@pytest.mark.parametrize(
+    "name, content, message",
+    [
+        ("people.pdf", b"%PDF-1.4", "Upload a .csv or .xlsx file; “people.pdf” is neither."),
+        ("people.csv", b"", "The submitted file is empty."),
+        ("people.csv", "name\n".encode("utf-16"), "The file is not UTF-8 text."),
+        ("people.xlsx", b"not a workbook", "The file could not be read as an Excel workbook (.xlsx)."),
+    ],
+)
 def test_unreadable_files_get_a_clear_message(convener_client, consultation, name, content, message):
     page = upload(convener_client, content, name).content.decode()
     assert message in page
@@ -79,7 +92,9 @@ def test_an_excel_workbook_is_read(convener_client, consultation):
     assert "1 row checked, no problem." in page and "Sione Tupou" in page
 
 
-def test_a_long_list_is_checked_as_a_background_job_with_progress(convener_client, consultation, django_capture_on_commit_callbacks):
+def test_a_long_list_is_checked_as_a_background_job_with_progress(
+    convener_client, consultation, django_capture_on_commit_callbacks
+):
     rows = "".join(f"Person {i},p{i}@example.org,Ministry,government,THA,\n" for i in range(400))
     with django_capture_on_commit_callbacks(execute=True):
         response = upload(convener_client, HEADER + rows)

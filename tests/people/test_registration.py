@@ -1,25 +1,38 @@
-import pytest
-
 from factories import ParticipationFactory, PersonFactory
 from target87.people.models import Participation, Person
 
-FORM = {"name": "Dara Keomany", "email": "dara@example.org", "organisation": "Migrant Workers' Aid",
-        "stakeholder_group": "civil_society", "country": "LAO", "gender": "", "access_needs": "Wheelchair access",
-        "dietary_needs": "vegetarian", "motivation": ""}
+FORM = {
+    "name": "Dara Keomany",
+    "email": "dara@example.org",
+    "organisation": "Migrant Workers' Aid",
+    "stakeholder_group": "civil_society",
+    "country": "LAO",
+    "gender": "",
+    "access_needs": "Wheelchair access",
+    "dietary_needs": "vegetarian",
+    "motivation": "",
+}
 
 
 def test_registration_is_received_and_waits_for_the_convener(client, consultation):
     response = client.post("/consultations/bangkok-test/register/", FORM)
     assert "Registration received" in response.content.decode()
     participation = Participation.objects.get(person__email="dara@example.org")
-    assert participation.status == "requested" and participation.person.organisation.stakeholder_group == "civil_society"
+    assert (
+        participation.status == "requested" and participation.person.organisation.stakeholder_group == "civil_society"
+    )
 
 
 def test_registration_with_bad_input_says_what_is_wrong_and_stores_nothing(client, consultation):
-    response = client.post("/consultations/bangkok-test/register/", {**FORM, "email": "dara-at-example", "country": "ZZZ"})
+    response = client.post(
+        "/consultations/bangkok-test/register/", {**FORM, "email": "dara-at-example", "country": "ZZZ"}
+    )
     page = response.content.decode()
     assert response.status_code == 200
-    assert "Enter a valid email address." in page and "Select a valid choice. ZZZ is not one of the available choices." in page
+    assert (
+        "Enter a valid email address." in page
+        and "Select a valid choice. ZZZ is not one of the available choices." in page
+    )
     assert not Person.objects.filter(name="Dara Keomany").exists()
 
 
@@ -38,8 +51,14 @@ def test_convener_approves_a_request(convener_client, consultation):
 
 
 def test_emails_and_needs_are_never_public(client, consultation):
-    ParticipationFactory(consultation=consultation, access_needs="Sign language", person=PersonFactory(email="hidden@example.org"))
-    for url in ["/consultations/bangkok-test/", "/api/v1/consultations/bangkok-test", "/consultations/bangkok-test/schedule.json"]:
+    ParticipationFactory(
+        consultation=consultation, access_needs="Sign language", person=PersonFactory(email="hidden@example.org")
+    )
+    for url in [
+        "/consultations/bangkok-test/",
+        "/api/v1/consultations/bangkok-test",
+        "/consultations/bangkok-test/schedule.json",
+    ]:
         body = client.get(url).content.decode()
         assert "hidden@example.org" not in body and "Sign language" not in body
     assert client.get("/manage/bangkok-test/participants/").status_code == 302  # to the sign-in page
@@ -49,7 +68,9 @@ def test_a_facilitator_of_another_consultation_sees_nothing_private_here(client,
     from factories import ConsultationFactory, UserFactory
 
     user = UserFactory()
-    ParticipationFactory(consultation=ConsultationFactory(slug="other"), person=PersonFactory(user=user), role="facilitator")
+    ParticipationFactory(
+        consultation=ConsultationFactory(slug="other"), person=PersonFactory(user=user), role="facilitator"
+    )
     client.force_login(user)
     assert client.get("/manage/bangkok-test/participants/").status_code == 403
     assert client.get("/manage/bangkok-test/badges/").status_code == 403

@@ -17,13 +17,22 @@ from ninja.security import HttpBearer
 
 import target87
 from target87.consultations import selectors, services
-from target87.consultations.models import Consultation, KeyQuestion, Room, Session
+from target87.consultations.models import Consultation, Session
 from target87.people.models import Person
 
 from .models import ApiToken
 from .schemas import (
-    ConsultationIn, ConsultationOut, ConsultationPatch, KeyQuestionIn, KeyQuestionOut, Problem, RoomIn, RoomOut,
-    SessionIn, SessionOut, SessionPatch,
+    ConsultationIn,
+    ConsultationOut,
+    ConsultationPatch,
+    KeyQuestionIn,
+    KeyQuestionOut,
+    Problem,
+    RoomIn,
+    RoomOut,
+    SessionIn,
+    SessionOut,
+    SessionPatch,
 )
 
 
@@ -64,7 +73,9 @@ def _invalid_payload(request, exc: NinjaValidationError):
         location = [str(part) for part in error.get("loc", []) if part not in ("body", "payload", "query", "path")]
         errors.append({"field": ".".join(location), "message": error.get("msg", "")})
     fields = ", ".join(e["field"] for e in errors if e["field"]) or "—"
-    return problem(request, 422, _("Invalid request"), _("Check these fields: %(fields)s.") % {"fields": fields}, errors)
+    return problem(
+        request, 422, _("Invalid request"), _("Check these fields: %(fields)s.") % {"fields": fields}, errors
+    )
 
 
 @api.exception_handler(ValidationError)
@@ -88,8 +99,12 @@ def _not_found(request, exc):
 
 @api.exception_handler(AuthenticationError)
 def _unauthorised(request, exc):
-    response = problem(request, 401, _("Authentication required"),
-                       _("Send a bearer token in the Authorization header: Authorization: Bearer <token>."))
+    response = problem(
+        request,
+        401,
+        _("Authentication required"),
+        _("Send a bearer token in the Authorization header: Authorization: Bearer <token>."),
+    )
     response["WWW-Authenticate"] = "Bearer"
     return response
 
@@ -109,10 +124,17 @@ def _consultation(request, slug: str) -> Consultation:
 
 def _session_out(session: Session) -> dict:
     return {
-        "id": session.pk, "kind": session.kind, "title": session.title, "focus": session.focus,
-        "description": session.description, "start": session.start, "end": session.end,
-        "deliberation_minutes": session.deliberation_minutes, "room": session.room.name if session.room else None,
-        "key_questions": [q.position for q in session.key_questions.all()], "thematic_areas": session.thematic_areas,
+        "id": session.pk,
+        "kind": session.kind,
+        "title": session.title,
+        "focus": session.focus,
+        "description": session.description,
+        "start": session.start,
+        "end": session.end,
+        "deliberation_minutes": session.deliberation_minutes,
+        "room": session.room.name if session.room else None,
+        "key_questions": [q.position for q in session.key_questions.all()],
+        "thematic_areas": session.thematic_areas,
         "speakers": [{"name": s.person.name, "role": s.role} for s in session.speakers.all()],
     }
 
@@ -158,7 +180,9 @@ def consultation_create(request, payload: ConsultationIn):
 @v1.patch("/consultations/{slug}", response={200: ConsultationOut, **ERRORS}, auth=TokenAuth())
 def consultation_update(request, slug: str, payload: ConsultationPatch):
     consultation = _consultation(request, slug)
-    return services.consultation_update(actor=request.auth, consultation=consultation, **payload.dict(exclude_unset=True))
+    return services.consultation_update(
+        actor=request.auth, consultation=consultation, **payload.dict(exclude_unset=True)
+    )
 
 
 def _session_relations(consultation: Consultation, data: dict) -> dict:
@@ -209,12 +233,16 @@ def session_delete(request, slug: str, session_id: int):
 
 @v1.post("/consultations/{slug}/rooms", response={201: RoomOut, **ERRORS}, auth=TokenAuth())
 def room_create(request, slug: str, payload: RoomIn):
-    return Status(201, services.room_save(actor=request.auth, consultation=_consultation(request, slug), **payload.dict()))
+    return Status(
+        201, services.room_save(actor=request.auth, consultation=_consultation(request, slug), **payload.dict())
+    )
 
 
 @v1.post("/consultations/{slug}/key-questions", response={201: KeyQuestionOut, **ERRORS}, auth=TokenAuth())
 def key_question_create(request, slug: str, payload: KeyQuestionIn):
-    return Status(201, services.key_question_save(actor=request.auth, consultation=_consultation(request, slug), **payload.dict()))
+    return Status(
+        201, services.key_question_save(actor=request.auth, consultation=_consultation(request, slug), **payload.dict())
+    )
 
 
 api.add_router("/v1/", v1)

@@ -95,7 +95,9 @@ class SessionIn(Schema):
     title: str = Field(..., min_length=1, max_length=300)
     focus: str = ""
     description: str = ""
-    start: dt.datetime = Field(..., description="ISO 8601; without an offset it is read in the consultation's time zone")
+    start: dt.datetime = Field(
+        ..., description="ISO 8601; without an offset it is read in the consultation's time zone"
+    )
     end: dt.datetime
     deliberation_minutes: int = Field(0, ge=0)
     room_id: int | None = None

@@ -89,7 +89,9 @@ class ICalExporter(BaseExporter):
                 lines.append(f"{_('Speakers')}: {speakers}")
             if lines:
                 event.add("description", "\n\n".join(lines))
-            location = ", ".join(x for x in [session.room.name if session.room else "", consultation.venue, consultation.city] if x)
+            location = ", ".join(
+                x for x in [session.room.name if session.room else "", consultation.venue, consultation.city] if x
+            )
             if location:
                 event.add("location", location)
             event.add("categories", [session.get_kind_display()])
@@ -124,13 +126,23 @@ class FrabJsonExporter(BaseExporter):
         if any(s.room_id is None for s in sessions) and fallback_room not in room_names:
             room_names.append(fallback_room)
         room_rows = [
-            {"name": r.name, "guid": str(uuid.uuid5(UID_NAMESPACE, f"{consultation.slug}/room/{r.pk}")),
-             "description": r.accessibility or None, "capacity": r.capacity}
+            {
+                "name": r.name,
+                "guid": str(uuid.uuid5(UID_NAMESPACE, f"{consultation.slug}/room/{r.pk}")),
+                "description": r.accessibility or None,
+                "capacity": r.capacity,
+            }
             for r in rooms
         ]
         if fallback_room not in [r.name for r in rooms] and fallback_room in room_names:
-            room_rows.append({"name": fallback_room, "guid": str(uuid.uuid5(UID_NAMESPACE, f"{consultation.slug}/room/venue")),
-                              "description": None, "capacity": None})
+            room_rows.append(
+                {
+                    "name": fallback_room,
+                    "guid": str(uuid.uuid5(UID_NAMESPACE, f"{consultation.slug}/room/venue")),
+                    "description": None,
+                    "capacity": None,
+                }
+            )
         days = []
         for index, day in enumerate(consultation.days, start=1):
             day_start = dt.datetime.combine(day, dt.time(6, 0), tzinfo=tz)
@@ -142,10 +154,15 @@ class FrabJsonExporter(BaseExporter):
                     continue
                 room = session.room.name if session.room else fallback_room
                 per_room.setdefault(room, []).append(self._event(session, start, room))
-            days.append({
-                "index": index, "date": day.isoformat(), "day_start": day_start.isoformat(),
-                "day_end": day_end.isoformat(), "rooms": per_room,
-            })
+            days.append(
+                {
+                    "index": index,
+                    "date": day.isoformat(),
+                    "day_start": day_start.isoformat(),
+                    "day_end": day_end.isoformat(),
+                    "rooms": per_room,
+                }
+            )
         document = {
             "$schema": "https://c3voc.de/schedule/schema.json",
             "generator": {"name": "Target 8.7", "version": target87.__version__},

@@ -29,13 +29,19 @@ class ConsultationForm(forms.Form):
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
     convened_by = forms.CharField(label=_("Convening organisation"), max_length=200)
     subregion = forms.CharField(label=_("Sub-region"), max_length=200, required=False)
-    countries = ListField(label=_("Countries of the sub-region"), required=False, help_text=_("ISO 3166 codes, separated by commas: KHM, LAO, THA"))
+    countries = ListField(
+        label=_("Countries of the sub-region"),
+        required=False,
+        help_text=_("ISO 3166 codes, separated by commas: KHM, LAO, THA"),
+    )
     venue = forms.CharField(label=_("Venue"), max_length=200, required=False)
     city = forms.CharField(label=_("City"), max_length=120, required=False)
     country = forms.CharField(label=_("Country"), max_length=60, required=False, help_text=_("ISO 3166 code, e.g. THA"))
     start_date = forms.DateField(label=_("First day"), widget=forms.DateInput(attrs={"type": "date"}))
     end_date = forms.DateField(label=_("Last day"), widget=forms.DateInput(attrs={"type": "date"}))
-    time_zone = forms.CharField(label=_("Time zone"), max_length=64, initial="UTC", help_text=_("IANA name, e.g. Asia/Bangkok"))
+    time_zone = forms.CharField(
+        label=_("Time zone"), max_length=64, initial="UTC", help_text=_("IANA name, e.g. Asia/Bangkok")
+    )
     languages = ListField(label=_("Working languages"), required=False, help_text=_("Language codes: en, fr, th"))
     status = forms.ChoiceField(label=_("Status"), choices=ConsultationStatus.choices)
 
@@ -65,8 +71,15 @@ class SessionForm(forms.Form):
     end_time = forms.TimeField(label=_("End"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
     room = forms.ModelChoiceField(label=_("Room"), queryset=Room.objects.none(), required=False)
     deliberation_minutes = forms.IntegerField(label=_("Deliberation time (minutes)"), min_value=0, initial=0)
-    key_questions = forms.ModelMultipleChoiceField(label=_("Key questions"), queryset=KeyQuestion.objects.none(), required=False, widget=forms.CheckboxSelectMultiple)
-    thematic_areas = forms.MultipleChoiceField(label=_("Thematic areas"), choices=ThematicArea.choices, required=False, widget=forms.CheckboxSelectMultiple)
+    key_questions = forms.ModelMultipleChoiceField(
+        label=_("Key questions"),
+        queryset=KeyQuestion.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    thematic_areas = forms.MultipleChoiceField(
+        label=_("Thematic areas"), choices=ThematicArea.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
     speakers = forms.ModelMultipleChoiceField(label=_("Chair, panellists and speakers"), queryset=None, required=False)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
@@ -78,17 +91,26 @@ class SessionForm(forms.Form):
         self.fields["room"].queryset = consultation.rooms.all()
         self.fields["key_questions"].queryset = consultation.key_questions.all()
         self.fields["speakers"].queryset = people_for_consultation(consultation=consultation)
-        self.fields["day"].widget.attrs.update(min=consultation.start_date.isoformat(), max=consultation.end_date.isoformat())
+        self.fields["day"].widget.attrs.update(
+            min=consultation.start_date.isoformat(), max=consultation.end_date.isoformat()
+        )
 
     @classmethod
     def initial_for(cls, session) -> dict:
         tz = session.consultation.tz
         start, end = timezone.localtime(session.start, tz), timezone.localtime(session.end, tz)
         return {
-            "kind": session.kind, "title": session.title, "focus": session.focus, "day": start.date(),
-            "start_time": start.time(), "end_time": end.time(), "room": session.room_id,
-            "deliberation_minutes": session.deliberation_minutes, "key_questions": list(session.key_questions.all()),
-            "thematic_areas": session.thematic_areas, "speakers": [s.person_id for s in session.speakers.all()],
+            "kind": session.kind,
+            "title": session.title,
+            "focus": session.focus,
+            "day": start.date(),
+            "start_time": start.time(),
+            "end_time": end.time(),
+            "room": session.room_id,
+            "deliberation_minutes": session.deliberation_minutes,
+            "key_questions": list(session.key_questions.all()),
+            "thematic_areas": session.thematic_areas,
+            "speakers": [s.person_id for s in session.speakers.all()],
             "description": session.description,
         }
 
@@ -98,9 +120,16 @@ class SessionForm(forms.Form):
         start = dt.datetime.combine(data["day"], data["start_time"], tzinfo=tz)
         end = dt.datetime.combine(data["day"], data["end_time"], tzinfo=tz)
         return {
-            "kind": data["kind"], "title": data["title"], "focus": data["focus"], "description": data["description"],
-            "start": start, "end": end, "room": data["room"], "deliberation_minutes": data["deliberation_minutes"],
-            "key_questions": list(data["key_questions"]), "thematic_areas": data["thematic_areas"],
+            "kind": data["kind"],
+            "title": data["title"],
+            "focus": data["focus"],
+            "description": data["description"],
+            "start": start,
+            "end": end,
+            "room": data["room"],
+            "deliberation_minutes": data["deliberation_minutes"],
+            "key_questions": list(data["key_questions"]),
+            "thematic_areas": data["thematic_areas"],
             "speakers": list(data["speakers"]),
         }
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from target87.core.errors import ServiceError
+from target87.core.forms import apply_service_error
 from target87.people.selectors import participation_counts
 
 from . import selectors, services
@@ -22,26 +23,19 @@ from .models import Consultation, KeyQuestion, Room, Session
 
 
 def _managed(request, slug) -> Consultation:
-    consultation = get_object_or_404(Consultation, slug=slug)
-    if not request.user.has_perm("consultations.manage", consultation):
-        raise PermissionDenied
-    return consultation
-
-
-def _apply_errors(form, error: ServiceError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
+    return selectors.consultation_get_managed(slug=slug, user=request.user)
 
 
 @login_required
 def dashboard(request):
-    return render(request, "consultations/dashboard.html", {
-        "consultations": selectors.consultation_list_for(user=request.user),
-        "can_create": request.user.has_perm("consultations.add_consultation"),
-    })
+    return render(
+        request,
+        "consultations/dashboard.html",
+        {
+            "consultations": selectors.consultation_list_for(user=request.user),
+            "can_create": request.user.has_perm("consultations.add_consultation"),
+        },
+    )
 
 
 @login_required
@@ -54,7 +48,7 @@ def consultation_create(request):
         try:
             consultation = services.consultation_create(actor=request.user, **form.cleaned_data)
         except ServiceError as error:
-            _apply_errors(form, error)
+            apply_service_error(form, error)
         else:
             messages.success(request, _("Consultation created."))
             return redirect("consultations:manage", slug=consultation.slug)
@@ -64,10 +58,16 @@ def consultation_create(request):
 @login_required
 def overview(request, slug):
     consultation = _managed(request, slug)
-    return render(request, "consultations/manage_overview.html", {
-        "consultation": consultation, "counts": participation_counts(consultation=consultation),
-        "sessions": consultation.sessions.count(), "rooms": consultation.rooms.count(),
-    })
+    return render(
+        request,
+        "consultations/manage_overview.html",
+        {
+            "consultation": consultation,
+            "counts": participation_counts(consultation=consultation),
+            "sessions": consultation.sessions.count(),
+            "rooms": consultation.rooms.count(),
+        },
+    )
 
 
 @login_required
@@ -78,76 +78,113 @@ def consultation_edit(request, slug):
     form = ConsultationForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            consultation = services.consultation_update(actor=request.user, consultation=consultation, **form.cleaned_data)
+            consultation = services.consultation_update(
+                actor=request.user, consultation=consultation, **form.cleaned_data
+            )
         except ServiceError as error:
-            _apply_errors(form, error)
+            apply_service_error(form, error)
         else:
             messages.success(request, _("Saved."))
             return redirect("consultations:manage", slug=consultation.slug)
     return render(request, "consultations/consultation_form.html", {"form": form, "consultation": consultation})
 
 
+def _list_and_form(request, consultation, *, model, form_class, save, delete=None, pk=None, template, items, url_name):
+    """A page listing a consultation's objects of one kind, with a form to add one or change one."""
+    instance = get_object_or_404(model, consultation=consultation, pk=pk) if pk else None
+    form = form_class(request.POST or None, instance=instance)
+    if request.method == "POST" and request.POST.get("action") == "delete" and instance and delete:
+        try:
+            delete(actor=request.user, obj=instance)
+        except ServiceError as error:
+            messages.error(request, " ".join(error.messages))
+        return redirect(url_name, slug=consultation.slug)
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(
+                actor=request.user,
+                consultation=consultation,
+                instance=instance,
+                **{name: form.cleaned_data[name] for name in form_class.Meta.fields},
+            )
+        except ServiceError as error:
+            apply_service_error(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(url_name, slug=consultation.slug)
+    return render(request, template, {"consultation": consultation, "form": form, "editing": instance, "items": items})
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def key_questions(request, slug, pk=None):
     consultation = _managed(request, slug)
-    instance = get_object_or_404(KeyQuestion, consultation=consultation, pk=pk) if pk else None
-    form = KeyQuestionForm(request.POST or None, instance=instance)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.key_question_save(actor=request.user, consultation=consultation, key_question=instance,
-                                       **{f: form.cleaned_data[f] for f in KeyQuestionForm.Meta.fields})
-        except ServiceError as error:
-            _apply_errors(form, error)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("consultations:key_questions", slug=slug)
-    return render(request, "consultations/key_questions.html", {
-        "consultation": consultation, "form": form, "editing": instance, "questions": consultation.key_questions.all(),
-    })
+    return _list_and_form(
+        request,
+        consultation,
+        model=KeyQuestion,
+        form_class=KeyQuestionForm,
+        pk=pk,
+        save=lambda instance, **kw: services.key_question_save(key_question=instance, **kw),
+        template="consultations/key_questions.html",
+        items=consultation.key_questions.all(),
+        url_name="consultations:key_questions",
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def rooms(request, slug, pk=None):
     consultation = _managed(request, slug)
-    instance = get_object_or_404(Room, consultation=consultation, pk=pk) if pk else None
-    form = RoomForm(request.POST or None, instance=instance)
-    if request.method == "POST" and request.POST.get("action") == "delete" and instance:
-        try:
-            services.room_delete(actor=request.user, room=instance)
-        except ServiceError as error:
-            messages.error(request, " ".join(error.messages))
-        return redirect("consultations:rooms", slug=slug)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.room_save(actor=request.user, consultation=consultation, room=instance,
-                               **{f: form.cleaned_data[f] for f in RoomForm.Meta.fields})
-        except ServiceError as error:
-            _apply_errors(form, error)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("consultations:rooms", slug=slug)
-    return render(request, "consultations/rooms.html", {
-        "consultation": consultation, "form": form, "editing": instance, "rooms": consultation.rooms.all(),
-    })
+    return _list_and_form(
+        request,
+        consultation,
+        model=Room,
+        form_class=RoomForm,
+        pk=pk,
+        save=lambda instance, **kw: services.room_save(room=instance, **kw),
+        delete=lambda actor, obj: services.room_delete(actor=actor, room=obj),
+        template="consultations/rooms.html",
+        items=consultation.rooms.all(),
+        url_name="consultations:rooms",
+    )
 
 
 # --- the timetable ---------------------------------------------------------------------------------------
 
 
-def _grid(consultation: Consultation, day: dt.date, draft: dict | None = None, clashes: set[int] | frozenset = frozenset()):
+def _grid(
+    consultation: Consultation, day: dt.date, draft: dict | None = None, clashes: set[int] | frozenset = frozenset()
+):
     """Rows of half-hour slots × room columns for one day; a draft session is shown where it would go."""
     tz = consultation.tz
     rooms = list(consultation.rooms.all())
     sessions = [s for s in selectors.session_queryset(consultation) if timezone.localtime(s.start, tz).date() == day]
-    items = [{"session": s, "start": timezone.localtime(s.start, tz), "end": timezone.localtime(s.end, tz),
-              "room_id": s.room_id, "clash": s.pk in clashes, "draft": False} for s in sessions]
+    items = [
+        {
+            "session": s,
+            "start": timezone.localtime(s.start, tz),
+            "end": timezone.localtime(s.end, tz),
+            "room_id": s.room_id,
+            "clash": s.pk in clashes,
+            "draft": False,
+        }
+        for s in sessions
+    ]
     if draft is not None and draft["start"].astimezone(tz).date() == day:
         items = [i for i in items if i["session"].pk != draft.get("pk")]
-        items.append({"session": None, "title": draft["title"], "kind": draft["kind"], "start": draft["start"].astimezone(tz),
-                      "end": draft["end"].astimezone(tz), "room_id": draft["room"].pk if draft["room"] else None,
-                      "clash": bool(clashes), "draft": True})
+        items.append(
+            {
+                "session": None,
+                "title": draft["title"],
+                "kind": draft["kind"],
+                "start": draft["start"].astimezone(tz),
+                "end": draft["end"].astimezone(tz),
+                "room_id": draft["room"].pk if draft["room"] else None,
+                "clash": bool(clashes),
+                "draft": True,
+            }
+        )
     if not items:
         return {"rooms": rooms, "rows": []}
     first = min(i["start"] for i in items).replace(minute=0, second=0)
@@ -175,20 +212,33 @@ def timetable(request, slug):
         day = dt.date.fromisoformat(request.GET.get("day", ""))
     except ValueError:
         day = consultation.start_date
-    return render(request, "consultations/timetable.html", {
-        "consultation": consultation, "day": day, "days": consultation.days, "grid": _grid(consultation, day),
-    })
+    return render(
+        request,
+        "consultations/timetable.html",
+        {
+            "consultation": consultation,
+            "day": day,
+            "days": consultation.days,
+            "grid": _grid(consultation, day),
+        },
+    )
 
 
 def _session_problems(consultation, form, session) -> tuple[dict, set[int]]:
     fields = form.service_fields()
     draft = services.SessionDraft(
-        title=fields["title"], start=fields["start"], end=fields["end"],
-        room_id=fields["room"].pk if fields["room"] else None, deliberation_minutes=fields["deliberation_minutes"] or 0,
-        speaker_ids=tuple(p.pk for p in fields["speakers"]), pk=session.pk if session else None,
+        title=fields["title"],
+        start=fields["start"],
+        end=fields["end"],
+        room_id=fields["room"].pk if fields["room"] else None,
+        deliberation_minutes=fields["deliberation_minutes"] or 0,
+        speaker_ids=tuple(p.pk for p in fields["speakers"]),
+        pk=session.pk if session else None,
     )
     problems = services.timetable_problems(consultation=consultation, draft=draft)
-    overlapping = Session.objects.filter(consultation=consultation, start__lt=draft.end, end__gt=draft.start).exclude(pk=draft.pk)
+    overlapping = Session.objects.filter(consultation=consultation, start__lt=draft.end, end__gt=draft.start).exclude(
+        pk=draft.pk
+    )
     clashes = set()
     if "room" in problems:
         clashes |= set(overlapping.filter(room_id=draft.room_id).values_list("pk", flat=True))
@@ -202,7 +252,9 @@ def _session_problems(consultation, form, session) -> tuple[dict, set[int]]:
 def session_edit(request, slug, pk=None):
     consultation = _managed(request, slug)
     session = get_object_or_404(Session, consultation=consultation, pk=pk) if pk else None
-    initial = SessionForm.initial_for(session) if session else {"day": request.GET.get("day") or consultation.start_date}
+    initial = (
+        SessionForm.initial_for(session) if session else {"day": request.GET.get("day") or consultation.start_date}
+    )
     form = SessionForm(request.POST or None, initial=initial, consultation=consultation)
     problems: dict = {}
     grid = None
@@ -210,21 +262,31 @@ def session_edit(request, slug, pk=None):
     if request.method == "POST" and form.is_valid():
         problems, clashes = _session_problems(consultation, form, session)
         fields = form.service_fields()
-        grid = _grid(consultation, fields["start"].astimezone(consultation.tz).date(),
-                     draft={**fields, "pk": session.pk if session else None}, clashes=clashes)
+        grid = _grid(
+            consultation,
+            fields["start"].astimezone(consultation.tz).date(),
+            draft={**fields, "pk": session.pk if session else None},
+            clashes=clashes,
+        )
         if not checking and not problems:
             try:
                 saved = services.session_save(actor=request.user, consultation=consultation, session=session, **fields)
             except ServiceError as error:
-                _apply_errors(form, error)
+                apply_service_error(form, error)
             else:
                 messages.success(request, _("“%(title)s” saved.") % {"title": saved.title})
                 day = timezone.localtime(saved.start, consultation.tz).date().isoformat()
                 return redirect(f"{reverse('consultations:timetable', kwargs={'slug': slug})}?day={day}")
     elif request.method == "GET" and session:
         grid = _grid(consultation, timezone.localtime(session.start, consultation.tz).date())
-    context = {"consultation": consultation, "form": form, "session": session, "problems": problems, "grid": grid,
-               "checked": request.method == "POST" and form.is_valid()}
+    context = {
+        "consultation": consultation,
+        "form": form,
+        "session": session,
+        "problems": problems,
+        "grid": grid,
+        "checked": request.method == "POST" and form.is_valid(),
+    }
     if request.headers.get("HX-Request"):
         return render(request, "consultations/_session_check.html", context)
     return render(request, "consultations/session_form.html", context)

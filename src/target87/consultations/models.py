@@ -61,9 +61,7 @@ class Consultation(Translatable):
         verbose_name_plural = _("consultations")
         constraints = [
             models.CheckConstraint(condition=Q(end_date__gte=F("start_date")), name="consultation_dates_ordered"),
-            models.CheckConstraint(
-                condition=Q(status__in=ConsultationStatus.values), name="consultation_status_valid"
-            ),
+            models.CheckConstraint(condition=Q(status__in=ConsultationStatus.values), name="consultation_status_valid"),
         ]
 
     def __str__(self) -> str:

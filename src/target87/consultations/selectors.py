@@ -36,6 +36,18 @@ def consultation_get(*, slug: str, user=None) -> Consultation:
     return consultation
 
 
+def consultation_get_managed(*, slug: str, user) -> Consultation:
+    """A consultation the user manages: 404 when it does not exist, 403 when it is not theirs."""
+    from django.core.exceptions import PermissionDenied
+
+    consultation = Consultation.objects.filter(slug=slug).first()
+    if consultation is None:
+        raise Http404
+    if not user.has_perm("consultations.manage", consultation):
+        raise PermissionDenied
+    return consultation
+
+
 def _anonymous():
     from django.contrib.auth.models import AnonymousUser
 

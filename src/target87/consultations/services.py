@@ -23,8 +23,21 @@ from .enums import ConsultationStatus, SessionKind, SpeakerRole, ThematicArea
 from .models import Consultation, KeyQuestion, Room, Session, SessionSpeaker
 
 CONSULTATION_FIELDS = (
-    "slug", "title", "description", "convened_by", "subregion", "countries", "venue", "city", "country",
-    "start_date", "end_date", "time_zone", "languages", "status", "translations",
+    "slug",
+    "title",
+    "description",
+    "convened_by",
+    "subregion",
+    "countries",
+    "venue",
+    "city",
+    "country",
+    "start_date",
+    "end_date",
+    "time_zone",
+    "languages",
+    "status",
+    "translations",
 )
 
 
@@ -39,12 +52,15 @@ def _clean_consultation(data: dict) -> dict:
             zoneinfo.ZoneInfo(data["time_zone"])
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
             errors["time_zone"] = [
-                _("“%(value)s” is not a time zone. Use an IANA name such as Asia/Bangkok.") % {"value": data["time_zone"]}
+                _("“%(value)s” is not a time zone. Use an IANA name such as Asia/Bangkok.")
+                % {"value": data["time_zone"]}
             ]
     if data.get("country"):
         code = countries.lookup(data["country"])
         if code is None:
-            errors["country"] = [_("“%(value)s” is not a country. Use an ISO 3166 code such as THA.") % {"value": data["country"]}]
+            errors["country"] = [
+                _("“%(value)s” is not a country. Use an ISO 3166 code such as THA.") % {"value": data["country"]}
+            ]
         cleaned["country"] = code or data["country"]
     if "countries" in data:
         codes, unknown = [], []
@@ -52,7 +68,10 @@ def _clean_consultation(data: dict) -> dict:
             code = countries.lookup(value)
             (codes if code else unknown).append(code or value)
         if unknown:
-            errors["countries"] = [_("Unknown countries: %(values)s. Use ISO 3166 codes such as KHM, LAO.") % {"values": ", ".join(unknown)}]
+            errors["countries"] = [
+                _("Unknown countries: %(values)s. Use ISO 3166 codes such as KHM, LAO.")
+                % {"values": ", ".join(unknown)}
+            ]
         cleaned["countries"] = sorted(set(codes))
     if data.get("start_date") and data.get("end_date") and data["end_date"] < data["start_date"]:
         errors["end_date"] = [_("The last day cannot come before the first day.")]
@@ -70,7 +89,7 @@ def consultation_create(*, actor, **fields) -> Consultation:
     if Consultation.objects.filter(slug=data.get("slug")).exists():
         raise ServiceError({"slug": [_("Another consultation already uses this short name.")]})
     consultation = Consultation.objects.create(**data)
-    from target87.people.services import person_for_user, participation_set_role
+    from target87.people.services import participation_set_role, person_for_user
 
     person = person_for_user(user=actor)
     if person is not None:
@@ -96,10 +115,16 @@ def consultation_update(*, actor, consultation: Consultation, **fields) -> Consu
         outside = [s for s in consultation.sessions.all() if _outside_days(consultation, s.start, s.end)]
         if outside:
             raise ServiceError(
-                {"end_date": [_("These sessions would fall outside the consultation's days: %(titles)s.")
-                              % {"titles": ", ".join(f"“{s.title}”" for s in outside)}]}
+                {
+                    "end_date": [
+                        _("These sessions would fall outside the consultation's days: %(titles)s.")
+                        % {"titles": ", ".join(f"“{s.title}”" for s in outside)}
+                    ]
+                }
             )
-    audit.record(actor=actor, action="consultation.update", obj=consultation, consultation=consultation, changes=changes)
+    audit.record(
+        actor=actor, action="consultation.update", obj=consultation, consultation=consultation, changes=changes
+    )
     return consultation
 
 
@@ -107,7 +132,9 @@ def consultation_update(*, actor, consultation: Consultation, **fields) -> Consu
 
 
 @transaction.atomic
-def key_question_save(*, actor, consultation: Consultation, key_question: KeyQuestion | None = None, **fields) -> KeyQuestion:
+def key_question_save(
+    *, actor, consultation: Consultation, key_question: KeyQuestion | None = None, **fields
+) -> KeyQuestion:
     require(actor, "consultations.manage", consultation)
     clash = KeyQuestion.objects.filter(consultation=consultation, position=fields.get("position"))
     if key_question is not None:
@@ -191,31 +218,43 @@ def timetable_problems(*, consultation: Consultation, draft: SessionDraft) -> di
         add("end", _("The session must end after it starts."))
         return problems
     if _outside_days(consultation, draft.start, draft.end):
-        add("start", _("“%(title)s” must lie within the consultation's days, %(first)s to %(last)s (%(tz)s).") % {
-            "title": draft.title,
-            "first": formats.date_format(consultation.start_date, "j M Y"),
-            "last": formats.date_format(consultation.end_date, "j M Y"),
-            "tz": consultation.time_zone,
-        })
+        add(
+            "start",
+            _("“%(title)s” must lie within the consultation's days, %(first)s to %(last)s (%(tz)s).")
+            % {
+                "title": draft.title,
+                "first": formats.date_format(consultation.start_date, "j M Y"),
+                "last": formats.date_format(consultation.end_date, "j M Y"),
+                "tz": consultation.time_zone,
+            },
+        )
     minutes = int((draft.end - draft.start).total_seconds() // 60)
     if draft.deliberation_minutes > minutes:
-        add("deliberation_minutes", _(
-            "The deliberation time (%(deliberation)d min) does not fit in the session (%(minutes)d min)."
-        ) % {"deliberation": draft.deliberation_minutes, "minutes": minutes})
+        add(
+            "deliberation_minutes",
+            _("The deliberation time (%(deliberation)d min) does not fit in the session (%(minutes)d min).")
+            % {"deliberation": draft.deliberation_minutes, "minutes": minutes},
+        )
 
     overlapping = Session.objects.filter(consultation=consultation, start__lt=draft.end, end__gt=draft.start)
     if draft.pk:
         overlapping = overlapping.exclude(pk=draft.pk)
     if draft.room_id:
         for other in overlapping.filter(room_id=draft.room_id).select_related("room"):
-            add("room", _(
-                "“%(title)s” and “%(other)s” would both be in %(room)s at the same time "
-                "(“%(other)s” runs %(start)s–%(end)s)."
-            ) % {
-                "title": draft.title, "other": other.title, "room": other.room.name,
-                "start": _when(consultation, other.start),
-                "end": formats.time_format(timezone.localtime(other.end, consultation.tz), "H:i"),
-            })
+            add(
+                "room",
+                _(
+                    "“%(title)s” and “%(other)s” would both be in %(room)s at the same time "
+                    "(“%(other)s” runs %(start)s–%(end)s)."
+                )
+                % {
+                    "title": draft.title,
+                    "other": other.title,
+                    "room": other.room.name,
+                    "start": _when(consultation, other.start),
+                    "end": formats.time_format(timezone.localtime(other.end, consultation.tz), "H:i"),
+                },
+            )
     if draft.speaker_ids:
         busy = (
             SessionSpeaker.objects.filter(session__in=overlapping, person_id__in=draft.speaker_ids)
@@ -223,13 +262,29 @@ def timetable_problems(*, consultation: Consultation, draft: SessionDraft) -> di
             .order_by("person__name", "session__start")
         )
         for speaker in busy:
-            add("speakers", _("%(person)s cannot be in “%(title)s” and “%(other)s” at the same time.") % {
-                "person": speaker.person.name, "title": draft.title, "other": speaker.session.title,
-            })
+            add(
+                "speakers",
+                _("%(person)s cannot be in “%(title)s” and “%(other)s” at the same time.")
+                % {
+                    "person": speaker.person.name,
+                    "title": draft.title,
+                    "other": speaker.session.title,
+                },
+            )
     return problems
 
 
-SESSION_FIELDS = ("kind", "title", "focus", "description", "start", "end", "deliberation_minutes", "room", "translations")
+SESSION_FIELDS = (
+    "kind",
+    "title",
+    "focus",
+    "description",
+    "start",
+    "end",
+    "deliberation_minutes",
+    "room",
+    "translations",
+)
 
 
 def _clean_session(consultation: Consultation, fields: dict) -> dict:
@@ -269,8 +324,14 @@ def _speaker_rows(speakers: Iterable) -> list[tuple[int, str]]:
 
 @transaction.atomic
 def session_save(
-    *, actor, consultation: Consultation, session: Session | None = None, key_questions=None,
-    thematic_areas=None, speakers=None, **fields,
+    *,
+    actor,
+    consultation: Consultation,
+    session: Session | None = None,
+    key_questions=None,
+    thematic_areas=None,
+    speakers=None,
+    **fields,
 ) -> Session:
     """Create or change a session; refuse it, naming the clash, when it breaks a timetable rule."""
     require(actor, "consultations.manage", consultation)
@@ -278,20 +339,30 @@ def session_save(
     if session is not None:
         current = {name: getattr(session, name) for name in SESSION_FIELDS}
         fields = {**current, **fields}
-    fields["thematic_areas"] = list(thematic_areas if thematic_areas is not None else (session.thematic_areas if session else []))
-    fields["key_questions"] = list(key_questions if key_questions is not None else (session.key_questions.all() if session else []))
+    fields["thematic_areas"] = list(
+        thematic_areas if thematic_areas is not None else (session.thematic_areas if session else [])
+    )
+    fields["key_questions"] = list(
+        key_questions if key_questions is not None else (session.key_questions.all() if session else [])
+    )
     fields = _clean_session(consultation, fields)
     speaker_rows = (
-        _speaker_rows(speakers) if speakers is not None
-        else [(s.person_id, s.role) for s in session.speakers.all()] if session else []
+        _speaker_rows(speakers)
+        if speakers is not None
+        else [(s.person_id, s.role) for s in session.speakers.all()]
+        if session
+        else []
     )
     # Lock the consultation's row so two conveners saving at once cannot both pass the clash check.
     Consultation.objects.select_for_update().filter(pk=consultation.pk).first()
     draft = SessionDraft(
-        title=fields["title"], start=fields["start"], end=fields["end"],
+        title=fields["title"],
+        start=fields["start"],
+        end=fields["end"],
         room_id=fields["room"].pk if fields.get("room") else None,
         deliberation_minutes=fields.get("deliberation_minutes") or 0,
-        speaker_ids=tuple(pk for pk, _role in speaker_rows), pk=session.pk if session else None,
+        speaker_ids=tuple(pk for pk, _role in speaker_rows),
+        pk=session.pk if session else None,
     )
     problems = timetable_problems(consultation=consultation, draft=draft)
     if problems:

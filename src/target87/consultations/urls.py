@@ -8,7 +8,12 @@ urlpatterns = [
     path("consultations/<slug:slug>/", views.programme, name="programme"),
     path("consultations/<slug:slug>/sessions/<int:pk>/", views.session_detail, name="session"),
     path("consultations/<slug:slug>/schedule.ics", views.schedule_export, {"exporter": "ical"}, name="schedule_ics"),
-    path("consultations/<slug:slug>/schedule.json", views.schedule_export, {"exporter": "frab-json"}, name="schedule_json"),
+    path(
+        "consultations/<slug:slug>/schedule.json",
+        views.schedule_export,
+        {"exporter": "frab-json"},
+        name="schedule_json",
+    ),
     # the convener's back office
     path("manage/", manage_views.dashboard, name="dashboard"),
     path("manage/new/", manage_views.consultation_create, name="create"),

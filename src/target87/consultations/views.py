@@ -22,11 +22,20 @@ def programme(request, slug):
     if current is None:
         today = timezone.localdate(timezone=consultation.tz)
         current = next((d for d in days if d.date == today), days[0] if days else None)
-    return render(request, "consultations/programme.html", {
-        "consultation": consultation, "days": days, "current": current, "kind": kind, "area": area,
-        "kinds": SessionKind.choices, "areas": ThematicArea.choices,
-        "key_questions": consultation.key_questions.all(),
-    })
+    return render(
+        request,
+        "consultations/programme.html",
+        {
+            "consultation": consultation,
+            "days": days,
+            "current": current,
+            "kind": kind,
+            "area": area,
+            "kinds": SessionKind.choices,
+            "areas": ThematicArea.choices,
+            "key_questions": consultation.key_questions.all(),
+        },
+    )
 
 
 @require_GET

@@ -23,12 +23,27 @@ def bad_request(request, exception=None):
 
 
 def permission_denied(request, exception=None):
-    return _error(request, 403, _("Not allowed"), _("You do not have permission to see this page. Sign in with an account that has."))
+    return _error(
+        request,
+        403,
+        _("Not allowed"),
+        _("You do not have permission to see this page. Sign in with an account that has."),
+    )
 
 
 def page_not_found(request, exception=None):
-    return _error(request, 404, _("Page not found"), _("There is no page at this address. Check the address, or start from the home page."))
+    return _error(
+        request,
+        404,
+        _("Page not found"),
+        _("There is no page at this address. Check the address, or start from the home page."),
+    )
 
 
 def server_error(request):
-    return _error(request, 500, _("Something went wrong"), _("The page could not be shown. The error has been logged; try again in a moment."))
+    return _error(
+        request,
+        500,
+        _("Something went wrong"),
+        _("The page could not be shown. The error has been logged; try again in a moment."),
+    )

@@ -44,7 +44,9 @@ class Job(models.Model):
     class Meta:
         ordering = ["-created_at"]
         constraints = [
-            models.CheckConstraint(condition=Q(status__in=["queued", "running", "done", "failed"]), name="job_status_valid"),
+            models.CheckConstraint(
+                condition=Q(status__in=["queued", "running", "done", "failed"]), name="job_status_valid"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -19,7 +19,10 @@ def job_start(*, kind: str, title: str, params: dict[str, Any], actor=None, cons
     """Queue a job once the current transaction commits; return it at once."""
     registry.get(kind)  # an unknown kind is a programming error: fail here, not in the worker
     job = Job.objects.create(
-        kind=kind, title=title, params=params, consultation=consultation,
+        kind=kind,
+        title=title,
+        params=params,
+        consultation=consultation,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     from .tasks import run_job  # the task module imports this one

@@ -14,12 +14,20 @@ class RegistrationForm(forms.Form):
     country = forms.ChoiceField(label=_("Country"))
     gender = forms.ChoiceField(label=_("Gender (optional)"), choices=[("", "—"), *Gender.choices], required=False)
     topic_preferences = forms.MultipleChoiceField(
-        label=_("Key questions you most want to work on"), required=False, widget=forms.CheckboxSelectMultiple,
+        label=_("Key questions you most want to work on"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
-    access_needs = forms.CharField(label=_("Access needs (optional)"), widget=forms.Textarea(attrs={"rows": 2}), required=False,
-                                   help_text=_("Only the organisers see it."))
+    access_needs = forms.CharField(
+        label=_("Access needs (optional)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text=_("Only the organisers see it."),
+    )
     dietary_needs = forms.CharField(label=_("Dietary needs (optional)"), max_length=200, required=False)
-    motivation = forms.CharField(label=_("Why you wish to take part (optional)"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    motivation = forms.CharField(
+        label=_("Why you wish to take part (optional)"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
 
     def __init__(self, *args, consultation=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -36,5 +44,9 @@ class RegistrationForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=_("Participant list (.csv or .xlsx)"),
-                           help_text=_("Columns: name, email, organisation, stakeholder_group, country; optionally role, gender, languages, job_title."))
+    file = forms.FileField(
+        label=_("Participant list (.csv or .xlsx)"),
+        help_text=_(
+            "Columns: name, email, organisation, stakeholder_group, country; optionally role, gender, languages, job_title."
+        ),
+    )

@@ -18,7 +18,7 @@ from target87.core.permissions import require
 from target87.jobs.registry import job_kind
 
 from .enums import Gender, RegistrationStatus, Role, StakeholderGroup
-from .models import Participation, ParticipantImport, Person
+from .models import ParticipantImport, Participation, Person
 from .services import organisation_get_or_create
 
 REQUIRED = ("name", "email", "organisation", "stakeholder_group", "country")
@@ -61,15 +61,20 @@ def read_table(*, filename: str, content: bytes) -> list[dict[str, str]]:
     missing = [c for c in REQUIRED if c not in header]
     if missing:
         raise ServiceError(
-            _("The file lacks the columns %(missing)s. Expected columns: %(expected)s (and optionally %(optional)s); found: %(found)s.")
-            % {"missing": ", ".join(missing), "expected": ", ".join(REQUIRED),
-               "optional": ", ".join(OPTIONAL), "found": ", ".join(h for h in header if h) or "—"}
+            _(
+                "The file lacks the columns %(missing)s. Expected columns: %(expected)s (and optionally %(optional)s); found: %(found)s."
+            )
+            % {
+                "missing": ", ".join(missing),
+                "expected": ", ".join(REQUIRED),
+                "optional": ", ".join(OPTIONAL),
+                "found": ", ".join(h for h in header if h) or "—",
+            }
         )
     if len(table) - 1 > MAX_ROWS:
         raise ServiceError(_("The file has more than %(max)d rows; split it.") % {"max": MAX_ROWS})
     return [
-        {name: (row[i].strip() if i < len(row) else "") for i, name in enumerate(header) if name}
-        for row in table[1:]
+        {name: (row[i].strip() if i < len(row) else "") for i, name in enumerate(header) if name} for row in table[1:]
     ]
 
 
@@ -79,10 +84,13 @@ def check_rows(*, consultation, rows: list[dict[str, str]], progress=None) -> tu
     cleaned: list[dict] = []
     seen: dict[str, int] = {}
     registered = {
-        e.lower() for e in Participation.objects.filter(consultation=consultation).values_list("person__email", flat=True) if e
+        e.lower()
+        for e in Participation.objects.filter(consultation=consultation).values_list("person__email", flat=True)
+        if e
     }
     groups = ", ".join(StakeholderGroup.values)
     for index, row in enumerate(rows, start=2):
+
         def problem(message: str, row_number: int = index) -> None:
             problems.append({"row": row_number, "message": message})
 
@@ -97,29 +105,53 @@ def check_rows(*, consultation, rows: list[dict[str, str]], progress=None) -> tu
                 problem(_("“%(value)s” is not an e-mail address.") % {"value": email})
             key = email.lower()
             if key in seen:
-                problem(_("The e-mail %(value)s appears again (first on row %(first)d).") % {"value": email, "first": seen[key]})
+                problem(
+                    _("The e-mail %(value)s appears again (first on row %(first)d).")
+                    % {"value": email, "first": seen[key]}
+                )
             else:
                 seen[key] = index
             if key in registered:
                 problem(_("%(value)s is already registered for this consultation.") % {"value": email})
         country = countries.lookup(row.get("country", "")) if row.get("country") else None
         if row.get("country") and country is None:
-            problem(_("“%(value)s” is not a known country; use an ISO 3166 code such as THA.") % {"value": row["country"]})
+            problem(
+                _("“%(value)s” is not a known country; use an ISO 3166 code such as THA.") % {"value": row["country"]}
+            )
         group = row.get("stakeholder_group", "").lower().replace(" ", "_")
         if group and group not in StakeholderGroup.values:
-            problem(_("“%(value)s” is not a stakeholder group; use one of: %(groups)s.") % {"value": row["stakeholder_group"], "groups": groups})
+            problem(
+                _("“%(value)s” is not a stakeholder group; use one of: %(groups)s.")
+                % {"value": row["stakeholder_group"], "groups": groups}
+            )
         role = (row.get("role") or Role.PARTICIPANT).lower()
         if role not in Role.values:
-            problem(_("“%(value)s” is not a role; use one of: %(roles)s.") % {"value": row["role"], "roles": ", ".join(Role.values)})
+            problem(
+                _("“%(value)s” is not a role; use one of: %(roles)s.")
+                % {"value": row["role"], "roles": ", ".join(Role.values)}
+            )
         gender = (row.get("gender") or "").lower()
         if gender and gender not in Gender.values:
-            problem(_("“%(value)s” is not a gender value; use one of: %(values)s, or leave it empty.") % {"value": row["gender"], "values": ", ".join(Gender.values)})
-        cleaned.append({
-            "row": index, "name": row.get("name", ""), "email": email, "organisation": row.get("organisation", ""),
-            "stakeholder_group": group, "country": country or row.get("country", ""), "role": role, "gender": gender,
-            "languages": [x.strip() for x in (row.get("languages") or "").replace(",", ";").split(";") if x.strip()],
-            "job_title": row.get("job_title", ""),
-        })
+            problem(
+                _("“%(value)s” is not a gender value; use one of: %(values)s, or leave it empty.")
+                % {"value": row["gender"], "values": ", ".join(Gender.values)}
+            )
+        cleaned.append(
+            {
+                "row": index,
+                "name": row.get("name", ""),
+                "email": email,
+                "organisation": row.get("organisation", ""),
+                "stakeholder_group": group,
+                "country": country or row.get("country", ""),
+                "role": role,
+                "gender": gender,
+                "languages": [
+                    x.strip() for x in (row.get("languages") or "").replace(",", ";").split(";") if x.strip()
+                ],
+                "job_title": row.get("job_title", ""),
+            }
+        )
         if progress is not None:
             progress(index - 1, len(rows), _("Checking row %(row)d") % {"row": index})
     return cleaned, problems
@@ -155,9 +187,9 @@ def import_confirm(*, actor, batch: ParticipantImport) -> int:
     batch = ParticipantImport.objects.select_for_update().get(pk=batch.pk)
     if batch.status != ParticipantImport.Status.PREVIEW:
         raise ServiceError(_("This import has already been confirmed or discarded."))
-    cleaned, problems = check_rows(consultation=batch.consultation, rows=[
-        {**row, "languages": ";".join(row["languages"])} for row in batch.rows
-    ])
+    cleaned, problems = check_rows(
+        consultation=batch.consultation, rows=[{**row, "languages": ";".join(row["languages"])} for row in batch.rows]
+    )
     if problems:
         batch.problems = problems
         batch.save(update_fields=["problems"])
@@ -170,19 +202,33 @@ def import_confirm(*, actor, batch: ParticipantImport) -> int:
         person = Person.objects.filter(email__iexact=row["email"]).first()
         if person is None:
             person = Person.objects.create(
-                name=row["name"], email=row["email"], organisation=organisation, country=row["country"],
-                gender=row["gender"], languages=row["languages"], job_title=row["job_title"],
+                name=row["name"],
+                email=row["email"],
+                organisation=organisation,
+                country=row["country"],
+                gender=row["gender"],
+                languages=row["languages"],
+                job_title=row["job_title"],
             )
         Participation.objects.create(
-            consultation=batch.consultation, person=person, role=row["role"],
-            status=RegistrationStatus.APPROVED, decided_at=timezone.now(), decided_by=actor,
+            consultation=batch.consultation,
+            person=person,
+            role=row["role"],
+            status=RegistrationStatus.APPROVED,
+            decided_at=timezone.now(),
+            decided_by=actor,
         )
         created += 1
     batch.status = ParticipantImport.Status.CONFIRMED
     batch.confirmed_at = timezone.now()
     batch.save(update_fields=["status", "confirmed_at"])
-    audit.record(actor=actor, action="participants.import", obj=batch, consultation=batch.consultation,
-                 changes={"created": created})
+    audit.record(
+        actor=actor,
+        action="participants.import",
+        obj=batch,
+        consultation=batch.consultation,
+        changes={"created": created},
+    )
     return created
 
 

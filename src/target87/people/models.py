@@ -37,7 +37,11 @@ class Person(models.Model):
     name = models.CharField(_("name"), max_length=200)
     email = models.EmailField(_("e-mail"), blank=True)
     organisation = models.ForeignKey(
-        Organisation, verbose_name=_("organisation"), null=True, blank=True, on_delete=models.SET_NULL,
+        Organisation,
+        verbose_name=_("organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="people",
     )
     job_title = models.CharField(_("position"), max_length=200, blank=True)
@@ -78,7 +82,9 @@ class Participation(models.Model):
         _("registration"), max_length=16, choices=RegistrationStatus.choices, default=RegistrationStatus.REQUESTED
     )
     topic_preferences = models.JSONField(
-        _("topic preferences"), default=list, blank=True,
+        _("topic preferences"),
+        default=list,
+        blank=True,
         help_text=_("Ranked: key question numbers as 'q1'…, thematic areas by code"),
     )
     access_needs = models.TextField(_("access needs"), blank=True)

@@ -32,7 +32,9 @@ def participation_for_person(*, consultation, person: Person) -> Participation |
 
 
 def people_for_consultation(*, consultation) -> QuerySet[Person]:
-    return Person.objects.filter(participations__consultation=consultation).select_related("organisation").order_by("name")
+    return (
+        Person.objects.filter(participations__consultation=consultation).select_related("organisation").order_by("name")
+    )
 
 
 def participation_counts(*, consultation) -> dict[str, int]:

@@ -65,9 +65,19 @@ def participation_set_role(*, consultation, person: Person, role: str, approved:
 
 @transaction.atomic
 def registration_request(
-    *, consultation, name: str, email: str, organisation: str, stakeholder_group: str, country: str,
-    gender: str = "", languages: list[str] | None = None, topic_preferences: list[str] | None = None,
-    access_needs: str = "", dietary_needs: str = "", motivation: str = "",
+    *,
+    consultation,
+    name: str,
+    email: str,
+    organisation: str,
+    stakeholder_group: str,
+    country: str,
+    gender: str = "",
+    languages: list[str] | None = None,
+    topic_preferences: list[str] | None = None,
+    access_needs: str = "",
+    dietary_needs: str = "",
+    motivation: str = "",
 ) -> Participation:
     """A member of the public asks to take part; the convener decides later."""
     if not consultation.is_public or consultation.status == "closed":
@@ -92,12 +102,21 @@ def registration_request(
     org = organisation_get_or_create(name=organisation, stakeholder_group=stakeholder_group, country=code)
     if person is None:
         person = Person.objects.create(
-            name=name.strip(), email=email.strip(), organisation=org, country=code, gender=gender,
+            name=name.strip(),
+            email=email.strip(),
+            organisation=org,
+            country=code,
+            gender=gender,
             languages=languages or [],
         )
     participation = Participation.objects.create(
-        consultation=consultation, person=person, role=Role.PARTICIPANT, status=RegistrationStatus.REQUESTED,
-        topic_preferences=topic_preferences or [], access_needs=access_needs, dietary_needs=dietary_needs,
+        consultation=consultation,
+        person=person,
+        role=Role.PARTICIPANT,
+        status=RegistrationStatus.REQUESTED,
+        topic_preferences=topic_preferences or [],
+        access_needs=access_needs,
+        dietary_needs=dietary_needs,
         motivation=motivation,
     )
     audit.record(actor=None, action="registration.request", obj=participation, consultation=consultation)
@@ -116,8 +135,13 @@ def participation_decide(*, actor, participation: Participation, status: str) ->
     participation.save(update_fields=["status", "decided_at", "decided_by"])
     if status != RegistrationStatus.APPROVED:
         participation.access_links.filter(revoked_at=None).update(revoked_at=timezone.now())
-    audit.record(actor=actor, action=f"registration.{status}", obj=participation,
-                 consultation=participation.consultation, changes=changes)
+    audit.record(
+        actor=actor,
+        action=f"registration.{status}",
+        obj=participation,
+        consultation=participation.consultation,
+        changes=changes,
+    )
     return participation
 
 
@@ -132,8 +156,13 @@ def participation_update(*, actor, participation: Participation, **fields) -> Pa
     for name, value in fields.items():
         setattr(participation, name, value)
     participation.save()
-    audit.record(actor=actor, action="participation.update", obj=participation,
-                 consultation=participation.consultation, changes=changes)
+    audit.record(
+        actor=actor,
+        action="participation.update",
+        obj=participation,
+        consultation=participation.consultation,
+        changes=changes,
+    )
     return participation
 
 
@@ -163,7 +192,11 @@ def _token(link: AccessLink) -> str:
 def access_link_current(*, actor, participation: Participation) -> str:
     """The participant's working link (a new one only when none is active), e.g. for a printed badge."""
     require(actor, "consultations.manage", participation.consultation)
-    link = participation.access_links.filter(revoked_at=None, expires_at__gt=timezone.now()).order_by("-expires_at").first()
+    link = (
+        participation.access_links.filter(revoked_at=None, expires_at__gt=timezone.now())
+        .order_by("-expires_at")
+        .first()
+    )
     return _token(link or _new_link(participation=participation))
 
 
@@ -178,8 +211,16 @@ def access_link_resolve(*, token: str) -> Participation:
     try:
         link_id, nonce = signing.loads(token, salt=ACCESS_SALT)
     except (signing.BadSignature, ValueError, TypeError):
-        raise AccessLinkInvalid(_("This access link is not valid. Check that you copied the whole link, or ask the organisers for a new one.")) from None
-    link = AccessLink.objects.select_related("participation__consultation", "participation__person").filter(pk=link_id).first()
+        raise AccessLinkInvalid(
+            _(
+                "This access link is not valid. Check that you copied the whole link, or ask the organisers for a new one."
+            )
+        ) from None
+    link = (
+        AccessLink.objects.select_related("participation__consultation", "participation__person")
+        .filter(pk=link_id)
+        .first()
+    )
     if link is None or not hmac.compare_digest(link.nonce, str(nonce)):
         raise AccessLinkInvalid(_("This access link is not valid. Ask the organisers for a new one."))
     if link.revoked_at is not None:

@@ -5,16 +5,17 @@ from __future__ import annotations
 import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from target87.consultations import exporters, selectors as consultation_selectors
+from target87.consultations import exporters
+from target87.consultations import selectors as consultation_selectors
 from target87.consultations.views import export_response
 from target87.core.errors import ServiceError
+from target87.core.forms import apply_service_error
 from target87.jobs.services import job_start
 
 from . import imports, selectors, services
@@ -25,14 +26,6 @@ from .models import ParticipantImport, Participation
 # --- public -----------------------------------------------------------------------------------------
 
 
-def _form_errors(form, error: ServiceError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
-
-
 @require_http_methods(["GET", "POST"])
 def register(request, slug):
     consultation = consultation_selectors.consultation_get(slug=slug, user=request.user)
@@ -41,7 +34,7 @@ def register(request, slug):
         try:
             services.registration_request(consultation=consultation, **form.cleaned_data)
         except ServiceError as error:
-            _form_errors(form, error)
+            apply_service_error(form, error)
         else:
             return render(request, "people/registered.html", {"consultation": consultation})
     return render(request, "people/register.html", {"consultation": consultation, "form": form})
@@ -63,10 +56,20 @@ def agenda(request, token):
         return participation
     consultation = participation.consultation
     days = consultation_selectors.programme(consultation=consultation)
-    mine = set(participation.person.speaking.filter(session__consultation=consultation).values_list("session_id", flat=True))
-    return render(request, "people/agenda.html", {
-        "participation": participation, "consultation": consultation, "days": days, "mine": mine, "token": token,
-    })
+    mine = set(
+        participation.person.speaking.filter(session__consultation=consultation).values_list("session_id", flat=True)
+    )
+    return render(
+        request,
+        "people/agenda.html",
+        {
+            "participation": participation,
+            "consultation": consultation,
+            "days": days,
+            "mine": mine,
+            "token": token,
+        },
+    )
 
 
 @require_GET
@@ -77,7 +80,10 @@ def agenda_ics(request, token):
     consultation = participation.consultation
     exporter = exporters.get("ical")(consultation, base_url=request.build_absolute_uri("/"))
     sessions = consultation_selectors.session_queryset(consultation)
-    name = _("%(consultation)s — agenda of %(person)s") % {"consultation": consultation.title, "person": participation.person.name}
+    name = _("%(consultation)s — agenda of %(person)s") % {
+        "consultation": consultation.title,
+        "person": participation.person.name,
+    }
     return export_response(exporter, sessions, suffix="-agenda", calendar_name=name)
 
 
@@ -85,22 +91,30 @@ def agenda_ics(request, token):
 
 
 def _managed(request, slug):
-    consultation = consultation_selectors.consultation_get(slug=slug, user=request.user)
-    if not request.user.has_perm("consultations.manage", consultation):
-        raise PermissionDenied
-    return consultation
+    return consultation_selectors.consultation_get_managed(slug=slug, user=request.user)
 
 
 @login_required
 def participant_list(request, slug):
     consultation = _managed(request, slug)
     status = request.GET.get("status", "")
-    rows = selectors.participation_list(consultation=consultation, status=status if status in RegistrationStatus.values else "",
-                                        query=request.GET.get("q", "").strip())
-    return render(request, "people/manage_participants.html", {
-        "consultation": consultation, "rows": rows, "status": status, "statuses": RegistrationStatus.choices,
-        "counts": selectors.participation_counts(consultation=consultation), "q": request.GET.get("q", ""),
-    })
+    rows = selectors.participation_list(
+        consultation=consultation,
+        status=status if status in RegistrationStatus.values else "",
+        query=request.GET.get("q", "").strip(),
+    )
+    return render(
+        request,
+        "people/manage_participants.html",
+        {
+            "consultation": consultation,
+            "rows": rows,
+            "status": status,
+            "statuses": RegistrationStatus.choices,
+            "counts": selectors.participation_counts(consultation=consultation),
+            "q": request.GET.get("q", ""),
+        },
+    )
 
 
 @login_required
@@ -109,11 +123,17 @@ def participant_decide(request, slug, pk):
     consultation = _managed(request, slug)
     participation = get_object_or_404(Participation, consultation=consultation, pk=pk)
     try:
-        services.participation_decide(actor=request.user, participation=participation, status=request.POST.get("status", ""))
+        services.participation_decide(
+            actor=request.user, participation=participation, status=request.POST.get("status", "")
+        )
     except ServiceError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("%(name)s: %(status)s.") % {"name": participation.person.name, "status": participation.get_status_display()})
+        messages.success(
+            request,
+            _("%(name)s: %(status)s.")
+            % {"name": participation.person.name, "status": participation.get_status_display()},
+        )
     return redirect(request.POST.get("next") or reverse("people:manage_participants", kwargs={"slug": slug}))
 
 
@@ -128,10 +148,16 @@ def participant_link(request, slug, pk):
         messages.error(request, " ".join(error.messages))
         return redirect("people:manage_participants", slug=slug)
     url = request.build_absolute_uri(reverse("people:agenda", kwargs={"token": token}))
-    return render(request, "people/link_issued.html", {
-        "consultation": consultation, "participation": participation, "url": url,
-        "qr": segno.make(url, error="m").svg_inline(scale=4),
-    })
+    return render(
+        request,
+        "people/link_issued.html",
+        {
+            "consultation": consultation,
+            "participation": participation,
+            "url": url,
+            "qr": segno.make(url, error="m").svg_inline(scale=4),
+        },
+    )
 
 
 @login_required
@@ -144,11 +170,20 @@ def import_upload(request, slug):
         try:
             rows = imports.read_table(filename=upload.name, content=upload.read())
             if len(rows) > imports.BACKGROUND_ROWS:
-                batch = ParticipantImport.objects.create(consultation=consultation, filename=upload.name, created_by=request.user)
-                job = job_start(kind="people.import_check", title=_("Checking %(file)s") % {"file": upload.name},
-                                params={"import_id": batch.pk, "rows": rows}, actor=request.user, consultation=consultation)
+                batch = ParticipantImport.objects.create(
+                    consultation=consultation, filename=upload.name, created_by=request.user
+                )
+                job = job_start(
+                    kind="people.import_check",
+                    title=_("Checking %(file)s") % {"file": upload.name},
+                    params={"import_id": batch.pk, "rows": rows},
+                    actor=request.user,
+                    consultation=consultation,
+                )
                 return redirect(job)
-            batch = imports.import_upload(actor=request.user, consultation=consultation, filename=upload.name, rows=rows)
+            batch = imports.import_upload(
+                actor=request.user, consultation=consultation, filename=upload.name, rows=rows
+            )
         except ServiceError as error:
             form.add_error("file", error.messages)
         else:
@@ -194,4 +229,8 @@ def badges(request, slug):
         token = services.access_link_current(actor=request.user, participation=participation)
         url = request.build_absolute_uri(reverse("people:agenda", kwargs={"token": token}))
         cards.append({"participation": participation, "qr": segno.make(url, error="m").svg_inline(scale=3, border=1)})
-    return render(request, "people/badges.html", {"consultation": consultation, "cards": cards, "roles": Role.choices, "role": role})
+    return render(
+        request,
+        "people/badges.html",
+        {"consultation": consultation, "cards": cards, "roles": Role.choices, "role": role},
+    )

@@ -5,59 +5,77 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('consultations', '0001_initial'),
-        ('people', '0001_initial'),
+        ("consultations", "0001_initial"),
+        ("people", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='sessionspeaker',
-            name='person',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='speaking', to='people.person'),
+            model_name="sessionspeaker",
+            name="person",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="speaking", to="people.person"
+            ),
         ),
         migrations.AddField(
-            model_name='sessionspeaker',
-            name='session',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='speakers', to='consultations.session'),
+            model_name="sessionspeaker",
+            name="session",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="speakers", to="consultations.session"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='keyquestion',
-            constraint=models.UniqueConstraint(fields=('consultation', 'position'), name='key_question_position_unique'),
+            model_name="keyquestion",
+            constraint=models.UniqueConstraint(
+                fields=("consultation", "position"), name="key_question_position_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='keyquestion',
-            constraint=models.CheckConstraint(condition=models.Q(('lens__in', ['policy', 'institutions', 'monitoring', 'alignment', 'finance'])), name='key_question_lens_valid'),
+            model_name="keyquestion",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("lens__in", ["policy", "institutions", "monitoring", "alignment", "finance"])),
+                name="key_question_lens_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='room',
-            constraint=models.UniqueConstraint(fields=('consultation', 'name'), name='room_name_unique'),
+            model_name="room",
+            constraint=models.UniqueConstraint(fields=("consultation", "name"), name="room_name_unique"),
         ),
         migrations.AddConstraint(
-            model_name='room',
-            constraint=models.CheckConstraint(condition=models.Q(('capacity__gt', 0)), name='room_capacity_positive'),
+            model_name="room",
+            constraint=models.CheckConstraint(condition=models.Q(("capacity__gt", 0)), name="room_capacity_positive"),
         ),
         migrations.AddIndex(
-            model_name='session',
-            index=models.Index(fields=['consultation', 'start'], name='consultatio_consult_543ee0_idx'),
+            model_name="session",
+            index=models.Index(fields=["consultation", "start"], name="consultatio_consult_543ee0_idx"),
         ),
         migrations.AddConstraint(
-            model_name='session',
-            constraint=models.CheckConstraint(condition=models.Q(('end__gt', models.F('start'))), name='session_ends_after_start'),
+            model_name="session",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("end__gt", models.F("start"))), name="session_ends_after_start"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='session',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['plenary', 'expert_panel', 'breakout', 'lunch_talk', 'break', 'other'])), name='session_kind_valid'),
+            model_name="session",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("kind__in", ["plenary", "expert_panel", "breakout", "lunch_talk", "break", "other"])
+                ),
+                name="session_kind_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='sessionspeaker',
-            constraint=models.UniqueConstraint(fields=('session', 'person'), name='session_speaker_unique'),
+            model_name="sessionspeaker",
+            constraint=models.UniqueConstraint(fields=("session", "person"), name="session_speaker_unique"),
         ),
         migrations.AddConstraint(
-            model_name='sessionspeaker',
-            constraint=models.CheckConstraint(condition=models.Q(('role__in', ['chair', 'moderator', 'panellist', 'speaker'])), name='session_speaker_role_valid'),
+            model_name="sessionspeaker",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("role__in", ["chair", "moderator", "panellist", "speaker"])),
+                name="session_speaker_role_valid",
+            ),
         ),
     ]

@@ -6,33 +6,50 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('consultations', '0001_initial'),
+        ("consultations", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AuditEntry',
+            name="AuditEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='when')),
-                ('actor_label', models.CharField(blank=True, max_length=200, verbose_name='who (as shown)')),
-                ('action', models.CharField(db_index=True, max_length=100, verbose_name='action')),
-                ('object_type', models.CharField(max_length=100, verbose_name='object type')),
-                ('object_id', models.CharField(max_length=64, verbose_name='object id')),
-                ('object_repr', models.CharField(blank=True, max_length=300, verbose_name='object')),
-                ('changes', models.JSONField(blank=True, default=dict, verbose_name='changes')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL, verbose_name='who')),
-                ('consultation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='consultations.consultation')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("at", models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="when")),
+                ("actor_label", models.CharField(blank=True, max_length=200, verbose_name="who (as shown)")),
+                ("action", models.CharField(db_index=True, max_length=100, verbose_name="action")),
+                ("object_type", models.CharField(max_length=100, verbose_name="object type")),
+                ("object_id", models.CharField(max_length=64, verbose_name="object id")),
+                ("object_repr", models.CharField(blank=True, max_length=300, verbose_name="object")),
+                ("changes", models.JSONField(blank=True, default=dict, verbose_name="changes")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="who",
+                    ),
+                ),
+                (
+                    "consultation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="consultations.consultation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'audit entry',
-                'verbose_name_plural': 'audit entries',
-                'ordering': ['-at', '-id'],
+                "verbose_name": "audit entry",
+                "verbose_name_plural": "audit entries",
+                "ordering": ["-at", "-id"],
             },
         ),
     ]

@@ -8,126 +8,303 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('consultations', '0001_initial'),
+        ("consultations", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Organisation',
+            name="Organisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('acronym', models.CharField(blank=True, max_length=40, verbose_name='acronym')),
-                ('stakeholder_group', models.CharField(choices=[('government', 'Government'), ('workers', "Workers' organisation"), ('employers', "Employers' organisation"), ('civil_society', 'Civil society / NGO'), ('survivor_led', 'Survivor-led organisation'), ('un_international', 'UN or international organisation'), ('development_partner', 'Development partner / donor'), ('academia', 'Academia / research'), ('private_sector', 'Private sector / business')], max_length=32, verbose_name='stakeholder group')),
-                ('country', models.CharField(blank=True, help_text='Empty for international bodies', max_length=3, verbose_name='country')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("acronym", models.CharField(blank=True, max_length=40, verbose_name="acronym")),
+                (
+                    "stakeholder_group",
+                    models.CharField(
+                        choices=[
+                            ("government", "Government"),
+                            ("workers", "Workers' organisation"),
+                            ("employers", "Employers' organisation"),
+                            ("civil_society", "Civil society / NGO"),
+                            ("survivor_led", "Survivor-led organisation"),
+                            ("un_international", "UN or international organisation"),
+                            ("development_partner", "Development partner / donor"),
+                            ("academia", "Academia / research"),
+                            ("private_sector", "Private sector / business"),
+                        ],
+                        max_length=32,
+                        verbose_name="stakeholder group",
+                    ),
+                ),
+                (
+                    "country",
+                    models.CharField(
+                        blank=True, help_text="Empty for international bodies", max_length=3, verbose_name="country"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'organisation',
-                'verbose_name_plural': 'organisations',
-                'ordering': ['name'],
-                'constraints': [models.UniqueConstraint(django.db.models.functions.text.Lower('name'), models.F('country'), name='organisation_name_country_unique'), models.CheckConstraint(condition=models.Q(('stakeholder_group__in', ['government', 'workers', 'employers', 'civil_society', 'survivor_led', 'un_international', 'development_partner', 'academia', 'private_sector'])), name='organisation_group_valid')],
+                "verbose_name": "organisation",
+                "verbose_name_plural": "organisations",
+                "ordering": ["name"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        django.db.models.functions.text.Lower("name"),
+                        models.F("country"),
+                        name="organisation_name_country_unique",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            (
+                                "stakeholder_group__in",
+                                [
+                                    "government",
+                                    "workers",
+                                    "employers",
+                                    "civil_society",
+                                    "survivor_led",
+                                    "un_international",
+                                    "development_partner",
+                                    "academia",
+                                    "private_sector",
+                                ],
+                            )
+                        ),
+                        name="organisation_group_valid",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ParticipantImport',
+            name="ParticipantImport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('filename', models.CharField(max_length=255)),
-                ('rows', models.JSONField(default=list)),
-                ('problems', models.JSONField(default=list)),
-                ('status', models.CharField(choices=[('preview', 'Preview'), ('confirmed', 'Imported'), ('discarded', 'Discarded')], default='preview', max_length=16)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('confirmed_at', models.DateTimeField(blank=True, null=True)),
-                ('consultation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='participant_imports', to='consultations.consultation')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("filename", models.CharField(max_length=255)),
+                ("rows", models.JSONField(default=list)),
+                ("problems", models.JSONField(default=list)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("preview", "Preview"), ("confirmed", "Imported"), ("discarded", "Discarded")],
+                        default="preview",
+                        max_length=16,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("confirmed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "consultation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="participant_imports",
+                        to="consultations.consultation",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Participation',
+            name="Participation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('convener', 'Convener'), ('facilitator', 'Facilitator'), ('rapporteur', 'Rapporteur'), ('participant', 'Participant'), ('panellist', 'Panellist'), ('speaker', 'Speaker'), ('observer', 'Observer')], default='participant', max_length=16, verbose_name='role')),
-                ('status', models.CharField(choices=[('requested', 'Requested'), ('approved', 'Approved'), ('declined', 'Declined'), ('cancelled', 'Cancelled')], default='requested', max_length=16, verbose_name='registration')),
-                ('topic_preferences', models.JSONField(blank=True, default=list, help_text="Ranked: key question numbers as 'q1'…, thematic areas by code", verbose_name='topic preferences')),
-                ('access_needs', models.TextField(blank=True, verbose_name='access needs')),
-                ('dietary_needs', models.CharField(blank=True, max_length=200, verbose_name='dietary needs')),
-                ('motivation', models.TextField(blank=True, verbose_name='why you wish to take part')),
-                ('requested_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('consultation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='participations', to='consultations.consultation')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("convener", "Convener"),
+                            ("facilitator", "Facilitator"),
+                            ("rapporteur", "Rapporteur"),
+                            ("participant", "Participant"),
+                            ("panellist", "Panellist"),
+                            ("speaker", "Speaker"),
+                            ("observer", "Observer"),
+                        ],
+                        default="participant",
+                        max_length=16,
+                        verbose_name="role",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("requested", "Requested"),
+                            ("approved", "Approved"),
+                            ("declined", "Declined"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="requested",
+                        max_length=16,
+                        verbose_name="registration",
+                    ),
+                ),
+                (
+                    "topic_preferences",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text="Ranked: key question numbers as 'q1'…, thematic areas by code",
+                        verbose_name="topic preferences",
+                    ),
+                ),
+                ("access_needs", models.TextField(blank=True, verbose_name="access needs")),
+                ("dietary_needs", models.CharField(blank=True, max_length=200, verbose_name="dietary needs")),
+                ("motivation", models.TextField(blank=True, verbose_name="why you wish to take part")),
+                ("requested_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "consultation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="participations",
+                        to="consultations.consultation",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'participation',
-                'verbose_name_plural': 'participations',
-                'ordering': ['consultation', 'person__name'],
+                "verbose_name": "participation",
+                "verbose_name_plural": "participations",
+                "ordering": ["consultation", "person__name"],
             },
         ),
         migrations.CreateModel(
-            name='AccessLink',
+            name="AccessLink",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('nonce', models.CharField(max_length=32, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('expires_at', models.DateTimeField(verbose_name='expires')),
-                ('revoked_at', models.DateTimeField(blank=True, null=True, verbose_name='revoked')),
-                ('last_used_at', models.DateTimeField(blank=True, null=True, verbose_name='last used')),
-                ('participation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='access_links', to='people.participation')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("nonce", models.CharField(max_length=32, unique=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("expires_at", models.DateTimeField(verbose_name="expires")),
+                ("revoked_at", models.DateTimeField(blank=True, null=True, verbose_name="revoked")),
+                ("last_used_at", models.DateTimeField(blank=True, null=True, verbose_name="last used")),
+                (
+                    "participation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="access_links",
+                        to="people.participation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'access link',
-                'verbose_name_plural': 'access links',
-                'ordering': ['-created_at'],
+                "verbose_name": "access link",
+                "verbose_name_plural": "access links",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Person',
+            name="Person",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='e-mail')),
-                ('job_title', models.CharField(blank=True, max_length=200, verbose_name='position')),
-                ('country', models.CharField(blank=True, max_length=3, verbose_name='country')),
-                ('gender', models.CharField(blank=True, choices=[('woman', 'Woman'), ('man', 'Man'), ('other', 'Another gender'), ('undisclosed', 'Prefer not to say')], max_length=16, verbose_name='gender')),
-                ('languages', models.JSONField(blank=True, default=list, verbose_name='languages')),
-                ('biography', models.TextField(blank=True, verbose_name='biography')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='people', to='people.organisation', verbose_name='organisation')),
-                ('user', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='person', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="e-mail")),
+                ("job_title", models.CharField(blank=True, max_length=200, verbose_name="position")),
+                ("country", models.CharField(blank=True, max_length=3, verbose_name="country")),
+                (
+                    "gender",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("woman", "Woman"),
+                            ("man", "Man"),
+                            ("other", "Another gender"),
+                            ("undisclosed", "Prefer not to say"),
+                        ],
+                        max_length=16,
+                        verbose_name="gender",
+                    ),
+                ),
+                ("languages", models.JSONField(blank=True, default=list, verbose_name="languages")),
+                ("biography", models.TextField(blank=True, verbose_name="biography")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="people",
+                        to="people.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="person",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'person',
-                'verbose_name_plural': 'people',
-                'ordering': ['name'],
+                "verbose_name": "person",
+                "verbose_name_plural": "people",
+                "ordering": ["name"],
             },
         ),
         migrations.AddField(
-            model_name='participation',
-            name='person',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='participations', to='people.person'),
+            model_name="participation",
+            name="person",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="participations", to="people.person"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='person',
-            constraint=models.UniqueConstraint(django.db.models.functions.text.Lower('email'), condition=models.Q(('email', ''), _negated=True), name='person_email_unique'),
+            model_name="person",
+            constraint=models.UniqueConstraint(
+                django.db.models.functions.text.Lower("email"),
+                condition=models.Q(("email", ""), _negated=True),
+                name="person_email_unique",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='participation',
-            constraint=models.UniqueConstraint(fields=('consultation', 'person'), name='participation_unique'),
+            model_name="participation",
+            constraint=models.UniqueConstraint(fields=("consultation", "person"), name="participation_unique"),
         ),
         migrations.AddConstraint(
-            model_name='participation',
-            constraint=models.CheckConstraint(condition=models.Q(('role__in', ['convener', 'facilitator', 'rapporteur', 'participant', 'panellist', 'speaker', 'observer'])), name='participation_role_valid'),
+            model_name="participation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "role__in",
+                        ["convener", "facilitator", "rapporteur", "participant", "panellist", "speaker", "observer"],
+                    )
+                ),
+                name="participation_role_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='participation',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['requested', 'approved', 'declined', 'cancelled'])), name='participation_status_valid'),
+            model_name="participation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["requested", "approved", "declined", "cancelled"])),
+                name="participation_status_valid",
+            ),
         ),
     ]

@@ -8,6 +8,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         bangkok.load(stdout=self.stdout)
-        self.stdout.write(self.style.SUCCESS(
-            f"Demo convener: user “{bangkok.CONVENER_USERNAME}”, password “{bangkok.CONVENER_PASSWORD}”."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo convener: user “{bangkok.CONVENER_USERNAME}”, password “{bangkok.CONVENER_PASSWORD}”."
+            )
+        )
