@@ -79,7 +79,7 @@ def _stage_blocks(inst: RoundInstance, budget: float, options: Options, seed: in
     bmodel = cpsat.RoundModel(binst)
     if is_valid(binst, bstart):
         bmodel.hint(bstart)
-    state, ba, _bobj, bbound = _cp_solve(bmodel, max(0.05, 0.6 * budget - (time.perf_counter() - started)), options, seed)
+    state, ba, _bobj, bbound = _cp_solve(bmodel, max(0.05, 0.75 * budget - (time.perf_counter() - started)), options, seed)
     if ba is None:
         ba = bstart if is_valid(binst, bstart) else None
     if ba is None:
@@ -130,7 +130,8 @@ def _solve_round(
 
     start, block_bound = (None, 0.0)
     if not options.heuristic_only:
-        start, block_bound = _stage_blocks(inst, 0.5 * budget, options, seed, emit)
+        # when the full model is too large for the solver, the block stage gets most of the time
+        start, block_bound = _stage_blocks(inst, (0.5 if use_solver else 0.85) * budget, options, seed, emit)
         bound = max(bound, block_bound)
         if start is not None:
             method = _("block solver and local search")
