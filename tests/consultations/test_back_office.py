@@ -137,3 +137,27 @@ def test_back_office_pages_are_for_conveners_only(client, convener_client, consu
     client.force_login(UserFactory())
     assert client.get(url).status_code == 403
     assert client.get(url.replace("bangkok-test", "nowhere")).status_code == 404
+
+
+def test_content_carries_translations_typed_in_the_back_office(client, convener_client, consultation):
+    data = {
+        **CONSULTATION,
+        "slug": "bangkok-test",
+        "time_zone": "Asia/Bangkok",
+        "status": "published",
+        "start_date": "2016-09-14",
+        "end_date": "2016-09-15",
+        "title": "Sub-regional consultation",
+        "title__fr": "Consultation sous-régionale",
+        "title__es": "Consulta subregional",
+    }
+    convener_client.post("/manage/bangkok-test/edit/", data)
+    consultation.refresh_from_db()
+    assert consultation.translations == {
+        "fr": {"title": "Consultation sous-régionale"},
+        "es": {"title": "Consulta subregional"},
+    }
+    client.post("/i18n/setlang/", {"language": "es", "next": "/"})
+    assert "<h1>Consulta subregional</h1>" in client.get("/consultations/bangkok-test/").content.decode()
+    # the form shows the stored translations when opened again
+    assert 'value="Consultation sous-régionale"' in convener_client.get("/manage/bangkok-test/edit/").content.decode()

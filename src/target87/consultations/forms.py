@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from target87.core import countries
+from target87.core.forms import TranslatedFieldsMixin
 
 from .enums import ConsultationStatus, SessionKind, ThematicArea
 from .models import KeyQuestion, Room
@@ -23,7 +24,9 @@ class ListField(forms.CharField):
         return [item.strip() for item in (value or "").replace(";", ",").split(",") if item.strip()]
 
 
-class ConsultationForm(forms.Form):
+class ConsultationForm(TranslatedFieldsMixin, forms.Form):
+    translated_fields = ("title", "description")
+
     title = forms.CharField(label=_("Title"), max_length=300)
     slug = forms.SlugField(label=_("Short name (in addresses)"), max_length=80)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
@@ -45,8 +48,18 @@ class ConsultationForm(forms.Form):
     languages = ListField(label=_("Working languages"), required=False, help_text=_("Language codes: en, fr, th"))
     status = forms.ChoiceField(label=_("Status"), choices=ConsultationStatus.choices)
 
+    def __init__(self, *args, translations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.add_translated_fields(translations)
 
-class KeyQuestionForm(forms.ModelForm):
+
+class KeyQuestionForm(TranslatedFieldsMixin, forms.ModelForm):
+    translated_fields = ("short_title", "text")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.add_translated_fields(self.instance.translations if self.instance.pk else None)
+
     class Meta:
         model = KeyQuestion
         fields = ["position", "short_title", "text", "lens"]
@@ -60,8 +73,10 @@ class RoomForm(forms.ModelForm):
         widgets = {"accessibility": forms.Textarea(attrs={"rows": 2})}
 
 
-class SessionForm(forms.Form):
+class SessionForm(TranslatedFieldsMixin, forms.Form):
     """Times are typed in the consultation's time zone and stored in UTC."""
+
+    translated_fields = ("title", "focus")
 
     kind = forms.ChoiceField(label=_("Kind"), choices=SessionKind.choices)
     title = forms.CharField(label=_("Title"), max_length=300)
@@ -83,10 +98,11 @@ class SessionForm(forms.Form):
     speakers = forms.ModelMultipleChoiceField(label=_("Chair, panellists and speakers"), queryset=None, required=False)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
-    def __init__(self, *args, consultation, **kwargs):
+    def __init__(self, *args, consultation, translations=None, **kwargs):
         super().__init__(*args, **kwargs)
         from target87.people.selectors import people_for_consultation
 
+        self.add_translated_fields(translations)
         self.consultation = consultation
         self.fields["room"].queryset = consultation.rooms.all()
         self.fields["key_questions"].queryset = consultation.key_questions.all()
@@ -130,6 +146,7 @@ class SessionForm(forms.Form):
             "deliberation_minutes": data["deliberation_minutes"],
             "key_questions": list(data["key_questions"]),
             "thematic_areas": data["thematic_areas"],
+            "translations": self.translations(),
             "speakers": list(data["speakers"]),
         }
 

@@ -46,7 +46,9 @@ def consultation_create(request):
     form = ConsultationForm(request.POST or None, initial={"status": "draft", "time_zone": "UTC"})
     if request.method == "POST" and form.is_valid():
         try:
-            consultation = services.consultation_create(actor=request.user, **form.cleaned_data)
+            consultation = services.consultation_create(
+                actor=request.user, **form.untranslated_data(), translations=form.translations()
+            )
         except ServiceError as error:
             apply_service_error(form, error)
         else:
@@ -75,11 +77,14 @@ def overview(request, slug):
 def consultation_edit(request, slug):
     consultation = _managed(request, slug)
     initial = {name: getattr(consultation, name) for name in ConsultationForm.base_fields}
-    form = ConsultationForm(request.POST or None, initial=initial)
+    form = ConsultationForm(request.POST or None, initial=initial, translations=consultation.translations)
     if request.method == "POST" and form.is_valid():
         try:
             consultation = services.consultation_update(
-                actor=request.user, consultation=consultation, **form.cleaned_data
+                actor=request.user,
+                consultation=consultation,
+                **form.untranslated_data(),
+                translations=form.translations(),
             )
         except ServiceError as error:
             apply_service_error(form, error)
@@ -106,6 +111,7 @@ def _list_and_form(request, consultation, *, model, form_class, save, delete=Non
                 consultation=consultation,
                 instance=instance,
                 **{name: form.cleaned_data[name] for name in form_class.Meta.fields},
+                **({"translations": form.translations()} if hasattr(form, "translations") else {}),
             )
         except ServiceError as error:
             apply_service_error(form, error)
@@ -255,7 +261,12 @@ def session_edit(request, slug, pk=None):
     initial = (
         SessionForm.initial_for(session) if session else {"day": request.GET.get("day") or consultation.start_date}
     )
-    form = SessionForm(request.POST or None, initial=initial, consultation=consultation)
+    form = SessionForm(
+        request.POST or None,
+        initial=initial,
+        consultation=consultation,
+        translations=session.translations if session else None,
+    )
     problems: dict = {}
     grid = None
     checking = request.method == "POST" and (request.POST.get("action") == "check" or request.headers.get("HX-Request"))

@@ -14,6 +14,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .enums import ConsultationStatus, Lens, SessionKind, SpeakerRole, ThematicArea
 
@@ -92,7 +93,7 @@ class Consultation(Translatable):
 
 class KeyQuestion(Translatable):
     consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="key_questions")
-    position = models.PositiveSmallIntegerField(_("number"))
+    position = models.PositiveSmallIntegerField(pgettext_lazy("key question", "number"))
     short_title = models.CharField(_("short title"), max_length=120)
     text = models.TextField(_("question"))
     lens = models.CharField(_("lens"), max_length=16, choices=Lens.choices)
