@@ -87,3 +87,17 @@ def test_badge_page_prints_a_qr_code_per_approved_participant(convener_client, d
     page = convener_client.get("/manage/bangkok-test/badges/").content.decode()
     assert "Sokha Chan" in page and "Not Yet" not in page
     assert page.count("<svg") >= 2  # the convener's and the delegate's
+
+
+def test_other_apps_add_notes_to_the_agenda(client, token, delegate):
+    from target87.people import agenda
+
+    def breakout_room(*, participation, sessions):
+        return {s.pk: [agenda.AgendaNote(f"Your group: 3, for {participation.person.name}")] for s in sessions if s.title == "Panel"}
+
+    agenda._SOURCES.append(breakout_room)
+    try:
+        page = client.get(f"/a/{token}/").content.decode()
+    finally:
+        agenda._SOURCES.remove(breakout_room)
+    assert page.count("Your group: 3, for Sokha Chan") == 1

@@ -19,6 +19,7 @@ from target87.core.forms import apply_service_error
 from target87.jobs.services import job_start
 
 from . import imports, selectors, services
+from .agenda import agenda_notes
 from .enums import RegistrationStatus, Role
 from .forms import ImportForm, RegistrationForm
 from .models import ParticipantImport, Participation
@@ -56,6 +57,7 @@ def agenda(request, token):
         return participation
     consultation = participation.consultation
     days = consultation_selectors.programme(consultation=consultation)
+    notes = agenda_notes(participation=participation, sessions=[s for day in days for s in day.sessions])
     mine = set(
         participation.person.speaking.filter(session__consultation=consultation).values_list("session_id", flat=True)
     )
@@ -67,6 +69,7 @@ def agenda(request, token):
             "consultation": consultation,
             "days": days,
             "mine": mine,
+            "notes": notes,
             "token": token,
         },
     )
