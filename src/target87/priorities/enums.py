@@ -1,0 +1,31 @@
+"""Ballot methods and states."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Method(models.TextChoices):
+    """How a ballot is voted and counted; the value is the ranking engine's method name."""
+
+    DOTS = "dots", _("Dots to spread")
+    APPROVAL = "approval", _("Approval")
+    SCORE = "score", _("Score from 0 to 5")
+    BORDA = "borda", _("Ranked (Borda count)")
+    SCHULZE = "schulze", _("Ranked (Schulze method)")
+    PAIRWISE = "bradley-terry", _("Pairwise comparisons")
+    CONSENSUS = "consensus", _("Agree / disagree on statements")
+
+
+RANKED = {Method.BORDA, Method.SCHULZE}
+
+
+class BallotStatus(models.TextChoices):
+    DRAFT = "draft", _("Being prepared")
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
+
+
+class Agreement(models.IntegerChoices):
+    AGREE = 1, _("Agree")
+    DISAGREE = -1, _("Disagree")
+    PASS = 0, _("Pass / unsure")

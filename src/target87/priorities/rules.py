@@ -1,0 +1,10 @@
+"""Who may run ballots: the conveners of the consultation. Participants vote through their access link,
+checked by the services (see :func:`target87.priorities.services.voter_check`)."""
+
+import rules
+
+from target87.core.rules import can_manage, can_view
+
+rules.add_perm("priorities.manage_ballot", can_manage)
+rules.add_perm("priorities.view_results", can_view)
+rules.add_perm("priorities.export_votes", can_manage)

@@ -1,0 +1,159 @@
+"""Reading ballots, votes and results.
+
+Results come from the ranking engine (:mod:`target87.engines.ranking`): a closed ballot keeps the result
+counted when it closed; an open one is counted live, at most once a second per process (the projector
+polls every two seconds).
+"""
+
+from __future__ import annotations
+
+import random
+import time
+
+from django.core.cache import cache
+from django.db.models import Count, QuerySet
+from django.http import Http404
+
+from target87.engines import ranking
+from target87.people.models import Participation
+
+from . import results
+from .enums import BallotStatus, Method
+from .models import Ballot, BallotItem, BallotPaper, PairwiseChoice, Vote
+
+LIVE_SECONDS = 1
+
+
+def ballot_get(*, pk) -> Ballot:
+    ballot = Ballot.objects.select_related("consultation").filter(pk=pk).first()
+    if ballot is None:
+        raise Http404
+    return ballot
+
+
+def ballot_list(*, consultation, statuses=None) -> QuerySet[Ballot]:
+    ballots = Ballot.objects.filter(consultation=consultation).annotate(participants=Count("papers"))
+    if statuses:
+        ballots = ballots.filter(status__in=statuses)
+    return ballots.order_by("-created_at", "-id")
+
+
+def ballot_items(*, ballot) -> list[BallotItem]:
+    return list(ballot.items.select_related("recommendation").order_by("position"))
+
+
+def participants_count(*, ballot) -> int:
+    return BallotPaper.objects.filter(ballot=ballot).count()
+
+
+def my_votes(*, ballot, participation: Participation) -> dict[int, int]:
+    return dict(Vote.objects.filter(ballot=ballot, participation=participation).values_list("item_id", "value"))
+
+
+def my_pairs(*, ballot, participation: Participation) -> set[tuple[int, int]]:
+    return set(PairwiseChoice.objects.filter(ballot=ballot, participation=participation)
+               .values_list("first_id", "second_id"))
+
+
+def next_pair(*, ballot, participation: Participation, rng: random.Random | None = None):
+    """A random pair of items the participant has not compared yet (as in All Our Ideas), or None."""
+    rng = rng or random.Random()
+    ids = list(ballot.items.values_list("pk", flat=True))
+    seen = my_pairs(ballot=ballot, participation=participation)
+    pairs = [(a, b) for i, a in enumerate(sorted(ids)) for b in sorted(ids)[i + 1:] if (a, b) not in seen]
+    if not pairs:
+        return None
+    first, second = rng.choice(pairs)
+    if rng.random() < 0.5:
+        first, second = second, first
+    items = {item.pk: item for item in BallotItem.objects.filter(pk__in=(first, second))}
+    return items[first], items[second]
+
+
+def next_statement(*, ballot, participation: Participation, rng: random.Random | None = None):
+    """A random statement the participant has not voted on yet, or None (as in Pol.is)."""
+    rng = rng or random.Random()
+    voted = Vote.objects.filter(ballot=ballot, participation=participation).values("item_id")
+    remaining = list(ballot.items.exclude(pk__in=voted).order_by("position"))
+    return rng.choice(remaining) if remaining else None
+
+
+def engine_votes(*, ballot) -> list:
+    """The ballot's live votes in the engine's shape: voters by participation id, items by code."""
+    groups = dict(BallotPaper.objects.filter(ballot=ballot).values_list("participation_id", "group"))
+    codes = dict(ballot.items.values_list("pk", "code"))
+    if ballot.method == Method.PAIRWISE:
+        rows = PairwiseChoice.objects.filter(ballot=ballot).values_list("participation_id", "first_id", "second_id", "winner_id")
+        return [
+            ranking.Comparison(str(p), groups[p], codes[w], codes[s if w == f else f])
+            for p, f, s, w in rows.order_by("id").iterator(chunk_size=5000)
+        ]
+    rows = Vote.objects.filter(ballot=ballot).values_list("participation_id", "item_id", "value")
+    return [ranking.Vote(str(p), groups[p], codes[i], v) for p, i, v in rows.order_by("id").iterator(chunk_size=5000)]
+
+
+def ballot_count(*, ballot, live: bool = False) -> dict:
+    """Count the ballot now with the ranking engine: overall, per stakeholder group, consensus.
+
+    ``live`` skips what the projector does not show (the opinion map, Bradley–Terry's bootstrap intervals).
+    """
+    votes = engine_votes(ballot=ballot)
+    if not votes:
+        return results.empty(ballot.method)
+    options = {"dots": ballot.dots} if ballot.method == Method.DOTS else {}
+    if live:
+        options.update(opinion_map=False, bootstrap=0)
+    result = ranking.rank(votes, ballot.method, by_group=True, seed=ballot.pk, **options)
+    return results.to_dict(result, participants=len({v.voter for v in votes}), votes=len(votes))
+
+
+def ballot_results(*, ballot) -> dict:
+    """The full result: the one kept at closing, or a count of the votes so far."""
+    if ballot.status == BallotStatus.CLOSED and ballot.result is not None:
+        return ballot.result
+    return ballot_count(ballot=ballot)
+
+
+def ballot_live(*, ballot) -> dict:
+    """What the projector shows, counted at most once a second in each process."""
+    if ballot.status == BallotStatus.CLOSED and ballot.result is not None:
+        data = ballot.result
+    else:
+        key = f"target87:ballot:{ballot.pk}:live:{int(time.time()) // LIVE_SECONDS}"
+        data = cache.get(key)
+        if data is None:
+            data = ballot_count(ballot=ballot, live=True)
+            cache.set(key, data, LIVE_SECONDS * 5)
+    return {"participants": data["participants"], "votes": data["votes"], "method": data["method"],
+            **results.highlights(data)}
+
+
+def results_table(*, ballot, data: dict) -> dict:
+    """Rows for the results page: each item's plain and consensus places and its place in each group."""
+    items = {item.code: item for item in ballot_items(ballot=ballot)}
+    groups = data["group_names"]
+    statements = {s["item"]: s for s in data["statements"]}
+    group_rank = {g: {e["item"]: e for e in data["groups"].get(g, [])} for g in groups}
+    cross = {r["item"]: r for r in data.get("cross_group", [])}
+    primary = data["consensus"] if data["consensus"] is not None else data["overall"]
+    plain = {e["item"]: e for e in data["overall"]}
+    rows = []
+    for entry in primary:
+        code = entry["item"]
+        rows.append({
+            "code": code, "item": items.get(code), "primary": entry, "plain": plain.get(code),
+            "statement": statements.get(code), "cross": cross.get(code),
+            "groups": [group_rank[g].get(code) for g in groups],
+            "agreement": [statements[code]["group_agreement"].get(g) if code in statements else None for g in groups],
+        })
+    return {"rows": rows, "groups": groups, "items": items}
+
+
+def pairs_count(*, ballot) -> int:
+    return PairwiseChoice.objects.filter(ballot=ballot).count()
+
+
+def votes_count(*, ballot) -> int:
+    if ballot.method == Method.PAIRWISE:
+        return pairs_count(ballot=ballot)
+    return Vote.objects.filter(ballot=ballot).count()

@@ -1,0 +1,274 @@
+"""Every change to ballots and votes goes through here.
+
+Conveners create, open and close ballots (``actor``, checked with ``require``). Participants vote through
+their access link (``participation``, checked by :func:`voter_check`): a vote on a closed ballot, an unknown
+item, a ranking with repeated positions or too many dots raises
+:class:`~target87.core.errors.ServiceError` and stores nothing. A second vote replaces the first: each
+submission is an upsert on the database's one-live-vote constraint, inside one transaction that first
+upserts the participant's :class:`~target87.priorities.models.BallotPaper` (which makes two submissions of
+the same participant wait for each other rather than interleave).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from target87.consultations.models import Consultation
+from target87.core import audit
+from target87.core.errors import ServiceError
+from target87.core.permissions import require
+from target87.deliberation.models import Recommendation
+from target87.deliberation.services import participant_check
+from target87.people.models import Participation
+
+from . import selectors
+from .enums import RANKED, BallotStatus, Method
+from .models import Ballot, BallotItem, BallotPaper, PairwiseChoice, Vote
+
+NO_GROUP = "none"
+MAX_DOTS = 100
+MAX_ITEMS = 200
+
+
+def voter_group(participation: Participation) -> str:
+    """The stakeholder group a participant votes in: their organisation's."""
+    return participation.person.stakeholder_group or NO_GROUP
+
+
+def voter_check(*, participation: Participation | None, ballot: Ballot) -> Participation:
+    participant_check(participation=participation, consultation=ballot.consultation)
+    if ballot.status == BallotStatus.CLOSED:
+        raise ServiceError(_("This ballot is closed: your vote was not recorded."))
+    if ballot.status != BallotStatus.OPEN:
+        raise ServiceError(_("This ballot is not open yet: your vote was not recorded."))
+    return participation
+
+
+# --- ballots -------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def ballot_create(*, actor, consultation: Consultation, title: str, method: str, recommendations: Iterable = (),
+                  statements: Iterable[str] = (), question: str = "", dots: int | None = None) -> Ballot:
+    """A ballot (being prepared) on recommendations of the consultation and, for agree/disagree, statements."""
+    require(actor, "priorities.manage_ballot", consultation)
+    errors: dict[str, list[str]] = {}
+    title = (title or "").strip()
+    if not title:
+        errors["title"] = [_("Give the ballot a title.")]
+    elif len(title) > 200:
+        errors["title"] = [_("Keep the title under 200 characters.")]
+    if method not in Method.values:
+        errors["method"] = [_("Choose a method from the list.")]
+    if method == Method.DOTS:
+        if dots is None or not 1 <= int(dots) <= MAX_DOTS:
+            errors["dots"] = [_("Give each participant from 1 to %(max)d dots.") % {"max": MAX_DOTS}]
+    ids = [r.pk if isinstance(r, Recommendation) else r for r in recommendations or []]
+    found = {r.pk: r for r in Recommendation.objects.filter(consultation=consultation, pk__in=[i for i in ids if str(i).isdigit()])}
+    if len(found) != len(set(ids)):
+        errors["recommendations"] = [_("Choose recommendations of this consultation.")]
+    texts = [s.strip() for s in statements or [] if s and s.strip()]
+    if texts and method != Method.CONSENSUS:
+        errors["statements"] = [_("Statements are voted on with agree / disagree; choose that method or leave them out.")]
+    if any(len(t) > 1000 for t in texts):
+        errors["statements"] = [_("Keep each statement under 1,000 characters.")]
+    count = len(found) + len(texts)
+    if count < 2 and "recommendations" not in errors:
+        errors["recommendations"] = [_("A ballot needs at least two items.")]
+    elif count > MAX_ITEMS:
+        errors["recommendations"] = [_("A ballot holds at most %(max)d items.") % {"max": MAX_ITEMS}]
+    if errors:
+        raise ServiceError(errors)
+    ballot = Ballot.objects.create(consultation=consultation, title=title, question=(question or "").strip(),
+                                   method=method, dots=int(dots) if method == Method.DOTS else 10, created_by=actor)
+    items = [BallotItem(ballot=ballot, recommendation=r, code=r.code, label=r.title, text=r.text)
+             for r in sorted(found.values(), key=lambda r: r.number)]
+    items += [BallotItem(ballot=ballot, code=f"S{n}", label=t if len(t) <= 200 else t[:199] + "…", text=t)
+              for n, t in enumerate(texts, start=1)]
+    for position, item in enumerate(items, start=1):
+        item.position = position
+    BallotItem.objects.bulk_create(items)
+    audit.record(actor=actor, action="ballot.create", obj=ballot, consultation=consultation,
+                 changes={"method": method, "items": [i.code for i in items]})
+    return ballot
+
+
+@transaction.atomic
+def ballot_open(*, actor, ballot: Ballot) -> Ballot:
+    require(actor, "priorities.manage_ballot", ballot.consultation)
+    ballot = Ballot.objects.select_for_update().get(pk=ballot.pk)
+    if ballot.status != BallotStatus.DRAFT:
+        raise ServiceError(_("Only a ballot being prepared can be opened; this one is %(status)s.")
+                           % {"status": ballot.get_status_display().lower()})
+    ballot.status = BallotStatus.OPEN
+    ballot.opened_at = timezone.now()
+    ballot.save(update_fields=["status", "opened_at"])
+    audit.record(actor=actor, action="ballot.open", obj=ballot, consultation=ballot.consultation)
+    return ballot
+
+
+@transaction.atomic
+def ballot_close(*, actor, ballot: Ballot) -> Ballot:
+    """Close the ballot: no more votes; the result is counted once and kept with the ballot."""
+    require(actor, "priorities.manage_ballot", ballot.consultation)
+    ballot = Ballot.objects.select_for_update().get(pk=ballot.pk)
+    if ballot.status != BallotStatus.OPEN:
+        raise ServiceError(_("Only an open ballot can be closed; this one is %(status)s.")
+                           % {"status": ballot.get_status_display().lower()})
+    ballot.result = selectors.ballot_count(ballot=ballot)
+    ballot.status = BallotStatus.CLOSED
+    ballot.closed_at = timezone.now()
+    ballot.save(update_fields=["status", "closed_at", "result"])
+    audit.record(actor=actor, action="ballot.close", obj=ballot, consultation=ballot.consultation,
+                 changes={"participants": ballot.result["participants"], "votes": ballot.result["votes"]})
+    return ballot
+
+
+# --- votes ---------------------------------------------------------------------------------------------
+
+
+def _whole(value) -> int | None:
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, int):
+        return value
+    try:
+        number = float(str(value).strip().replace("−", "-"))
+    except ValueError:
+        return None
+    return int(number) if number.is_integer() else None
+
+
+def _clean_values(ballot: Ballot, items: dict[int, BallotItem], values: Mapping) -> dict[int, int]:
+    """The submitted values by item id, checked against the method; raises ServiceError saying what is wrong."""
+    by_code = {item.code: item for item in items.values()}
+    cleaned: dict[int, int] = {}
+    for key, raw in values.items():
+        item = by_code.get(str(key)) or items.get(key if isinstance(key, int) else _whole(key) or -1)
+        if item is None:
+            raise ServiceError({"items": [_("Item %(item)s is not on this ballot: nothing was recorded.") % {"item": key}]})
+        if raw in (None, ""):
+            continue
+        value = _whole(raw)
+        if value is None:
+            raise ServiceError({item.code: [_("“%(value)s” for %(item)s is not a whole number.") % {"value": raw, "item": item.code}]})
+        cleaned[item.pk] = value
+    method = ballot.method
+    name = {item.pk: item.code for item in items.values()}
+    if method == Method.DOTS:
+        if any(v < 0 for v in cleaned.values()):
+            raise ServiceError({"items": [_("A number of dots cannot be negative.")]})
+        total = sum(cleaned.values())
+        if total > ballot.dots:
+            raise ServiceError({"items": [_("You placed %(placed)d dots but have %(limit)d: take some off.")
+                                          % {"placed": total, "limit": ballot.dots}]})
+        if total == 0:
+            raise ServiceError({"items": [_("Place at least one dot.")]})
+    elif method == Method.APPROVAL:
+        if any(v not in (0, 1) for v in cleaned.values()):
+            raise ServiceError({"items": [_("An approval is yes (1) or no (0).")]})
+        cleaned = {pk: cleaned.get(pk, 0) for pk in items}
+    elif method == Method.SCORE:
+        bad = [name[pk] for pk, v in cleaned.items() if not 0 <= v <= 5]
+        if bad:
+            raise ServiceError({"items": [_("Scores run from 0 to 5 (check %(items)s).") % {"items": ", ".join(bad)}]})
+        if not cleaned:
+            raise ServiceError({"items": [_("Score at least one item.")]})
+    elif method in RANKED:
+        if not cleaned:
+            raise ServiceError({"items": [_("Rank at least one item: 1 for your first choice.")]})
+        by_position: dict[int, list[str]] = {}
+        for pk, position in sorted(cleaned.items(), key=lambda kv: name[kv[0]]):
+            by_position.setdefault(position, []).append(name[pk])
+        repeated = {p: codes for p, codes in by_position.items() if len(codes) > 1}
+        if repeated:
+            position, codes = min(repeated.items())
+            raise ServiceError({"items": [_("You gave position %(position)d to %(items)s: give each item its own "
+                                            "position.") % {"position": position, "items": _(" and ").join(codes)}]})
+        if sorted(by_position) != list(range(1, len(cleaned) + 1)):
+            raise ServiceError({"items": [_("Number your choices 1, 2, 3… without gaps: you ranked %(count)d items, so "
+                                            "use the positions 1 to %(count)d.") % {"count": len(cleaned)}]})
+    elif method == Method.CONSENSUS:
+        if any(v not in (1, -1, 0) for v in cleaned.values()):
+            raise ServiceError({"items": [_("A vote on a statement is agree, disagree or pass.")]})
+        if not cleaned:
+            raise ServiceError({"items": [_("Choose agree, disagree or pass.")]})
+    return cleaned
+
+
+def _paper(ballot: Ballot, participation: Participation, now) -> None:
+    BallotPaper.objects.bulk_create(
+        [BallotPaper(ballot=ballot, participation=participation, group=voter_group(participation),
+                     first_cast_at=now, last_cast_at=now)],
+        update_conflicts=True, unique_fields=["ballot", "participation"], update_fields=["last_cast_at"],
+    )
+
+
+def _still_open(ballot: Ballot) -> None:
+    """Checked after the participant's paper is written: on PostgreSQL that insert holds a key-share lock on
+    the ballot, so a closing that started first has committed by now (and is seen), and one that starts
+    later waits for this vote, which it then counts."""
+    status = Ballot.objects.filter(pk=ballot.pk).values_list("status", flat=True).first()
+    if status != BallotStatus.OPEN:
+        raise ServiceError(_("This ballot is closed: your vote was not recorded."))
+
+
+def vote_cast(*, participation: Participation | None, ballot: Ballot, values: Mapping) -> dict[int, int]:
+    """Record a participant's vote; ``values`` maps items (id or code) to values.
+
+    For dots, approval, score and ranked ballots the submission is the participant's whole ballot and replaces
+    their previous one; for agree/disagree ballots each statement's vote replaces the previous vote on that
+    statement only. Returns the stored values by item id.
+    """
+    if ballot.method == Method.PAIRWISE:
+        raise ServiceError(_("This ballot is voted by choosing between pairs."))
+    voter_check(participation=participation, ballot=ballot)
+    items = {item.pk: item for item in ballot.items.all()}
+    cleaned = _clean_values(ballot, items, values)
+    now = timezone.now()
+    with transaction.atomic():
+        _paper(ballot, participation, now)
+        _still_open(ballot)
+        if ballot.method != Method.CONSENSUS:
+            Vote.objects.filter(ballot=ballot, participation=participation).exclude(item_id__in=list(cleaned)).delete()
+        Vote.objects.bulk_create(
+            [Vote(ballot=ballot, item_id=pk, participation=participation, value=value, cast_at=now)
+             for pk, value in cleaned.items()],
+            update_conflicts=True, unique_fields=["item", "participation"], update_fields=["value", "cast_at"],
+        )
+        audit.record(actor=participation, action="vote.cast", obj=ballot, consultation=ballot.consultation,
+                     changes={"items": len(cleaned)})
+    return cleaned
+
+
+def pairwise_choose(*, participation: Participation | None, ballot: Ballot, winner, loser) -> PairwiseChoice:
+    """Record that the participant preferred ``winner`` to ``loser``; a new choice on the same pair replaces it."""
+    if ballot.method != Method.PAIRWISE:
+        raise ServiceError(_("This ballot is not voted by pairs."))
+    voter_check(participation=participation, ballot=ballot)
+    ids = {_whole(winner), _whole(loser)}
+    items = {item.pk: item for item in BallotItem.objects.filter(ballot=ballot, pk__in=[i for i in ids if i])}
+    win, lose = items.get(_whole(winner)), items.get(_whole(loser))
+    if win is None or lose is None:
+        raise ServiceError({"items": [_("This pair is not on the ballot: nothing was recorded.")]})
+    if win.pk == lose.pk:
+        raise ServiceError({"items": [_("Choose between two different items.")]})
+    first, second = sorted((win.pk, lose.pk))
+    now = timezone.now()
+    with transaction.atomic():
+        _paper(ballot, participation, now)
+        _still_open(ballot)
+        PairwiseChoice.objects.bulk_create(
+            [PairwiseChoice(ballot=ballot, participation=participation, first_id=first, second_id=second,
+                            winner_id=win.pk, cast_at=now)],
+            update_conflicts=True, unique_fields=["participation", "first", "second"],
+            update_fields=["winner", "cast_at"],
+        )
+        audit.record(actor=participation, action="vote.pairwise", obj=ballot, consultation=ballot.consultation)
+    return PairwiseChoice.objects.get(participation=participation, first_id=first, second_id=second)
+
+
