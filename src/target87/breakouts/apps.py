@@ -8,3 +8,7 @@ class BreakoutsConfig(AppConfig):
     name = "target87.breakouts"
     label = "breakouts"
     verbose_name = _("Breakout groups")
+
+    def ready(self) -> None:
+        # registrations: the permission rules, the job kind (in services) and the agenda note source
+        from . import agenda, rules, services  # noqa: F401

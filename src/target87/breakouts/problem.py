@@ -1,0 +1,280 @@
+"""From the database to the allocation engine's plain inputs, and back: no writes here.
+
+Participants are the approved participations of the consultation in the roles that sit in groups
+(:data:`.enums.PLACED_ROLES`). A person's stakeholder group is their organisation's; their topic wishes are
+the key questions they ranked (``q1`` …), kept only where a group of the slot works on that question.
+Conveners' group plan: one group per parallel session of the slot (its room, its one key question), or
+``count`` groups splitting a single session (its room's seats shared out, its key questions in turn).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+from target87.consultations.models import Session
+from target87.core.errors import ServiceError
+from target87.engines import allocation as engine
+from target87.people.models import Participation
+
+from .enums import LEAD_ROLES, PLACED_ROLES
+from .models import Allocation, AllocationRun, BreakoutGroup
+
+#: the usual size of a breakout group when a single session is split and the convener gave no number
+DEFAULT_GROUP_SIZE = 10
+
+
+def slot_sessions(session: Session) -> list[Session]:
+    """The breakout sessions of the consultation that overlap ``session`` (itself included), in order."""
+    if session.kind != "breakout":
+        return [session]
+    return list(
+        Session.objects.filter(
+            consultation_id=session.consultation_id, kind="breakout", start__lt=session.end, end__gt=session.start
+        )
+        .select_related("room")
+        .prefetch_related("key_questions", "speakers")
+        .order_by("start", "room__position", "pk")
+    )
+
+
+def pool(consultation) -> list[Participation]:
+    """The participations to place, with their person and organisation."""
+    return list(
+        Participation.objects.filter(consultation=consultation, status="approved", role__in=PLACED_ROLES)
+        .select_related("person__organisation")
+        .order_by("person__name", "pk")
+    )
+
+
+def check_pool(people: list[Participation]) -> None:
+    if not people:
+        raise ServiceError(
+            _("There is nobody to place: no approved participants, facilitators, rapporteurs or speakers yet.")
+        )
+    missing = [p.person.name for p in people if not p.person.organisation_id]
+    if missing:
+        shown = ", ".join(missing[:8]) + (" …" if len(missing) > 8 else "")
+        raise ServiceError(
+            _(
+                "%(count)d people have no organisation, so no stakeholder group to balance: %(names)s. "
+                "Give them an organisation in the participant list, then allocate again."
+            )
+            % {"count": len(missing), "names": shown}
+        )
+
+
+def participant_of(p: Participation, topics: set[str]) -> engine.Participant:
+    person = p.person
+    gender = "" if person.gender in ("", "undisclosed") else person.gender
+    prefs = tuple(str(t) for t in (p.topic_preferences or []) if str(t) in topics)[:3]
+    return engine.Participant(
+        id=str(p.pk),
+        stakeholder_group=person.organisation.stakeholder_group,
+        country=person.country or person.organisation.country,
+        gender=gender,
+        languages=frozenset(str(lang) for lang in (person.languages or []) if lang),
+        preferences=prefs,
+        facilitator=p.role in LEAD_ROLES,
+    )
+
+
+@dataclass
+class GroupSpec:
+    """A group as the next run will have it; ``pk`` is None for a group still to be created."""
+
+    key: str
+    number: int
+    capacity: int
+    session: Session | None = None
+    room_id: int | None = None
+    key_question_id: int | None = None
+    topic: str = ""
+    language: str = ""
+    facilitator_id: int | None = None
+    locked: bool = False
+    pk: int | None = None
+
+    def engine_group(self) -> engine.Group:
+        return engine.Group(
+            id=self.key,
+            capacity=self.capacity,
+            topic=self.topic,
+            language=self.language,
+            facilitator_id=str(self.facilitator_id) if self.facilitator_id else "",
+        )
+
+
+@dataclass
+class Plan:
+    groups: list[GroupSpec]
+    #: existing groups that the plan drops (their sessions left the slot, or the number of groups changed)
+    dropped: list[int] = field(default_factory=list)
+    #: the groups are those of the current run (same keys): the run before counts for moves and locks
+    same_groups: bool = True
+
+
+def _moderator(session: Session, placed: dict[int, Participation]) -> int | None:
+    by_person = {p.person_id: p.pk for p in placed.values()}
+    for speaker in session.speakers.all():
+        if speaker.role in ("moderator", "chair") and speaker.person_id in by_person:
+            return by_person[speaker.person_id]
+    return None
+
+
+def group_plan(
+    allocation: Allocation, sessions: list[Session], people: list[Participation], count: int | None = None
+) -> Plan:
+    existing = list(allocation.groups.select_related("key_question").order_by("number"))
+    placed = {p.pk: p for p in people}
+    n = len(people)
+    if len(sessions) > 1:
+        by_session = {g.session_id: g for g in existing if g.session_id}
+        specs = []
+        for number, s in enumerate(sessions, start=1):
+            g = by_session.get(s.pk)
+            questions = list(s.key_questions.all())
+            question = questions[0] if len(questions) == 1 else None
+            facilitator = g.facilitator_id if g and g.facilitator_id in placed else None
+            specs.append(
+                GroupSpec(
+                    key=str(g.pk) if g else f"new-{s.pk}",
+                    number=number,
+                    capacity=s.room.capacity if s.room_id else max(n, 1),
+                    session=s,
+                    room_id=s.room_id,
+                    key_question_id=question.pk if question else None,
+                    topic=f"q{question.position}" if question else "",
+                    language=g.language if g else "",
+                    facilitator_id=facilitator or _moderator(s, placed),
+                    locked=bool(g and g.locked),
+                    pk=g.pk if g else None,
+                )
+            )
+        kept = {spec.pk for spec in specs if spec.pk}
+        dropped = [g.pk for g in existing if g.pk not in kept]
+        return Plan(specs, dropped, same_groups=not dropped and all(spec.pk for spec in specs))
+
+    session = sessions[0]
+    if count is None:
+        count = len(existing) or max(1, math.ceil(n / DEFAULT_GROUP_SIZE))
+    if count < 1:
+        raise ServiceError({"group_count": _("Make at least one group.")})
+    questions = list(session.key_questions.all())
+    if count == len(existing) and all(g.session_id is None for g in existing):
+        specs = [
+            GroupSpec(
+                key=str(g.pk),
+                number=g.number,
+                capacity=g.capacity,
+                room_id=g.room_id,
+                key_question_id=g.key_question_id,
+                topic=g.topic,
+                language=g.language,
+                facilitator_id=g.facilitator_id if g.facilitator_id in placed else None,
+                locked=g.locked,
+                pk=g.pk,
+            )
+            for g in existing
+        ]
+        return Plan(specs)
+    if any(g.locked for g in existing):
+        raise ServiceError(
+            {
+                "group_count": _(
+                    "Unlock every group before changing the number of groups: locked groups are kept as they are."
+                )
+            }
+        )
+    seats = session.room.capacity if session.room_id else None
+    if seats is not None and count > seats:
+        raise ServiceError(
+            {
+                "group_count": _("%(room)s seats %(seats)d: it cannot hold %(count)d groups.")
+                % {"room": session.room.name, "seats": seats, "count": count}
+            }
+        )
+    specs = []
+    for k in range(count):
+        capacity = seats // count + (1 if k < seats % count else 0) if seats is not None else max(n, 1)
+        question = questions[k % len(questions)] if questions else None
+        specs.append(
+            GroupSpec(
+                key=f"new-{k + 1}",
+                number=k + 1,
+                capacity=capacity,
+                room_id=session.room_id,
+                key_question_id=question.pk if question else None,
+                topic=f"q{question.position}" if question else "",
+            )
+        )
+    return Plan(specs, dropped=[g.pk for g in existing], same_groups=False)
+
+
+def build_problem(
+    plan_groups: list[GroupSpec],
+    people: list[Participation],
+    previous_run: AllocationRun | None = None,
+    *,
+    use_previous: bool = True,
+) -> engine.Problem:
+    topics = {g.topic for g in plan_groups if g.topic}
+    participants = [participant_of(p, topics) for p in people]
+    previous: dict[tuple[str, int], str] = {}
+    locked: frozenset[str] = frozenset()
+    if previous_run is not None and use_previous:
+        keys = {g.pk: g.key for g in plan_groups if g.pk}
+        ids = {str(p.pk) for p in people}
+        for participation_id, group_id in previous_run.assignments.values_list("participation_id", "group_id"):
+            if group_id in keys and str(participation_id) in ids:
+                previous[(str(participation_id), 1)] = keys[group_id]
+        locked = frozenset(g.key for g in plan_groups if g.locked)
+    return engine.Problem(
+        participants=participants,
+        groups=[g.engine_group() for g in plan_groups],
+        previous=previous,
+        locked=locked if previous else frozenset(),
+    )
+
+
+def current_problem(run: AllocationRun) -> tuple[engine.Problem, dict[tuple[str, int], str]]:
+    """The problem of a run's assignment as it stands (its people, the allocation's groups), and that
+    assignment, for :func:`target87.engines.allocation.metrics`."""
+    groups = list(BreakoutGroup.objects.filter(allocation_id=run.allocation_id).select_related("key_question"))
+    rows = list(run.assignments.select_related("participation__person__organisation"))
+    topics = {g.topic for g in groups if g.topic}
+    specs = [
+        GroupSpec(
+            key=str(g.pk),
+            number=g.number,
+            capacity=g.capacity,
+            topic=g.topic,
+            language=g.language,
+            facilitator_id=g.facilitator_id,
+        )
+        for g in groups
+    ]
+    people = [participant_of(a.participation, topics) for a in rows if a.participation.person.organisation_id]
+    assignment = {(str(a.participation_id), 1): str(a.group_id) for a in rows}
+    problem = engine.Problem(participants=people, groups=[s.engine_group() for s in specs])
+    return problem, assignment
+
+
+def evaluate(run: AllocationRun) -> dict:
+    """The engine's quality figures of a run's assignment as it stands, JSON-ready."""
+    from dataclasses import asdict
+
+    problem, assignment = current_problem(run)
+    # a fixed facilitator who has since left the run must not make the figures fail
+    ids = {p.id for p in problem.participants}
+    problem.groups = [
+        g
+        if not g.facilitator_id or g.facilitator_id in ids
+        else engine.Group(id=g.id, capacity=g.capacity, topic=g.topic, language=g.language)
+        for g in problem.groups
+    ]
+    figures = engine.metrics(problem, assignment)
+    figures["groups"] = [asdict(g) for g in figures["groups"]]
+    return figures
