@@ -1,0 +1,244 @@
+"""The convener's breakout page and the facilitators' group lists. Thin: load, check, call, respond."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from target87.consultations import selectors as consultation_selectors
+from target87.consultations.models import Session
+from target87.core.errors import ServiceError
+from target87.core.forms import apply_service_error
+from target87.people.models import Participation
+
+from . import exporters, selectors, services
+from .forms import AllocateForm, MoveForm
+from .models import BreakoutGroup
+from .templatetags.breakouts import percent
+
+
+def _managed_session(request, slug, pk):
+    consultation = consultation_selectors.consultation_get_managed(slug=slug, user=request.user)
+    session = get_object_or_404(Session.objects.select_related("room"), consultation=consultation, pk=pk)
+    if session.kind != "breakout":
+        raise Http404
+    return consultation, session
+
+
+def _context(request, consultation, session, *, form=None, move_error="", allocation=None):
+    allocation = allocation or selectors.allocation_for_session(session=session)
+    slot = selectors.slot_sessions(session=session)
+    single = len(slot) == 1
+    board = selectors.board(allocation=allocation) if allocation and allocation.current_run_id else None
+    if form is None:
+        initial = {"seed": 0, "time_limit": int(services.TIME_LIMIT_WAITING)}
+        if board and single:
+            initial["group_count"] = len(board.cards)
+        form = AllocateForm(initial=initial, single_session=single)
+    return {
+        "consultation": consultation,
+        "session": session,
+        "anchor": allocation.session if allocation else slot[0],
+        "slot": slot,
+        "single": single,
+        "allocation": allocation,
+        "board": board,
+        "form": form,
+        "move_error": move_error,
+        "background_people": services.BACKGROUND_PEOPLE,
+    }
+
+
+def _board_response(request, context):
+    return render(request, "breakouts/_board.html", context)
+
+
+@login_required
+@require_GET
+def slots(request, slug):
+    consultation = consultation_selectors.consultation_get_managed(slug=slug, user=request.user)
+    return render(
+        request,
+        "breakouts/slots.html",
+        {"consultation": consultation, "slots": selectors.breakout_slots(consultation=consultation)},
+    )
+
+
+@login_required
+@require_GET
+def manage(request, slug, pk):
+    consultation, session = _managed_session(request, slug, pk)
+    return render(request, "breakouts/manage.html", _context(request, consultation, session))
+
+
+@login_required
+@require_POST
+def allocate(request, slug, pk):
+    consultation, session = _managed_session(request, slug, pk)
+    single = len(selectors.slot_sessions(session=session)) == 1
+    form = AllocateForm(request.POST, single_session=single)
+    if form.is_valid():
+        try:
+            outcome = services.allocation_run(
+                actor=request.user,
+                session=session,
+                seed=form.cleaned_data["seed"],
+                time_limit=float(form.cleaned_data["time_limit"]),
+                group_count=form.cleaned_data.get("group_count"),
+                background=True if form.cleaned_data["background"] else None,
+            )
+        except ServiceError as error:
+            apply_service_error(form, error)
+        else:
+            if outcome.job is not None:
+                return redirect(outcome.job.get_absolute_url())
+            run = outcome.run
+            messages.success(
+                request,
+                _("Allocated %(people)d people (run %(number)d): %(status)s, gap %(gap)s %%.")
+                % {
+                    "people": run.assignments.count(),
+                    "number": run.number,
+                    "status": run.get_solver_status_display().lower(),
+                    "gap": percent(run.gap),
+                },
+            )
+            return redirect("breakouts:manage", slug=slug, pk=pk)
+    return render(request, "breakouts/manage.html", _context(request, consultation, session, form=form), status=200)
+
+
+@login_required
+@require_POST
+def move(request, slug, pk):
+    consultation, session = _managed_session(request, slug, pk)
+    allocation = selectors.allocation_for_session(session=session)
+    if allocation is None:
+        raise Http404
+    form = MoveForm(request.POST)
+    error = ""
+    if not form.is_valid():
+        error = _("Choose a person and a group.")
+    else:
+        participation = get_object_or_404(
+            Participation.objects.select_related("person"),
+            consultation=consultation,
+            pk=form.cleaned_data["participation"],
+        )
+        group = BreakoutGroup.objects.filter(allocation=allocation, number=form.cleaned_data["group"]).first()
+        try:
+            if group is None:
+                raise ServiceError(_("There is no group %(number)d.") % {"number": form.cleaned_data["group"]})
+            services.assignment_move(
+                actor=request.user, allocation=allocation, participation=participation, group=group
+            )
+        except ServiceError as failure:
+            error = " ".join(failure.messages)
+        else:
+            if not request.headers.get("HX-Request"):
+                messages.success(
+                    request,
+                    _("%(name)s moved to group %(number)d.")
+                    % {"name": participation.person.name, "number": group.number},
+                )
+    if request.headers.get("HX-Request"):
+        allocation.refresh_from_db()
+        return _board_response(
+            request, _context(request, consultation, session, move_error=error, allocation=allocation)
+        )
+    if error:
+        messages.error(request, error)
+    return redirect("breakouts:manage", slug=slug, pk=pk)
+
+
+@login_required
+@require_POST
+def lock(request, slug, pk, number):
+    consultation, session = _managed_session(request, slug, pk)
+    allocation = selectors.allocation_for_session(session=session)
+    group = get_object_or_404(BreakoutGroup, allocation=allocation, number=number) if allocation else None
+    if group is None:
+        raise Http404
+    error = ""
+    try:
+        services.group_lock(actor=request.user, group=group, locked=request.POST.get("locked") == "1")
+    except ServiceError as failure:
+        error = " ".join(failure.messages)
+    if request.headers.get("HX-Request"):
+        allocation.refresh_from_db()
+        return _board_response(
+            request, _context(request, consultation, session, move_error=error, allocation=allocation)
+        )
+    if error:
+        messages.error(request, error)
+    return redirect("breakouts:manage", slug=slug, pk=pk)
+
+
+@login_required
+@require_POST
+def publish(request, slug, pk):
+    _consultation, session = _managed_session(request, slug, pk)
+    allocation = selectors.allocation_for_session(session=session)
+    if allocation is None:
+        raise Http404
+    try:
+        services.allocation_publish(actor=request.user, allocation=allocation)
+    except ServiceError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Published: participants see their group and room in their agenda."))
+    return redirect("breakouts:manage", slug=slug, pk=pk)
+
+
+# --- facilitators -----------------------------------------------------------------------------------------
+
+
+def _lists(request, slug, pk):
+    consultation = consultation_selectors.Consultation.objects.filter(slug=slug).first()
+    if consultation is None:
+        raise Http404
+    session = get_object_or_404(Session, consultation=consultation, pk=pk, kind="breakout")
+    allocation = selectors.allocation_for_session(session=session)
+    if allocation is None:
+        raise Http404
+    run, groups = selectors.groups_for_viewer(
+        allocation=allocation, user=request.user, session_participation_id=request.session.get("participation_id")
+    )
+    if run is None:
+        raise Http404
+    if not groups:
+        raise PermissionDenied
+    return consultation, session, allocation, run, groups
+
+
+@require_GET
+def group_lists(request, slug, pk):
+    consultation, _session, allocation, run, groups = _lists(request, slug, pk)
+    members = selectors.group_members(run=run, groups=groups)
+    return render(
+        request,
+        "breakouts/groups.html",
+        {
+            "consultation": consultation,
+            "session": allocation.session,
+            "allocation": allocation,
+            "run": run,
+            "groups": [(g, members[g.pk]) for g in groups],
+            "draft": run.pk != allocation.published_run_id,
+        },
+    )
+
+
+@require_GET
+def group_lists_csv(request, slug, pk):
+    consultation, _session, allocation, run, groups = _lists(request, slug, pk)
+    members = selectors.group_members(run=run, groups=groups)
+    response = HttpResponse(exporters.group_lists_csv(groups, members), content_type="text/csv; charset=utf-8")
+    name = slugify(f"{consultation.slug}-{allocation.session.title}-groups")
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    return response
