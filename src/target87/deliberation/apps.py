@@ -8,3 +8,10 @@ class DeliberationConfig(AppConfig):
     name = "target87.deliberation"
     label = "deliberation"
     verbose_name = _("Deliberation")
+
+    def ready(self) -> None:
+        from target87.people.agenda import agenda_note_source
+
+        from .agenda import contribute_notes
+
+        agenda_note_source(contribute_notes)

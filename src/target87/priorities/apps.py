@@ -8,3 +8,11 @@ class PrioritiesConfig(AppConfig):
     name = "target87.priorities"
     label = "priorities"
     verbose_name = _("Priorities")
+
+    def ready(self) -> None:
+        from target87.people.agenda import agenda_note_source
+
+        from . import exporters  # noqa: F401  (registers the ballots' exporters)
+        from .agenda import ballot_notes
+
+        agenda_note_source(ballot_notes)

@@ -27,6 +27,10 @@ class Ballot(models.Model):
     consultation = models.ForeignKey("consultations.Consultation", on_delete=models.CASCADE, related_name="ballots")
     title = models.CharField(_("title"), max_length=200)
     question = models.TextField(_("what participants are asked"), blank=True)
+    session = models.ForeignKey(
+        "consultations.Session", verbose_name=_("voted in the session"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="ballots",
+    )
     method = models.CharField(_("method"), max_length=16, choices=Method.choices)
     dots = models.PositiveSmallIntegerField(_("dots per participant"), default=DEFAULT_DOTS)
     status = models.CharField(_("status"), max_length=16, choices=BallotStatus.choices, default=BallotStatus.DRAFT)

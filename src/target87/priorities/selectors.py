@@ -146,7 +146,12 @@ def results_table(*, ballot, data: dict) -> dict:
             "groups": [group_rank[g].get(code) for g in groups],
             "agreement": [statements[code]["group_agreement"].get(g) if code in statements else None for g in groups],
         })
-    return {"rows": rows, "groups": groups, "items": items}
+    divisive = [
+        {"code": code, "label": items[code].label if code in items else code, "gap": statements[code]["divisiveness"],
+         "most": statements[code]["most_agreeing_group"], "least": statements[code]["least_agreeing_group"]}
+        for code in data["divisive"][:5] if statements[code]["divisiveness"] > 0
+    ]
+    return {"rows": rows, "groups": groups, "items": items, "divisive": divisive}
 
 
 def pairs_count(*, ballot) -> int:

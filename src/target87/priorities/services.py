@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from target87.consultations.models import Consultation
+from target87.consultations.models import Consultation, Session
 from target87.core import audit
 from target87.core.errors import ServiceError
 from target87.core.permissions import require
@@ -53,7 +53,8 @@ def voter_check(*, participation: Participation | None, ballot: Ballot) -> Parti
 
 @transaction.atomic
 def ballot_create(*, actor, consultation: Consultation, title: str, method: str, recommendations: Iterable = (),
-                  statements: Iterable[str] = (), question: str = "", dots: int | None = None) -> Ballot:
+                  statements: Iterable[str] = (), question: str = "", dots: int | None = None,
+                  session=None) -> Ballot:
     """A ballot (being prepared) on recommendations of the consultation and, for agree/disagree, statements."""
     require(actor, "priorities.manage_ballot", consultation)
     errors: dict[str, list[str]] = {}
@@ -67,6 +68,13 @@ def ballot_create(*, actor, consultation: Consultation, title: str, method: str,
     if method == Method.DOTS:
         if dots is None or not 1 <= int(dots) <= MAX_DOTS:
             errors["dots"] = [_("Give each participant from 1 to %(max)d dots.") % {"max": MAX_DOTS}]
+    if session not in (None, ""):
+        session = Session.objects.filter(consultation=consultation, pk=getattr(session, "pk", session)).first() \
+            if str(getattr(session, "pk", session)).isdigit() else None
+        if session is None:
+            errors["session"] = [_("Choose a session of this consultation.")]
+    else:
+        session = None
     ids = [r.pk if isinstance(r, Recommendation) else r for r in recommendations or []]
     found = {r.pk: r for r in Recommendation.objects.filter(consultation=consultation, pk__in=[i for i in ids if str(i).isdigit()])}
     if len(found) != len(set(ids)):
@@ -84,7 +92,8 @@ def ballot_create(*, actor, consultation: Consultation, title: str, method: str,
     if errors:
         raise ServiceError(errors)
     ballot = Ballot.objects.create(consultation=consultation, title=title, question=(question or "").strip(),
-                                   method=method, dots=int(dots) if method == Method.DOTS else 10, created_by=actor)
+                                   method=method, dots=int(dots) if method == Method.DOTS else 10, created_by=actor,
+                                   session=session)
     items = [BallotItem(ballot=ballot, recommendation=r, code=r.code, label=r.title, text=r.text)
              for r in sorted(found.values(), key=lambda r: r.number)]
     items += [BallotItem(ballot=ballot, code=f"S{n}", label=t if len(t) <= 200 else t[:199] + "…", text=t)

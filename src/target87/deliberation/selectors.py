@@ -1,0 +1,51 @@
+"""Reading contributions and recommendations, and who the participant on this browser is."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+
+from target87.people.models import Participation
+
+from .models import Contribution, Feedback, Recommendation
+
+
+def participation_from_session(*, session) -> Participation | None:
+    """The participation whose access link was opened in this browser (see the agenda page), if any."""
+    pk = session.get("participation_id")
+    if not pk:
+        return None
+    return (Participation.objects.select_related("person__organisation", "consultation").filter(pk=pk).first())
+
+
+def contribution_list(*, consultation, key_question=None, kind: str = "") -> QuerySet[Contribution]:
+    rows = (Contribution.objects.filter(consultation=consultation)
+            .select_related("key_question", "session", "author__person"))
+    if key_question:
+        rows = rows.filter(key_question__position=key_question)
+    if kind:
+        rows = rows.filter(kind=kind)
+    return rows.order_by("key_question__position", "created_at", "id")
+
+
+def contributions_of(*, participation) -> QuerySet[Contribution]:
+    return Contribution.objects.filter(author=participation).select_related("key_question").order_by("-created_at")
+
+
+def recommendation_list(*, consultation) -> QuerySet[Recommendation]:
+    return (Recommendation.objects.filter(consultation=consultation).select_related("key_question", "session")
+            .annotate(comments=Count("feedback", distinct=True),
+                      open_amendments=Count("feedback", filter=Q(feedback__kind="amendment", feedback__status="open"),
+                                            distinct=True))
+            .order_by("number"))
+
+
+def recommendation_get(*, consultation, number) -> Recommendation:
+    rec = (Recommendation.objects.filter(consultation=consultation, number=number)
+           .select_related("key_question", "session", "consultation")
+           .prefetch_related("versions__edited_by", "contributions__key_question",
+                             Prefetch("feedback", queryset=Feedback.objects.select_related("author__person")))
+           .first())
+    if rec is None:
+        raise Http404
+    return rec

@@ -1,0 +1,239 @@
+"""Contributing from a phone, reading contributions and recommendations, and the facilitators' pages.
+
+Participants act through their access link: ``/a/<token>/contribute/`` opens the link (so this browser
+knows who they are) and leads to the consultation's contribution page. Facilitators, rapporteurs and
+conveners capture contributions, draft recommendations and decide on amendments when signed in.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from target87.consultations import selectors as consultation_selectors
+from target87.consultations.models import Consultation
+from target87.core.errors import ServiceError
+from target87.core.forms import apply_service_error
+from target87.people import services as people_services
+
+from . import exporters, selectors, services
+from .enums import ContributionKind
+from .forms import ContributionForm, FeedbackForm, RecommendationForm
+from .models import Feedback
+
+
+def see_other(url: str) -> HttpResponseRedirect:
+    """After a POST that stored something: go and GET the page (303 See Other)."""
+    response = HttpResponseRedirect(url)
+    response.status_code = 303
+    return response
+
+
+def open_access_link(request, token):
+    """The participation a personal link opens (kept in this browser's session), or the page saying why not."""
+    try:
+        participation = people_services.access_link_resolve(token=token)
+    except people_services.AccessLinkInvalid as invalid:
+        return render(request, "people/link_invalid.html", {"message": invalid.message}, status=403)
+    request.session["participation_id"] = participation.pk
+    return participation
+
+
+def _participant(request, consultation: Consultation):
+    """The participant on this browser if they may act in the consultation, else None."""
+    participation = selectors.participation_from_session(session=request.session)
+    try:
+        return services.participant_check(participation=participation, consultation=consultation)
+    except PermissionDenied:
+        return None
+
+
+def _needs_link(request, consultation, status=403):
+    return render(request, "deliberation/needs_link.html", {"consultation": consultation}, status=status)
+
+
+# --- participants ------------------------------------------------------------------------------------------
+
+
+@require_GET
+def contribute_link(request, token):
+    participation = open_access_link(request, token)
+    if isinstance(participation, HttpResponse):
+        return participation
+    url = reverse("deliberation:contribute", kwargs={"slug": participation.consultation.slug})
+    query = request.GET.urlencode()
+    return redirect(f"{url}?{query}" if query else url)
+
+
+@require_http_methods(["GET", "POST"])
+def contribute(request, slug):
+    consultation = consultation_selectors.consultation_get(slug=slug, user=request.user)
+    participation = _participant(request, consultation)
+    if participation is None:
+        return _needs_link(request, consultation)
+    initial = {}
+    if request.GET.get("session", "").isdigit():
+        initial["session"] = request.GET["session"]
+        session = consultation.sessions.filter(pk=request.GET["session"]).first()
+        questions = list(session.key_questions.all()) if session else []
+        if questions:
+            initial["key_question"] = questions[0].pk
+    form = ContributionForm(request.POST or None, consultation=consultation, initial=initial)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                made = services.contribution_create(consultation=consultation, participation=participation,
+                                                    **form.cleaned_data)
+            except ServiceError as error:
+                apply_service_error(form, error)
+            else:
+                url = reverse("deliberation:contribute", kwargs={"slug": slug})
+                session_id = made.session_id or ""
+                return see_other(f"{url}?sent={made.pk}" + (f"&session={session_id}" if session_id else ""))
+        status = 400
+    return render(request, "deliberation/contribute.html", {
+        "consultation": consultation, "participation": participation, "form": form,
+        "sent": request.GET.get("sent", "").isdigit(), "mine": selectors.contributions_of(participation=participation)[:20],
+    }, status=status)
+
+
+@require_GET
+def contribution_list(request, slug):
+    consultation = consultation_selectors.consultation_get(slug=slug, user=request.user)
+    question = request.GET.get("q", "")
+    kind = request.GET.get("kind", "")
+    rows = selectors.contribution_list(consultation=consultation, key_question=int(question) if question.isdigit() else None,
+                                       kind=kind if kind in ContributionKind.values else "")
+    return render(request, "deliberation/contributions.html", {
+        "consultation": consultation, "rows": rows, "questions": consultation.key_questions.all(),
+        "kinds": ContributionKind.choices, "q": question, "kind": kind,
+    })
+
+
+@require_GET
+def recommendation_list(request, slug):
+    consultation = consultation_selectors.consultation_get(slug=slug, user=request.user)
+    return render(request, "deliberation/recommendations.html", {
+        "consultation": consultation, "rows": selectors.recommendation_list(consultation=consultation),
+    })
+
+
+@require_http_methods(["GET", "POST"])
+def recommendation_detail(request, slug, number):
+    consultation = consultation_selectors.consultation_get(slug=slug, user=request.user)
+    rec = selectors.recommendation_get(consultation=consultation, number=number)
+    participation = _participant(request, consultation)
+    form = FeedbackForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if participation is None:
+            return _needs_link(request, consultation)
+        if form.is_valid():
+            try:
+                services.feedback_create(participation=participation, recommendation=rec, **form.cleaned_data)
+            except ServiceError as error:
+                apply_service_error(form, error)
+            else:
+                messages.success(request, _("Thank you: your comment was recorded."))
+                return see_other(rec.get_absolute_url())
+        status = 400
+    return render(request, "deliberation/recommendation.html", {
+        "consultation": consultation, "rec": rec, "participation": participation, "form": form,
+        "can_decide": request.user.has_perm("deliberation.decide_amendment", consultation),
+    }, status=status)
+
+
+# --- facilitators, rapporteurs and conveners -----------------------------------------------------------------
+
+
+def _captured(request, slug) -> Consultation:
+    consultation = Consultation.objects.filter(slug=slug).first()
+    if consultation is None:
+        from django.http import Http404
+
+        raise Http404
+    if not request.user.has_perm("deliberation.capture", consultation):
+        raise PermissionDenied
+    return consultation
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def capture(request, slug):
+    consultation = _captured(request, slug)
+    form = ContributionForm(request.POST or None, consultation=consultation, capture=True,
+                            initial={"session": request.GET.get("session", "")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.contribution_create(consultation=consultation, actor=request.user, **form.cleaned_data)
+        except ServiceError as error:
+            apply_service_error(form, error)
+        else:
+            messages.success(request, _("Contribution recorded."))
+            return redirect(f"{reverse('deliberation:capture', kwargs={'slug': slug})}?session={form.cleaned_data['session']}")
+    return render(request, "deliberation/capture.html", {
+        "consultation": consultation, "form": form, "rows": selectors.contribution_list(consultation=consultation),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def recommendation_edit(request, slug, number=None):
+    consultation = _captured(request, slug)
+    rec = selectors.recommendation_get(consultation=consultation, number=number) if number else None
+    initial = {}
+    if rec is not None:
+        initial = {"title": rec.title, "text": rec.text, "key_question": rec.key_question_id, "session": rec.session_id or "",
+                   "thematic_area": rec.thematic_area, "actors": rec.actors, "level": rec.level, "timeframe": rec.timeframe,
+                   "contributions": [c.pk for c in rec.contributions.all()]}
+    form = RecommendationForm(request.POST or None, consultation=consultation, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        note = data.pop("note")
+        try:
+            if rec is None:
+                rec = services.recommendation_create(actor=request.user, consultation=consultation, **data)
+            else:
+                rec = services.recommendation_update(actor=request.user, recommendation=rec, note=note, **data)
+        except ServiceError as error:
+            apply_service_error(form, error)
+        else:
+            messages.success(request, _("Saved as version %(version)d.") % {"version": rec.version})
+            return redirect("deliberation:manage_recommendations", slug=slug)
+    return render(request, "deliberation/recommendation_form.html", {
+        "consultation": consultation, "form": form, "rec": rec,
+        "rows": selectors.recommendation_list(consultation=consultation),
+    })
+
+
+@login_required
+@require_POST
+def amendment_decide(request, slug, number, pk):
+    consultation = _captured(request, slug)
+    rec = selectors.recommendation_get(consultation=consultation, number=number)
+    feedback = Feedback.objects.filter(recommendation=rec, pk=pk).first()
+    if feedback is None:
+        from django.http import Http404
+
+        raise Http404
+    try:
+        services.amendment_decide(actor=request.user, feedback=feedback, accept=request.POST.get("decision") == "accept")
+    except ServiceError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Decision recorded."))
+    return redirect(rec.get_absolute_url())
+
+
+@login_required
+@require_GET
+def export(request, slug, exporter):
+    consultation = _captured(request, slug)
+    return exporters.response(exporters.get(exporter)(consultation))

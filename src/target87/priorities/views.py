@@ -1,0 +1,267 @@
+"""Voting on a phone, the results, the live plenary screen, and the convener's ballots.
+
+Participants vote through their access link: ``/a/<token>/ballots/<id>/`` opens the link (so this browser
+knows who they are) and leads to ``/ballots/<id>/vote/``, which the QR code shown in the room opens too.
+Every vote form works without JavaScript (POST, then a redirect); with htmx, the form posts in place and the
+panel is swapped for the next pair, the next statement or the saved ballot.
+"""
+
+from __future__ import annotations
+
+import segno
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from target87.consultations import selectors as consultation_selectors
+from target87.core.errors import ServiceError
+from target87.core.forms import apply_service_error
+from target87.deliberation.views import _needs_link, _participant, open_access_link, see_other
+
+from . import exporters, selectors, services
+from .enums import RANKED, BallotStatus, Method
+from .forms import BallotForm
+
+
+def _viewable(request, pk):
+    ballot = selectors.ballot_get(pk=pk)
+    if not request.user.has_perm("priorities.view_results", ballot.consultation) or ballot.status == BallotStatus.DRAFT \
+            and not request.user.has_perm("priorities.manage_ballot", ballot.consultation):
+        raise Http404
+    return ballot
+
+
+# --- participants ------------------------------------------------------------------------------------------
+
+
+@require_GET
+def ballot_link(request, token, pk):
+    participation = open_access_link(request, token)
+    if isinstance(participation, HttpResponse):
+        return participation
+    return redirect("priorities:vote", pk=pk)
+
+
+@require_GET
+def ballots_link(request, token):
+    participation = open_access_link(request, token)
+    if isinstance(participation, HttpResponse):
+        return participation
+    return redirect("priorities:participant_ballots", slug=participation.consultation.slug)
+
+
+@require_GET
+def participant_ballots(request, slug):
+    consultation = consultation_selectors.consultation_get(slug=slug, user=request.user)
+    participation = _participant(request, consultation)
+    if participation is None:
+        return _needs_link(request, consultation)
+    return render(request, "priorities/participant_ballots.html", {
+        "consultation": consultation, "participation": participation,
+        "open": selectors.ballot_list(consultation=consultation, statuses=[BallotStatus.OPEN]),
+        "closed": selectors.ballot_list(consultation=consultation, statuses=[BallotStatus.CLOSED]),
+    })
+
+
+def _values_from_post(ballot, post) -> dict:
+    if ballot.method == Method.CONSENSUS:
+        return {post.get("item", ""): post.get("vote", "")}
+    values = {}
+    for key, value in post.items():
+        if key.startswith("item-"):
+            values[key[5:]] = value
+    if ballot.method == Method.APPROVAL:
+        values = {key: 1 for key in post.getlist("approve")}
+    return values
+
+
+def _panel_context(request, ballot, participation, *, errors=None, saved=False):
+    items = selectors.ballot_items(ballot=ballot)
+    context = {"ballot": ballot, "participation": participation, "items": items, "errors": errors or [],
+               "saved": saved, "ranked": ballot.method in RANKED, "positions": range(1, len(items) + 1)}
+    if ballot.method == Method.PAIRWISE:
+        context["pair"] = selectors.next_pair(ballot=ballot, participation=participation)
+        context["done"] = len(selectors.my_pairs(ballot=ballot, participation=participation))
+    elif ballot.method == Method.CONSENSUS:
+        mine = selectors.my_votes(ballot=ballot, participation=participation)
+        wanted = request.GET.get("statement", "")
+        statement = next((i for i in items if str(i.pk) == wanted), None) if wanted.isdigit() else None
+        context["statement"] = statement or selectors.next_statement(ballot=ballot, participation=participation)
+        context["voted"] = [(item, mine[item.pk]) for item in items if item.pk in mine]
+        context["done"] = len(mine)
+    else:
+        mine = selectors.my_votes(ballot=ballot, participation=participation)
+        context["rows"] = [(item, mine.get(item.pk)) for item in items]
+        context["has_voted"] = bool(mine)
+        context["placed"] = sum(mine.values()) if ballot.method == Method.DOTS else 0
+    return context
+
+
+@require_http_methods(["GET", "POST"])
+def vote(request, pk):
+    ballot = selectors.ballot_get(pk=pk)
+    consultation = ballot.consultation
+    participation = _participant(request, consultation)
+    if participation is None:
+        return _needs_link(request, consultation)
+    if ballot.status == BallotStatus.DRAFT:
+        raise Http404
+    htmx = request.headers.get("HX-Request") == "true"
+    errors, status = [], 200
+    if request.method == "POST":
+        try:
+            if ballot.method == Method.PAIRWISE:
+                if request.POST.get("skip"):
+                    services.voter_check(participation=participation, ballot=ballot)
+                else:
+                    services.pairwise_choose(participation=participation, ballot=ballot,
+                                             winner=request.POST.get("winner"), loser=request.POST.get("loser"))
+            else:
+                services.vote_cast(participation=participation, ballot=ballot, values=_values_from_post(ballot, request.POST))
+        except ServiceError as error:
+            errors, status = error.messages, (200 if htmx else 400)
+        else:
+            if not htmx:
+                return see_other(f"{reverse('priorities:vote', kwargs={'pk': pk})}?saved=1")
+            context = _panel_context(request, ballot, participation, saved=True)
+            return render(request, "priorities/_vote_panel.html", context)
+    context = _panel_context(request, ballot, participation, errors=errors, saved=request.GET.get("saved") == "1")
+    if htmx and request.method == "POST":
+        return render(request, "priorities/_vote_panel.html", context)
+    return render(request, "priorities/vote.html", {**context, "consultation": consultation}, status=status)
+
+
+# --- results and the plenary screen ---------------------------------------------------------------------------
+
+
+@require_GET
+def consultation_ballots(request, slug):
+    consultation = consultation_selectors.consultation_get(slug=slug, user=request.user)
+    return render(request, "priorities/ballots.html", {
+        "consultation": consultation,
+        "ballots": selectors.ballot_list(consultation=consultation, statuses=[BallotStatus.OPEN, BallotStatus.CLOSED]),
+    })
+
+
+@require_GET
+def results(request, pk):
+    ballot = _viewable(request, pk)
+    data = selectors.ballot_results(ballot=ballot)
+    table = selectors.results_table(ballot=ballot, data=data)
+    return render(request, "priorities/results.html", {
+        "consultation": ballot.consultation, "ballot": ballot, "data": data, **table,
+        "map": _opinion_map(data), "can_manage": request.user.has_perm("priorities.manage_ballot", ballot.consultation),
+    })
+
+
+def _opinion_map(data) -> dict | None:
+    """Participants as points on a 0–100 square, coloured by opinion cluster (drawn as inline SVG)."""
+    found = data.get("opinion_map")
+    if not found or not found["participants"]:
+        return None
+    xs = [p["x"] for p in found["participants"]]
+    ys = [p["y"] for p in found["participants"]]
+    span_x = (max(xs) - min(xs)) or 1.0
+    span_y = (max(ys) - min(ys)) or 1.0
+    points = [{"x": round(5 + 90 * (p["x"] - min(xs)) / span_x, 2), "y": round(95 - 90 * (p["y"] - min(ys)) / span_y, 2),
+               "cluster": p["cluster"], "group": p["group"]} for p in found["participants"]]
+    return {"points": points, "clusters": found["clusters"], "silhouette": found["silhouette"]}
+
+
+def _screen_context(request, ballot):
+    vote_url = request.build_absolute_uri(reverse("priorities:vote", kwargs={"pk": ballot.pk}))
+    live = selectors.ballot_live(ballot=ballot)
+    labels = {item.code: item.label for item in selectors.ballot_items(ballot=ballot)}
+    return {"ballot": ballot, "consultation": ballot.consultation, "live": live, "labels": labels,
+            "vote_url": vote_url}
+
+
+@require_GET
+def screen(request, pk):
+    ballot = _viewable(request, pk)
+    context = _screen_context(request, ballot)
+    context["qr"] = segno.make(context["vote_url"], error="m").svg_inline(scale=6, border=2)
+    return render(request, "priorities/screen.html", context)
+
+
+@require_GET
+def screen_live(request, pk):
+    ballot = _viewable(request, pk)
+    return render(request, "priorities/_screen_live.html", _screen_context(request, ballot))
+
+
+def ping(request):
+    """The smallest page the server answers (the benchmark's baseline and a health check)."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
+# --- the convener's ballots -------------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def manage_ballots(request, slug):
+    consultation = consultation_selectors.consultation_get_managed(slug=slug, user=request.user)
+    form = BallotForm(request.POST or None, consultation=consultation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            ballot = services.ballot_create(actor=request.user, consultation=consultation, **form.service_fields())
+        except ServiceError as error:
+            apply_service_error(form, error)
+        else:
+            messages.success(request, _("Ballot prepared: open it when the plenary is ready."))
+            return redirect("priorities:manage_ballot", slug=slug, pk=ballot.pk)
+    return render(request, "priorities/manage_ballots.html", {
+        "consultation": consultation, "form": form, "ballots": selectors.ballot_list(consultation=consultation),
+    })
+
+
+def _managed_ballot(request, slug, pk):
+    consultation = consultation_selectors.consultation_get_managed(slug=slug, user=request.user)
+    ballot = selectors.ballot_get(pk=pk)
+    if ballot.consultation_id != consultation.pk:
+        raise Http404
+    return ballot
+
+
+@login_required
+@require_GET
+def manage_ballot(request, slug, pk):
+    ballot = _managed_ballot(request, slug, pk)
+    vote_url = request.build_absolute_uri(reverse("priorities:vote", kwargs={"pk": ballot.pk}))
+    return render(request, "priorities/manage_ballot.html", {
+        "consultation": ballot.consultation, "ballot": ballot, "items": selectors.ballot_items(ballot=ballot),
+        "participants": selectors.participants_count(ballot=ballot), "votes": selectors.votes_count(ballot=ballot),
+        "vote_url": vote_url, "qr": segno.make(vote_url, error="m").svg_inline(scale=4),
+        "exporters": exporters.for_ballot(ballot),
+    })
+
+
+@login_required
+@require_POST
+def manage_ballot_status(request, slug, pk):
+    ballot = _managed_ballot(request, slug, pk)
+    action = request.POST.get("action")
+    try:
+        if action == "open":
+            services.ballot_open(actor=request.user, ballot=ballot)
+            messages.success(request, _("The ballot is open: participants can vote."))
+        elif action == "close":
+            services.ballot_close(actor=request.user, ballot=ballot)
+            messages.success(request, _("The ballot is closed and its result kept."))
+        else:
+            messages.error(request, _("Choose to open or to close the ballot."))
+    except ServiceError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("priorities:manage_ballot", slug=slug, pk=pk)
+
+
+@login_required
+@require_GET
+def export(request, slug, pk, exporter):
+    ballot = _managed_ballot(request, slug, pk)
+    return exporters.response(exporters.get(exporter)(ballot.consultation, ballot=ballot))

@@ -1,0 +1,182 @@
+"""Voting on a phone through the access link, results, the plenary screen, exports and the convener's pages."""
+
+import csv
+import io
+import zipfile
+
+import pytest
+
+from factories_deliberation import RecommendationFactory, ballot, participant
+from target87.cli import rank as rank_command
+from target87.people import services as people
+from target87.priorities import services
+from target87.priorities.models import Ballot, Vote
+
+
+def _link(client, consultation, convener, group="government"):
+    p = participant(consultation, group)
+    token = people.access_link_issue(actor=convener, participation=p)
+    return p, token
+
+
+def test_a_participant_opens_the_ballot_from_their_link_and_votes_without_javascript(client, consultation, convener):
+    b = ballot(consultation, convener, "score", items=3)
+    p, token = _link(client, consultation, convener)
+    response = client.get(f"/a/{token}/ballots/{b.pk}/")
+    assert response.status_code == 302 and response["Location"] == f"/ballots/{b.pk}/vote/"
+    page = client.get(f"/ballots/{b.pk}/vote/").content.decode()
+    items = list(b.items.all())
+    assert all(item.label in page for item in items)
+    response = client.post(f"/ballots/{b.pk}/vote/", {f"item-{items[0].pk}": "5", f"item-{items[1].pk}": ""})
+    assert (response.status_code, response["Location"]) == (303, f"/ballots/{b.pk}/vote/?saved=1")
+    assert "Your vote is saved" in client.get(response["Location"]).content.decode()
+    assert list(Vote.objects.values_list("item_id", "value")) == [(items[0].pk, 5)]
+
+
+def test_with_htmx_the_next_statement_comes_in_place(client, consultation, convener):
+    b = ballot(consultation, convener, "consensus", items=2)
+    p, token = _link(client, consultation, convener)
+    client.get(f"/a/{token}/ballots/{b.pk}/")
+    first = b.items.get(code="S1")
+    response = client.post(f"/ballots/{b.pk}/vote/", {"item": first.pk, "vote": "1"}, HTTP_HX_REQUEST="true")
+    panel = response.content.decode()
+    assert response.status_code == 200 and panel.startswith('<div id="ballot-panel"')
+    assert "statements voted: 1 of 2" in panel and 'data-statement="S2"' in panel
+
+
+def test_a_forged_link_is_refused_and_nothing_is_stored(client, consultation, convener):
+    b = ballot(consultation, convener, "approval")
+    response = client.get(f"/a/not-a-real-token/ballots/{b.pk}/")
+    assert response.status_code == 403
+    assert "This access link is not valid" in response.content.decode()
+    response = client.post(f"/ballots/{b.pk}/vote/", {"approve": [b.items.first().pk]})
+    assert response.status_code == 403 and "Open your personal link first" in response.content.decode()
+    assert Vote.objects.count() == 0
+
+
+def test_a_vote_after_closing_gets_a_clear_message(client, consultation, convener):
+    b = ballot(consultation, convener, "approval")
+    p, token = _link(client, consultation, convener)
+    client.get(f"/a/{token}/ballots/{b.pk}/")
+    services.ballot_close(actor=convener, ballot=b)
+    response = client.post(f"/ballots/{b.pk}/vote/", {"approve": [b.items.first().pk]})
+    assert response.status_code == 400
+    assert "This ballot is closed: your vote was not recorded." in response.content.decode()
+    assert Vote.objects.count() == 0
+
+
+def test_a_repeated_position_comes_back_with_the_message(client, consultation, convener):
+    b = ballot(consultation, convener, "borda", items=3)
+    p, token = _link(client, consultation, convener)
+    client.get(f"/a/{token}/ballots/{b.pk}/")
+    a, c, _ = list(b.items.all())
+    response = client.post(f"/ballots/{b.pk}/vote/", {f"item-{a.pk}": "1", f"item-{c.pk}": "1"})
+    assert response.status_code == 400
+    assert f"You gave position 1 to {a.code} and {c.code}: give each item its own position." in response.content.decode()
+
+
+def test_pairs_are_offered_until_every_pair_is_compared(client, consultation, convener):
+    b = ballot(consultation, convener, "bradley-terry", items=3)
+    p, token = _link(client, consultation, convener)
+    client.get(f"/a/{token}/ballots/{b.pk}/")
+    for _ in range(3):
+        page = client.get(f"/ballots/{b.pk}/vote/").content.decode()
+        winner = page.split('name="winner" value="')[1].split('"')[0]
+        loser = page.split('name="loser" value="')[1].split('"')[0]
+        client.post(f"/ballots/{b.pk}/vote/", {"winner": winner, "loser": loser})
+    assert "You have compared every pair" in client.get(f"/ballots/{b.pk}/vote/").content.decode()
+    assert b.choices.count() == 3
+
+
+def _vote_everyone(consultation, b):
+    groups = ["government"] * 4 + ["workers"] * 2 + ["employers"] * 2
+    codes = [item.code for item in b.items.all()]
+    for n, group in enumerate(groups):
+        p = participant(consultation, group)
+        if b.method == "consensus":
+            for k, code in enumerate(codes):
+                services.vote_cast(participation=p, ballot=b, values={code: [1, -1, 0][(n + k) % 3] if group != "government" else 1})
+        else:
+            services.vote_cast(participation=p, ballot=b, values={codes[(n + k) % len(codes)]: k + 1 for k in range(len(codes))})
+
+
+def test_the_screen_shows_the_counts_and_the_live_fragment_polls(client, consultation, convener):
+    b = ballot(consultation, convener, "consensus", items=3)
+    _vote_everyone(consultation, b)
+    page = client.get(f"/ballots/{b.pk}/screen/").content.decode()
+    assert 'hx-trigger="every 1s"' in page and "<svg" in page
+    live = client.get(f"/ballots/{b.pk}/screen/live/").content.decode()
+    assert "<strong data-participants>8</strong>" in live and "<strong data-votes>24</strong>" in live
+
+
+def test_results_show_overall_and_each_group_side_by_side(client, consultation, convener):
+    b = ballot(consultation, convener, "consensus", items=3)
+    _vote_everyone(consultation, b)
+    services.ballot_close(actor=convener, ballot=b)
+    page = client.get(f"/ballots/{b.pk}/results/").content.decode()
+    for heading in ["Consensus score", "Plain rank", "Agree (all voters)", "Government", "Workers&#x27; organisation",
+                    "Employers&#x27; organisation", "Opinion map"]:
+        assert heading in page
+
+
+@pytest.mark.parametrize("method", ["dots", "score", "schulze", "consensus"])
+def test_the_rank_command_reproduces_the_result_from_the_exported_votes(convener_client, consultation, convener, method,
+                                                                        tmp_path, capsys):
+    b = ballot(consultation, convener, method, items=4, **({"dots": 10} if method == "dots" else {}))
+    _vote_everyone(consultation, b)
+    b = services.ballot_close(actor=convener, ballot=b)
+    exported = convener_client.get(f"/manage/{consultation.slug}/ballots/{b.pk}/export/votes-csv/")
+    assert exported["Content-Type"] == "text/csv; charset=utf-8"
+    path = tmp_path / "votes.csv"
+    path.write_bytes(exported.content)
+    assert rank_command.main([str(path), "--method", method]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    stored = Ballot.objects.get(pk=b.pk).result
+    primary = stored["consensus"] or stored["overall"]
+    assert [(r["item"], int(r["rank"])) for r in rows] == [(e["item"], e["rank"]) for e in primary]
+    assert [round(float(r["score"]), 9) for r in rows] == [round(e["score"], 9) for e in primary]
+
+
+def test_the_polis_export_has_the_three_files_in_polis_layout(convener_client, consultation, convener):
+    b = ballot(consultation, convener, "consensus", items=3)
+    _vote_everyone(consultation, b)
+    b = services.ballot_close(actor=convener, ballot=b)
+    response = convener_client.get(f"/manage/{consultation.slug}/ballots/{b.pk}/export/polis-zip/")
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    assert sorted(archive.namelist()) == ["comments.csv", "participants-votes.csv", "votes.csv"]
+    comments = list(csv.reader(io.StringIO(archive.read("comments.csv").decode())))
+    assert comments[0] == ["timestamp", "datetime", "comment-id", "author-id", "agrees", "disagrees", "moderated", "comment-body"]
+    assert [row[2] for row in comments[1:]] == ["0", "1", "2"] and comments[1][7] == "Statement 1"
+    votes = list(csv.reader(io.StringIO(archive.read("votes.csv").decode())))
+    assert votes[0] == ["timestamp", "datetime", "comment-id", "voter-id", "vote"] and len(votes) == 1 + 24
+    matrix = list(csv.reader(io.StringIO(archive.read("participants-votes.csv").decode())))
+    assert matrix[0] == ["participant", "group-id", "n-comments", "n-votes", "n-agree", "n-disagree", "0", "1", "2"]
+    assert matrix[1][:6] == ["0", matrix[1][1], "0", "3", "3", "0"] and matrix[1][6:] == ["1", "1", "1"]
+    assert sum(int(r[4]) for r in matrix[1:]) == sum(int(r[4]) for r in comments[1:])
+
+
+def test_a_convener_prepares_opens_and_closes_a_ballot(convener_client, consultation):
+    recs = [RecommendationFactory(consultation=consultation) for _ in range(3)]
+    response = convener_client.post(f"/manage/{consultation.slug}/ballots/", {
+        "title": "Priorities for the Alliance", "method": "dots", "dots": "5", "recommendations": [r.pk for r in recs]})
+    b = Ballot.objects.get()
+    assert response["Location"] == f"/manage/{consultation.slug}/ballots/{b.pk}/"
+    assert (b.method, b.dots, list(b.items.values_list("code", flat=True))) == ("dots", 5, [r.code for r in recs])
+    convener_client.post(f"/manage/{consultation.slug}/ballots/{b.pk}/status/", {"action": "open"})
+    assert Ballot.objects.get().status == "open"
+    convener_client.post(f"/manage/{consultation.slug}/ballots/{b.pk}/status/", {"action": "close"})
+    b = Ballot.objects.get()
+    assert (b.status, b.result["participants"]) == ("closed", 0)
+    page = convener_client.get(f"/manage/{consultation.slug}/ballots/{b.pk}/").content.decode()
+    assert "Raw votes, long format (CSV)" in page and "Pol.is" not in page
+
+
+def test_a_ballot_being_prepared_is_hidden_from_the_public(client, consultation, convener):
+    b = ballot(consultation, convener, "approval", open_=False)
+    assert client.get(f"/ballots/{b.pk}/results/").status_code == 404
+    assert client.get(f"/ballots/{b.pk}/screen/").status_code == 404
+
+
+def test_the_trivial_page_answers(client, db):
+    response = client.get("/ballots/ping/")
+    assert (response.status_code, response.content) == (200, b"ok")
