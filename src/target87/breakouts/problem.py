@@ -66,6 +66,12 @@ def check_pool(people: list[Participation]) -> None:
         )
 
 
+def topics_in_play(groups) -> set[str]:
+    """The topics participants can be matched on: none when the groups do not offer at least two."""
+    topics = {g.topic for g in groups if g.topic}
+    return topics if len(topics) >= 2 else set()
+
+
 def participant_of(p: Participation, topics: set[str]) -> engine.Participant:
     person = p.person
     gender = "" if person.gender in ("", "undisclosed") else person.gender
@@ -97,11 +103,11 @@ class GroupSpec:
     locked: bool = False
     pk: int | None = None
 
-    def engine_group(self) -> engine.Group:
+    def engine_group(self, topics: set[str] | frozenset[str] = frozenset()) -> engine.Group:
         return engine.Group(
             id=self.key,
             capacity=self.capacity,
-            topic=self.topic,
+            topic=self.topic if self.topic in topics else "",
             language=self.language,
             facilitator_id=str(self.facilitator_id) if self.facilitator_id else "",
         )
@@ -220,7 +226,7 @@ def build_problem(
     *,
     use_previous: bool = True,
 ) -> engine.Problem:
-    topics = {g.topic for g in plan_groups if g.topic}
+    topics = topics_in_play(plan_groups)
     participants = [participant_of(p, topics) for p in people]
     previous: dict[tuple[str, int], str] = {}
     locked: frozenset[str] = frozenset()
@@ -233,7 +239,7 @@ def build_problem(
         locked = frozenset(g.key for g in plan_groups if g.locked)
     return engine.Problem(
         participants=participants,
-        groups=[g.engine_group() for g in plan_groups],
+        groups=[g.engine_group(topics) for g in plan_groups],
         previous=previous,
         locked=locked if previous else frozenset(),
     )
@@ -244,7 +250,7 @@ def current_problem(run: AllocationRun) -> tuple[engine.Problem, dict[tuple[str,
     assignment, for :func:`target87.engines.allocation.metrics`."""
     groups = list(BreakoutGroup.objects.filter(allocation_id=run.allocation_id).select_related("key_question"))
     rows = list(run.assignments.select_related("participation__person__organisation"))
-    topics = {g.topic for g in groups if g.topic}
+    topics = topics_in_play(groups)
     specs = [
         GroupSpec(
             key=str(g.pk),
@@ -258,7 +264,7 @@ def current_problem(run: AllocationRun) -> tuple[engine.Problem, dict[tuple[str,
     ]
     people = [participant_of(a.participation, topics) for a in rows if a.participation.person.organisation_id]
     assignment = {(str(a.participation_id), 1): str(a.group_id) for a in rows}
-    problem = engine.Problem(participants=people, groups=[s.engine_group() for s in specs])
+    problem = engine.Problem(participants=people, groups=[s.engine_group(topics) for s in specs])
     return problem, assignment
 
 

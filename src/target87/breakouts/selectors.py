@@ -138,6 +138,10 @@ class Board:
         return self.run.metrics if self.run else {}
 
     @property
+    def has_topics(self) -> bool:
+        return any(v for v in self.metrics.get("preferences", {}).values())
+
+    @property
     def preference_percent(self) -> dict[str, int]:
         shares = self.metrics.get("preferences", {})
         return {k: round(100 * v) for k, v in shares.items()}
@@ -172,7 +176,7 @@ def board(*, allocation: Allocation, run: AllocationRun | None = None) -> Board:
         if run
         else []
     )
-    topics = {g.topic for g in groups if g.topic}
+    topics = build.topics_in_play(groups)
     stake_titles = dict(StakeholderGroup.choices)
     gender_titles = dict(Gender.choices)
     people = []
