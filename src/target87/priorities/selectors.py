@@ -7,6 +7,7 @@ polls every two seconds).
 
 from __future__ import annotations
 
+import dataclasses
 import random
 import time
 
@@ -22,6 +23,7 @@ from .enums import BallotStatus, Method
 from .models import Ballot, BallotItem, BallotPaper, PairwiseChoice, Vote
 
 LIVE_SECONDS = 1
+RESULTS_SECONDS = 10
 
 
 def ballot_get(*, pk) -> Ballot:
@@ -103,15 +105,27 @@ def ballot_count(*, ballot, live: bool = False) -> dict:
     options = {"dots": ballot.dots} if ballot.method == Method.DOTS else {}
     if live:
         options.update(opinion_map=False, bootstrap=0)
-    result = ranking.rank(votes, ballot.method, by_group=True, seed=ballot.pk, **options)
+    if ballot.method == Method.PAIRWISE and not live:
+        # intervals for the overall scores; within groups, the scores alone (a bootstrap per group would take
+        # ten times as long for intervals that few groups are large enough to make useful)
+        grouped = ranking.rank(votes, ballot.method, by_group=True, seed=ballot.pk, bootstrap=0)
+        overall = ranking.rank(votes, ballot.method, by_group=False, seed=ballot.pk)
+        result = dataclasses.replace(grouped, overall=overall.overall)
+    else:
+        result = ranking.rank(votes, ballot.method, by_group=True, seed=ballot.pk, **options)
     return results.to_dict(result, participants=len({v.voter for v in votes}), votes=len(votes))
 
 
 def ballot_results(*, ballot) -> dict:
-    """The full result: the one kept at closing, or a count of the votes so far."""
+    """The full result: the one kept at closing, or a count of the votes so far (at most every ten seconds)."""
     if ballot.status == BallotStatus.CLOSED and ballot.result is not None:
         return ballot.result
-    return ballot_count(ballot=ballot)
+    key = f"target87:ballot:{ballot.pk}:results:{int(time.time()) // RESULTS_SECONDS}"
+    data = cache.get(key)
+    if data is None:
+        data = ballot_count(ballot=ballot)
+        cache.set(key, data, RESULTS_SECONDS * 2)
+    return data
 
 
 def ballot_live(*, ballot) -> dict:

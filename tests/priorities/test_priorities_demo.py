@@ -1,0 +1,28 @@
+"""The demonstration has contributions, recommendations, and a closed ballot of every kind with its result."""
+
+from django.core.management import call_command
+
+from target87.deliberation.models import Contribution, Recommendation
+from target87.priorities.enums import Method
+from target87.priorities.models import Ballot, Vote
+
+
+def test_the_demo_has_deliberation_and_a_closed_ballot_of_every_kind(db):
+    call_command("load_demo", stdout=open("/dev/null", "w"))
+    demo = "bangkok-2016"
+    assert Contribution.objects.filter(consultation__slug=demo).count() == 22
+    assert Recommendation.objects.filter(consultation__slug=demo).count() == 12
+    closed = Ballot.objects.filter(consultation__slug=demo, status="closed")
+    assert sorted(closed.values_list("method", flat=True)) == sorted(Method.values)
+    for ballot in closed:
+        assert ballot.result["participants"] > 50 and ballot.result["overall"], ballot.title
+    consensus = closed.get(method="consensus").result
+    plain = [e["item"] for e in consensus["overall"]]
+    agreed = [e["item"] for e in consensus["consensus"]]
+    # most voters agree with S4 (workers pay no recruitment fees), but the employers and business reject it
+    assert plain[0] == "S4" and agreed[0] == "S2" and agreed.index("S4") >= 2
+    assert sorted(Ballot.objects.filter(consultation__slug=demo, status="open").values_list("method", flat=True)) == [
+        "bradley-terry", "consensus"]
+    before = (Vote.objects.count(), Ballot.objects.count(), Contribution.objects.count())
+    call_command("load_demo", stdout=open("/dev/null", "w"))
+    assert (Vote.objects.count(), Ballot.objects.count(), Contribution.objects.count()) == before
