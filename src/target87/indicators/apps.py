@@ -8,3 +8,7 @@ class IndicatorsConfig(AppConfig):
     name = "target87.indicators"
     label = "indicators"
     verbose_name = _("Indicators")
+
+    def ready(self) -> None:
+        # registrations: the permission rules and the background job kind (in services)
+        from . import rules, services  # noqa: F401

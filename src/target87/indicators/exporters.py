@@ -1,0 +1,92 @@
+"""Downloads of an estimation's result: one mechanism, one registered class per format.
+
+CSV has the columns of ``target87 estimate child-labour --format csv`` (full precision); SDMX-CSV has
+the dimensions of the SDG global database (series, REF_AREA, TIME_PERIOD, SEX, AGE, URBANISATION).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from django.utils.translation import gettext_lazy as _
+
+from .models import Estimation
+from .sdmx import code_rows
+
+EXPORTERS: dict[str, type[BaseExporter]] = {}
+
+
+def register(cls: type[BaseExporter]) -> type[BaseExporter]:
+    EXPORTERS[cls.identifier] = cls
+    return cls
+
+
+def get(identifier: str) -> type[BaseExporter]:
+    return EXPORTERS[identifier]
+
+
+def _fmt(x) -> str:
+    if x is None:
+        return ""
+    return repr(x) if isinstance(x, float) else str(x)
+
+
+class BaseExporter:
+    identifier = ""
+    name = ""
+    content_type = "text/csv; charset=utf-8"
+    extension = "csv"
+    suffix = ""
+    do_not_call_in_templates = True  # templates list the classes
+
+    def __init__(self, estimation: Estimation) -> None:
+        self.estimation = estimation
+
+    def filename(self) -> str:
+        stem = Path(self.estimation.file_name).name.split(".")[0] or "survey"
+        return f"{stem}-child-labour{self.suffix}.{self.extension}"
+
+    def render(self) -> bytes:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+
+@register
+class CSVExporter(BaseExporter):
+    identifier = "csv"
+    name = _("CSV")
+
+    def render(self) -> bytes:
+        result = self.estimation.result
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        variables = result["variables"]
+        w.writerow([*variables, "n", "estimate", "se", "ci_lower", "ci_upper", "number"])
+        for r in result["rows"]:
+            w.writerow([r["categories"][v] for v in variables] + [r["n"]]
+                       + [_fmt(r[k]) for k in ("estimate", "se", "ci_lower", "ci_upper", "number")])
+        return buf.getvalue().encode("utf-8")
+
+
+@register
+class SDMXExporter(BaseExporter):
+    """Raises :class:`~target87.core.errors.ServiceError` when a category has no SDMX code."""
+
+    identifier = "sdmx-csv"
+    name = _("SDMX-CSV")
+    suffix = "-sdmx"
+
+    def render(self) -> bytes:
+        result = self.estimation.result
+        options = self.estimation.options
+        series = result["definition"].get("series", "")
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow(["SERIES", "FREQ", "REF_AREA", "TIME_PERIOD", "SEX", "AGE", "URBANISATION", "UNIT_MEASURE",
+                    "OBS_VALUE", "LOWER_BOUND", "UPPER_BOUND"])
+        for row, dims in code_rows(result):
+            w.writerow([series, "A", options.get("ref_area") or "", options.get("year") or "", dims["sex"],
+                        dims["age"], dims["urbanisation"], "PT", _fmt(row["estimate"]), _fmt(row["ci_lower"]),
+                        _fmt(row["ci_upper"])])
+        return buf.getvalue().encode("utf-8")
