@@ -161,7 +161,8 @@ def load(*, consultation, stdout=None) -> None:
             actor=convener, consultation=consultation, title=title, method=method, session=plenary.pk if plenary else None,
             recommendations=[] if method == "consensus" else recommendations, statements=statements, **options)
         ballot = services.ballot_open(actor=convener, ballot=ballot)
-        voters = [p for p in people if rng.random() < .8]
+        turnout = .8 if (method, title, options) in CLOSED else .5  # the open ballots are still being voted on
+        voters = [p for p in people if rng.random() < turnout]
         when = CLOSING + dt.timedelta(minutes=5 * number)
         _cast(ballot, voters, rng, when)
         if (method, title, options) in CLOSED:
