@@ -187,3 +187,20 @@ def test_the_slots_page_lists_breakout_times_and_their_state(convener_client, co
     assert "Wednesday 14 September, 11:00–12:30" in text
     assert "Breakout A (Meeting Room A) · Breakout B (Meeting Room B)" in text
     assert "Draft" in text
+
+
+def test_the_page_reads_the_same_number_of_queries_however_many_people(
+    convener_client, consultation, slot, people, django_assert_max_num_queries
+):
+    _allocate(convener_client, consultation, slot[0])
+    with django_assert_max_num_queries(20) as few:
+        convener_client.get(_page(consultation, slot[0]))
+    count = len(few.captured_queries)
+    for session in slot:
+        session.room.capacity = 20
+        session.room.save()
+    participants(consultation, 18, start=18)
+    _allocate(convener_client, consultation, slot[0])
+    with django_assert_max_num_queries(count):
+        response = convener_client.get(_page(consultation, slot[0]))
+    assert "18 / 20 seats" in _text(response)

@@ -31,6 +31,10 @@ def _managed_session(request, slug, pk):
     return consultation, session
 
 
+#: above this many groups, a person is moved by typing the group's number
+MANY_GROUPS = 12
+
+
 def _context(request, consultation, session, *, form=None, move_error="", allocation=None):
     allocation = allocation or selectors.allocation_for_session(session=session)
     slot = selectors.slot_sessions(session=session)
@@ -52,6 +56,8 @@ def _context(request, consultation, session, *, form=None, move_error="", alloca
         "form": form,
         "move_error": move_error,
         "background_people": services.BACKGROUND_PEOPLE,
+        # with many groups a number field replaces the list of groups in every person's move form
+        "many_groups": bool(board and len(board.cards) > MANY_GROUPS),
     }
 
 
