@@ -204,3 +204,30 @@ def test_the_page_reads_the_same_number_of_queries_however_many_people(
     with django_assert_max_num_queries(count):
         response = convener_client.get(_page(consultation, slot[0]))
     assert "18 / 20 seats" in _text(response)
+
+
+def test_allocating_in_the_background_leads_to_the_progress_page_and_back(
+    convener_client, consultation, slot, people, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _allocate(convener_client, consultation, slot[0], background="on")
+    assert response["Location"].startswith("/jobs/")
+    text = _text(convener_client.get(response["Location"]))
+    assert "Breakout groups for “Breakout A”" in text
+    assert "Done · 100 %" in text and "See the result" in text
+    assert "Run 1" in _text(convener_client.get(_page(consultation, slot[0])))
+
+
+def test_the_convener_names_a_group_facilitator_among_its_members(convener_client, consultation, slot, people):
+    _allocate(convener_client, consultation, slot[0])
+    allocation = Allocation.objects.get()
+    group = allocation.groups.get(number=1)
+    member = allocation.current_run.assignments.filter(group=group).exclude(participation=group.facilitator).first()
+    url = reverse("breakouts:facilitator", kwargs={"slug": consultation.slug, "pk": slot[0].pk, "number": 1})
+    response = convener_client.post(url, {"facilitator": member.participation_id}, headers={"HX-Request": "true"})
+    assert f'<option value="{member.participation_id}" selected>' in response.content.decode()
+    group.refresh_from_db()
+    assert group.facilitator_id == member.participation_id
+    outsider = allocation.current_run.assignments.filter(group__number=2).first().participation
+    response = convener_client.post(url, {"facilitator": outsider.pk}, headers={"HX-Request": "true"})
+    assert f"{outsider.person.name} is not in group 1; move them there first." in _text(response)

@@ -408,3 +408,36 @@ def allocation_publish(*, actor, allocation: Allocation) -> Allocation:
         changes={"run": allocation.current_run.number},
     )
     return allocation
+
+
+@transaction.atomic
+def group_facilitator_set(*, actor, group: BreakoutGroup, participation: Participation | None) -> BreakoutGroup:
+    """Name the facilitator of a group among its members (None: nobody); later runs keep them in it."""
+    allocation = _locked_allocation(group.allocation)
+    require(actor, "breakouts.manage", allocation.consultation)
+    group = BreakoutGroup.objects.get(pk=group.pk, allocation=allocation)
+    if (
+        participation is not None
+        and not GroupAssignment.objects.filter(
+            run_id=allocation.current_run_id, group=group, participation=participation
+        ).exists()
+    ):
+        raise ServiceError(
+            {
+                "facilitator": _("%(name)s is not in group %(number)d; move them there first.")
+                % {"name": participation.person.name, "number": group.number}
+            }
+        )
+    if group.facilitator_id != (participation.pk if participation else None):
+        group.facilitator = participation
+        group.save(update_fields=["facilitator"])
+        allocation.version += 1
+        allocation.save(update_fields=["version", "updated_at"])
+        audit.record(
+            actor=actor,
+            action="breakouts.facilitator",
+            obj=group,
+            consultation=allocation.consultation,
+            changes={"group": group.number, "facilitator": participation.pk if participation else None},
+        )
+    return group

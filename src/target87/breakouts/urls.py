@@ -9,6 +9,9 @@ urlpatterns = [
     path("manage/<slug:slug>/sessions/<int:pk>/groups/allocate/", views.allocate, name="allocate"),
     path("manage/<slug:slug>/sessions/<int:pk>/groups/move/", views.move, name="move"),
     path("manage/<slug:slug>/sessions/<int:pk>/groups/<int:number>/lock/", views.lock, name="lock"),
+    path(
+        "manage/<slug:slug>/sessions/<int:pk>/groups/<int:number>/facilitator/", views.facilitator, name="facilitator"
+    ),
     path("manage/<slug:slug>/sessions/<int:pk>/groups/publish/", views.publish, name="publish"),
     path("consultations/<slug:slug>/sessions/<int:pk>/groups/", views.group_lists, name="groups"),
     path("consultations/<slug:slug>/sessions/<int:pk>/groups.csv", views.group_lists_csv, name="groups_csv"),

@@ -187,6 +187,35 @@ def lock(request, slug, pk, number):
 
 @login_required
 @require_POST
+def facilitator(request, slug, pk, number):
+    consultation, session = _managed_session(request, slug, pk)
+    allocation = selectors.allocation_for_session(session=session)
+    group = get_object_or_404(BreakoutGroup, allocation=allocation, number=number) if allocation else None
+    if group is None:
+        raise Http404
+    chosen = request.POST.get("facilitator") or ""
+    participation = (
+        get_object_or_404(Participation.objects.select_related("person"), consultation=consultation, pk=chosen)
+        if chosen.isdigit()
+        else None
+    )
+    error = ""
+    try:
+        services.group_facilitator_set(actor=request.user, group=group, participation=participation)
+    except ServiceError as failure:
+        error = " ".join(failure.messages)
+    if request.headers.get("HX-Request"):
+        allocation.refresh_from_db()
+        return _board_response(
+            request, _context(request, consultation, session, move_error=error, allocation=allocation)
+        )
+    if error:
+        messages.error(request, error)
+    return redirect("breakouts:manage", slug=slug, pk=pk)
+
+
+@login_required
+@require_POST
 def publish(request, slug, pk):
     _consultation, session = _managed_session(request, slug, pk)
     allocation = selectors.allocation_for_session(session=session)
