@@ -6,6 +6,7 @@ from pathlib import Path
 
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from factories import UserFactory
 
 from target87.indicators.rules import STATISTICIANS_GROUP
@@ -83,3 +84,24 @@ def stata_file(path: Path, data: dict[str, list] | None = None) -> Path:
 
 def upload_path(path: Path) -> SimpleUploadedFile:
     return SimpleUploadedFile(path.name, path.read_bytes(), content_type="application/octet-stream")
+
+
+def form_data(estimation, **overrides) -> dict:
+    """What the configure page posts when the statistician accepts what it proposes, changed by ``overrides``."""
+    data = {role: value for role, value in estimation.mapping.items()}
+    data.update(
+        definition=estimation.definition or "sdg", rule_43="ge", tables=["sex", "age_group", "area"],
+        missing_hours=estimation.options.get("missing_hours", "error"), lonely_psu="fail", ci_method="logit",
+        level="0.95", population="", ref_area="THA", year="2019",
+    )
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def upload(client, file):
+    """Upload through the page; the new estimation."""
+    from target87.indicators.models import Estimation
+
+    response = client.post(reverse("indicators:upload"), {"file": file})
+    assert response.status_code == 302, response.content.decode()
+    return Estimation.objects.get(uuid=response["Location"].rstrip("/").split("/")[-1])
