@@ -54,7 +54,7 @@ def test_convener_adds_a_clashing_session_and_reads_why(demo, live_server, page_
     page.goto("/manage/bangkok-2016/timetable/?day=2016-09-14")
     page.get_by_role("link", name="Add a session").click()
     page.get_by_label("Kind").select_option("expert_panel")
-    page.get_by_label("Title").fill("Extra panel on recruitment fees")
+    page.get_by_label("Title", exact=True).fill("Extra panel on recruitment fees")
     page.get_by_label("Day").fill("2016-09-14")
     page.get_by_label("Start").fill("10:00")
     page.get_by_label("End").fill("11:00")
