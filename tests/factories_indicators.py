@@ -7,8 +7,8 @@ from pathlib import Path
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from factories import UserFactory
 
+from factories import UserFactory
 from target87.indicators.rules import STATISTICIANS_GROUP
 from target87.indicators.samples import COLUMNS, example_survey
 
@@ -53,10 +53,17 @@ def labelled_frame(data: dict[str, list]):
     frame["stratum"] = frame["stratum"].astype(str)
     frame["psu"] = frame["psu"].astype(str)
     labels = {"sex": {1.0: "Male", 2.0: "Female"}, "area": {1.0: "Urban", 2.0: "Rural"}}
-    variable_labels = {"sex": "Sex of the child", "area": "Area of residence", "weight": "Child's sample weight",
-                       "age": "Age of the child", "econ_hours": "Hours of economic activity last week",
-                       "chore_hours": "Hours of household chores last week", "hazardous": "Hazardous conditions",
-                       "stratum": "Stratum", "psu": "Cluster"}
+    variable_labels = {
+        "sex": "Sex of the child",
+        "area": "Area of residence",
+        "weight": "Child's sample weight",
+        "age": "Age of the child",
+        "econ_hours": "Hours of economic activity last week",
+        "chore_hours": "Hours of household chores last week",
+        "hazardous": "Hazardous conditions",
+        "stratum": "Stratum",
+        "psu": "Cluster",
+    }
     return frame, labels, variable_labels
 
 
@@ -68,8 +75,9 @@ def spss_file(path: Path, data: dict[str, list] | None = None, rename: dict[str,
         frame = frame.rename(columns=rename)
         labels = {rename.get(k, k): v for k, v in labels.items()}
         variable_labels = {rename.get(k, k): v for k, v in variable_labels.items()}
-    pyreadstat.write_sav(frame, str(path), column_labels=[variable_labels.get(c, c) for c in frame.columns],
-                         variable_value_labels=labels)
+    pyreadstat.write_sav(
+        frame, str(path), column_labels=[variable_labels.get(c, c) for c in frame.columns], variable_value_labels=labels
+    )
     return path
 
 
@@ -77,8 +85,9 @@ def stata_file(path: Path, data: dict[str, list] | None = None) -> Path:
     import pyreadstat
 
     frame, labels, variable_labels = labelled_frame(data or survey())
-    pyreadstat.write_dta(frame, str(path), column_labels=[variable_labels[c] for c in frame.columns],
-                         variable_value_labels=labels)
+    pyreadstat.write_dta(
+        frame, str(path), column_labels=[variable_labels[c] for c in frame.columns], variable_value_labels=labels
+    )
     return path
 
 
@@ -90,9 +99,16 @@ def form_data(estimation, **overrides) -> dict:
     """What the configure page posts when the statistician accepts what it proposes, changed by ``overrides``."""
     data = {role: value for role, value in estimation.mapping.items()}
     data.update(
-        definition=estimation.definition or "sdg", rule_43="ge", tables=["sex", "age_group", "area"],
-        missing_hours=estimation.options.get("missing_hours", "error"), lonely_psu="fail", ci_method="logit",
-        level="0.95", population="", ref_area="THA", year="2019",
+        definition=estimation.definition or "sdg",
+        rule_43="ge",
+        tables=["sex", "age_group", "area"],
+        missing_hours=estimation.options.get("missing_hours", "error"),
+        lonely_psu="fail",
+        ci_method="logit",
+        level="0.95",
+        population="",
+        ref_area="THA",
+        year="2019",
     )
     data.update(overrides)
     return {k: v for k, v in data.items() if v is not None}

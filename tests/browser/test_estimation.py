@@ -4,9 +4,9 @@ import os
 
 from django.contrib.auth.models import Group
 from django.urls import reverse
+
 from factories import UserFactory
 from factories_indicators import csv_bytes, survey
-
 from target87.engines.childlabour import estimate_child_labour
 from target87.indicators.models import Observation
 

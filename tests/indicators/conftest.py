@@ -1,4 +1,5 @@
 import pytest
+
 from factories_indicators import statistician
 
 

@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.urls import reverse
+
 from factories import UserFactory
 from factories_indicators import (
     csv_upload,
@@ -18,7 +19,6 @@ from factories_indicators import (
     upload,
     upload_path,
 )
-
 from target87.engines.childlabour import Options, estimate_child_labour, load_definition
 from target87.indicators.models import Estimation
 
@@ -37,7 +37,9 @@ def _by_label(html: str, table: str, column: str = "estimate") -> dict[str, str]
 
 
 def _run(client, estimation, **overrides):
-    return client.post(reverse("indicators:configure", kwargs={"uuid": estimation.uuid}), form_data(estimation, **overrides))
+    return client.post(
+        reverse("indicators:configure", kwargs={"uuid": estimation.uuid}), form_data(estimation, **overrides)
+    )
 
 
 def _result_html(client, estimation, **overrides) -> str:
@@ -63,8 +65,16 @@ def test_configure_page_shows_the_columns_and_proposes_the_default_names(stat_cl
     estimation = upload(stat_client, csv_upload())
     html = stat_client.get(reverse("indicators:configure", kwargs={"uuid": estimation.uuid})).content.decode()
     assert estimation.mapping == {
-        "weight": "weight", "strata": "stratum", "psu": "psu", "fpc": "", "age": "age", "sex": "sex",
-        "area": "area", "econ_hours": "econ_hours", "chore_hours": "chore_hours", "hazardous": "hazardous",
+        "weight": "weight",
+        "strata": "stratum",
+        "psu": "psu",
+        "fpc": "",
+        "age": "age",
+        "sex": "sex",
+        "area": "area",
+        "econ_hours": "econ_hours",
+        "chore_hours": "chore_hours",
+        "hazardous": "hazardous",
     }
     assert re.search(r'<select name="weight"[^>]*>.*?<option value="weight" selected>', html, re.S)
     assert "The file has 9 columns" in html
@@ -94,10 +104,20 @@ def test_numbers_on_the_result_page_are_the_engines(stat_client):
 def test_options_reach_the_engine(stat_client):
     data = survey()
     estimation = upload(stat_client, csv_upload(data))
-    html = _result_html(stat_client, estimation, ci_method="beta", level="0.9", rule_43="gt", definition="sdg-sna",
-                        tables=["sex,age_group"], population="1000000")
+    html = _result_html(
+        stat_client,
+        estimation,
+        ci_method="beta",
+        level="0.9",
+        rule_43="gt",
+        definition="sdg-sna",
+        tables=["sex,age_group"],
+        population="1000000",
+    )
     expected = estimate_child_labour(
-        data, definition=load_definition("sdg-sna", "gt"), by=[("sex", "age_group")],
+        data,
+        definition=load_definition("sdg-sna", "gt"),
+        by=[("sex", "age_group")],
         options=Options(ci_method="beta", level=0.9, population=1_000_000),
     )
     assert _cells(html, "sex,age_group", "ci") == [
@@ -147,12 +167,28 @@ def test_stata_file_is_estimated_like_the_csv(stat_client, tmp_path):
 
 
 def test_mics6_names_get_the_mics6_columns(stat_client, tmp_path):
-    rename = {"weight": "fsweight", "psu": "PSU", "age": "CB3", "sex": "HL4", "area": "HH6", "econ_hours": "CL3",
-              "chore_hours": "CL13", "hazardous": "CL4"}
+    rename = {
+        "weight": "fsweight",
+        "psu": "PSU",
+        "age": "CB3",
+        "sex": "HL4",
+        "area": "HH6",
+        "econ_hours": "CL3",
+        "chore_hours": "CL13",
+        "hazardous": "CL4",
+    }
     estimation = upload(stat_client, upload_path(spss_file(tmp_path / "fs.sav", survey(), rename=rename)))
     assert estimation.mapping == {
-        "weight": "fsweight", "strata": "stratum", "psu": "PSU", "fpc": "", "age": "CB3", "sex": "HL4",
-        "area": "HH6", "econ_hours": "CL3", "chore_hours": "CL13", "hazardous": "CL4",
+        "weight": "fsweight",
+        "strata": "stratum",
+        "psu": "PSU",
+        "fpc": "",
+        "age": "CB3",
+        "sex": "HL4",
+        "area": "HH6",
+        "econ_hours": "CL3",
+        "chore_hours": "CL13",
+        "hazardous": "CL4",
     }
     assert estimation.definition == "mics6"
     html = stat_client.get(reverse("indicators:configure", kwargs={"uuid": estimation.uuid})).content.decode()
@@ -176,9 +212,16 @@ def test_downloads_carry_the_full_precision_and_sdmx_codes(stat_client):
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
     assert [(r["SERIES"], r["REF_AREA"], r["TIME_PERIOD"], r["SEX"], r["AGE"], r["URBANISATION"]) for r in rows] == [
         ("SL_TLF_CHLDEC", "THA", "2019", sex, age, area)
-        for sex, age, area in [("_T", "Y5T17", "_T"), ("F", "Y5T17", "_T"), ("M", "Y5T17", "_T"),
-                               ("_T", "Y5T11", "_T"), ("_T", "Y12T14", "_T"), ("_T", "Y15T17", "_T"),
-                               ("_T", "Y5T17", "R"), ("_T", "Y5T17", "U")]
+        for sex, age, area in [
+            ("_T", "Y5T17", "_T"),
+            ("F", "Y5T17", "_T"),
+            ("M", "Y5T17", "_T"),
+            ("_T", "Y5T11", "_T"),
+            ("_T", "Y12T14", "_T"),
+            ("_T", "Y15T17", "_T"),
+            ("_T", "Y5T17", "R"),
+            ("_T", "Y5T17", "U"),
+        ]
     ]
     assert float(rows[0]["OBS_VALUE"]) == expected.rows[0].estimate
 
@@ -228,7 +271,9 @@ def test_too_large_file_refused_with_the_limit(stat_client, settings):
 
 
 def test_missing_column_named_with_what_to_do(stat_client):
-    estimation = upload(stat_client, csv_upload(columns=["stratum", "psu", "weight", "age", "sex", "area", "econ_hours"]))
+    estimation = upload(
+        stat_client, csv_upload(columns=["stratum", "psu", "weight", "age", "sex", "area", "econ_hours"])
+    )
     text = _problems(_run(stat_client, estimation))
     assert re.search(r'id="field-chore_hours">.*?The definition sdg needs this column: choose it.', text)
     # with the SNA boundary the chores are not needed
@@ -261,8 +306,11 @@ def test_negative_weights_name_the_rows(stat_client):
 
 def test_lonely_psu_under_fail_names_the_strata_and_the_options(stat_client):
     data = survey()
-    keep = [i for i, (s, p) in enumerate(zip(data["stratum"], data["psu"], strict=True))
-            if s != "south-rural" or p == "south-rural-01"]
+    keep = [
+        i
+        for i, (s, p) in enumerate(zip(data["stratum"], data["psu"], strict=True))
+        if s != "south-rural" or p == "south-rural-01"
+    ]
     data = {k: [v[i] for i in keep] for k, v in data.items()}
     estimation = upload(stat_client, csv_upload(data))
     text = _problems(_run(stat_client, estimation))

@@ -4,8 +4,8 @@ import re
 
 import pytest
 from django.urls import reverse
-from factories_indicators import csv_upload, form_data, statistician, survey, upload
 
+from factories_indicators import csv_upload, form_data, statistician, survey, upload
 from target87.core.models import AuditEntry
 from target87.engines.childlabour import estimate_child_labour
 from target87.indicators import services
@@ -31,13 +31,18 @@ def test_storing_creates_one_observation_per_domain_with_provenance(stat_client,
     estimation = upload(stat_client, csv_upload(data))
     _estimate(stat_client, estimation, tables=["sex", "age_group", "area", "sex,age_group"])
     response = _store(stat_client, estimation)
-    assert response["Location"] == reverse("indicators:observations", kwargs={"code": "SL_TLF_CHLDEC", "ref_area": "THA"})
+    assert response["Location"] == reverse(
+        "indicators:observations", kwargs={"code": "SL_TLF_CHLDEC", "ref_area": "THA"}
+    )
     expected = estimate_child_labour(data, by=[("sex",), ("age_group",), ("area",), ("sex", "age_group")])
     observations = Observation.objects.order_by("pk")
     assert observations.count() == len(expected.rows) == 1 + 2 + 3 + 2 + 6
     total = observations.get(sex="_T", age="Y5T17", urbanisation="_T")
     assert (total.value, total.lower_bound, total.upper_bound, total.standard_error, total.sample_size) == (
-        expected.rows[0].estimate, expected.rows[0].ci_lower, expected.rows[0].ci_upper, expected.rows[0].se,
+        expected.rows[0].estimate,
+        expected.rows[0].ci_lower,
+        expected.rows[0].ci_upper,
+        expected.rows[0].se,
         expected.rows[0].n,
     )
     girls = observations.get(sex="F", age="Y12T14", urbanisation="_T")
@@ -101,8 +106,9 @@ def test_mics4_result_is_not_stored(stat, db):
     from factories_indicators import csv_upload as make
 
     estimation = services.estimation_upload(actor=stat, upload=make())
-    services.estimation_run(actor=stat, estimation=estimation, mapping=estimation.mapping, definition="mics4",
-                            options={"tables": []})
+    services.estimation_run(
+        actor=stat, estimation=estimation, mapping=estimation.mapping, definition="mics4", options={"tables": []}
+    )
     with pytest.raises(services.ServiceError, match="no SDG series"):
         services.observations_store(actor=stat, estimation=estimation, ref_area="THA", year=2019, source="x")
 
@@ -129,7 +135,10 @@ def test_large_file_runs_in_the_background_with_progress(stat_client, settings, 
     assert response["Location"] == estimation.job.get_absolute_url()
     job = estimation.job
     assert (job.status, job.percent, job.result_url) == (
-        "done", 100, reverse("indicators:result", kwargs={"uuid": estimation.uuid}))
+        "done",
+        100,
+        reverse("indicators:result", kwargs={"uuid": estimation.uuid}),
+    )
     assert estimation.status == "done"
     expected = estimate_child_labour(data, by=[("sex",), ("age_group",), ("area",)])
     assert estimation.result["rows"][0]["estimate"] == expected.rows[0].estimate

@@ -1,9 +1,9 @@
 """Who may estimate: staff and the group “statisticians”; an estimation is its owner's."""
 
 from django.contrib.auth.models import AnonymousUser
+
 from factories import UserFactory
 from factories_indicators import statistician
-
 from target87.indicators.models import Estimation
 
 

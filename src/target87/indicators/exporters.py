@@ -64,8 +64,11 @@ class CSVExporter(BaseExporter):
         variables = result["variables"]
         w.writerow([*variables, "n", "estimate", "se", "ci_lower", "ci_upper", "number"])
         for r in result["rows"]:
-            w.writerow([r["categories"][v] for v in variables] + [r["n"]]
-                       + [_fmt(r[k]) for k in ("estimate", "se", "ci_lower", "ci_upper", "number")])
+            w.writerow(
+                [r["categories"][v] for v in variables]
+                + [r["n"]]
+                + [_fmt(r[k]) for k in ("estimate", "se", "ci_lower", "ci_upper", "number")]
+            )
         return buf.getvalue().encode("utf-8")
 
 
@@ -83,10 +86,35 @@ class SDMXExporter(BaseExporter):
         series = result["definition"].get("series", "")
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\n")
-        w.writerow(["SERIES", "FREQ", "REF_AREA", "TIME_PERIOD", "SEX", "AGE", "URBANISATION", "UNIT_MEASURE",
-                    "OBS_VALUE", "LOWER_BOUND", "UPPER_BOUND"])
+        w.writerow(
+            [
+                "SERIES",
+                "FREQ",
+                "REF_AREA",
+                "TIME_PERIOD",
+                "SEX",
+                "AGE",
+                "URBANISATION",
+                "UNIT_MEASURE",
+                "OBS_VALUE",
+                "LOWER_BOUND",
+                "UPPER_BOUND",
+            ]
+        )
         for row, dims in code_rows(result):
-            w.writerow([series, "A", options.get("ref_area") or "", options.get("year") or "", dims["sex"],
-                        dims["age"], dims["urbanisation"], "PT", _fmt(row["estimate"]), _fmt(row["ci_lower"]),
-                        _fmt(row["ci_upper"])])
+            w.writerow(
+                [
+                    series,
+                    "A",
+                    options.get("ref_area") or "",
+                    options.get("year") or "",
+                    dims["sex"],
+                    dims["age"],
+                    dims["urbanisation"],
+                    "PT",
+                    _fmt(row["estimate"]),
+                    _fmt(row["ci_lower"]),
+                    _fmt(row["ci_upper"]),
+                ]
+            )
         return buf.getvalue().encode("utf-8")

@@ -67,11 +67,16 @@ class EstimationForm(forms.Form):
     definition = forms.ChoiceField(label=_("Definition"), choices=list(DEFINITION_LABELS.items()))
     rule_43 = forms.ChoiceField(
         label=_("Ages 15–17: hours of economic activity"),
-        choices=[("ge", _("at least 43 hours (as the SDG series)")), ("gt", _("more than 43 hours (as the metadata text)"))],
+        choices=[
+            ("ge", _("at least 43 hours (as the SDG series)")),
+            ("gt", _("more than 43 hours (as the metadata text)")),
+        ],
         widget=forms.RadioSelect,
     )
     tables = forms.MultipleChoiceField(
-        label=_("Tables besides the total"), choices=list(TABLE_LABELS.items()), required=False,
+        label=_("Tables besides the total"),
+        choices=list(TABLE_LABELS.items()),
+        required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     missing_hours = forms.ChoiceField(
@@ -86,14 +91,27 @@ class EstimationForm(forms.Form):
     ci_method = forms.ChoiceField(label=_("Confidence interval"), choices=list(CI_METHOD_LABELS.items()))
     level = forms.FloatField(label=_("Confidence level"), min_value=0.5, max_value=0.999, initial=0.95)
     population = forms.FloatField(
-        label=_("Children aged 5–17 in the population (optional)"), required=False, min_value=1,
+        label=_("Children aged 5–17 in the population (optional)"),
+        required=False,
+        min_value=1,
         help_text=_("Scales the numbers when the weights are normalised, as in MICS."),
     )
     ref_area = forms.ChoiceField(label=_("Country"), required=False)
     year = forms.IntegerField(label=_("Year of the survey"), required=False, min_value=1950, max_value=2100)
 
-    option_fields = ("definition", "rule_43", "tables", "missing_hours", "lonely_psu", "adjust_domain_lonely",
-                     "ci_method", "level", "population", "ref_area", "year")
+    option_fields = (
+        "definition",
+        "rule_43",
+        "tables",
+        "missing_hours",
+        "lonely_psu",
+        "adjust_domain_lonely",
+        "ci_method",
+        "level",
+        "population",
+        "ref_area",
+        "year",
+    )
 
     def __init__(self, *args, columns: list[dict], proposed: dict[str, str], **kwargs):
         super().__init__(*args, **kwargs)
@@ -102,8 +120,13 @@ class EstimationForm(forms.Form):
             choices = list(base)
             expression = proposed.get(role) or ""
             if len(parts(expression)) > 1:
-                choices.insert(0, (expression, _("%(columns)s (any of them / their sum)") % {
-                    "columns": " + ".join(parts(expression))}))
+                choices.insert(
+                    0,
+                    (
+                        expression,
+                        _("%(columns)s (any of them / their sum)") % {"columns": " + ".join(parts(expression))},
+                    ),
+                )
             if role in OPTIONAL_ROLES:
                 empty = {
                     "strata": _("— none: the sample is not stratified —"),
@@ -146,7 +169,8 @@ class StoreForm(forms.Form):
     ref_area = forms.ChoiceField(label=_("Country"))
     year = forms.IntegerField(label=_("Year of the survey"), min_value=1950, max_value=2100)
     source = forms.CharField(
-        label=_("Source"), max_length=300,
+        label=_("Source"),
+        max_length=300,
         help_text=_("The survey and its round, e.g. “MICS6 2019”. Storing again from the same source replaces."),
     )
     nature = forms.ChoiceField(label=_("Nature of the data"), choices=Nature.choices, initial=Nature.COUNTRY)

@@ -13,14 +13,42 @@ from target87.core.errors import ServiceError
 from .enums import AGE_CODES, TOTAL
 
 SEX_CODES = {
-    "f": "F", "female": "F", "females": "F", "woman": "F", "girl": "F", "girls": "F", "femme": "F", "fille": "F",
-    "féminin": "F", "feminin": "F", "mujer": "F", "niña": "F", "femenino": "F",
-    "m": "M", "male": "M", "males": "M", "man": "M", "boy": "M", "boys": "M", "homme": "M", "garçon": "M",
-    "masculin": "M", "hombre": "M", "niño": "M", "masculino": "M",
+    "f": "F",
+    "female": "F",
+    "females": "F",
+    "woman": "F",
+    "girl": "F",
+    "girls": "F",
+    "femme": "F",
+    "fille": "F",
+    "féminin": "F",
+    "feminin": "F",
+    "mujer": "F",
+    "niña": "F",
+    "femenino": "F",
+    "m": "M",
+    "male": "M",
+    "males": "M",
+    "man": "M",
+    "boy": "M",
+    "boys": "M",
+    "homme": "M",
+    "garçon": "M",
+    "masculin": "M",
+    "hombre": "M",
+    "niño": "M",
+    "masculino": "M",
 }
 AREA_CODES = {
-    "u": "U", "urban": "U", "urbain": "U", "urbaine": "U", "urbano": "U", "urbana": "U",
-    "r": "R", "rural": "R", "rurale": "R",
+    "u": "U",
+    "urban": "U",
+    "urbain": "U",
+    "urbaine": "U",
+    "urbano": "U",
+    "urbana": "U",
+    "r": "R",
+    "rural": "R",
+    "rurale": "R",
 }
 #: the variables that are SDMX dimensions
 DIMENSIONS = ("sex", "age_group", "area")

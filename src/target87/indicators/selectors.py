@@ -85,7 +85,9 @@ def result_tables(result: dict) -> list[Table]:
         key = ",".join(variables)
         title = str(TABLE_LABELS.get(key, ", ".join(variables)))
         by_key[tuple(variables)] = Table(
-            key=key, title=title, variables=list(variables),
+            key=key,
+            title=title,
+            variables=list(variables),
             headers=[str(VARIABLE_LABELS.get(v, v)) for v in variables],
         )
     for row in result.get("rows", []):
@@ -98,9 +100,16 @@ def result_tables(result: dict) -> list[Table]:
                 continue
         label = " · ".join(_category(v, cats[v]) for v in table.variables) or _("Total")
         table.domains.append(
-            Domain(label=label, n=row["n"], estimate=row["estimate"], se=row["se"], ci_lower=row["ci_lower"],
-                   ci_upper=row["ci_upper"], number=row["number"],
-                   categories={v: cats[v] for v in table.variables})
+            Domain(
+                label=label,
+                n=row["n"],
+                estimate=row["estimate"],
+                se=row["se"],
+                ci_lower=row["ci_lower"],
+                ci_upper=row["ci_upper"],
+                number=row["number"],
+                categories={v: cats[v] for v in table.variables},
+            )
         )
     return [t for t in by_key.values() if t.domains]
 
@@ -160,9 +169,14 @@ def result_chart(tables: list[Table], level: float) -> Chart:
         heads.append((y + 12, table.title))
         y += HEAD_HEIGHT
         for d in table.domains:
-            row = ChartRow(y=y + ROW_HEIGHT / 2, label=d.label, empty=d.empty,
-                           text=_("no child in the sample") if d.empty else f"{d.estimate:.1f} %")
+            row = ChartRow(
+                y=y + ROW_HEIGHT / 2,
+                label=d.label,
+                empty=d.empty,
+                text=_("no child in the sample") if d.empty else f"{d.estimate:.1f} %",
+            )
             if not d.empty:
+
                 def pos(v):
                     return round(left + plot * max(0.0, min(v, top_value)) / top_value, 2)
 
@@ -177,5 +191,15 @@ def result_chart(tables: list[Table], level: float) -> Chart:
     while value <= top_value:
         ticks.append((round(left + plot * value / top_value, 2), f"{value:g} %"))
         value += step
-    return Chart(width=width, height=int(y + 24), left=left, plot_width=plot, heads=heads, rows=rows,
-                 ticks=ticks, top=22, bottom=int(y), level=round(100 * level))
+    return Chart(
+        width=width,
+        height=int(y + 24),
+        left=left,
+        plot_width=plot,
+        heads=heads,
+        rows=rows,
+        ticks=ticks,
+        top=22,
+        bottom=int(y),
+        level=round(100 * level),
+    )

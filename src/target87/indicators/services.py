@@ -184,9 +184,7 @@ def clean_request(
     for role, expression in clean_map.items():
         unknown = [p for p in parts(expression) if p not in names]
         if unknown:
-            errors.setdefault(role, []).append(
-                _("The file has no column %(names)s.") % {"names": ", ".join(unknown)}
-            )
+            errors.setdefault(role, []).append(_("The file has no column %(names)s.") % {"names": ", ".join(unknown)})
     if definition not in PRESETS:
         errors.setdefault("definition", []).append(_("Choose one of the definitions."))
         raise ServiceError(errors)
@@ -256,7 +254,12 @@ class RunOutcome:
 
 
 def estimation_run(
-    *, actor, estimation: Estimation, mapping: dict[str, str], definition: str, options: dict,
+    *,
+    actor,
+    estimation: Estimation,
+    mapping: dict[str, str],
+    definition: str,
+    options: dict,
     background: bool | None = None,
 ) -> RunOutcome:
     """Estimate with these columns and options: at once for a small file, in the background for a large one.
@@ -291,8 +294,12 @@ def estimation_run(
         estimation.mapping, estimation.definition, estimation.options = clean_map, definition, opts
         estimation.status, estimation.job, estimation.error, estimation.result = EstimationStatus.RUNNING, job, "", {}
         estimation.save(update_fields=["mapping", "definition", "options", "status", "job", "error", "result"])
-        audit.record(actor=actor, action="indicators.estimation.start", obj=estimation,
-                     changes={"definition": definition, "job": str(job.pk)})
+        audit.record(
+            actor=actor,
+            action="indicators.estimation.start",
+            obj=estimation,
+            changes={"definition": definition, "job": str(job.pk)},
+        )
     return RunOutcome(estimation=estimation, job=job)
 
 
@@ -307,8 +314,11 @@ def _save_result(*, actor, estimation: Estimation, result: dict, configuration: 
             actor=actor,
             action="indicators.estimation.run",
             obj=estimation,
-            changes={"definition": estimation.definition, "options": estimation.options,
-                     "rows": len(result.get("rows", []))},
+            changes={
+                "definition": estimation.definition,
+                "options": estimation.options,
+                "rows": len(result.get("rows", [])),
+            },
         )
 
 
@@ -342,8 +352,11 @@ def _estimate_job(job, progress):
 
 def _options(opts: dict) -> Options:
     return Options(
-        lonely_psu=opts["lonely_psu"], adjust_domain_lonely=bool(opts["adjust_domain_lonely"]),
-        ci_method=opts["ci_method"], level=float(opts["level"]), population=opts.get("population"),
+        lonely_psu=opts["lonely_psu"],
+        adjust_domain_lonely=bool(opts["adjust_domain_lonely"]),
+        ci_method=opts["ci_method"],
+        level=float(opts["level"]),
+        population=opts.get("population"),
         missing_hours=opts["missing_hours"],
     )
 
@@ -360,8 +373,13 @@ def compute(estimation: Estimation, progress=None) -> dict:
         if progress:
             progress(0.25, _("File read"))
         result = estimate_child_labour(
-            table, mapping, definition, tables, _options(opts),
-            progress=(lambda f, s: progress(0.25 + 0.75 * f, s)) if progress else None, release=True,
+            table,
+            mapping,
+            definition,
+            tables,
+            _options(opts),
+            progress=(lambda f, s: progress(0.25 + 0.75 * f, s)) if progress else None,
+            release=True,
         )
     except MissingColumnsError as error:
         raise ServiceError(error.message + " " + _("Choose the columns under “Columns of the file” below.")) from None
@@ -378,8 +396,17 @@ def compute(estimation: Estimation, progress=None) -> dict:
     return {
         "variables": result.variables,
         "rows": [
-            {"categories": r.categories, "n": r.n, "estimate": r.estimate, "se": r.se, "ci_lower": r.ci_lower,
-             "ci_upper": r.ci_upper, "number": r.number, "number_se": r.number_se, "df": r.df}
+            {
+                "categories": r.categories,
+                "n": r.n,
+                "estimate": r.estimate,
+                "se": r.se,
+                "ci_lower": r.ci_lower,
+                "ci_upper": r.ci_upper,
+                "number": r.number,
+                "number_se": r.number_se,
+                "df": r.df,
+            }
             for r in result.rows
         ],
         "tables": [list(t) for t in tables],
@@ -388,8 +415,15 @@ def compute(estimation: Estimation, progress=None) -> dict:
         "n_outside_age": result.n_outside_age,
         # the engine's last note says the definition is not comparable: the page says so in the reader's language
         "notes": result.notes[:-1] if not d.comparable and result.notes else result.notes,
-        "definition": {"id": d.id, "name": d.name, "series": d.series, "comparable": d.comparable,
-                       "source": d.source, "note": d.note, "criteria": [c.describe() for c in d.criteria]},
+        "definition": {
+            "id": d.id,
+            "name": d.name,
+            "series": d.series,
+            "comparable": d.comparable,
+            "source": d.source,
+            "note": d.note,
+            "criteria": [c.describe() for c in d.criteria],
+        },
         "software": software_version(),
         "computed_at": timezone.now().isoformat(),
     }
@@ -399,8 +433,12 @@ def software_version() -> dict[str, str]:
     import numpy
     import scipy
 
-    return {"target87": target87.__version__, "python": platform.python_version(), "numpy": numpy.__version__,
-            "scipy": scipy.__version__}
+    return {
+        "target87": target87.__version__,
+        "python": platform.python_version(),
+        "numpy": numpy.__version__,
+        "scipy": scipy.__version__,
+    }
 
 
 # -- storing observations -------------------------------------------------------------------------------
@@ -434,8 +472,11 @@ def observations_store(
     definition = result["definition"]
     if not definition.get("series") or not definition.get("comparable"):
         raise ServiceError(
-            _("The definition %(name)s has no SDG series: its values are not comparable with SDG 8.7.1 and are not "
-              "stored as indicator observations.") % {"name": definition["id"]}
+            _(
+                "The definition %(name)s has no SDG series: its values are not comparable with SDG 8.7.1 and are not "
+                "stored as indicator observations."
+            )
+            % {"name": definition["id"]}
         )
     errors = {}
     code = countries.lookup(ref_area or "")
@@ -480,11 +521,21 @@ def observations_store(
         lower, upper = row["ci_lower"], row["ci_upper"]
         observations.append(
             Observation(
-                series=series, ref_area=code, time_period=str(year), value=value,
+                series=series,
+                ref_area=code,
+                time_period=str(year),
+                value=value,
                 lower_bound=lower if lower is not None and lower <= value else None,
                 upper_bound=upper if upper is not None and upper >= value else None,
-                standard_error=row["se"], sample_size=row["n"], number=row["number"], nature=nature,
-                source=source, provenance=provenance, estimation=estimation, created_by=actor, **dims,
+                standard_error=row["se"],
+                sample_size=row["n"],
+                number=row["number"],
+                nature=nature,
+                source=source,
+                provenance=provenance,
+                estimation=estimation,
+                created_by=actor,
+                **dims,
             )
         )
     Observation.objects.bulk_create(observations)
@@ -494,7 +545,13 @@ def observations_store(
         actor=actor,
         action="indicators.observations.store",
         obj=estimation,
-        changes={"series": series.code, "ref_area": code, "year": year, "source": source,
-                 "stored": len(observations), "replaced": replaced},
+        changes={
+            "series": series.code,
+            "ref_area": code,
+            "year": year,
+            "source": source,
+            "stored": len(observations),
+            "replaced": replaced,
+        },
     )
     return StoreOutcome(series=series, stored=len(observations), replaced=replaced)

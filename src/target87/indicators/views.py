@@ -43,8 +43,11 @@ def upload(request):
     return render(
         request,
         "indicators/upload.html",
-        {"form": form, "estimations": selectors.estimation_list(user=request.user),
-         "background_size": services.size_text(services.background_bytes())},
+        {
+            "form": form,
+            "estimations": selectors.estimation_list(user=request.user),
+            "background_size": services.size_text(services.background_bytes()),
+        },
     )
 
 
@@ -101,9 +104,12 @@ def _result_context(estimation, store_form=None):
     options = estimation.options
     if store_form is None:
         store_form = StoreForm(
-            initial={"ref_area": options.get("ref_area") or "", "year": options.get("year"),
-                     "source": options.get("source") or estimation.file_name,
-                     "nature": options.get("nature") or "C"}
+            initial={
+                "ref_area": options.get("ref_area") or "",
+                "year": options.get("year"),
+                "source": options.get("source") or estimation.file_name,
+                "nature": options.get("nature") or "C",
+            }
         )
     definition = res["definition"]
     return {
@@ -151,13 +157,15 @@ def store(request, uuid):
             apply_service_error(form, error)
         else:
             if outcome.replaced:
-                text = _("Stored %(stored)d observations of %(series)s; the %(replaced)d stored before from the same source were replaced.")
+                text = _(
+                    "Stored %(stored)d observations of %(series)s; the %(replaced)d stored before from the same source were replaced."
+                )
             else:
                 text = _("Stored %(stored)d observations of %(series)s.")
-            messages.success(request, text % {"stored": outcome.stored, "series": outcome.series.code,
-                                              "replaced": outcome.replaced})
-            return redirect("indicators:observations", code=outcome.series.code,
-                            ref_area=form.cleaned_data["ref_area"])
+            messages.success(
+                request, text % {"stored": outcome.stored, "series": outcome.series.code, "replaced": outcome.replaced}
+            )
+            return redirect("indicators:observations", code=outcome.series.code, ref_area=form.cleaned_data["ref_area"])
     estimation.refresh_from_db()
     return render(request, "indicators/result.html", _result_context(estimation, store_form=form))
 

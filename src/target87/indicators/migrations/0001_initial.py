@@ -8,121 +8,255 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('jobs', '0001_initial'),
+        ("jobs", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Series',
+            name="Series",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=40, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=300, verbose_name='name')),
-                ('unit', models.CharField(default='PT', help_text='SDMX UNIT_MEASURE, e.g. PT (percent)', max_length=20, verbose_name='unit')),
-                ('indicator', models.CharField(default='8.7.1', max_length=20, verbose_name='indicator')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.CharField(max_length=40, unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=300, verbose_name="name")),
+                (
+                    "unit",
+                    models.CharField(
+                        default="PT",
+                        help_text="SDMX UNIT_MEASURE, e.g. PT (percent)",
+                        max_length=20,
+                        verbose_name="unit",
+                    ),
+                ),
+                ("indicator", models.CharField(default="8.7.1", max_length=20, verbose_name="indicator")),
             ],
             options={
-                'verbose_name': 'series',
-                'verbose_name_plural': 'series',
-                'ordering': ['code'],
+                "verbose_name": "series",
+                "verbose_name_plural": "series",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Estimation',
+            name="Estimation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('file', models.FileField(max_length=500, upload_to=target87.indicators.models._upload_to, verbose_name='file')),
-                ('file_name', models.CharField(max_length=300, verbose_name='file name')),
-                ('file_size', models.BigIntegerField(default=0, verbose_name='size in bytes')),
-                ('checksum', models.CharField(max_length=64, verbose_name='SHA-256')),
-                ('file_format', models.CharField(max_length=20, verbose_name='format')),
-                ('columns', models.JSONField(blank=True, default=list)),
-                ('mapping', models.JSONField(blank=True, default=dict)),
-                ('definition', models.CharField(blank=True, max_length=20, verbose_name='definition')),
-                ('options', models.JSONField(blank=True, default=dict)),
-                ('status', models.CharField(choices=[('uploaded', 'Uploaded: columns to confirm'), ('running', 'Running'), ('done', 'Done'), ('failed', 'Failed')], default='uploaded', max_length=16)),
-                ('error', models.TextField(blank=True)),
-                ('result', models.JSONField(blank=True, default=dict)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='indicator_estimations', to=settings.AUTH_USER_MODEL)),
-                ('job', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='jobs.job')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("uuid", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                (
+                    "file",
+                    models.FileField(
+                        max_length=500, upload_to=target87.indicators.models._upload_to, verbose_name="file"
+                    ),
+                ),
+                ("file_name", models.CharField(max_length=300, verbose_name="file name")),
+                ("file_size", models.BigIntegerField(default=0, verbose_name="size in bytes")),
+                ("checksum", models.CharField(max_length=64, verbose_name="SHA-256")),
+                ("file_format", models.CharField(max_length=20, verbose_name="format")),
+                ("columns", models.JSONField(blank=True, default=list)),
+                ("mapping", models.JSONField(blank=True, default=dict)),
+                ("definition", models.CharField(blank=True, max_length=20, verbose_name="definition")),
+                ("options", models.JSONField(blank=True, default=dict)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("uploaded", "Uploaded: columns to confirm"),
+                            ("running", "Running"),
+                            ("done", "Done"),
+                            ("failed", "Failed"),
+                        ],
+                        default="uploaded",
+                        max_length=16,
+                    ),
+                ),
+                ("error", models.TextField(blank=True)),
+                ("result", models.JSONField(blank=True, default=dict)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="indicator_estimations",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "job",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="jobs.job",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'estimation',
-                'verbose_name_plural': 'estimations',
-                'ordering': ['-created_at', '-pk'],
+                "verbose_name": "estimation",
+                "verbose_name_plural": "estimations",
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='Observation',
+            name="Observation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('ref_area', models.CharField(help_text='ISO 3166-1 alpha-3', max_length=3, verbose_name='country')),
-                ('time_period', models.CharField(max_length=9, verbose_name='year')),
-                ('sex', models.CharField(choices=[('F', 'Female'), ('M', 'Male'), ('_T', 'Both sexes')], default='_T', max_length=2, verbose_name='sex')),
-                ('age', models.CharField(choices=[('Y5T11', '5–11 years'), ('Y12T14', '12–14 years'), ('Y15T17', '15–17 years'), ('Y5T17', '5–17 years')], default='Y5T17', max_length=8, verbose_name='age')),
-                ('urbanisation', models.CharField(choices=[('U', 'Urban'), ('R', 'Rural'), ('_T', 'All areas')], default='_T', max_length=2, verbose_name='urbanisation')),
-                ('value', models.FloatField(verbose_name='value')),
-                ('lower_bound', models.FloatField(blank=True, null=True, verbose_name='lower bound')),
-                ('upper_bound', models.FloatField(blank=True, null=True, verbose_name='upper bound')),
-                ('standard_error', models.FloatField(blank=True, null=True, verbose_name='standard error')),
-                ('sample_size', models.PositiveIntegerField(blank=True, null=True, verbose_name='children in the sample')),
-                ('number', models.FloatField(blank=True, null=True, verbose_name='number of children')),
-                ('nature', models.CharField(choices=[('C', 'Country data'), ('CA', 'Country adjusted data'), ('E', 'Estimated data'), ('M', 'Modelled data')], default='C', max_length=2, verbose_name='nature')),
-                ('source', models.CharField(max_length=300, verbose_name='source')),
-                ('provenance', models.JSONField(blank=True, default=dict)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('estimation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='observations', to='indicators.estimation')),
-                ('series', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='observations', to='indicators.series')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("ref_area", models.CharField(help_text="ISO 3166-1 alpha-3", max_length=3, verbose_name="country")),
+                ("time_period", models.CharField(max_length=9, verbose_name="year")),
+                (
+                    "sex",
+                    models.CharField(
+                        choices=[("F", "Female"), ("M", "Male"), ("_T", "Both sexes")],
+                        default="_T",
+                        max_length=2,
+                        verbose_name="sex",
+                    ),
+                ),
+                (
+                    "age",
+                    models.CharField(
+                        choices=[
+                            ("Y5T11", "5–11 years"),
+                            ("Y12T14", "12–14 years"),
+                            ("Y15T17", "15–17 years"),
+                            ("Y5T17", "5–17 years"),
+                        ],
+                        default="Y5T17",
+                        max_length=8,
+                        verbose_name="age",
+                    ),
+                ),
+                (
+                    "urbanisation",
+                    models.CharField(
+                        choices=[("U", "Urban"), ("R", "Rural"), ("_T", "All areas")],
+                        default="_T",
+                        max_length=2,
+                        verbose_name="urbanisation",
+                    ),
+                ),
+                ("value", models.FloatField(verbose_name="value")),
+                ("lower_bound", models.FloatField(blank=True, null=True, verbose_name="lower bound")),
+                ("upper_bound", models.FloatField(blank=True, null=True, verbose_name="upper bound")),
+                ("standard_error", models.FloatField(blank=True, null=True, verbose_name="standard error")),
+                (
+                    "sample_size",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="children in the sample"),
+                ),
+                ("number", models.FloatField(blank=True, null=True, verbose_name="number of children")),
+                (
+                    "nature",
+                    models.CharField(
+                        choices=[
+                            ("C", "Country data"),
+                            ("CA", "Country adjusted data"),
+                            ("E", "Estimated data"),
+                            ("M", "Modelled data"),
+                        ],
+                        default="C",
+                        max_length=2,
+                        verbose_name="nature",
+                    ),
+                ),
+                ("source", models.CharField(max_length=300, verbose_name="source")),
+                ("provenance", models.JSONField(blank=True, default=dict)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "estimation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="observations",
+                        to="indicators.estimation",
+                    ),
+                ),
+                (
+                    "series",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="observations", to="indicators.series"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'observation',
-                'verbose_name_plural': 'observations',
-                'ordering': ['series__code', 'ref_area', '-time_period', 'sex', 'age', 'urbanisation'],
+                "verbose_name": "observation",
+                "verbose_name_plural": "observations",
+                "ordering": ["series__code", "ref_area", "-time_period", "sex", "age", "urbanisation"],
             },
         ),
         migrations.AddConstraint(
-            model_name='estimation',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['uploaded', 'running', 'done', 'failed'])), name='indicators_estimation_status_valid'),
+            model_name="estimation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["uploaded", "running", "done", "failed"])),
+                name="indicators_estimation_status_valid",
+            ),
         ),
         migrations.AddIndex(
-            model_name='observation',
-            index=models.Index(fields=['series', 'ref_area', 'time_period'], name='indicators__series__ae1ed3_idx'),
+            model_name="observation",
+            index=models.Index(fields=["series", "ref_area", "time_period"], name="indicators__series__ae1ed3_idx"),
         ),
         migrations.AddConstraint(
-            model_name='observation',
-            constraint=models.UniqueConstraint(fields=('series', 'ref_area', 'time_period', 'sex', 'age', 'urbanisation', 'source'), name='indicators_observation_unique_domain_source'),
+            model_name="observation",
+            constraint=models.UniqueConstraint(
+                fields=("series", "ref_area", "time_period", "sex", "age", "urbanisation", "source"),
+                name="indicators_observation_unique_domain_source",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='observation',
-            constraint=models.CheckConstraint(condition=models.Q(('sex__in', ['F', 'M', '_T'])), name='indicators_observation_sex_valid'),
+            model_name="observation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("sex__in", ["F", "M", "_T"])), name="indicators_observation_sex_valid"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='observation',
-            constraint=models.CheckConstraint(condition=models.Q(('age__in', ['Y5T11', 'Y12T14', 'Y15T17', 'Y5T17'])), name='indicators_observation_age_valid'),
+            model_name="observation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("age__in", ["Y5T11", "Y12T14", "Y15T17", "Y5T17"])),
+                name="indicators_observation_age_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='observation',
-            constraint=models.CheckConstraint(condition=models.Q(('urbanisation__in', ['U', 'R', '_T'])), name='indicators_observation_urbanisation_valid'),
+            model_name="observation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("urbanisation__in", ["U", "R", "_T"])),
+                name="indicators_observation_urbanisation_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='observation',
-            constraint=models.CheckConstraint(condition=models.Q(('nature__in', ['C', 'CA', 'E', 'M'])), name='indicators_observation_nature_valid'),
+            model_name="observation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("nature__in", ["C", "CA", "E", "M"])), name="indicators_observation_nature_valid"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='observation',
-            constraint=models.CheckConstraint(condition=models.Q(('lower_bound__isnull', True), ('lower_bound__lte', models.F('value')), _connector='OR'), name='indicators_observation_lower_bound_below_value'),
+            model_name="observation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("lower_bound__isnull", True), ("lower_bound__lte", models.F("value")), _connector="OR"
+                ),
+                name="indicators_observation_lower_bound_below_value",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='observation',
-            constraint=models.CheckConstraint(condition=models.Q(('upper_bound__isnull', True), ('upper_bound__gte', models.F('value')), _connector='OR'), name='indicators_observation_upper_bound_above_value'),
+            model_name="observation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("upper_bound__isnull", True), ("upper_bound__gte", models.F("value")), _connector="OR"
+                ),
+                name="indicators_observation_upper_bound_above_value",
+            ),
         ),
     ]
