@@ -113,10 +113,11 @@ def _child_labour(args) -> int:
     from pathlib import Path
 
     from target87.engines.childlabour import (
-        MAPPING_PRESETS, ChildLabourError, Options, estimate_child_labour, load_definition, parse_by,
-        required_columns,
+        MAPPING_PRESETS, ChildLabourError, Options, estimate_child_labour_file, load_definition, parse_by,
     )
-    from target87.engines.microdata import read_microdata
+    from target87.engines import survey
+
+    survey.LEAN_SCIPY = True  # a short-lived process: the lighter import of scipy's special functions
 
     if args.columns not in MAPPING_PRESETS:
         raise ChildLabourError(_("Unknown --columns preset {name}: use {options}.").format(
@@ -143,8 +144,6 @@ def _child_labour(args) -> int:
             raise ChildLabourError(_("The definition {name} has no SDG series code: give one with --series.").format(
                 name=definition.id))
     path = Path(args.file)
-    need = required_columns(mapping, definition, by)
-    columns = [c for cols in need.values() for c in cols]
 
     show = (not args.no_progress and sys.stderr.isatty() and path.is_file()
             and os.path.getsize(path) > PROGRESS_BYTES)
@@ -152,11 +151,8 @@ def _child_labour(args) -> int:
     try:
         if bar:
             bar.update(0.0, _("Reading {file}").format(file=path.name))
-        table = read_microdata(path, columns)
-        result = estimate_child_labour(table, mapping, definition, by, options,
-                                       progress=(lambda f, s: bar.update(0.3 + 0.7 * f, s)) if bar else None,
-                                       release=True)
-        del table
+        result = estimate_child_labour_file(path, mapping, definition, by, options,
+                                            progress=bar.update if bar else None)
     finally:
         if bar:
             bar.close()

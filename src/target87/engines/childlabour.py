@@ -42,7 +42,9 @@ from typing import Any
 import numpy as np
 
 from target87.engines.i18n import gettext as _
-from target87.engines.microdata import MicroTable, MicrodataError, as_micro_table, describe_rows
+from target87.engines.microdata import (
+    MicroTable, MicrodataError, as_micro_table, categorical_ints, describe_rows,
+)
 from target87.engines.survey import (
     CI_METHODS, LONELY_PSU_OPTIONS, Design, LonelyPSUError, SurveyError, ci_proportion, tabulate,
 )
@@ -421,7 +423,60 @@ def estimate_child_labour(
     :class:`ChildLabourError` (or :class:`~target87.engines.survey.SurveyError`) with a message for
     the user on bad input. ``release`` lets the engine drop each column of a MicroTable once it has
     converted it, to keep the peak memory low (the command does so; the table is then spent).
+    To read a file in pieces, with less memory, use :func:`estimate_child_labour_file`.
     """
+    mapping, definition, tables, options, progress = _setup(mapping, definition, by, options, progress)
+    data = as_micro_table(table)
+    need = required_columns(mapping, definition, tables)
+    _check_columns(data, need, mapping)
+    progress(0.05, _("Checking values"))
+    acc = _Accumulator(mapping, definition, tables, options, need)
+    acc.add(data, release=release)
+    del data
+    return acc.finish(progress)
+
+
+def estimate_child_labour_file(
+    path: str | Path,
+    mapping: ColumnMapping | None = None,
+    definition: Definition | str = "sdg",
+    by: Sequence[Sequence[str]] = (),
+    options: Options | None = None,
+    progress: ProgressCallback | None = None,
+) -> Result:
+    """As :func:`estimate_child_labour`, reading a survey file (CSV, Parquet, SPSS, Stata) piece by piece.
+
+    Only the columns needed are read, and each piece of the file is turned into the few compact
+    arrays the estimation needs before the next one is read, so the memory used stays a fraction of
+    the data's. When a piece holds bad values, the whole file is read again by the plain path, whose
+    messages name every row concerned.
+    """
+    from target87.engines.microdata import iter_microdata, list_columns, read_microdata
+
+    mapping, definition, tables, options, progress = _setup(mapping, definition, by, options, progress)
+    need = required_columns(mapping, definition, tables)
+    names = list_columns(path)
+    _check_columns(MicroTable(dict.fromkeys(names, ()), names), need, mapping)
+    columns = list(dict.fromkeys(c for cols in need.values() for c in cols))
+    numeric = [c for role in ("weight", "age", "econ_hours", "chore_hours", "fpc") for c in need.get(role, [])]
+    progress(0.02, _("Reading and checking values"))
+    try:
+        acc = _Accumulator(mapping, definition, tables, options, need)
+        for chunk, fraction in iter_microdata(path, columns, numeric=numeric):
+            acc.add(chunk, release=True)
+            del chunk
+            progress(0.02 + 0.6 * fraction, _("Reading and checking values"))
+        acc.merge()
+    except MemoryError:
+        raise
+    except Exception:  # noqa: BLE001 - bad values or a change of type within the file: the plain path says what
+        acc = None
+        table = read_microdata(path, columns)
+        return estimate_child_labour(table, mapping, definition, tables, options, progress, release=True)
+    return acc.finish(progress)
+
+
+def _setup(mapping, definition, by, options, progress):
     mapping = mapping or ColumnMapping()
     options = options or Options()
     progress = progress or _no_progress
@@ -431,138 +486,305 @@ def estimate_child_labour(
         definition = definition.resolve("ge")
     _check_options(options)
     tables = [tuple(t) for t in by]
-    data = as_micro_table(table)
-    need = required_columns(mapping, definition, tables)
-    _check_columns(data, need, mapping)
-    progress(0.05, _("Checking values"))
-    n = data.n_rows
+    return mapping, definition, tables, options, progress
 
-    def done(role: str) -> None:
+
+class _Fallback(Exception):
+    """The pieces of a file cannot be put together (a column changed type): read it whole instead."""
+
+
+class _Labels:
+    """The pieces of a categorical column (strata, PSU, sex, area, a --by column), merged at the end.
+
+    Pieces of whole numbers (without value labels) and of text read as dictionaries are kept as
+    compact codes; anything else is kept as read and converted once whole, by ``MicroTable.categorical``.
+    The categories are the same either way.
+    """
+
+    def __init__(self, name: str):
+        self.name = name
+        self.parts: list[Any] = []
+        self.kinds: set[str] = set()
+        self.labels: Mapping[Any, str] = {}
+
+    def add(self, data: MicroTable, release: bool) -> None:
+        col = data.columns[self.name]
+        self.labels = data.labels.get(self.name) or self.labels
+        kind, part = "raw", col
+        if not self.labels and type(col).__module__.startswith("pyarrow"):
+            import pyarrow as pa
+
+            typ = col.type
+            if pa.types.is_integer(typ) and col.null_count == 0:
+                kind, part = "int", _arrow_ints(col)
+            elif pa.types.is_dictionary(typ) and (pa.types.is_string(typ.value_type)
+                                                  or pa.types.is_large_string(typ.value_type)):
+                kind, part = "text", _dictionary_part(col)
+        self.kinds.add(kind)
+        self.parts.append(part)
         if release:
-            for col in need.get(role, []):
-                if not any(col in cols for r, cols in need.items() if r != role):
-                    data.release(col)
+            data.release(self.name)
 
-    weights = _numeric(data, need["weight"], "weight", allow_missing=False)
-    done("weight")
-    bad = np.flatnonzero(weights < 0)
-    if bad.size:
-        raise InvalidValuesError(
-            _("Column {column} has negative weights in {count} rows: {rows}.").format(
-                column=mapping.weight, count=bad.size, rows=describe_rows(bad, weights[bad])),
-            mapping.weight, bad)
-    age = _numeric(data, need["age"], "age", allow_missing=False)
-    done("age")
-    scope = (age >= AGE_MIN) & (age < AGE_MAX + 1)
-    n_children = int(scope.sum())
-    notes: list[str] = []
-    values: dict[str, np.ndarray] = {}
-    for col in definition.columns:
-        if col == "hazardous":
-            flag = np.zeros(n, dtype=bool)
-            for part in need[col]:
-                flag |= data.flag(part)
-            values[col] = flag
-            done(col)
-            continue
-        hours = _numeric(data, need[col], col, allow_missing=True, rows=scope)
-        missing = np.flatnonzero(np.isnan(hours) & scope)
-        if missing.size:
-            if options.missing_hours != "zero":
-                raise InvalidValuesError(
-                    _("Column {column} is empty for {count} children aged 5-17: rows {rows}. Fill it in, or "
-                      "count missing hours as none with --missing-hours zero.").format(
-                        column=getattr(mapping, col), count=missing.size, rows=describe_rows(missing)),
-                    getattr(mapping, col), missing)
-            notes.append(_("{count} children with no {column} were counted as working 0 hours.").format(
-                count=missing.size, column=getattr(mapping, col)))
-            hours = np.where(np.isnan(hours), 0.0, hours)
-        neg = np.flatnonzero((hours < 0) & scope)
-        if neg.size:
+    def categories(self) -> tuple[np.ndarray, list[str]]:
+        parts, self.parts = self.parts, []
+        if len(self.kinds) > 1:
+            raise _Fallback(self.name)
+        kind = next(iter(self.kinds), "raw")
+        if kind == "int":
+            values = parts[0] if len(parts) == 1 else np.concatenate(parts)
+            del parts
+            return categorical_ints(values, {})
+        if kind == "text":
+            return _merge_text(parts)
+        if len(parts) == 1:
+            col = parts[0]
+        elif all(type(p).__module__.startswith("pyarrow") for p in parts):
+            import pyarrow as pa
+
+            chunks = [c for p in parts for c in (p.chunks if isinstance(p, pa.ChunkedArray) else [p])]
+            if len({c.type for c in chunks}) > 1:
+                raise _Fallback(self.name)
+            col = pa.chunked_array(chunks)
+        else:
+            col = np.concatenate([np.asarray(p) for p in parts])
+        del parts
+        return MicroTable({self.name: col}, labels={self.name: self.labels}).categorical(self.name)
+
+
+def _arrow_ints(col) -> np.ndarray:
+    """Whole numbers of an Arrow column without nulls, as int32 when they fit."""
+    from target87.engines.microdata import _arrow_numpy
+
+    values = _arrow_numpy(col)
+    if values.size and values.dtype.itemsize > 4:
+        lo, hi = values.min(), values.max()
+        if -(2**31) <= lo and hi < 2**31:
+            values = values.astype(np.int32)
+    return values
+
+
+def _dictionary_part(col) -> tuple[np.ndarray, list[str]]:
+    """(indices, -1 for null; the dictionary's values that occur, stripped) of a dictionary column."""
+    from target87.engines.microdata import _arrow_numpy
+
+    chunks = col.chunks if hasattr(col, "chunks") else [col]
+    if len(chunks) != 1:
+        col = col.unify_dictionaries()
+        chunks = col.chunks
+    dictionary = chunks[0].dictionary if chunks else None
+    idx = np.concatenate([_arrow_numpy(c.indices) for c in chunks]) if chunks else np.empty(0, np.int32)
+    if idx.dtype.kind == "f":  # nulls came back as NaN
+        idx = np.where(np.isnan(idx), -1, idx).astype(np.int32)
+    values = [] if dictionary is None else [str(v).strip() for v in dictionary.to_pylist()]
+    return idx, values
+
+
+def _merge_text(parts: list[tuple[np.ndarray, list[str]]]) -> tuple[np.ndarray, list[str]]:
+    """Codes into the sorted distinct values that occur, as ``MicroTable.categorical`` gives for text."""
+    used = []
+    for idx, values in parts:
+        present = np.bincount(idx[idx >= 0], minlength=len(values)) > 0 if len(values) else np.zeros(0, bool)
+        used.append(present)
+    cats = sorted({v for (_idx, values), present in zip(parts, used) for v, p in zip(values, present) if p})
+    rank = {c: i for i, c in enumerate(cats)}
+    dtype = np.int8 if len(cats) < 127 else (np.int16 if len(cats) < 2**15 - 1 else np.int32)
+    out = []
+    for idx, values in parts:
+        remap = np.array([rank.get(v, -1) for v in values] + [-1], dtype=dtype)
+        out.append(remap[idx])  # index -1 takes the last entry: missing
+    codes = out[0] if len(out) == 1 else np.concatenate(out)
+    return codes, cats
+
+
+class _Accumulator:
+    """Turns a table (or each piece of a file) into the compact arrays the estimation needs."""
+
+    def __init__(self, mapping: ColumnMapping, definition: Definition, tables: list[tuple[str, ...]],
+                 options: Options, need: dict[str, list[str]]):
+        self.mapping, self.definition, self.tables, self.options, self.need = mapping, definition, tables, options, need
+        self.n = 0
+        self.weights: list[np.ndarray] = []
+        self.y: list[np.ndarray] = []
+        self.scope: list[np.ndarray] = []
+        self.age_group: list[np.ndarray] = []
+        self.fpc: list[np.ndarray] = []
+        self.missing_hours: dict[str, int] = {}
+        self.order: list[str] = []
+        for t in tables:
+            for v in t:
+                if v not in self.order:
+                    self.order.append(v)
+        self.labels: dict[str, _Labels] = {}
+        for role in ("strata", "psu"):
+            if role in need:
+                self.labels[role] = _Labels(need[role][0])
+        for v in self.order:
+            if v != "age_group":
+                self.labels[v] = _Labels(need[v][0] if v in ("sex", "area") else v)
+
+    def add(self, data: MicroTable, release: bool = False) -> None:
+        need, mapping, options, definition = self.need, self.mapping, self.options, self.definition
+        n = data.n_rows
+
+        def done(role: str) -> None:
+            if release:
+                for col in need.get(role, []):
+                    if not any(col in cols for r, cols in need.items() if r != role):
+                        data.release(col)
+
+        weights = _numeric(data, need["weight"], "weight", allow_missing=False)
+        done("weight")
+        bad = np.flatnonzero(weights < 0)
+        if bad.size:
             raise InvalidValuesError(
-                _("Column {column} has negative hours in {count} rows: {rows}.").format(
-                    column=getattr(mapping, col), count=neg.size, rows=describe_rows(neg, hours[neg])),
-                getattr(mapping, col), neg)
-        values[col] = hours
-        done(col)
-    progress(0.2, _("Classifying children"))
-    y = definition.classify(age, values) & scope
-    del values
-
-    strata = _labels(data, need.get("strata"), mapping.strata, "strata")
-    done("strata")
-    psu = _labels(data, need.get("psu"), mapping.psu, "psu")
-    done("psu")
-    fpc = _numeric(data, need["fpc"], "fpc", allow_missing=False) if "fpc" in need else None
-    progress(0.35, _("Setting up the survey design"))
-    design = Design(weights, strata[0] if strata else None, psu[0] if psu else None, fpc,
-                    lonely_psu=options.lonely_psu, adjust_domain_lonely=options.adjust_domain_lonely,
-                    strata_labels=strata[1] if strata else None)
-    del strata, psu
-    try:
-        design.check_lonely(np.flatnonzero(scope))
-    except LonelyPSUError as exc:
-        raise ChildLabourError(exc.message) from None
-
-    variables: dict[str, tuple[np.ndarray, list[str]]] = {}
-    order: list[str] = []
-    for t in tables:
-        for v in t:
-            if v in order:
+                _("Column {column} has negative weights in {count} rows: {rows}.").format(
+                    column=mapping.weight, count=bad.size, rows=describe_rows(bad, weights[bad])),
+                mapping.weight, bad)
+        age = _numeric(data, need["age"], "age", allow_missing=False)
+        done("age")
+        scope = (age >= AGE_MIN) & (age < AGE_MAX + 1)
+        values: dict[str, np.ndarray] = {}
+        for col in definition.columns:
+            if col == "hazardous":
+                flag = np.zeros(n, dtype=bool)
+                for part in need[col]:
+                    flag |= data.flag(part)
+                values[col] = flag
+                done(col)
                 continue
-            order.append(v)
+            hours = _numeric(data, need[col], col, allow_missing=True, rows=scope)
+            missing = np.flatnonzero(np.isnan(hours) & scope)
+            if missing.size:
+                if options.missing_hours != "zero":
+                    raise InvalidValuesError(
+                        _("Column {column} is empty for {count} children aged 5-17: rows {rows}. Fill it in, or "
+                          "count missing hours as none with --missing-hours zero.").format(
+                            column=getattr(mapping, col), count=missing.size, rows=describe_rows(missing)),
+                        getattr(mapping, col), missing)
+                self.missing_hours[col] = self.missing_hours.get(col, 0) + int(missing.size)
+                hours = np.where(np.isnan(hours), 0.0, hours)
+            neg = np.flatnonzero((hours < 0) & scope)
+            if neg.size:
+                raise InvalidValuesError(
+                    _("Column {column} has negative hours in {count} rows: {rows}.").format(
+                        column=getattr(mapping, col), count=neg.size, rows=describe_rows(neg, hours[neg])),
+                    getattr(mapping, col), neg)
+            values[col] = hours
+            done(col)
+        self.y.append(definition.classify(age, values) & scope)
+        del values
+        if "age_group" in self.order:
+            codes = np.full(n, -1, dtype=np.int8)
+            for k, (_label, lo, hi) in enumerate(AGE_GROUPS):
+                codes[(age >= lo) & (age < hi + 1)] = k
+            self.age_group.append(codes)
+        del age
+        for role in ("strata", "psu"):
+            if role in self.labels:
+                self.labels[role].add(data, release)
+        if "fpc" in need:
+            self.fpc.append(_numeric(data, need["fpc"], "fpc", allow_missing=False))
+        for v in self.order:
+            if v != "age_group":
+                self.labels[v].add(data, release)
+        self.weights.append(weights)
+        self.scope.append(scope)
+        self.n += n
+
+    def merge(self) -> None:
+        """Put the pieces of the categorical columns together (may raise :class:`_Fallback`)."""
+        self.categories = {}
+        for key, parts in self.labels.items():
+            self.categories[key] = parts.categories()
+        self.labels = {}
+
+    def finish(self, progress: ProgressCallback) -> Result:
+        if self.labels:
+            self.merge()
+        mapping, options, definition = self.mapping, self.options, self.definition
+        n = self.n
+
+        def joined(parts: list[np.ndarray], dtype) -> np.ndarray:
+            out = parts[0] if len(parts) == 1 else (np.concatenate(parts) if parts else np.empty(0, dtype))
+            parts.clear()
+            return out
+
+        weights = joined(self.weights, np.float64)
+        scope = joined(self.scope, bool)
+        y = joined(self.y, bool)
+        n_children = int(scope.sum())
+        notes = [_("{count} children with no {column} were counted as working 0 hours.").format(
+            count=count, column=getattr(mapping, col)) for col, count in self.missing_hours.items()]
+        progress(0.65, _("Setting up the survey design"))
+        strata = self._checked("strata", mapping.strata)
+        psu = self._checked("psu", mapping.psu)
+        fpc = joined(self.fpc, np.float64) if "fpc" in self.need else None
+        design = Design(weights, strata[0] if strata else None, psu[0] if psu else None, fpc,
+                        lonely_psu=options.lonely_psu, adjust_domain_lonely=options.adjust_domain_lonely,
+                        strata_labels=strata[1] if strata else None)
+        del strata, psu, weights, fpc
+        try:
+            design.check_lonely(np.flatnonzero(scope))
+        except LonelyPSUError as exc:
+            raise ChildLabourError(exc.message) from None
+
+        variables: dict[str, tuple[np.ndarray, list[str]]] = {}
+        for v in self.order:
             if v == "age_group":
-                codes = np.full(n, -1, dtype=np.int8)
-                for k, (_label, lo, hi) in enumerate(AGE_GROUPS):
-                    codes[(age >= lo) & (age < hi + 1)] = k
-                variables[v] = (codes, [g[0] for g in AGE_GROUPS])
+                variables[v] = (joined(self.age_group, np.int8), [g[0] for g in AGE_GROUPS])
             else:
-                cols = need[v] if v in ("sex", "area") else [v]
-                codes, cats = data.categorical(cols[0])
+                codes, cats = self.categories.pop(v)
                 if len(cats) < 127:
                     codes = codes.astype(np.int8)
                 variables[v] = (codes, cats)
-                if release and v not in ("sex", "area"):
-                    data.release(v)
-        if release:
-            for v in ("sex", "area"):
-                if v in t:
-                    data.release(need[v][0])
-    progress(0.5, _("Estimating"))
-    results = tabulate(design, y, variables, [()] + [t for t in tables if t], scope)
-    progress(0.9, _("Confidence intervals"))
+        progress(0.75, _("Estimating"))
+        results = tabulate(design, y, variables, [()] + [t for t in self.tables if t], scope)
+        del variables, y, scope, design
+        progress(0.9, _("Confidence intervals"))
 
-    w_children = float(results[0].estimates.weight_sum[0]) if n_children else 0.0
-    scale = 1.0
-    if options.population is not None:
-        if w_children <= 0:
-            raise ChildLabourError(_("No child aged 5-17 has a positive weight: --population cannot scale them."))
-        scale = float(options.population) / w_children
-    rows: list[EstimateRow] = []
-    for tb in results:
-        est = tb.estimates
-        lo, hi = ci_proportion(est.mean, est.se_mean, est.df, est.n, options.ci_method, options.level)
-        for i, cats in enumerate(tb.categories):
-            label = {v: TOTAL for v in order}
-            label.update(dict(zip(tb.variables, cats)))
-            empty = est.n[i] == 0
-            rows.append(EstimateRow(
-                categories=label,
-                n=int(est.n[i]),
-                estimate=None if empty else _num(100 * est.mean[i]),
-                se=None if empty else _num(100 * est.se_mean[i]),
-                ci_lower=None if empty else _num(100 * lo[i]),
-                ci_upper=None if empty else _num(100 * hi[i]),
-                number=None if empty else _num(scale * est.total[i]),
-                number_se=None if empty else _num(scale * est.se_total[i]),
-                df=None if empty else float(est.df[i]),
-            ))
-    if not definition.comparable:
-        notes.append(_("Definition {name}: the values are not comparable with the SDG 8.7.1 series.").format(
-            name=definition.id))
-    progress(1.0, _("Done"))
-    return Result(rows=rows, variables=order, definition=definition, options=options, n_rows=n,
-                  n_children=n_children, n_outside_age=n - n_children, notes=notes)
+        w_children = float(results[0].estimates.weight_sum[0]) if n_children else 0.0
+        scale = 1.0
+        if options.population is not None:
+            if w_children <= 0:
+                raise ChildLabourError(_("No child aged 5-17 has a positive weight: --population cannot scale them."))
+            scale = float(options.population) / w_children
+        rows: list[EstimateRow] = []
+        for tb in results:
+            est = tb.estimates
+            lo, hi = ci_proportion(est.mean, est.se_mean, est.df, est.n, options.ci_method, options.level)
+            for i, cats in enumerate(tb.categories):
+                label = {v: TOTAL for v in self.order}
+                label.update(dict(zip(tb.variables, cats)))
+                empty = est.n[i] == 0
+                rows.append(EstimateRow(
+                    categories=label,
+                    n=int(est.n[i]),
+                    estimate=None if empty else _num(100 * est.mean[i]),
+                    se=None if empty else _num(100 * est.se_mean[i]),
+                    ci_lower=None if empty else _num(100 * lo[i]),
+                    ci_upper=None if empty else _num(100 * hi[i]),
+                    number=None if empty else _num(scale * est.total[i]),
+                    number_se=None if empty else _num(scale * est.se_total[i]),
+                    df=None if empty else float(est.df[i]),
+                ))
+        if not definition.comparable:
+            notes.append(_("Definition {name}: the values are not comparable with the SDG 8.7.1 series.").format(
+                name=definition.id))
+        progress(1.0, _("Done"))
+        return Result(rows=rows, variables=list(self.order), definition=definition, options=options, n_rows=n,
+                      n_children=n_children, n_outside_age=n - n_children, notes=notes)
+
+    def _checked(self, role: str, name: str | None) -> tuple[np.ndarray, list[str]] | None:
+        if role not in self.categories:
+            return None
+        codes, cats = self.categories.pop(role)
+        missing = np.flatnonzero(codes < 0)
+        if missing.size:
+            raise InvalidValuesError(
+                _("Column {column} ({role}) is empty in {count} rows: {rows}.").format(
+                    column=name, role=role, count=missing.size, rows=describe_rows(missing)),
+                str(name), missing)
+        return codes, cats
 
 
 def _num(x: float) -> float | None:
@@ -641,21 +863,8 @@ def _numeric(data: MicroTable, cols: list[str], role: str, *, allow_missing: boo
     return total
 
 
-def _labels(data: MicroTable, cols: list[str] | None, name: str | None, role: str) -> tuple[np.ndarray, list[str]] | None:
-    if not cols:
-        return None
-    codes, cats = data.categorical(cols[0])
-    missing = np.flatnonzero(codes < 0)
-    if missing.size:
-        raise InvalidValuesError(
-            _("Column {column} ({role}) is empty in {count} rows: {rows}.").format(
-                column=name, role=role, count=missing.size, rows=describe_rows(missing)),
-            str(name), missing)
-    return codes, cats
-
-
 __all__ = [
     "AGE_GROUPS", "ChildLabourError", "ColumnMapping", "Criterion", "Definition", "EstimateRow",
     "InvalidValuesError", "MAPPING_PRESETS", "MicrodataError", "MissingColumnsError", "Options", "PRESETS",
-    "Result", "SurveyError", "estimate_child_labour", "load_definition", "parse_by", "required_columns",
+    "Result", "SurveyError", "estimate_child_labour", "estimate_child_labour_file", "load_definition", "parse_by", "required_columns",
 ]

@@ -94,8 +94,9 @@ class MicroTable:
                 col = pc.if_else(ok, col, pa.scalar(None, col.type))
                 col = pc.cast(pc.utf8_trim_whitespace(col), pa.float64())
                 return _arrow_float(col), bad
-            if pa.types.is_boolean(col.type) or pa.types.is_integer(col.type) or pa.types.is_floating(col.type) \
-                    or pa.types.is_decimal(col.type):
+            if pa.types.is_boolean(col.type) or pa.types.is_integer(col.type) or pa.types.is_floating(col.type):
+                return _arrow_float(col), np.empty(0, dtype=np.int64)
+            if pa.types.is_decimal(col.type):
                 return _arrow_float(pc.cast(col, pa.float64())), np.empty(0, dtype=np.int64)
             col = np.asarray(col.to_pylist(), dtype=object)
         arr = np.asarray(col)
@@ -130,13 +131,11 @@ class MicroTable:
             import pyarrow.compute as pc
 
             if pa.types.is_dictionary(col.type):
+                if pa.types.is_string(col.type.value_type) or pa.types.is_large_string(col.type.value_type):
+                    return _categorical_dictionary(col, labels)
                 col = col.cast(col.type.value_type)
             if pa.types.is_integer(col.type) and col.null_count == 0:
-                from target87.engines.survey import factorize
-
-                codes, uniq = factorize(_arrow_numpy(col))
-                lab = _float_keys(labels)
-                return _merge_duplicates(codes, [lab.get(float(u), str(u)) for u in uniq])
+                return categorical_ints(_arrow_numpy(col), labels)
             if pa.types.is_integer(col.type) or pa.types.is_floating(col.type) or pa.types.is_boolean(col.type):
                 values = _arrow_float(pc.cast(col, pa.float64()))
                 return _categorical_numbers(values, labels)
@@ -162,12 +161,51 @@ class MicroTable:
         return yes[np.where(codes < 0, len(cats), codes)]
 
 
+def categorical_ints(values: np.ndarray, labels: Mapping[Any, str]) -> tuple[np.ndarray, list[str]]:
+    """Categories of whole numbers without missing values (codes 0..k-1 in increasing order)."""
+    from target87.engines.survey import factorize
+
+    codes, uniq = factorize(values)
+    lab = _float_keys(labels)
+    cats = [lab.get(float(u), str(u)) for u in uniq] if lab else [str(u) for u in uniq]
+    return _merge_duplicates(codes, cats)
+
+
 def _is_arrow(col) -> bool:
     return type(col).__module__.startswith("pyarrow")
 
 
 def _arrow_float(col) -> np.ndarray:
     return _arrow_numpy(col).astype(np.float64, copy=False)
+
+
+def _categorical_dictionary(col, labels):
+    """Categories of a dictionary-encoded text column, from its dictionary (as if decoded and re-encoded)."""
+    import pyarrow as pa
+
+    if isinstance(col, pa.ChunkedArray):
+        if col.num_chunks > 1:
+            col = col.unify_dictionaries()
+        chunks = col.chunks
+        dictionary = chunks[0].dictionary if chunks else pa.array([], pa.string())
+        idx = np.concatenate([_arrow_numpy(c.indices) for c in chunks]) if chunks else np.empty(0)
+    else:
+        dictionary = col.dictionary
+        idx = _arrow_numpy(col.indices)
+    if idx.dtype.kind == "f":  # nulls came back as NaN
+        valid = ~np.isnan(idx)
+        idx = np.where(valid, idx, 0).astype(np.int64)
+    else:
+        valid = np.ones(idx.size, dtype=bool)
+    # only the values that occur, as dictionary_encode of the decoded column would give
+    present = np.bincount(idx[valid], minlength=len(dictionary)) > 0 if len(dictionary) else np.zeros(0, bool)
+    if not present.all():
+        keep = np.flatnonzero(present)
+        remap = np.cumsum(present) - 1
+        idx = remap[idx] if len(dictionary) else idx
+        dictionary = dictionary.take(pa.array(keep))
+    values = [str(v).strip() for v in dictionary.to_pylist()]
+    return _sorted_categories(idx, valid, values, labels)
 
 
 _ARROW_NUMPY = {"double": "float64", "float": "float32", "halffloat": "float16"}
@@ -364,3 +402,100 @@ def as_micro_table(data: Any) -> MicroTable:
     if isinstance(data, Mapping):
         return MicroTable({str(k): v if _is_arrow(v) else np.asarray(v) for k, v in data.items()})
     raise MicrodataError(_("Unsupported table type: {type}").format(type=type(data).__name__))
+
+
+#: rows per piece when a file is read piece by piece (Parquet batches; CSV blocks are in bytes)
+CHUNK_ROWS = 1 << 20
+CSV_BLOCK_BYTES = 1 << 22
+CSV_THREADS = True
+
+
+def iter_microdata(path: str | Path, columns: Iterable[str], numeric: Iterable[str] = ()):
+    """Yield (MicroTable, fraction of the file read) piece by piece: ``columns`` only.
+
+    CSV files are read in blocks of :data:`CSV_BLOCK_BYTES`; the ``numeric`` columns are read as
+    numbers directly and text columns as dictionaries (a value that is not a number, or a column whose
+    type changes after the first block, raises: the caller then reads the file whole). Parquet files
+    are read by batches of row groups; SPSS and Stata files whole.
+    """
+    path = Path(path)
+    kind = _check_file(path)
+    names = list_columns(path)
+    wanted = list(dict.fromkeys(c for c in columns if c in names))
+    if kind == "csv":
+        delimiter = _csv_header(path)[1]
+        yield from _iter_csv(path, names, wanted, [c for c in numeric if c in wanted], delimiter)
+        return
+    if kind == "parquet":
+        import pyarrow.parquet as pq
+
+        pf = pq.ParquetFile(path)
+        schema = pf.schema_arrow
+        text = [c for c in wanted if str(schema.field(c).type) in ("string", "large_string")]
+        if text:  # text columns as dictionaries: compact, and their categories come from the dictionary
+            pf = pq.ParquetFile(path, read_dictionary=text)
+        total = max(1, pf.metadata.num_rows)
+        done = 0
+        for batch in pf.iter_batches(batch_size=CHUNK_ROWS, columns=wanted):
+            done += batch.num_rows
+            yield MicroTable({c: batch.column(c) for c in wanted}, names, source=path.name), done / total
+            del batch
+        return
+    yield read_microdata(path, wanted), 1.0
+
+
+def _iter_csv(path: Path, names: list[str], wanted: list[str], numeric: list[str], delimiter: str):
+    """CSV pieces of about :data:`CSV_BLOCK_BYTES`, each parsed by Arrow (in parallel) as it is needed.
+
+    Arrow's own streaming reader reads ahead without bound (the whole file is soon in memory); here a
+    piece is read only when the previous one has been used. Pieces end at a line break, as Arrow's
+    blocks do (values with line breaks inside quotes are not split safely: such a file fails to
+    parse, and the caller reads it whole). The types found in the first piece hold for the others.
+    """
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    if path.suffix.lower() == ".gz":  # compressed: Arrow's streaming reader
+        convert = pacsv.ConvertOptions(include_columns=wanted, strings_can_be_null=True,
+                                       column_types={c: pa.float64() for c in numeric},
+                                       auto_dict_encode=True, auto_dict_max_cardinality=2**31 - 1)
+        with pacsv.open_csv(path, read_options=pacsv.ReadOptions(block_size=CSV_BLOCK_BYTES),
+                            parse_options=pacsv.ParseOptions(delimiter=delimiter), convert_options=convert) as reader:
+            for batch in reader:
+                yield MicroTable({c: batch.column(c) for c in wanted}, names, source=path.name), 0.5
+        return
+    size = max(1, path.stat().st_size)
+    parse = pacsv.ParseOptions(delimiter=delimiter)
+    read = pacsv.ReadOptions(column_names=names, block_size=max(1 << 20, CSV_BLOCK_BYTES // 4), use_threads=CSV_THREADS)
+    types: dict[str, Any] = {c: pa.float64() for c in numeric}
+    with open(path, "rb") as fh:
+        header = fh.readline()
+        done = len(header)
+        rest = b""
+        while True:
+            block = fh.read(CSV_BLOCK_BYTES)
+            data = rest + block if rest else block
+            del block
+            if len(data) == len(rest):  # the end of the file
+                ended, rest = True, b""
+            else:
+                ended = False
+                cut = data.rfind(b"\n") + 1
+                if cut == 0:  # a line longer than a block: read on
+                    rest = data
+                    continue
+                rest = data[cut:]
+                data = memoryview(data)[:cut]
+            if len(data):
+                convert = pacsv.ConvertOptions(include_columns=wanted, strings_can_be_null=True, column_types=types,
+                                               auto_dict_encode=True, auto_dict_max_cardinality=2**31 - 1)
+                table = pacsv.read_csv(pa.BufferReader(data), read_options=read, parse_options=parse,
+                                       convert_options=convert)
+                del data
+                if len(types) < len(wanted):  # the types of the first piece hold for the others
+                    types = {f.name: f.type for f in table.schema}
+                done += CSV_BLOCK_BYTES
+                yield MicroTable({c: table.column(c) for c in wanted}, names, source=path.name), min(1.0, done / size)
+                del table
+            if ended:
+                return

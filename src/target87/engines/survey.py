@@ -31,6 +31,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -42,6 +43,8 @@ CI_METHODS = ("logit", "xlogit", "mean", "beta", "asin")
 
 #: above this many (PSU, cell) slots the sums are collected sparsely (by sorting) instead of densely
 _DENSE_LIMIT = 1 << 24
+#: rows per block when summing over the rows
+_BLOCK_ROWS = 1 << 20
 
 
 class SurveyError(Exception):
@@ -61,17 +64,25 @@ class LonelyPSUError(SurveyError):
 
 
 def factorize(values: np.ndarray) -> tuple[np.ndarray, list]:
-    """Codes 0..k-1 (int64) and the k distinct values, sorted; ``values`` must have no missing value."""
+    """Codes 0..k-1 (int32, or int64 when needed) and the k distinct values, sorted; no missing value allowed."""
     values = np.asarray(values)
     if values.dtype.kind in "iub":
         lo = int(values.min()) if values.size else 0
         hi = int(values.max()) if values.size else 0
         if hi - lo < 4 * values.size + 1024:
-            shifted = values.astype(np.int64) - lo if (lo or values.dtype != np.int64) else values
+            ctype = np.int32 if hi - lo < 2**31 - 1 and values.size < 2**31 - 1 else np.int64
+            if lo == 0 and values.dtype == ctype:
+                shifted = values
+            elif -(2**31) <= lo and hi < 2**31:
+                shifted = values.astype(ctype)
+                if lo:
+                    shifted -= ctype(lo)
+            else:
+                shifted = (values.astype(np.int64) - lo).astype(ctype)
             present = np.bincount(shifted, minlength=hi - lo + 1) > 0
             if present.all():  # already codes 0..k-1 (after the shift)
                 return shifted, list(range(lo, hi + 1))
-            index = np.cumsum(present) - 1
+            index = (np.cumsum(present) - 1).astype(ctype)
             labels = (np.flatnonzero(present) + lo).tolist()
             return index[shifted], labels
     if values.dtype.kind == "O":
@@ -157,7 +168,18 @@ class Design:
         else:
             pcodes, plabels = factorize(psu)
             n_p = len(plabels)
-            # nest = TRUE: a PSU is a (stratum, psu) pair
+            # nest = TRUE: a PSU is a (stratum, psu) pair. Usually each PSU label lies in one stratum;
+            # the pairs are then the PSU labels themselves, found without sorting.
+            owner = np.empty(n_p, dtype=scodes.dtype)
+            owner[pcodes] = scodes
+            nested = all(np.array_equal(owner[pcodes[a:a + _BLOCK_ROWS]], scodes[a:a + _BLOCK_ROWS])
+                         for a in range(0, n, _BLOCK_ROWS))
+        if psu is not None and nested:
+            pidx = pcodes
+            psu_stratum = owner.astype(np.int64)
+            del owner
+        elif psu is not None:
+            del owner
             key = np.multiply(scodes, n_p, dtype=np.int64)
             key += pcodes
             del pcodes
@@ -205,6 +227,8 @@ class Design:
     def lonely_strata(self, rows: np.ndarray | None = None) -> list[str]:
         """Labels of the strata with a single PSU (and a non-zero sampling fraction) among ``rows``."""
         lonely = (self.n_psu == 1) & (self.f >= 1e-7)
+        if not lonely.any():
+            return []
         if rows is not None:
             used = np.bincount(self.stratum[rows], minlength=self.n_strata) > 0
             lonely &= used
@@ -233,18 +257,24 @@ class Design:
         """One pass over the rows: sums per (PSU, cell). ``cell`` is -1 for rows in no domain."""
         y = np.asarray(y)
         c1 = n_cells + 1
-        keys = np.multiply(self.psu, c1, dtype=np.int64)
-        keys += cell
-        outside = cell < 0
-        if outside.any():
-            keys[outside] += c1  # -1 → the extra cell n_cells
-        del outside
-        wy = np.where(y, self.weights, 0.0) if y.dtype == bool else self.weights * y
-        cols: list[np.ndarray | None] = [None, self.weights, wy]
-        if not self.all_weights_nonzero:
-            cols.append((self.weights != 0).astype(np.float64))
-        present, sums = _group_sums(keys, self.n_psu_total * c1, cols)
-        del keys, wy, cols
+        size = self.n_psu_total * c1
+        n_sums = 3 if self.all_weights_nonzero else 4
+        if size <= max(_DENSE_LIMIT, 2 * self.n):
+            # dense sums, block by block of rows: the temporaries stay small
+            acc = [np.zeros(size) for _ in range(n_sums)]
+            for a in range(0, self.n, _BLOCK_ROWS):
+                b = min(self.n, a + _BLOCK_ROWS)
+                keys, cols = self._keys_and_values(y, cell, c1, a, b)
+                for k, c in enumerate(cols):
+                    acc[k] += np.bincount(keys, c, minlength=size)
+                del keys, cols
+            present = np.flatnonzero(acc[0])
+            sums = [s_[present] for s_ in acc]
+            del acc
+        else:
+            keys, cols = self._keys_and_values(y, cell, c1, 0, self.n)
+            present, sums = _group_sums(keys, size, cols)
+            del keys, cols
         pair_cell = present % c1
         keep = pair_cell < n_cells
         pair_psu = (present // c1)[keep]
@@ -252,6 +282,22 @@ class Design:
         sums = [s[keep] for s in sums]
         nonzero = sums[3] > 0 if len(sums) > 3 else np.ones(pair_psu.size, dtype=bool)
         return CellSummary(self, pair_psu, pair_cell, sums[0], sums[1], sums[2], nonzero, n_cells)
+
+    def _keys_and_values(self, y, cell, c1, a, b):
+        """(PSU, cell) keys of rows a..b and the values to sum: count, w, w·y (and w ≠ 0)."""
+        cell = cell[a:b]
+        keys = np.multiply(self.psu[a:b], c1, dtype=np.int64)
+        keys += cell
+        outside = cell < 0
+        if outside.any():
+            keys[outside] += c1  # -1 → the extra cell n_cells
+        w = self.weights[a:b]
+        yb = y[a:b]
+        wy = np.where(yb, w, 0.0) if yb.dtype == bool else w * yb
+        cols: list[np.ndarray | None] = [None, w, wy]
+        if not self.all_weights_nonzero:
+            cols.append((w != 0).astype(np.float64))
+        return keys, cols
 
     def estimate(self, y: np.ndarray, domain: np.ndarray | None = None, n_domains: int = 1) -> DomainEstimates:
         """Mean and total of ``y`` in each domain (``domain`` codes, -1 = in none; None = all rows)."""
@@ -355,9 +401,44 @@ class CellSummary:
 
 
 # -- confidence intervals for proportions, as R's svyciprop ---------------------------------------
-def _qt(p, df):
-    from scipy.special import stdtrit
+#: Set by a short-lived command (``target87 estimate``): load scipy's compiled special functions
+#: without the rest of ``scipy.special``, whose import (array API support, numpy.testing …) costs
+#: several times the estimation of a million rows. Not for long-running, threaded processes.
+LEAN_SCIPY = False
 
+
+def _special():
+    """scipy's special functions (stdtrit, ndtr, ndtri, betaincinv)."""
+    import sys
+
+    loaded = sys.modules.get("scipy.special")
+    if loaded is not None and hasattr(loaded, "stdtrit"):
+        return loaded
+    if LEAN_SCIPY and loaded is None:
+        try:
+            import importlib
+            import types
+
+            import scipy
+
+            stub = types.ModuleType("scipy.special")
+            stub.__path__ = [str(Path(scipy.__path__[0]) / "special")]
+            sys.modules["scipy.special"] = stub
+            try:
+                ufuncs = importlib.import_module("scipy.special._ufuncs")
+            finally:
+                del sys.modules["scipy.special"]  # a later `import scipy.special` loads the whole package
+            if all(hasattr(ufuncs, f) for f in ("stdtrit", "ndtr", "ndtri", "betaincinv")):
+                return ufuncs
+        except Exception:  # noqa: BLE001 - another scipy layout: the ordinary import below
+            pass
+    import scipy.special
+
+    return scipy.special
+
+
+def _qt(p, df):
+    stdtrit = _special().stdtrit
     df = np.asarray(df, dtype=np.float64)
     with np.errstate(invalid="ignore"):
         return np.where(df > 0, stdtrit(np.where(df > 0, df, 1.0), p), np.nan)
@@ -395,8 +476,7 @@ def ci_proportion(
         elif method == "logit":
             # R: confint.svyglm turns the t quantile into a normal one through a confidence level,
             # 1 - 2 Φ(-t); once that level rounds to 1 the interval is infinite (limits 0 and NaN).
-            from scipy.special import ndtr, ndtri
-
+            ndtr, ndtri = _special().ndtr, _special().ndtri
             tlevel = 1 - 2 * ndtr(-t)
             z = ndtri(1 - (1 - tlevel) / 2)
             eta = np.log(p / (1 - p))
@@ -413,8 +493,7 @@ def ci_proportion(
             half = t * se / (2 * np.sqrt(p * (1 - p)))
             lo, hi = np.sin(eta - half) ** 2, np.sin(eta + half) ** 2
         else:  # beta
-            from scipy.special import betaincinv
-
+            betaincinv = _special().betaincinv
             n_eff = p * (1 - p) / se**2
             n_eff = n_eff * (_qt(alpha / 2, np.asarray(n, dtype=np.float64) - 1) / _qt(alpha / 2, df)) ** 2
             lo = betaincinv(n_eff * p, n_eff * (1 - p) + 1, alpha / 2)
@@ -466,30 +545,47 @@ def tabulate(
     n_cells = int(np.prod(sizes, dtype=np.int64)) if used else 1
     if n_cells > 1 << 40:
         raise SurveyError(_("Too many combinations of categories to tabulate at once."))
-    dtype = np.int32 if n_cells < 2**31 - 1 else np.int64
+    dtype = next(t for t in (np.int8, np.int16, np.int32, np.int64) if n_cells < np.iinfo(t).max)
     cell = np.zeros(design.n, dtype=dtype)
     radix = 1
     radices = []
     for v, size in zip(used, sizes):
-        codes = np.array(variables[v][0], dtype=dtype)
-        codes[codes < 0] = size - 1
-        codes *= radix
+        codes = np.asarray(variables[v][0])
+        missing = codes < 0
+        codes = codes.astype(dtype)
+        if missing.any():
+            codes[missing] = size - 1
+        del missing
+        if radix != 1:
+            codes *= dtype(radix)
         cell += codes
         del codes
         radices.append(radix)
         radix *= size
     if scope is not None:
-        cell[~np.asarray(scope, dtype=bool)] = -1
+        np.putmask(cell, ~np.asarray(scope, dtype=bool), -1)
     # cells that occur: a compact numbering keeps the (PSU, cell) table small
-    if n_cells > design.n:
+    if n_cells > min(design.n, 1 << 16):
         occurring, cell_c = np.unique(cell, return_inverse=True)
         cell_c = cell_c.reshape(-1)
         if occurring.size and occurring[0] < 0:
             cell_c = cell_c - 1
             occurring = occurring[1:]
-    else:
-        occurring = np.arange(n_cells)
-        cell_c = cell
+    else:  # renumber the cells that occur through a lookup table, block by block
+        counts = np.zeros(n_cells + 1, dtype=np.int64)
+        for a in range(0, design.n, _BLOCK_ROWS):
+            counts += np.bincount(cell[a:a + _BLOCK_ROWS].astype(np.intp) + 1, minlength=n_cells + 1)
+        occurring = np.flatnonzero(counts[1:])
+        if occurring.size < n_cells:
+            lut = np.full(n_cells + 1, -1, dtype=cell.dtype)
+            lut[occurring + 1] = np.arange(occurring.size, dtype=cell.dtype)
+            cell_c = np.empty_like(cell)
+            for a in range(0, design.n, _BLOCK_ROWS):
+                b = min(design.n, a + _BLOCK_ROWS)
+                cell_c[a:b] = lut[cell[a:b].astype(np.intp) + 1]
+        else:
+            cell_c = cell
+        del cell
     summary = design.summarise(y, cell_c, occurring.size)
     out = []
     for t in tables:
