@@ -334,3 +334,49 @@ def test_csv_download_of_a_result_needs_a_result(stat_client):
     estimation = upload(stat_client, csv_upload())
     response = stat_client.get(reverse("indicators:download", kwargs={"uuid": estimation.uuid, "exporter": "csv"}))
     assert response["Location"] == reverse("indicators:configure", kwargs={"uuid": estimation.uuid})
+
+
+def test_custom_definition_from_a_toml_file(stat_client, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    toml = (
+        'name = "Economic activity of 10 hours or more"\ncomparable = false\n'
+        "[[criteria]]\nages = [5, 17]\necon_hours = { at_least = 10 }\n"
+    )
+    data = survey()
+    estimation = upload(stat_client, csv_upload(data))
+    html = _result_html(
+        stat_client,
+        estimation,
+        definition="custom",
+        tables=["sex"],
+        definition_file=SimpleUploadedFile("national.toml", toml.encode()),
+    )
+    (tmp_path / "custom.toml").write_text(toml)
+    expected = estimate_child_labour(data, definition=load_definition(tmp_path / "custom.toml"), by=[("sex",)])
+    assert _cells(html, "total", "estimate") == [f"{expected.rows[0].estimate:.1f}"]
+    assert "Economic activity of 10 hours or more" in html
+    assert "Definition custom: the values are not comparable with the SDG 8.7.1 series." in html
+    # run again without giving the file: the definition given before is kept
+    html = _result_html(stat_client, estimation, definition="custom", tables=[])
+    assert _cells(html, "total", "estimate") == [f"{expected.rows[0].estimate:.1f}"]
+
+
+def test_broken_custom_definition_explained_on_its_field(stat_client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    estimation = upload(stat_client, csv_upload())
+    response = _run(
+        stat_client,
+        estimation,
+        definition="custom",
+        definition_file=SimpleUploadedFile("bad.toml", b'name = "x"\n[[criteria]]\nages = [5, 11]\n'),
+    )
+    text = _problems(response)
+    assert re.search(
+        r'id="field-definition_file">.*?Criterion 1 of custom needs exactly one of econ_hours, chore_hours or hazardous',
+        text,
+    )
+    assert (
+        _problems(_run(stat_client, estimation, definition="custom")).count("Give the definition as a TOML file.") == 1
+    )

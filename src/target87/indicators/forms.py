@@ -64,7 +64,18 @@ def _column_choice(column: dict) -> tuple[str, str]:
 class EstimationForm(forms.Form):
     """The columns for each role (a select each) and the options of the estimate."""
 
-    definition = forms.ChoiceField(label=_("Definition"), choices=list(DEFINITION_LABELS.items()))
+    definition = forms.ChoiceField(
+        label=_("Definition"),
+        choices=[*DEFINITION_LABELS.items(), ("custom", _("Custom: a definition in a TOML file"))],
+    )
+    definition_file = forms.FileField(
+        label=_("Custom definition (TOML file)"),
+        required=False,
+        help_text=_(
+            "Only with a custom definition: age ranges and hours, as described in the documentation of the "
+            "command target87 estimate child-labour."
+        ),
+    )
     rule_43 = forms.ChoiceField(
         label=_("Ages 15–17: hours of economic activity"),
         choices=[
@@ -101,6 +112,7 @@ class EstimationForm(forms.Form):
 
     option_fields = (
         "definition",
+        "definition_file",
         "rule_43",
         "tables",
         "missing_hours",
@@ -152,7 +164,11 @@ class EstimationForm(forms.Form):
         return {role: self.cleaned_data.get(role) or "" for role in ROLES}
 
     def options(self) -> dict:
-        data = {name: self.cleaned_data.get(name) for name in self.option_fields if name != "definition"}
+        data = {
+            name: self.cleaned_data.get(name)
+            for name in self.option_fields
+            if name not in ("definition", "definition_file")
+        }
         data["tables"] = list(data.get("tables") or [])
         return data
 

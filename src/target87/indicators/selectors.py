@@ -161,7 +161,7 @@ def result_chart(tables: list[Table], level: float) -> Chart:
     )
     step = 5 if highest <= 25 else 10 if highest <= 60 else 20
     top_value = min(100, step * -(-highest // step))
-    width, left, right = 640, 170, 16
+    width, left, right = 520, 150, 16
     plot = width - left - right
     y = 30.0
     heads, rows = [], []

@@ -69,7 +69,11 @@ DEFAULT_OPTIONS = {
     "tables": ["sex", "age_group"],
     "ref_area": "",
     "year": None,
+    "definition_toml": "",
 }
+#: a custom definition is a small TOML file
+MAX_DEFINITION_BYTES = 64 * 1024
+CUSTOM = "custom"
 
 
 def max_upload_bytes() -> int:
@@ -185,14 +189,25 @@ def clean_request(
         unknown = [p for p in parts(expression) if p not in names]
         if unknown:
             errors.setdefault(role, []).append(_("The file has no column %(names)s.") % {"names": ", ".join(unknown)})
-    if definition not in PRESETS:
+    if definition not in PRESETS and definition != CUSTOM:
         errors.setdefault("definition", []).append(_("Choose one of the definitions."))
         raise ServiceError(errors)
     opts = {**DEFAULT_OPTIONS, **{k: v for k, v in options.items() if k in DEFAULT_OPTIONS}}
+    if definition == CUSTOM:
+        # a new file, or the one given before for this estimation
+        opts["definition_toml"] = opts.get("definition_toml") or estimation.options.get("definition_toml") or ""
+        if not opts["definition_toml"]:
+            raise ServiceError({"definition_file": _("Give the definition as a TOML file.")})
+    else:
+        opts["definition_toml"] = ""
     opts["columns_preset"] = estimation.options.get("columns_preset", "default")
     tables = [t for t in (opts.get("tables") or []) if t in TABLES]
     opts["tables"] = tables
-    needed = {"weight", "age"} | set(load_definition(definition, "ge").columns)
+    try:
+        chosen = definition_load(definition, opts, "ge")
+    except ChildLabourError as error:
+        raise ServiceError({"definition_file": error.message}) from None
+    needed = {"weight", "age"} | set(chosen.columns)
     for t in tables:
         needed |= {v for v in TABLES[t] if v in ("sex", "area")}
     for role in sorted(needed, key=ROLES.index):
@@ -367,7 +382,7 @@ def compute(estimation: Estimation, progress=None) -> dict:
     mapping = column_mapping(estimation.mapping)
     tables = [TABLES[t] for t in opts.get("tables", []) if t in TABLES]
     try:
-        definition = load_definition(estimation.definition, opts.get("rule_43", "ge"))
+        definition = definition_load(estimation.definition, opts, opts.get("rule_43", "ge"))
         need = required_columns(mapping, definition, tables)
         table = read_microdata(estimation.file.path, [c for cols in need.values() for c in cols])
         if progress:
@@ -427,6 +442,28 @@ def compute(estimation: Estimation, progress=None) -> dict:
         "software": software_version(),
         "computed_at": timezone.now().isoformat(),
     }
+
+
+def definition_load(name: str, options: dict, rule_43: str = "ge"):
+    """A preset, or the custom TOML definition kept in the options, read by the engine."""
+    if name != CUSTOM:
+        return load_definition(name, rule_43)
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "custom.toml"
+        path.write_text(options.get("definition_toml") or "", encoding="utf-8")
+        return load_definition(path, rule_43)
+
+
+def read_definition_file(upload) -> str:
+    """The text of an uploaded TOML definition, or a ServiceError on the field."""
+    if upload.size > MAX_DEFINITION_BYTES:
+        raise ServiceError({"definition_file": _("A definition is a small TOML file (at most 64 kB).")})
+    try:
+        return b"".join(upload.chunks()).decode("utf-8")
+    except UnicodeDecodeError:
+        raise ServiceError({"definition_file": _("The definition file is not UTF-8 text.")}) from None
 
 
 def software_version() -> dict[str, str]:

@@ -68,15 +68,18 @@ def configure(request, uuid):
         return redirect(estimation.job.get_absolute_url())
     form_kwargs = {"columns": estimation.columns, "proposed": estimation.mapping}
     if request.method == "POST":
-        form = EstimationForm(request.POST, **form_kwargs)
+        form = EstimationForm(request.POST, request.FILES, **form_kwargs)
         if form.is_valid():
             try:
+                options = form.options()
+                if form.cleaned_data.get("definition_file"):
+                    options["definition_toml"] = services.read_definition_file(form.cleaned_data["definition_file"])
                 outcome = services.estimation_run(
                     actor=request.user,
                     estimation=estimation,
                     mapping=form.mapping(),
                     definition=form.cleaned_data["definition"],
-                    options=form.options(),
+                    options=options,
                 )
             except ServiceError as error:
                 apply_service_error(form, error)
