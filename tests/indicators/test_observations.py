@@ -169,3 +169,20 @@ def test_observations_need_the_statistician_capability(client, db):
     client.force_login(statistician())
     assert client.get(reverse("indicators:observation_index")).status_code == 200
     assert Estimation.objects.count() == 0
+
+
+def test_deleting_the_file_keeps_the_stored_observations(stat_client, django_capture_on_commit_callbacks):
+    from pathlib import Path
+
+    estimation = upload(stat_client, csv_upload())
+    _estimate(stat_client, estimation, tables=["sex"])
+    _store(stat_client, estimation)
+    path = Path(estimation.file.path)
+    assert path.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = stat_client.post(reverse("indicators:delete", kwargs={"uuid": estimation.uuid}))
+    assert response["Location"] == reverse("indicators:upload")
+    assert not Estimation.objects.exists()
+    assert not path.exists()
+    assert Observation.objects.count() == 3
+    assert set(Observation.objects.values_list("provenance__sha256", flat=True)) == {estimation.checksum}

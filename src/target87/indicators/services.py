@@ -407,6 +407,11 @@ def compute(estimation: Estimation, progress=None) -> dict:
         raise ServiceError(_("The uploaded file is no longer there: upload it again.")) from None
     except MemoryError:
         raise ServiceError(_("Not enough memory for this file: keep only the columns the estimate needs.")) from None
+    except Exception:  # the page shows a message, the log keeps the trace
+        logger.exception("estimation %s failed", estimation.uuid)
+        raise ServiceError(
+            _("The estimation stopped on an unexpected problem with this file. Nothing was stored; check the file.")
+        ) from None
     d = result.definition
     return {
         "variables": result.variables,
@@ -476,6 +481,23 @@ def software_version() -> dict[str, str]:
         "numpy": numpy.__version__,
         "scipy": scipy.__version__,
     }
+
+
+def estimation_delete(*, actor, estimation: Estimation) -> None:
+    """Forget a survey file and its runs; observations stored from it keep their provenance."""
+    require(actor, "indicators.use_estimation", estimation)
+    if estimation.status == EstimationStatus.RUNNING:
+        raise ServiceError(_("This file is being estimated in the background; wait for it to finish."))
+    name = estimation.file.name
+    with transaction.atomic():
+        audit.record(
+            actor=actor,
+            action="indicators.estimation.delete",
+            obj=estimation,
+            changes={"file": estimation.file_name, "sha256": estimation.checksum},
+        )
+        estimation.delete()
+        transaction.on_commit(lambda: estimation.file.storage.delete(name))
 
 
 # -- storing observations -------------------------------------------------------------------------------

@@ -93,6 +93,19 @@ def configure(request, uuid):
 
 
 @login_required
+@require_POST
+def delete(request, uuid):
+    estimation = selectors.estimation_get(uuid=uuid, user=request.user)
+    try:
+        services.estimation_delete(actor=request.user, estimation=estimation)
+    except ServiceError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("indicators:configure", uuid=estimation.uuid)
+    messages.success(request, _("The file %(name)s has been deleted.") % {"name": estimation.file_name})
+    return redirect("indicators:upload")
+
+
+@login_required
 @require_GET
 def result(request, uuid):
     estimation = selectors.estimation_get(uuid=uuid, user=request.user)
