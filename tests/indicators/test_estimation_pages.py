@@ -380,3 +380,15 @@ def test_broken_custom_definition_explained_on_its_field(stat_client):
     assert (
         _problems(_run(stat_client, estimation, definition="custom")).count("Give the definition as a TOML file.") == 1
     )
+
+
+def test_chart_coordinates_stay_numbers_in_french(stat_client):
+    estimation = upload(stat_client, csv_upload())
+    _run(stat_client, estimation)
+    html = stat_client.get(
+        reverse("indicators:result", kwargs={"uuid": estimation.uuid}), headers={"accept-language": "fr"}
+    ).content.decode()
+    assert '<html lang="fr">' in html
+    coordinates = re.findall(r'(?:cx|cy|x1|x2|y1|y2)="([^"]*)"', html)
+    assert coordinates
+    assert all(re.fullmatch(r"-?\d+(\.\d+)?", c) for c in coordinates)
