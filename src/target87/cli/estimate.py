@@ -112,6 +112,11 @@ def _child_labour(args) -> int:
     import os
     from pathlib import Path
 
+    # Arrow's default allocator keeps freed memory for reuse; the system one gives it back, which
+    # keeps the peak low while the file is read piece by piece (set before pyarrow is imported)
+    if "pyarrow" not in sys.modules:
+        os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")
+
     from target87.engines.childlabour import (
         MAPPING_PRESETS, ChildLabourError, Options, estimate_child_labour_file, load_definition, parse_by,
     )

@@ -46,7 +46,7 @@ from target87.engines.microdata import (
     MicroTable, MicrodataError, as_micro_table, categorical_ints, describe_rows,
 )
 from target87.engines.survey import (
-    CI_METHODS, LONELY_PSU_OPTIONS, Design, LonelyPSUError, SurveyError, ci_proportion, tabulate,
+    CI_METHODS, LONELY_PSU_OPTIONS, Design, LonelyPSUError, SurveyError, ci_proportion, factorize, tabulate,
 )
 
 AGE_GROUPS = (("5-11", 5, 11), ("12-14", 12, 14), ("15-17", 15, 17))
@@ -525,7 +525,8 @@ class _Labels:
         if release:
             data.release(self.name)
 
-    def categories(self) -> tuple[np.ndarray, list[str]]:
+    def categories(self, labels: bool = True) -> tuple[np.ndarray, list[str] | None]:
+        """Codes and categories; ``labels=False``: codes only (PSUs), when that saves work."""
         parts, self.parts = self.parts, []
         if len(self.kinds) > 1:
             raise _Fallback(self.name)
@@ -533,6 +534,8 @@ class _Labels:
         if kind == "int":
             values = parts[0] if len(parts) == 1 else np.concatenate(parts)
             del parts
+            if not labels:
+                return factorize(values)[0], None
             return categorical_ints(values, {})
         if kind == "text":
             return _merge_text(parts)
@@ -695,7 +698,7 @@ class _Accumulator:
         """Put the pieces of the categorical columns together (may raise :class:`_Fallback`)."""
         self.categories = {}
         for key, parts in self.labels.items():
-            self.categories[key] = parts.categories()
+            self.categories[key] = parts.categories(labels=key != "psu")
         self.labels = {}
 
     def finish(self, progress: ProgressCallback) -> Result:

@@ -405,9 +405,9 @@ def as_micro_table(data: Any) -> MicroTable:
 
 
 #: rows per piece when a file is read piece by piece (Parquet batches; CSV blocks are in bytes)
-CHUNK_ROWS = 1 << 20
+CHUNK_ROWS = 1 << 17
 CSV_BLOCK_BYTES = 1 << 22
-CSV_THREADS = True
+CSV_THREADS = False
 
 
 def iter_microdata(path: str | Path, columns: Iterable[str], numeric: Iterable[str] = ()):
@@ -429,14 +429,14 @@ def iter_microdata(path: str | Path, columns: Iterable[str], numeric: Iterable[s
     if kind == "parquet":
         import pyarrow.parquet as pq
 
-        pf = pq.ParquetFile(path)
+        pf = pq.ParquetFile(path, pre_buffer=False, buffer_size=1 << 20)
         schema = pf.schema_arrow
         text = [c for c in wanted if str(schema.field(c).type) in ("string", "large_string")]
         if text:  # text columns as dictionaries: compact, and their categories come from the dictionary
-            pf = pq.ParquetFile(path, read_dictionary=text)
+            pf = pq.ParquetFile(path, read_dictionary=text, pre_buffer=False, buffer_size=1 << 20)
         total = max(1, pf.metadata.num_rows)
         done = 0
-        for batch in pf.iter_batches(batch_size=CHUNK_ROWS, columns=wanted):
+        for batch in pf.iter_batches(batch_size=CHUNK_ROWS, columns=wanted, use_threads=False):
             done += batch.num_rows
             yield MicroTable({c: batch.column(c) for c in wanted}, names, source=path.name), done / total
             del batch

@@ -79,7 +79,8 @@ def factorize(values: np.ndarray) -> tuple[np.ndarray, list]:
                     shifted -= ctype(lo)
             else:
                 shifted = (values.astype(np.int64) - lo).astype(ctype)
-            present = np.bincount(shifted, minlength=hi - lo + 1) > 0
+            present = np.zeros(hi - lo + 1, dtype=bool)
+            present[shifted] = True
             if present.all():  # already codes 0..k-1 (after the shift)
                 return shifted, list(range(lo, hi + 1))
             index = (np.cumsum(present) - 1).astype(ctype)
@@ -262,8 +263,9 @@ class Design:
         if size <= max(_DENSE_LIMIT, 2 * self.n):
             # dense sums, block by block of rows: the temporaries stay small
             acc = [np.zeros(size) for _ in range(n_sums)]
-            for a in range(0, self.n, _BLOCK_ROWS):
-                b = min(self.n, a + _BLOCK_ROWS)
+            block = max(_BLOCK_ROWS, size)  # each block costs a pass over the sums too
+            for a in range(0, self.n, block):
+                b = min(self.n, a + block)
                 keys, cols = self._keys_and_values(y, cell, c1, a, b)
                 for k, c in enumerate(cols):
                     acc[k] += np.bincount(keys, c, minlength=size)
@@ -346,8 +348,8 @@ class CellSummary:
         nzmask = nz > 0
         psus_nz = np.bincount(g_dom[nzmask], minlength=D)
         hs = des.psu_stratum[g_psu[nzmask]]
-        hd = np.unique(hs * D + g_dom[nzmask])
-        strata_nz = np.bincount(hd % D, minlength=D)
+        hd_used = np.bincount(hs * D + g_dom[nzmask], minlength=des.n_strata * D) > 0
+        strata_nz = hd_used.reshape(des.n_strata, D).sum(axis=0)
         df = (psus_nz - strata_nz).astype(np.float64)
         empty = n == 0
         mean = np.where(empty, np.nan, mean)
