@@ -86,7 +86,8 @@ def background_bytes() -> int:
 
 def size_text(size: int) -> str:
     if size >= 1024 * 1024:
-        return _("%(size).1f MB") % {"size": size / (1024 * 1024)}
+        megabytes = f"{size / (1024 * 1024):.1f}".removesuffix(".0")
+        return _("%(size)s MB") % {"size": megabytes}
     return _("%(size)d kB") % {"size": max(1, round(size / 1024))}
 
 
