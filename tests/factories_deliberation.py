@@ -50,13 +50,24 @@ class RecommendationFactory(factory.django.DjangoModelFactory):
 def ballot(consultation, convener, method: str, *, items: int = 4, open_: bool = True, **kwargs) -> Ballot:
     """A ballot of the method on ``items`` new recommendations (statements for agree/disagree), opened."""
     if method == "consensus":
-        made = priorities.ballot_create(actor=convener, consultation=consultation, title=f"{method} ballot",
-                                        method=method, statements=[f"Statement {i}" for i in range(1, items + 1)],
-                                        **kwargs)
+        made = priorities.ballot_create(
+            actor=convener,
+            consultation=consultation,
+            title=f"{method} ballot",
+            method=method,
+            statements=[f"Statement {i}" for i in range(1, items + 1)],
+            **kwargs,
+        )
     else:
         recs = [RecommendationFactory(consultation=consultation) for _ in range(items)]
-        made = priorities.ballot_create(actor=convener, consultation=consultation, title=f"{method} ballot",
-                                        method=method, recommendations=recs, **kwargs)
+        made = priorities.ballot_create(
+            actor=convener,
+            consultation=consultation,
+            title=f"{method} ballot",
+            method=method,
+            recommendations=recs,
+            **kwargs,
+        )
     if open_:
         made = priorities.ballot_open(actor=convener, ballot=made)
     return made

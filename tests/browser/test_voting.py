@@ -15,16 +15,21 @@ PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touc
 def _newcomer(*ballots) -> Participation:
     """An approved participant of the demo who has not voted on these ballots yet."""
     voted = BallotPaper.objects.filter(ballot__in=ballots).values("participation_id")
-    return (Participation.objects.filter(consultation__slug="bangkok-2016", status="approved", role="participant")
-            .exclude(pk__in=voted).order_by("pk").first())
+    return (
+        Participation.objects.filter(consultation__slug="bangkok-2016", status="approved", role="participant")
+        .exclude(pk__in=voted)
+        .order_by("pk")
+        .first()
+    )
 
 
 def _fits(page, width: int) -> None:
     assert page.evaluate("document.documentElement.scrollWidth") <= width
 
 
-def test_phone_makes_ten_pairwise_choices_and_votes_on_statements_while_the_screen_follows(demo, live_server,
-                                                                                           page_factory):
+def test_phone_makes_ten_pairwise_choices_and_votes_on_statements_while_the_screen_follows(
+    demo, live_server, page_factory
+):
     from django.contrib.auth import get_user_model
 
     from target87.demo import bangkok
@@ -98,7 +103,8 @@ def test_a_contribution_typed_offline_is_sent_when_the_connection_returns(transa
     page.context.set_offline(False)
     expect(status).to_contain_text("The connection is back: your kept contribution was sent.", timeout=5000)
     assert list(Contribution.objects.values_list("text", "kind", "author_id", "stakeholder_group")) == [
-        ("Audit recruitment agencies in the fishing ports.", "proposal", delegate.pk, "workers")]
+        ("Audit recruitment agencies in the fishing ports.", "proposal", delegate.pk, "workers")
+    ]
     page.reload()
     assert "Audit recruitment agencies in the fishing ports." in page.locator(".contributions").inner_text()
     assert Contribution.objects.count() == 1

@@ -25,20 +25,37 @@ def breakout(consultation):
 def test_a_participant_contributes_from_their_phone_in_their_group(consultation, question, breakout):
     p = participant(consultation, "survivor_led")
     made = services.contribution_create(
-        consultation=consultation, participation=p, key_question=question.pk, session=breakout.pk, kind="challenge",
-        text="  Survivors are not consulted on referral systems. ", thematic_area="human_trafficking",
-        countries=["tha", "Cambodia"], anonymous=True,
+        consultation=consultation,
+        participation=p,
+        key_question=question.pk,
+        session=breakout.pk,
+        kind="challenge",
+        text="  Survivors are not consulted on referral systems. ",
+        thematic_area="human_trafficking",
+        countries=["tha", "Cambodia"],
+        anonymous=True,
     )
     assert (made.text, made.stakeholder_group, made.countries, made.author, made.session) == (
-        "Survivors are not consulted on referral systems.", "survivor_led", ["KHM", "THA"], p, breakout)
+        "Survivors are not consulted on referral systems.",
+        "survivor_led",
+        ["KHM", "THA"],
+        p,
+        breakout,
+    )
     assert made.public_author() == ""
 
 
 def test_a_contribution_sent_twice_from_a_phone_is_stored_once(consultation, question):
     p = participant(consultation)
     key = str(uuid.uuid4())
-    fields = dict(consultation=consultation, participation=p, key_question=question.pk, kind="proposal",
-                  text="Pool funding across ministries.", client_key=key)
+    fields = dict(
+        consultation=consultation,
+        participation=p,
+        key_question=question.pk,
+        kind="proposal",
+        text="Pool funding across ministries.",
+        client_key=key,
+    )
     first = services.contribution_create(**fields)
     again = services.contribution_create(**fields)
     assert again.pk == first.pk
@@ -50,8 +67,14 @@ def test_bad_contribution_says_what_is_wrong_per_field_and_stores_nothing(consul
     plenary = SessionFactory(consultation=consultation, kind="plenary")
     with pytest.raises(ServiceError) as refused:
         services.contribution_create(
-            consultation=consultation, participation=participant(consultation), key_question=other_question.pk,
-            session=plenary.pk, kind="rumour", text="   ", thematic_area="fishing", countries=["Atlantis"],
+            consultation=consultation,
+            participation=participant(consultation),
+            key_question=other_question.pk,
+            session=plenary.pk,
+            kind="rumour",
+            text="   ",
+            thematic_area="fishing",
+            countries=["Atlantis"],
         )
     assert refused.value.message_dict == {
         "key_question": ["Choose one of the consultation's key questions."],
@@ -66,26 +89,44 @@ def test_bad_contribution_says_what_is_wrong_per_field_and_stores_nothing(consul
 
 def test_a_rapporteur_captures_for_a_stakeholder_group_but_a_stranger_cannot(consultation, question):
     rapporteur = facilitator_of(consultation, role="rapporteur")
-    made = services.contribution_create(consultation=consultation, actor=rapporteur, key_question=question,
-                                        kind="evidence", text="Inspections found 40 cases.", stakeholder_group="workers")
+    made = services.contribution_create(
+        consultation=consultation,
+        actor=rapporteur,
+        key_question=question,
+        kind="evidence",
+        text="Inspections found 40 cases.",
+        stakeholder_group="workers",
+    )
     assert (made.captured_by, made.stakeholder_group, made.author) == (rapporteur, "workers", None)
     other = facilitator_of(ConsultationFactory())
     with pytest.raises(PermissionDenied):
-        services.contribution_create(consultation=consultation, actor=other, key_question=question, kind="evidence",
-                                     text="x")
+        services.contribution_create(
+            consultation=consultation, actor=other, key_question=question, kind="evidence", text="x"
+        )
 
 
 def test_a_participant_of_another_consultation_cannot_contribute(consultation, question):
     with pytest.raises(PermissionDenied) as refused:
-        services.contribution_create(consultation=consultation, participation=participant(ConsultationFactory()),
-                                     key_question=question, kind="proposal", text="x")
+        services.contribution_create(
+            consultation=consultation,
+            participation=participant(ConsultationFactory()),
+            key_question=question,
+            kind="proposal",
+            text="x",
+        )
     assert str(refused.value) == "Your access link is for another consultation."
 
 
 def _draft(consultation, question, actor, **extra):
-    fields = dict(key_question=question.pk, title="National action plans with budgets",
-                  text="Adopt national action plans on forced labour with dedicated budgets.", level="national",
-                  timeframe="medium", actors=["governments", "social_partners"], thematic_area="forced_labour")
+    fields = dict(
+        key_question=question.pk,
+        title="National action plans with budgets",
+        text="Adopt national action plans on forced labour with dedicated budgets.",
+        level="national",
+        timeframe="medium",
+        actors=["governments", "social_partners"],
+        thematic_area="forced_labour",
+    )
     fields.update(extra)
     return services.recommendation_create(actor=actor, consultation=consultation, **fields)
 
@@ -95,8 +136,9 @@ def test_every_edit_of_a_recommendation_is_kept_as_a_version(consultation, quest
     source = ContributionFactory(consultation=consultation, key_question=question)
     rec = _draft(consultation, question, facilitator, contributions=[source.pk])
     assert (rec.number, rec.code, rec.version, list(rec.contributions.all())) == (1, "R1", 1, [source])
-    rec = services.recommendation_update(actor=facilitator, recommendation=rec, title="Costed national action plans",
-                                         note="Title sharpened")
+    rec = services.recommendation_update(
+        actor=facilitator, recommendation=rec, title="Costed national action plans", note="Title sharpened"
+    )
     rec = services.recommendation_update(actor=facilitator, recommendation=rec, title="Costed national action plans")
     assert rec.version == 2
     assert list(rec.versions.values_list("number", "title", "note")) == [
@@ -123,14 +165,21 @@ def test_a_participant_proposes_an_amendment_and_the_facilitator_accepts_it(cons
     p = participant(consultation, "workers")
     comment = services.feedback_create(participation=p, recommendation=rec, kind="comment", text="Name the unions.")
     amendment = services.feedback_create(
-        participation=p, recommendation=rec, kind="amendment", text="Social partners must be part of it.",
-        proposed_text="Adopt, with the social partners, national action plans with dedicated budgets.")
+        participation=p,
+        recommendation=rec,
+        kind="amendment",
+        text="Social partners must be part of it.",
+        proposed_text="Adopt, with the social partners, national action plans with dedicated budgets.",
+    )
     with pytest.raises(ServiceError) as refused:
         services.amendment_decide(actor=facilitator, feedback=comment, accept=True)
     assert refused.value.messages == ["Only amendments are accepted or declined; a comment stays as it is."]
     services.amendment_decide(actor=facilitator, feedback=amendment, accept=True)
     rec.refresh_from_db()
-    assert (rec.text, rec.version) == ("Adopt, with the social partners, national action plans with dedicated budgets.", 2)
+    assert (rec.text, rec.version) == (
+        "Adopt, with the social partners, national action plans with dedicated budgets.",
+        2,
+    )
     assert rec.versions.first().note == f"Amendment proposed by {p.person.name} accepted"
     assert Feedback.objects.get(pk=amendment.pk).status == "accepted"
     with pytest.raises(ServiceError) as again:
@@ -142,8 +191,9 @@ def test_a_participant_cannot_accept_amendments(consultation, question):
     facilitator = facilitator_of(consultation)
     rec = _draft(consultation, question, facilitator)
     p = participant(consultation)
-    amendment = services.feedback_create(participation=p, recommendation=rec, kind="amendment", text="Why",
-                                         proposed_text="Another text.")
+    amendment = services.feedback_create(
+        participation=p, recommendation=rec, kind="amendment", text="Why", proposed_text="Another text."
+    )
     with pytest.raises(PermissionDenied):
         services.amendment_decide(actor=None, feedback=amendment, accept=True)
     with pytest.raises(ServiceError) as refused:

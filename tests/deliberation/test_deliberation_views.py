@@ -27,15 +27,25 @@ def test_a_participant_contributes_through_their_link(client, consultation, conv
     page = client.get(response["Location"]).content.decode()
     assert f'<option value="{breakout.pk}" selected>Breakout A: supply chains</option>' in page
     key = str(uuid.uuid4())
-    fields = {"text": "Audit recruitment agencies.", "kind": "proposal", "key_question": question.pk,
-              "session": breakout.pk, "countries": ["THA"], "client_key": key}
+    fields = {
+        "text": "Audit recruitment agencies.",
+        "kind": "proposal",
+        "key_question": question.pk,
+        "session": breakout.pk,
+        "countries": ["THA"],
+        "client_key": key,
+    }
     response = client.post(f"/consultations/{consultation.slug}/contribute/", fields)
     assert response.status_code == 303
     again = client.post(f"/consultations/{consultation.slug}/contribute/", fields)
     assert again.status_code == 303
     made = Contribution.objects.get()
     assert (made.text, made.author, made.stakeholder_group, made.countries) == (
-        "Audit recruitment agencies.", p, "civil_society", ["THA"])
+        "Audit recruitment agencies.",
+        p,
+        "civil_society",
+        ["THA"],
+    )
     assert "Thank you: your contribution was recorded." in client.get(response["Location"]).content.decode()
 
 
@@ -48,34 +58,44 @@ def test_without_a_link_the_page_says_to_open_it(client, consultation):
 def test_a_contribution_with_mistakes_is_sent_back_with_messages(client, consultation, convener):
     KeyQuestionFactory(consultation=consultation, position=1)
     _open_link(client, consultation, convener)
-    p, token = _open_link(client, consultation, convener)
+    _p, token = _open_link(client, consultation, convener)
     client.get(f"/a/{token}/contribute/")
     response = client.post(f"/consultations/{consultation.slug}/contribute/", {"text": "", "kind": "rumour"})
     assert response.status_code == 400
     page = response.content.decode()
-    assert "This field is required." in page and "Select a valid choice. rumour is not one of the available choices." in page
+    assert (
+        "This field is required." in page
+        and "Select a valid choice. rumour is not one of the available choices." in page
+    )
     assert Contribution.objects.count() == 0
 
 
 def test_agenda_shows_where_to_contribute_under_each_breakout_group(client, consultation, convener):
     breakout = SessionFactory(consultation=consultation, kind="breakout", title="Breakout B")
-    p, token = _open_link(client, consultation, convener)
+    _p, token = _open_link(client, consultation, convener)
     page = client.get(f"/a/{token}/").content.decode()
-    assert f'href="/consultations/{consultation.slug}/contribute/?session={breakout.pk}">Contribute from this group</a>' in page
+    assert (
+        f'href="/consultations/{consultation.slug}/contribute/?session={breakout.pk}">Contribute from this group</a>'
+        in page
+    )
 
 
 def test_a_participant_comments_and_the_facilitator_accepts_an_amendment(client, consultation, convener):
     rec = RecommendationFactory(consultation=consultation, text="Old text.")
-    p, token = _open_link(client, consultation, convener)
+    _p, token = _open_link(client, consultation, convener)
     client.get(f"/a/{token}/")
-    response = client.post(rec.get_absolute_url(), {"kind": "amendment", "text": "Clearer.", "proposed_text": "New text."})
+    response = client.post(
+        rec.get_absolute_url(), {"kind": "amendment", "text": "Clearer.", "proposed_text": "New text."}
+    )
     assert response.status_code == 303
     amendment = Feedback.objects.get()
     facilitator = facilitator_of(consultation)
     client.force_login(facilitator)
     page = client.get(rec.get_absolute_url()).content.decode()
     assert "Accept the amendment" in page
-    client.post(f"/manage/{consultation.slug}/recommendations/{rec.number}/amendments/{amendment.pk}/", {"decision": "accept"})
+    client.post(
+        f"/manage/{consultation.slug}/recommendations/{rec.number}/amendments/{amendment.pk}/", {"decision": "accept"}
+    )
     rec.refresh_from_db()
     assert (rec.text, Feedback.objects.get().status) == ("New text.", "accepted")
 
@@ -84,18 +104,27 @@ def test_a_rapporteur_captures_and_exports_contributions(client, consultation):
     question = KeyQuestionFactory(consultation=consultation, position=2)
     rapporteur = facilitator_of(consultation, role="rapporteur")
     client.force_login(rapporteur)
-    response = client.post(f"/manage/{consultation.slug}/contributions/", {
-        "text": "Labour inspectors lack interpreters.", "kind": "challenge", "key_question": question.pk,
-        "stakeholder_group": "workers", "thematic_area": "forced_labour", "countries": ["KHM", "THA"]})
+    response = client.post(
+        f"/manage/{consultation.slug}/contributions/",
+        {
+            "text": "Labour inspectors lack interpreters.",
+            "kind": "challenge",
+            "key_question": question.pk,
+            "stakeholder_group": "workers",
+            "thematic_area": "forced_labour",
+            "countries": ["KHM", "THA"],
+        },
+    )
     assert response.status_code == 302
     exported = client.get(f"/manage/{consultation.slug}/exports/contributions-csv.csv")
     rows = list(csv.DictReader(io.StringIO(exported.content.decode())))
     assert [(r["key_question"], r["kind"], r["stakeholder_group"], r["countries"], r["text"]) for r in rows] == [
-        ("2", "challenge", "workers", "KHM THA", "Labour inspectors lack interpreters.")]
+        ("2", "challenge", "workers", "KHM THA", "Labour inspectors lack interpreters.")
+    ]
 
 
 def test_a_participant_cannot_reach_the_capture_page(client, consultation, convener):
-    p, token = _open_link(client, consultation, convener)
+    _p, token = _open_link(client, consultation, convener)
     client.get(f"/a/{token}/")
     assert client.get(f"/manage/{consultation.slug}/contributions/").status_code == 302  # to sign in
     client.force_login(facilitator_of(consultation, role="participant"))
@@ -105,10 +134,17 @@ def test_a_participant_cannot_reach_the_capture_page(client, consultation, conve
 def test_public_pages_keep_anonymous_contributors_anonymous(client, consultation):
     question = KeyQuestionFactory(consultation=consultation, position=1)
     named, hidden = participant(consultation, "workers"), participant(consultation, "survivor_led")
-    services.contribution_create(consultation=consultation, participation=named, key_question=question, kind="proposal",
-                                 text="Name me.")
-    services.contribution_create(consultation=consultation, participation=hidden, key_question=question,
-                                 kind="challenge", text="Do not name me.", anonymous=True)
+    services.contribution_create(
+        consultation=consultation, participation=named, key_question=question, kind="proposal", text="Name me."
+    )
+    services.contribution_create(
+        consultation=consultation,
+        participation=hidden,
+        key_question=question,
+        kind="challenge",
+        text="Do not name me.",
+        anonymous=True,
+    )
     page = client.get(f"/consultations/{consultation.slug}/contributions/").content.decode()
     assert named.person.name in page and hidden.person.name not in page
     assert "Survivor-led organisation" in page

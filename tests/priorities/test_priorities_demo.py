@@ -1,5 +1,7 @@
 """The demonstration has contributions, recommendations, and a closed ballot of every kind with its result."""
 
+import io
+
 from django.core.management import call_command
 
 from target87.deliberation.models import Contribution, Recommendation
@@ -8,7 +10,7 @@ from target87.priorities.models import Ballot, Vote
 
 
 def test_the_demo_has_deliberation_and_a_closed_ballot_of_every_kind(db):
-    call_command("load_demo", stdout=open("/dev/null", "w"))
+    call_command("load_demo", stdout=io.StringIO())
     demo = "bangkok-2016"
     assert Contribution.objects.filter(consultation__slug=demo).count() == 22
     assert Recommendation.objects.filter(consultation__slug=demo).count() == 12
@@ -22,7 +24,9 @@ def test_the_demo_has_deliberation_and_a_closed_ballot_of_every_kind(db):
     # most voters agree with S4 (workers pay no recruitment fees), but the employers and business reject it
     assert plain[0] == "S4" and agreed[0] == "S2" and agreed.index("S4") >= 2
     assert sorted(Ballot.objects.filter(consultation__slug=demo, status="open").values_list("method", flat=True)) == [
-        "bradley-terry", "consensus"]
+        "bradley-terry",
+        "consensus",
+    ]
     before = (Vote.objects.count(), Ballot.objects.count(), Contribution.objects.count())
-    call_command("load_demo", stdout=open("/dev/null", "w"))
+    call_command("load_demo", stdout=io.StringIO())
     assert (Vote.objects.count(), Ballot.objects.count(), Contribution.objects.count()) == before

@@ -160,7 +160,9 @@ def test_only_conveners_run_ballots(consultation, convener):
 
 def test_a_ballot_needs_two_items_and_a_known_method(consultation, convener):
     with pytest.raises(ServiceError) as refused:
-        services.ballot_create(actor=convener, consultation=consultation, title="", method="plurality", statements=["One"])
+        services.ballot_create(
+            actor=convener, consultation=consultation, title="", method="plurality", statements=["One"]
+        )
     assert refused.value.message_dict == {
         "title": ["Give the ballot a title."],
         "method": ["Choose a method from the list."],
@@ -173,8 +175,11 @@ def test_a_ballot_needs_two_items_and_a_known_method(consultation, convener):
 def test_closing_keeps_the_result_and_plain_majority_differs_from_consensus(consultation, convener):
     """Ten governments carry S1 on a plain count, but the workers and employers reject it; S2 holds everywhere."""
     b = ballot(consultation, convener, "consensus", items=2)
-    votes = ([("government", {"S1": 1, "S2": 0})] * 10 + [("workers", {"S1": -1, "S2": 1})] * 3
-             + [("employers", {"S1": -1, "S2": 1})] * 3)
+    votes = (
+        [("government", {"S1": 1, "S2": 0})] * 10
+        + [("workers", {"S1": -1, "S2": 1})] * 3
+        + [("employers", {"S1": -1, "S2": 1})] * 3
+    )
     for group, values in votes:
         services.vote_cast(participation=participant(consultation, group), ballot=b, values=values)
     closed = services.ballot_close(actor=convener, ballot=b)

@@ -21,7 +21,7 @@ def _link(client, consultation, convener, group="government"):
 
 def test_a_participant_opens_the_ballot_from_their_link_and_votes_without_javascript(client, consultation, convener):
     b = ballot(consultation, convener, "score", items=3)
-    p, token = _link(client, consultation, convener)
+    _p, token = _link(client, consultation, convener)
     response = client.get(f"/a/{token}/ballots/{b.pk}/")
     assert response.status_code == 302 and response["Location"] == f"/ballots/{b.pk}/vote/"
     page = client.get(f"/ballots/{b.pk}/vote/").content.decode()
@@ -35,7 +35,7 @@ def test_a_participant_opens_the_ballot_from_their_link_and_votes_without_javasc
 
 def test_with_htmx_the_next_statement_comes_in_place(client, consultation, convener):
     b = ballot(consultation, convener, "consensus", items=2)
-    p, token = _link(client, consultation, convener)
+    _p, token = _link(client, consultation, convener)
     client.get(f"/a/{token}/ballots/{b.pk}/")
     first = b.items.get(code="S1")
     response = client.post(f"/ballots/{b.pk}/vote/", {"item": first.pk, "vote": "1"}, HTTP_HX_REQUEST="true")
@@ -56,7 +56,7 @@ def test_a_forged_link_is_refused_and_nothing_is_stored(client, consultation, co
 
 def test_a_vote_after_closing_gets_a_clear_message(client, consultation, convener):
     b = ballot(consultation, convener, "approval")
-    p, token = _link(client, consultation, convener)
+    _p, token = _link(client, consultation, convener)
     client.get(f"/a/{token}/ballots/{b.pk}/")
     services.ballot_close(actor=convener, ballot=b)
     response = client.post(f"/ballots/{b.pk}/vote/", {"approve": [b.items.first().pk]})
@@ -67,17 +67,19 @@ def test_a_vote_after_closing_gets_a_clear_message(client, consultation, convene
 
 def test_a_repeated_position_comes_back_with_the_message(client, consultation, convener):
     b = ballot(consultation, convener, "borda", items=3)
-    p, token = _link(client, consultation, convener)
+    _p, token = _link(client, consultation, convener)
     client.get(f"/a/{token}/ballots/{b.pk}/")
     a, c, _ = list(b.items.all())
     response = client.post(f"/ballots/{b.pk}/vote/", {f"item-{a.pk}": "1", f"item-{c.pk}": "1"})
     assert response.status_code == 400
-    assert f"You gave position 1 to {a.code} and {c.code}: give each item its own position." in response.content.decode()
+    assert (
+        f"You gave position 1 to {a.code} and {c.code}: give each item its own position." in response.content.decode()
+    )
 
 
 def test_pairs_are_offered_until_every_pair_is_compared(client, consultation, convener):
     b = ballot(consultation, convener, "bradley-terry", items=3)
-    p, token = _link(client, consultation, convener)
+    _p, token = _link(client, consultation, convener)
     client.get(f"/a/{token}/ballots/{b.pk}/")
     for _ in range(3):
         page = client.get(f"/ballots/{b.pk}/vote/").content.decode()
@@ -95,9 +97,13 @@ def _vote_everyone(consultation, b):
         p = participant(consultation, group)
         if b.method == "consensus":
             for k, code in enumerate(codes):
-                services.vote_cast(participation=p, ballot=b, values={code: [1, -1, 0][(n + k) % 3] if group != "government" else 1})
+                services.vote_cast(
+                    participation=p, ballot=b, values={code: [1, -1, 0][(n + k) % 3] if group != "government" else 1}
+                )
         else:
-            services.vote_cast(participation=p, ballot=b, values={codes[(n + k) % len(codes)]: k + 1 for k in range(len(codes))})
+            services.vote_cast(
+                participation=p, ballot=b, values={codes[(n + k) % len(codes)]: k + 1 for k in range(len(codes))}
+            )
 
 
 def test_the_screen_shows_the_counts_and_the_live_fragment_polls(client, consultation, convener):
@@ -114,14 +120,22 @@ def test_results_show_overall_and_each_group_side_by_side(client, consultation, 
     _vote_everyone(consultation, b)
     services.ballot_close(actor=convener, ballot=b)
     page = client.get(f"/ballots/{b.pk}/results/").content.decode()
-    for heading in ["Consensus score", "Plain rank", "Agree (all voters)", "Government", "Workers&#x27; organisation",
-                    "Employers&#x27; organisation", "Opinion map"]:
+    for heading in [
+        "Consensus score",
+        "Plain rank",
+        "Agree (all voters)",
+        "Government",
+        "Workers&#x27; organisation",
+        "Employers&#x27; organisation",
+        "Opinion map",
+    ]:
         assert heading in page
 
 
 @pytest.mark.parametrize("method", ["dots", "score", "schulze", "consensus"])
-def test_the_rank_command_reproduces_the_result_from_the_exported_votes(convener_client, consultation, convener, method,
-                                                                        tmp_path, capsys):
+def test_the_rank_command_reproduces_the_result_from_the_exported_votes(
+    convener_client, consultation, convener, method, tmp_path, capsys
+):
     b = ballot(consultation, convener, method, items=4, **({"dots": 10} if method == "dots" else {}))
     _vote_everyone(consultation, b)
     b = services.ballot_close(actor=convener, ballot=b)
@@ -145,7 +159,16 @@ def test_the_polis_export_has_the_three_files_in_polis_layout(convener_client, c
     archive = zipfile.ZipFile(io.BytesIO(response.content))
     assert sorted(archive.namelist()) == ["comments.csv", "participants-votes.csv", "votes.csv"]
     comments = list(csv.reader(io.StringIO(archive.read("comments.csv").decode())))
-    assert comments[0] == ["timestamp", "datetime", "comment-id", "author-id", "agrees", "disagrees", "moderated", "comment-body"]
+    assert comments[0] == [
+        "timestamp",
+        "datetime",
+        "comment-id",
+        "author-id",
+        "agrees",
+        "disagrees",
+        "moderated",
+        "comment-body",
+    ]
     assert [row[2] for row in comments[1:]] == ["0", "1", "2"] and comments[1][7] == "Statement 1"
     votes = list(csv.reader(io.StringIO(archive.read("votes.csv").decode())))
     assert votes[0] == ["timestamp", "datetime", "comment-id", "voter-id", "vote"] and len(votes) == 1 + 24
@@ -157,8 +180,15 @@ def test_the_polis_export_has_the_three_files_in_polis_layout(convener_client, c
 
 def test_a_convener_prepares_opens_and_closes_a_ballot(convener_client, consultation):
     recs = [RecommendationFactory(consultation=consultation) for _ in range(3)]
-    response = convener_client.post(f"/manage/{consultation.slug}/ballots/", {
-        "title": "Priorities for the Alliance", "method": "dots", "dots": "5", "recommendations": [r.pk for r in recs]})
+    response = convener_client.post(
+        f"/manage/{consultation.slug}/ballots/",
+        {
+            "title": "Priorities for the Alliance",
+            "method": "dots",
+            "dots": "5",
+            "recommendations": [r.pk for r in recs],
+        },
+    )
     b = Ballot.objects.get()
     assert response["Location"] == f"/manage/{consultation.slug}/ballots/{b.pk}/"
     assert (b.method, b.dots, list(b.items.values_list("code", flat=True))) == ("dots", 5, [r.code for r in recs])

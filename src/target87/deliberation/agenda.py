@@ -11,5 +11,8 @@ from target87.people.agenda import AgendaNote
 
 def contribute_notes(*, participation, sessions) -> dict[int, list[AgendaNote]]:
     url = reverse("deliberation:contribute", kwargs={"slug": participation.consultation.slug})
-    return {s.pk: [AgendaNote(_("Contribute from this group"), f"{url}?session={s.pk}")]
-            for s in sessions if s.kind == SessionKind.BREAKOUT}
+    return {
+        s.pk: [AgendaNote(_("Contribute from this group"), f"{url}?session={s.pk}")]
+        for s in sessions
+        if s.kind == SessionKind.BREAKOUT
+    }

@@ -70,13 +70,39 @@ class ContributionsCSV(BaseExporter):
     suffix = "contributions"
 
     def render(self) -> bytes:
-        rows = (Contribution.objects.filter(consultation=self.consultation)
-                .select_related("key_question", "session", "author__person").order_by("created_at", "id"))
+        rows = (
+            Contribution.objects.filter(consultation=self.consultation)
+            .select_related("key_question", "session", "author__person")
+            .order_by("created_at", "id")
+        )
         return csv_bytes(
-            ["id", "created_at", "key_question", "breakout_group", "kind", "thematic_area", "countries",
-             "stakeholder_group", "author", "text"],
-            ([c.pk, c.created_at.isoformat(), c.key_question.position, c.session.title if c.session_id else "", c.kind,
-              c.thematic_area, " ".join(c.countries), c.stakeholder_group, c.public_author(), c.text] for c in rows),
+            [
+                "id",
+                "created_at",
+                "key_question",
+                "breakout_group",
+                "kind",
+                "thematic_area",
+                "countries",
+                "stakeholder_group",
+                "author",
+                "text",
+            ],
+            (
+                [
+                    c.pk,
+                    c.created_at.isoformat(),
+                    c.key_question.position,
+                    c.session.title if c.session_id else "",
+                    c.kind,
+                    c.thematic_area,
+                    " ".join(c.countries),
+                    c.stakeholder_group,
+                    c.public_author(),
+                    c.text,
+                ]
+                for c in rows
+            ),
         )
 
 
@@ -87,13 +113,40 @@ class RecommendationsCSV(BaseExporter):
     suffix = "recommendations"
 
     def render(self) -> bytes:
-        rows = (Recommendation.objects.filter(consultation=self.consultation).select_related("key_question")
-                .prefetch_related("contributions").order_by("number"))
+        rows = (
+            Recommendation.objects.filter(consultation=self.consultation)
+            .select_related("key_question")
+            .prefetch_related("contributions")
+            .order_by("number")
+        )
         return csv_bytes(
-            ["code", "version", "key_question", "title", "text", "thematic_area", "actors", "level", "timeframe",
-             "contributions"],
-            ([r.code, r.version, r.key_question.position, r.title, r.text, r.thematic_area, " ".join(r.actors), r.level,
-              r.timeframe, " ".join(str(c.pk) for c in r.contributions.all())] for r in rows),
+            [
+                "code",
+                "version",
+                "key_question",
+                "title",
+                "text",
+                "thematic_area",
+                "actors",
+                "level",
+                "timeframe",
+                "contributions",
+            ],
+            (
+                [
+                    r.code,
+                    r.version,
+                    r.key_question.position,
+                    r.title,
+                    r.text,
+                    r.thematic_area,
+                    " ".join(r.actors),
+                    r.level,
+                    r.timeframe,
+                    " ".join(str(c.pk) for c in r.contributions.all()),
+                ]
+                for r in rows
+            ),
         )
 
 
@@ -104,10 +157,24 @@ class FeedbackCSV(BaseExporter):
     suffix = "comments"
 
     def render(self) -> bytes:
-        rows = (Feedback.objects.filter(recommendation__consultation=self.consultation)
-                .select_related("recommendation", "author__person__organisation").order_by("created_at", "id"))
+        rows = (
+            Feedback.objects.filter(recommendation__consultation=self.consultation)
+            .select_related("recommendation", "author__person__organisation")
+            .order_by("created_at", "id")
+        )
         return csv_bytes(
             ["id", "created_at", "recommendation", "kind", "status", "stakeholder_group", "text", "proposed_text"],
-            ([f.pk, f.created_at.isoformat(), f.recommendation.code, f.kind, f.status,
-              f.author.person.stakeholder_group if f.author_id else "", f.text, f.proposed_text] for f in rows),
+            (
+                [
+                    f.pk,
+                    f.created_at.isoformat(),
+                    f.recommendation.code,
+                    f.kind,
+                    f.status,
+                    f.author.person.stakeholder_group if f.author_id else "",
+                    f.text,
+                    f.proposed_text,
+                ]
+                for f in rows
+            ),
         )

@@ -20,7 +20,8 @@ def _question_choices(consultation):
 
 def _breakout_choices(consultation):
     return [("", _("— not in a breakout group —"))] + [
-        (s.pk, s.tr("title")) for s in consultation.sessions.filter(kind=SessionKind.BREAKOUT).order_by("start", "title")
+        (s.pk, s.tr("title"))
+        for s in consultation.sessions.filter(kind=SessionKind.BREAKOUT).order_by("start", "title")
     ]
 
 
@@ -33,10 +34,12 @@ class ContributionForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=ContributionKind.choices, widget=forms.RadioSelect)
     key_question = forms.TypedChoiceField(label=_("Key question"), coerce=int)
     session = forms.ChoiceField(label=_("Breakout group"), required=False)
-    thematic_area = forms.ChoiceField(label=_("Thematic area"), required=False,
-                                      choices=[("", _("— any —"))] + list(ThematicArea.choices))
-    countries = forms.MultipleChoiceField(label=_("Countries concerned"), required=False,
-                                          widget=forms.SelectMultiple(attrs={"size": 5}))
+    thematic_area = forms.ChoiceField(
+        label=_("Thematic area"), required=False, choices=[("", _("— any —")), *list(ThematicArea.choices)]
+    )
+    countries = forms.MultipleChoiceField(
+        label=_("Countries concerned"), required=False, widget=forms.SelectMultiple(attrs={"size": 5})
+    )
     anonymous = forms.BooleanField(label=_("Do not show my name on public pages"), required=False)
     client_key = forms.CharField(widget=forms.HiddenInput, required=False)
 
@@ -51,8 +54,9 @@ class ContributionForm(forms.Form):
             del self.fields["anonymous"]
             self.fields["text"].label = _("Contribution")
             self.fields["stakeholder_group"] = forms.ChoiceField(
-                label=_("Stakeholder group it comes from"), required=False,
-                choices=[("", _("— not said —"))] + list(StakeholderGroup.choices),
+                label=_("Stakeholder group it comes from"),
+                required=False,
+                choices=[("", _("— not said —")), *list(StakeholderGroup.choices)],
             )
 
 
@@ -61,14 +65,20 @@ class RecommendationForm(forms.Form):
     text = forms.CharField(label=_("Recommendation"), widget=forms.Textarea(attrs={"rows": 5}))
     key_question = forms.TypedChoiceField(label=_("Key question"), coerce=int)
     session = forms.ChoiceField(label=_("Drafted in"), required=False)
-    thematic_area = forms.ChoiceField(label=_("Thematic area"), required=False,
-                                      choices=[("", _("— any —"))] + list(ThematicArea.choices))
-    actors = forms.MultipleChoiceField(label=_("Actors addressed"), choices=Actor.choices,
-                                       widget=forms.CheckboxSelectMultiple)
+    thematic_area = forms.ChoiceField(
+        label=_("Thematic area"), required=False, choices=[("", _("— any —")), *list(ThematicArea.choices)]
+    )
+    actors = forms.MultipleChoiceField(
+        label=_("Actors addressed"), choices=Actor.choices, widget=forms.CheckboxSelectMultiple
+    )
     level = forms.ChoiceField(label=_("Level"), choices=Level.choices)
     timeframe = forms.ChoiceField(label=_("Timeframe"), choices=Timeframe.choices)
-    contributions = forms.TypedMultipleChoiceField(label=_("Comes from the contributions"), coerce=int, required=False,
-                                                   widget=forms.SelectMultiple(attrs={"size": 6}))
+    contributions = forms.TypedMultipleChoiceField(
+        label=_("Comes from the contributions"),
+        coerce=int,
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
     note = forms.CharField(label=_("What changed (kept with the version)"), required=False, max_length=300)
 
     def __init__(self, *args, consultation, **kwargs):
@@ -82,9 +92,18 @@ class RecommendationForm(forms.Form):
 
 
 class FeedbackForm(forms.Form):
-    kind = forms.ChoiceField(label=_("I want to"), widget=forms.RadioSelect, initial=FeedbackKind.COMMENT,
-                             choices=[(FeedbackKind.COMMENT, _("comment")), (FeedbackKind.AMENDMENT, _("propose a new text"))])
-    text = forms.CharField(label=_("Comment, or why the text should change"), widget=forms.Textarea(attrs={"rows": 3}),
-                           max_length=4000)
-    proposed_text = forms.CharField(label=_("Proposed text (for an amendment)"), required=False, max_length=4000,
-                                    widget=forms.Textarea(attrs={"rows": 4}))
+    kind = forms.ChoiceField(
+        label=_("I want to"),
+        widget=forms.RadioSelect,
+        initial=FeedbackKind.COMMENT,
+        choices=[(FeedbackKind.COMMENT, _("comment")), (FeedbackKind.AMENDMENT, _("propose a new text"))],
+    )
+    text = forms.CharField(
+        label=_("Comment, or why the text should change"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
+    )
+    proposed_text = forms.CharField(
+        label=_("Proposed text (for an amendment)"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )

@@ -26,11 +26,17 @@ class Contribution(models.Model):
         "consultations.Consultation", on_delete=models.CASCADE, related_name="contributions"
     )
     session = models.ForeignKey(
-        "consultations.Session", verbose_name=_("breakout group"), null=True, blank=True, on_delete=models.SET_NULL,
+        "consultations.Session",
+        verbose_name=_("breakout group"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="contributions",
     )
     key_question = models.ForeignKey(
-        "consultations.KeyQuestion", verbose_name=_("key question"), on_delete=models.PROTECT,
+        "consultations.KeyQuestion",
+        verbose_name=_("key question"),
+        on_delete=models.PROTECT,
         related_name="contributions",
     )
     kind = models.CharField(_("kind"), max_length=16, choices=ContributionKind.choices)
@@ -41,7 +47,11 @@ class Contribution(models.Model):
         _("stakeholder group"), max_length=32, choices=StakeholderGroup.choices, blank=True
     )
     author = models.ForeignKey(
-        "people.Participation", verbose_name=_("from"), null=True, blank=True, on_delete=models.SET_NULL,
+        "people.Participation",
+        verbose_name=_("from"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="contributions",
     )
     anonymous = models.BooleanField(_("anonymous on public pages"), default=False)
@@ -68,7 +78,8 @@ class Contribution(models.Model):
                 name="contribution_group_valid",
             ),
             models.UniqueConstraint(
-                fields=["consultation", "client_key"], condition=Q(client_key__isnull=False),
+                fields=["consultation", "client_key"],
+                condition=Q(client_key__isnull=False),
                 name="contribution_sent_once",
             ),
         ]
@@ -90,11 +101,17 @@ class Recommendation(models.Model):
     )
     number = models.PositiveIntegerField(_("number"))
     key_question = models.ForeignKey(
-        "consultations.KeyQuestion", verbose_name=_("key question"), on_delete=models.PROTECT,
+        "consultations.KeyQuestion",
+        verbose_name=_("key question"),
+        on_delete=models.PROTECT,
         related_name="recommendations",
     )
     session = models.ForeignKey(
-        "consultations.Session", verbose_name=_("drafted in"), null=True, blank=True, on_delete=models.SET_NULL,
+        "consultations.Session",
+        verbose_name=_("drafted in"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="recommendations",
     )
     title = models.CharField(_("title"), max_length=200)
@@ -120,9 +137,7 @@ class Recommendation(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["consultation", "number"], name="recommendation_number_unique"),
             models.CheckConstraint(condition=Q(level__in=Level.values), name="recommendation_level_valid"),
-            models.CheckConstraint(
-                condition=Q(timeframe__in=Timeframe.values), name="recommendation_timeframe_valid"
-            ),
+            models.CheckConstraint(condition=Q(timeframe__in=Timeframe.values), name="recommendation_timeframe_valid"),
             models.CheckConstraint(
                 condition=Q(thematic_area="") | Q(thematic_area__in=ThematicArea.values),
                 name="recommendation_area_valid",
@@ -132,12 +147,12 @@ class Recommendation(models.Model):
     def __str__(self) -> str:
         return f"R{self.number}. {self.title}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("deliberation:recommendation", kwargs={"slug": self.consultation.slug, "number": self.number})
+
     @property
     def code(self) -> str:
         return f"R{self.number}"
-
-    def get_absolute_url(self) -> str:
-        return reverse("deliberation:recommendation", kwargs={"slug": self.consultation.slug, "number": self.number})
 
     def actor_labels(self) -> list[str]:
         from .enums import Actor
@@ -158,9 +173,7 @@ class RecommendationVersion(models.Model):
     edited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    amendment = models.ForeignKey(
-        "Feedback", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    amendment = models.ForeignKey("Feedback", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -15,12 +15,13 @@ def participation_from_session(*, session) -> Participation | None:
     pk = session.get("participation_id")
     if not pk:
         return None
-    return (Participation.objects.select_related("person__organisation", "consultation").filter(pk=pk).first())
+    return Participation.objects.select_related("person__organisation", "consultation").filter(pk=pk).first()
 
 
 def contribution_list(*, consultation, key_question=None, kind: str = "") -> QuerySet[Contribution]:
-    rows = (Contribution.objects.filter(consultation=consultation)
-            .select_related("key_question", "session", "author__person"))
+    rows = Contribution.objects.filter(consultation=consultation).select_related(
+        "key_question", "session", "author__person"
+    )
     if key_question:
         rows = rows.filter(key_question__position=key_question)
     if kind:
@@ -33,19 +34,30 @@ def contributions_of(*, participation) -> QuerySet[Contribution]:
 
 
 def recommendation_list(*, consultation) -> QuerySet[Recommendation]:
-    return (Recommendation.objects.filter(consultation=consultation).select_related("key_question", "session")
-            .annotate(comments=Count("feedback", distinct=True),
-                      open_amendments=Count("feedback", filter=Q(feedback__kind="amendment", feedback__status="open"),
-                                            distinct=True))
-            .order_by("number"))
+    return (
+        Recommendation.objects.filter(consultation=consultation)
+        .select_related("key_question", "session")
+        .annotate(
+            comments=Count("feedback", distinct=True),
+            open_amendments=Count(
+                "feedback", filter=Q(feedback__kind="amendment", feedback__status="open"), distinct=True
+            ),
+        )
+        .order_by("number")
+    )
 
 
 def recommendation_get(*, consultation, number) -> Recommendation:
-    rec = (Recommendation.objects.filter(consultation=consultation, number=number)
-           .select_related("key_question", "session", "consultation")
-           .prefetch_related("versions__edited_by", "contributions__key_question",
-                             Prefetch("feedback", queryset=Feedback.objects.select_related("author__person")))
-           .first())
+    rec = (
+        Recommendation.objects.filter(consultation=consultation, number=number)
+        .select_related("key_question", "session", "consultation")
+        .prefetch_related(
+            "versions__edited_by",
+            "contributions__key_question",
+            Prefetch("feedback", queryset=Feedback.objects.select_related("author__person")),
+        )
+        .first()
+    )
     if rec is None:
         raise Http404
     return rec

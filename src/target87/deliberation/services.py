@@ -18,7 +18,8 @@ from django.utils.translation import gettext as _
 
 from target87.consultations.enums import SessionKind, ThematicArea
 from target87.consultations.models import Consultation, KeyQuestion, Session
-from target87.core import audit, countries as country_codes
+from target87.core import audit
+from target87.core import countries as country_codes
 from target87.core.errors import ServiceError
 from target87.core.permissions import require
 from target87.people.enums import RegistrationStatus, StakeholderGroup
@@ -46,7 +47,9 @@ def _text(value: str, field: str, errors: dict, *, required: bool = True, limit:
     if required and not value:
         errors[field] = [_("This cannot be empty.")]
     elif len(value) > limit:
-        errors[field] = [_("Keep this under %(limit)d characters (it has %(count)d).") % {"limit": limit, "count": len(value)}]
+        errors[field] = [
+            _("Keep this under %(limit)d characters (it has %(count)d).") % {"limit": limit, "count": len(value)}
+        ]
     return value
 
 
@@ -96,9 +99,19 @@ def _countries(values, errors) -> list[str]:
 
 
 def contribution_create(
-    *, consultation: Consultation, key_question, kind: str, text: str, actor=None,
-    participation: Participation | None = None, author: Participation | None = None, session=None,
-    thematic_area: str = "", countries=(), stakeholder_group: str = "", anonymous: bool = False,
+    *,
+    consultation: Consultation,
+    key_question,
+    kind: str,
+    text: str,
+    actor=None,
+    participation: Participation | None = None,
+    author: Participation | None = None,
+    session=None,
+    thematic_area: str = "",
+    countries=(),
+    stakeholder_group: str = "",
+    anonymous: bool = False,
     client_key: str | uuid.UUID | None = None,
 ) -> Contribution:
     """Capture a contribution: by a participant on their phone (``participation``), or by a facilitator or
@@ -143,13 +156,25 @@ def contribution_create(
     try:
         with transaction.atomic():
             contribution = Contribution.objects.create(
-                consultation=consultation, session=group_session, key_question=question, kind=kind, text=text,
-                thematic_area=thematic_area or "", countries=codes, stakeholder_group=stakeholder_group or "",
-                author=author, anonymous=bool(anonymous), captured_by=actor if participation is None else None,
+                consultation=consultation,
+                session=group_session,
+                key_question=question,
+                kind=kind,
+                text=text,
+                thematic_area=thematic_area or "",
+                countries=codes,
+                stakeholder_group=stakeholder_group or "",
+                author=author,
+                anonymous=bool(anonymous),
+                captured_by=actor if participation is None else None,
                 client_key=key,
             )
-            audit.record(actor=actor if participation is None else participation, action="contribution.create",
-                         obj=contribution, consultation=consultation)
+            audit.record(
+                actor=actor if participation is None else participation,
+                action="contribution.create",
+                obj=contribution,
+                consultation=consultation,
+            )
     except IntegrityError:
         sent = Contribution.objects.filter(consultation=consultation, client_key=key).first() if key else None
         if sent is None:
@@ -161,8 +186,13 @@ def contribution_create(
 @transaction.atomic
 def contribution_delete(*, actor, contribution: Contribution) -> None:
     require(actor, "deliberation.capture", contribution.consultation)
-    audit.record(actor=actor, action="contribution.delete", obj=contribution, consultation=contribution.consultation,
-                 changes={"text": contribution.text})
+    audit.record(
+        actor=actor,
+        action="contribution.delete",
+        obj=contribution,
+        consultation=contribution.consultation,
+        changes={"text": contribution.text},
+    )
     contribution.delete()
 
 
@@ -213,12 +243,19 @@ def _contributions(consultation, contributions, errors) -> list[Contribution]:
 
 def _snapshot(recommendation: Recommendation, *, actor=None, note: str = "", amendment=None) -> RecommendationVersion:
     return RecommendationVersion.objects.create(
-        recommendation=recommendation, number=recommendation.version, title=recommendation.title,
-        text=recommendation.text, note=note[:300], edited_by=actor if getattr(actor, "is_authenticated", False) else None,
+        recommendation=recommendation,
+        number=recommendation.version,
+        title=recommendation.title,
+        text=recommendation.text,
+        note=note[:300],
+        edited_by=actor if getattr(actor, "is_authenticated", False) else None,
         amendment=amendment,
         details={
-            "key_question": recommendation.key_question.position, "thematic_area": recommendation.thematic_area,
-            "actors": recommendation.actors, "level": recommendation.level, "timeframe": recommendation.timeframe,
+            "key_question": recommendation.key_question.position,
+            "thematic_area": recommendation.thematic_area,
+            "actors": recommendation.actors,
+            "level": recommendation.level,
+            "timeframe": recommendation.timeframe,
             "session": recommendation.session_id,
             "contributions": sorted(recommendation.contributions.values_list("pk", flat=True)),
         },
@@ -238,7 +275,9 @@ def recommendation_create(*, actor, consultation: Consultation, contributions=()
     # numbers are given in order: lock the consultation so that two drafts never take the same number
     Consultation.objects.select_for_update().filter(pk=consultation.pk).first()
     number = (Recommendation.objects.filter(consultation=consultation).aggregate(n=Max("number"))["n"] or 0) + 1
-    recommendation = Recommendation.objects.create(consultation=consultation, number=number, created_by=actor, **cleaned)
+    recommendation = Recommendation.objects.create(
+        consultation=consultation, number=number, created_by=actor, **cleaned
+    )
     recommendation.contributions.set(sources)
     _snapshot(recommendation, actor=actor, note=_("First draft"))
     audit.record(actor=actor, action="recommendation.create", obj=recommendation, consultation=consultation)
@@ -246,13 +285,16 @@ def recommendation_create(*, actor, consultation: Consultation, contributions=()
 
 
 @transaction.atomic
-def recommendation_update(*, actor, recommendation: Recommendation, note: str = "", contributions=None,
-                          **fields) -> Recommendation:
+def recommendation_update(
+    *, actor, recommendation: Recommendation, note: str = "", contributions=None, **fields
+) -> Recommendation:
     """Change a recommendation; the new state is kept as a new version (nothing when nothing changed)."""
     consultation = recommendation.consultation
     require(actor, "deliberation.edit_recommendation", consultation)
     errors: dict[str, list[str]] = {}
-    cleaned = _clean_recommendation(consultation, {k: v for k, v in fields.items() if k in RECOMMENDATION_FIELDS}, errors)
+    cleaned = _clean_recommendation(
+        consultation, {k: v for k, v in fields.items() if k in RECOMMENDATION_FIELDS}, errors
+    )
     sources = _contributions(consultation, contributions, errors) if contributions is not None else None
     if errors:
         raise ServiceError(errors)
@@ -270,8 +312,9 @@ def recommendation_update(*, actor, recommendation: Recommendation, note: str = 
     recommendation.version += 1
     recommendation.save()
     _snapshot(recommendation, actor=actor, note=note)
-    audit.record(actor=actor, action="recommendation.update", obj=recommendation, consultation=consultation,
-                 changes=changes)
+    audit.record(
+        actor=actor, action="recommendation.update", obj=recommendation, consultation=consultation, changes=changes
+    )
     return recommendation
 
 
@@ -279,8 +322,9 @@ def recommendation_update(*, actor, recommendation: Recommendation, note: str = 
 
 
 @transaction.atomic
-def feedback_create(*, participation: Participation, recommendation: Recommendation, kind: str, text: str,
-                    proposed_text: str = "") -> Feedback:
+def feedback_create(
+    *, participation: Participation, recommendation: Recommendation, kind: str, text: str, proposed_text: str = ""
+) -> Feedback:
     """A participant comments on a recommendation, or proposes a new text for it (an amendment)."""
     participant_check(participation=participation, consultation=recommendation.consultation)
     errors: dict[str, list[str]] = {}
@@ -293,11 +337,15 @@ def feedback_create(*, participation: Participation, recommendation: Recommendat
     if errors:
         raise ServiceError(errors)
     feedback = Feedback.objects.create(
-        recommendation=recommendation, author=participation, kind=kind, text=text,
+        recommendation=recommendation,
+        author=participation,
+        kind=kind,
+        text=text,
         proposed_text=proposed_text if kind == FeedbackKind.AMENDMENT else "",
     )
-    audit.record(actor=participation, action=f"recommendation.{kind}", obj=feedback,
-                 consultation=recommendation.consultation)
+    audit.record(
+        actor=participation, action=f"recommendation.{kind}", obj=feedback, consultation=recommendation.consultation
+    )
     return feedback
 
 
@@ -310,7 +358,9 @@ def amendment_decide(*, actor, feedback: Feedback, accept: bool) -> Feedback:
     if feedback.kind != FeedbackKind.AMENDMENT:
         raise ServiceError(_("Only amendments are accepted or declined; a comment stays as it is."))
     if feedback.status != FeedbackStatus.OPEN:
-        raise ServiceError(_("This amendment has already been %(status)s.") % {"status": feedback.get_status_display().lower()})
+        raise ServiceError(
+            _("This amendment has already been %(status)s.") % {"status": feedback.get_status_display().lower()}
+        )
     feedback.status = FeedbackStatus.ACCEPTED if accept else FeedbackStatus.DECLINED
     feedback.decided_by = actor
     feedback.decided_at = timezone.now()
@@ -321,8 +371,13 @@ def amendment_decide(*, actor, feedback: Feedback, accept: bool) -> Feedback:
         recommendation.version += 1
         recommendation.save()
         author = feedback.author.person.name if feedback.author_id else _("a participant")
-        _snapshot(recommendation, actor=actor, amendment=feedback,
-                  note=_("Amendment proposed by %(author)s accepted") % {"author": author})
-    audit.record(actor=actor, action=f"amendment.{feedback.status}", obj=feedback,
-                 consultation=recommendation.consultation)
+        _snapshot(
+            recommendation,
+            actor=actor,
+            amendment=feedback,
+            note=_("Amendment proposed by %(author)s accepted") % {"author": author},
+        )
+    audit.record(
+        actor=actor, action=f"amendment.{feedback.status}", obj=feedback, consultation=recommendation.consultation
+    )
     return feedback

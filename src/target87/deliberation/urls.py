@@ -15,7 +15,10 @@ urlpatterns = [
     path("manage/<slug:slug>/contributions/", views.capture, name="capture"),
     path("manage/<slug:slug>/recommendations/", views.recommendation_edit, name="manage_recommendations"),
     path("manage/<slug:slug>/recommendations/<int:number>/", views.recommendation_edit, name="recommendation_edit"),
-    path("manage/<slug:slug>/recommendations/<int:number>/amendments/<int:pk>/", views.amendment_decide,
-         name="amendment_decide"),
+    path(
+        "manage/<slug:slug>/recommendations/<int:number>/amendments/<int:pk>/",
+        views.amendment_decide,
+        name="amendment_decide",
+    ),
     path("manage/<slug:slug>/exports/<str:exporter>.csv", views.export, name="export"),
 ]

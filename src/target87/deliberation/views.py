@@ -89,8 +89,9 @@ def contribute(request, slug):
     if request.method == "POST":
         if form.is_valid():
             try:
-                made = services.contribution_create(consultation=consultation, participation=participation,
-                                                    **form.cleaned_data)
+                made = services.contribution_create(
+                    consultation=consultation, participation=participation, **form.cleaned_data
+                )
             except ServiceError as error:
                 apply_service_error(form, error)
             else:
@@ -98,10 +99,18 @@ def contribute(request, slug):
                 session_id = made.session_id or ""
                 return see_other(f"{url}?sent={made.pk}" + (f"&session={session_id}" if session_id else ""))
         status = 400
-    return render(request, "deliberation/contribute.html", {
-        "consultation": consultation, "participation": participation, "form": form,
-        "sent": request.GET.get("sent", "").isdigit(), "mine": selectors.contributions_of(participation=participation)[:20],
-    }, status=status)
+    return render(
+        request,
+        "deliberation/contribute.html",
+        {
+            "consultation": consultation,
+            "participation": participation,
+            "form": form,
+            "sent": request.GET.get("sent", "").isdigit(),
+            "mine": selectors.contributions_of(participation=participation)[:20],
+        },
+        status=status,
+    )
 
 
 @require_GET
@@ -109,20 +118,36 @@ def contribution_list(request, slug):
     consultation = consultation_selectors.consultation_get(slug=slug, user=request.user)
     question = request.GET.get("q", "")
     kind = request.GET.get("kind", "")
-    rows = selectors.contribution_list(consultation=consultation, key_question=int(question) if question.isdigit() else None,
-                                       kind=kind if kind in ContributionKind.values else "")
-    return render(request, "deliberation/contributions.html", {
-        "consultation": consultation, "rows": rows, "questions": consultation.key_questions.all(),
-        "kinds": ContributionKind.choices, "q": question, "kind": kind,
-    })
+    rows = selectors.contribution_list(
+        consultation=consultation,
+        key_question=int(question) if question.isdigit() else None,
+        kind=kind if kind in ContributionKind.values else "",
+    )
+    return render(
+        request,
+        "deliberation/contributions.html",
+        {
+            "consultation": consultation,
+            "rows": rows,
+            "questions": consultation.key_questions.all(),
+            "kinds": ContributionKind.choices,
+            "q": question,
+            "kind": kind,
+        },
+    )
 
 
 @require_GET
 def recommendation_list(request, slug):
     consultation = consultation_selectors.consultation_get(slug=slug, user=request.user)
-    return render(request, "deliberation/recommendations.html", {
-        "consultation": consultation, "rows": selectors.recommendation_list(consultation=consultation),
-    })
+    return render(
+        request,
+        "deliberation/recommendations.html",
+        {
+            "consultation": consultation,
+            "rows": selectors.recommendation_list(consultation=consultation),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -144,10 +169,18 @@ def recommendation_detail(request, slug, number):
                 messages.success(request, _("Thank you: your comment was recorded."))
                 return see_other(rec.get_absolute_url())
         status = 400
-    return render(request, "deliberation/recommendation.html", {
-        "consultation": consultation, "rec": rec, "participation": participation, "form": form,
-        "can_decide": request.user.has_perm("deliberation.decide_amendment", consultation),
-    }, status=status)
+    return render(
+        request,
+        "deliberation/recommendation.html",
+        {
+            "consultation": consultation,
+            "rec": rec,
+            "participation": participation,
+            "form": form,
+            "can_decide": request.user.has_perm("deliberation.decide_amendment", consultation),
+        },
+        status=status,
+    )
 
 
 # --- facilitators, rapporteurs and conveners -----------------------------------------------------------------
@@ -168,8 +201,12 @@ def _captured(request, slug) -> Consultation:
 @require_http_methods(["GET", "POST"])
 def capture(request, slug):
     consultation = _captured(request, slug)
-    form = ContributionForm(request.POST or None, consultation=consultation, capture=True,
-                            initial={"session": request.GET.get("session", "")})
+    form = ContributionForm(
+        request.POST or None,
+        consultation=consultation,
+        capture=True,
+        initial={"session": request.GET.get("session", "")},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.contribution_create(consultation=consultation, actor=request.user, **form.cleaned_data)
@@ -177,10 +214,18 @@ def capture(request, slug):
             apply_service_error(form, error)
         else:
             messages.success(request, _("Contribution recorded."))
-            return redirect(f"{reverse('deliberation:capture', kwargs={'slug': slug})}?session={form.cleaned_data['session']}")
-    return render(request, "deliberation/capture.html", {
-        "consultation": consultation, "form": form, "rows": selectors.contribution_list(consultation=consultation),
-    })
+            return redirect(
+                f"{reverse('deliberation:capture', kwargs={'slug': slug})}?session={form.cleaned_data['session']}"
+            )
+    return render(
+        request,
+        "deliberation/capture.html",
+        {
+            "consultation": consultation,
+            "form": form,
+            "rows": selectors.contribution_list(consultation=consultation),
+        },
+    )
 
 
 @login_required
@@ -190,9 +235,17 @@ def recommendation_edit(request, slug, number=None):
     rec = selectors.recommendation_get(consultation=consultation, number=number) if number else None
     initial = {}
     if rec is not None:
-        initial = {"title": rec.title, "text": rec.text, "key_question": rec.key_question_id, "session": rec.session_id or "",
-                   "thematic_area": rec.thematic_area, "actors": rec.actors, "level": rec.level, "timeframe": rec.timeframe,
-                   "contributions": [c.pk for c in rec.contributions.all()]}
+        initial = {
+            "title": rec.title,
+            "text": rec.text,
+            "key_question": rec.key_question_id,
+            "session": rec.session_id or "",
+            "thematic_area": rec.thematic_area,
+            "actors": rec.actors,
+            "level": rec.level,
+            "timeframe": rec.timeframe,
+            "contributions": [c.pk for c in rec.contributions.all()],
+        }
     form = RecommendationForm(request.POST or None, consultation=consultation, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -207,10 +260,16 @@ def recommendation_edit(request, slug, number=None):
         else:
             messages.success(request, _("Saved as version %(version)d.") % {"version": rec.version})
             return redirect("deliberation:manage_recommendations", slug=slug)
-    return render(request, "deliberation/recommendation_form.html", {
-        "consultation": consultation, "form": form, "rec": rec,
-        "rows": selectors.recommendation_list(consultation=consultation),
-    })
+    return render(
+        request,
+        "deliberation/recommendation_form.html",
+        {
+            "consultation": consultation,
+            "form": form,
+            "rec": rec,
+            "rows": selectors.recommendation_list(consultation=consultation),
+        },
+    )
 
 
 @login_required
@@ -224,7 +283,9 @@ def amendment_decide(request, slug, number, pk):
 
         raise Http404
     try:
-        services.amendment_decide(actor=request.user, feedback=feedback, accept=request.POST.get("decision") == "accept")
+        services.amendment_decide(
+            actor=request.user, feedback=feedback, accept=request.POST.get("decision") == "accept"
+        )
     except ServiceError as error:
         messages.error(request, " ".join(error.messages))
     else:

@@ -37,22 +37,32 @@ BIAS = {
 
 #: agree/disagree statements with each group's chance of agreeing (the rest disagree or pass)
 STATEMENTS = [
-    ("Labour inspection should focus first on the formal sector, where it can act.",
-     {"government": .9, "employers": .6, "private_sector": .6, "*": .15}),
-    ("Progress on 8.7 should be reported every year with the same indicators across the sub-region.",
-     {"*": .8}),
-    ("Survivors should be paid for their time when they help design services.",
-     {"government": .55, "employers": .5, "*": .7}),
-    ("Recruitment fees should always be paid by employers, never by workers.",
-     {"employers": .05, "private_sector": .1, "*": .97}),
-    ("Business should be left to set its own due-diligence rules.",
-     {"employers": .85, "private_sector": .9, "*": .1}),
-    ("Donor funding should go through national plans rather than separate projects.",
-     {"government": .95, "development_partner": .45, "*": .6}),
-    ("Children above the minimum age may do light work that does not harm their schooling.",
-     {"*": .5, "survivor_led": .2}),
-    ("Every country of the sub-region should run a forced labour survey before 2020.",
-     {"*": .7, "government": .5}),
+    (
+        "Labour inspection should focus first on the formal sector, where it can act.",
+        {"government": 0.9, "employers": 0.6, "private_sector": 0.6, "*": 0.15},
+    ),
+    ("Progress on 8.7 should be reported every year with the same indicators across the sub-region.", {"*": 0.8}),
+    (
+        "Survivors should be paid for their time when they help design services.",
+        {"government": 0.55, "employers": 0.5, "*": 0.7},
+    ),
+    (
+        "Recruitment fees should always be paid by employers, never by workers.",
+        {"employers": 0.05, "private_sector": 0.1, "*": 0.97},
+    ),
+    (
+        "Business should be left to set its own due-diligence rules.",
+        {"employers": 0.85, "private_sector": 0.9, "*": 0.1},
+    ),
+    (
+        "Donor funding should go through national plans rather than separate projects.",
+        {"government": 0.95, "development_partner": 0.45, "*": 0.6},
+    ),
+    (
+        "Children above the minimum age may do light work that does not harm their schooling.",
+        {"*": 0.5, "survivor_led": 0.2},
+    ),
+    ("Every country of the sub-region should run a forced labour survey before 2020.", {"*": 0.7, "government": 0.5}),
 ]
 
 CLOSED = [
@@ -93,15 +103,19 @@ def _values(method: str, utilities: list[float], ids: list[int], rng: random.Ran
     if method == "approval":
         return {ids[i]: int(utilities[i] > 1.0) for i in range(len(ids))}
     if method == "score":
-        return {ids[i]: max(0, min(5, round(utilities[i] * 2.2))) for i in range(len(ids)) if rng.random() < .9}
+        return {ids[i]: max(0, min(5, round(utilities[i] * 2.2))) for i in range(len(ids)) if rng.random() < 0.9}
     # ranked: the top five to eight, in order
     depth = rng.randint(5, 8)
     return {ids[i]: position for position, i in enumerate(order[:depth], start=1)}
 
 
 def _participants(consultation) -> list[Participation]:
-    return list(Participation.objects.filter(consultation=consultation, status="approved")
-                .exclude(role__in=["convener", "observer"]).select_related("person__organisation").order_by("pk"))
+    return list(
+        Participation.objects.filter(consultation=consultation, status="approved")
+        .exclude(role__in=["convener", "observer"])
+        .select_related("person__organisation")
+        .order_by("pk")
+    )
 
 
 def _cast(ballot: Ballot, voters: list[Participation], rng: random.Random, when: dt.datetime) -> None:
@@ -111,14 +125,16 @@ def _cast(ballot: Ballot, voters: list[Participation], rng: random.Random, when:
     for n, p in enumerate(voters):
         group = services.voter_group(p)
         moment = when + dt.timedelta(seconds=7 * n)
-        papers.append(BallotPaper(ballot=ballot, participation=p, group=group, first_cast_at=moment, last_cast_at=moment))
+        papers.append(
+            BallotPaper(ballot=ballot, participation=p, group=group, first_cast_at=moment, last_cast_at=moment)
+        )
         if ballot.method == "consensus":
             for item, (_text, chances) in zip(items, STATEMENTS, strict=False):
-                if rng.random() < .1:
+                if rng.random() < 0.1:
                     continue  # not seen
-                agree = chances.get(group, chances.get("*", .5))
+                agree = chances.get(group, chances.get("*", 0.5))
                 draw = rng.random()
-                value = 1 if draw < agree else 0 if draw < agree + .1 else -1
+                value = 1 if draw < agree else 0 if draw < agree + 0.1 else -1
                 votes.append(Vote(ballot=ballot, item=item, participation=p, value=value, cast_at=moment))
         elif ballot.method == "bradley-terry":
             utilities = _utilities(group, rng)
@@ -130,8 +146,16 @@ def _cast(ballot: Ballot, voters: list[Participation], rng: random.Random, when:
                 pairs.add((a, b))
                 chance = 1 / (1 + math.exp(-(utilities[a] - utilities[b]) * 2))
                 winner = a if rng.random() < chance else b
-                choices.append(PairwiseChoice(ballot=ballot, participation=p, first_id=ids[a], second_id=ids[b],
-                                              winner_id=ids[winner], cast_at=moment))
+                choices.append(
+                    PairwiseChoice(
+                        ballot=ballot,
+                        participation=p,
+                        first_id=ids[a],
+                        second_id=ids[b],
+                        winner_id=ids[winner],
+                        cast_at=moment,
+                    )
+                )
         else:
             for pk, value in _values(ballot.method, _utilities(group, rng), ids, rng, ballot.dots).items():
                 votes.append(Vote(ballot=ballot, item_id=pk, participation=p, value=value, cast_at=moment))
@@ -158,10 +182,17 @@ def load(*, consultation, stdout=None) -> None:
     for number, (method, title, options) in enumerate(CLOSED + OPEN):
         statements = [text for text, _chances in STATEMENTS] if method == "consensus" else []
         ballot = services.ballot_create(
-            actor=convener, consultation=consultation, title=title, method=method, session=plenary.pk if plenary else None,
-            recommendations=[] if method == "consensus" else recommendations, statements=statements, **options)
+            actor=convener,
+            consultation=consultation,
+            title=title,
+            method=method,
+            session=plenary.pk if plenary else None,
+            recommendations=[] if method == "consensus" else recommendations,
+            statements=statements,
+            **options,
+        )
         ballot = services.ballot_open(actor=convener, ballot=ballot)
-        turnout = .8 if (method, title, options) in CLOSED else .5  # the open ballots are still being voted on
+        turnout = 0.8 if (method, title, options) in CLOSED else 0.5  # the open ballots are still being voted on
         voters = [p for p in people if rng.random() < turnout]
         when = CLOSING + dt.timedelta(minutes=5 * number)
         _cast(ballot, voters, rng, when)

@@ -16,10 +16,13 @@ def ballot_notes(*, participation, sessions) -> dict[int, list[AgendaNote]]:
     ballots = Ballot.objects.filter(session__in=[s.pk for s in sessions]).exclude(status=BallotStatus.DRAFT)
     for ballot in ballots.order_by("created_at"):
         if ballot.status == BallotStatus.OPEN:
-            note = AgendaNote(_("Vote: %(title)s") % {"title": ballot.title},
-                              reverse("priorities:vote", kwargs={"pk": ballot.pk}))
+            note = AgendaNote(
+                _("Vote: %(title)s") % {"title": ballot.title}, reverse("priorities:vote", kwargs={"pk": ballot.pk})
+            )
         else:
-            note = AgendaNote(_("Results: %(title)s") % {"title": ballot.title},
-                              reverse("priorities:results", kwargs={"pk": ballot.pk}))
+            note = AgendaNote(
+                _("Results: %(title)s") % {"title": ballot.title},
+                reverse("priorities:results", kwargs={"pk": ballot.pk}),
+            )
         notes.setdefault(ballot.session_id, []).append(note)
     return notes

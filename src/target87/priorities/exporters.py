@@ -45,8 +45,11 @@ class BallotExporter(BaseExporter):
 def for_ballot(ballot) -> list[type[BallotExporter]]:
     from target87.deliberation.exporters import EXPORTERS
 
-    return [cls for cls in EXPORTERS.values() if issubclass(cls, BallotExporter)
-            and (cls.methods is None or ballot.method in cls.methods)]
+    return [
+        cls
+        for cls in EXPORTERS.values()
+        if issubclass(cls, BallotExporter) and (cls.methods is None or ballot.method in cls.methods)
+    ]
 
 
 def _groups(ballot) -> dict[int, str]:
@@ -63,18 +66,28 @@ class VotesCSV(BallotExporter):
         groups = _groups(self.ballot)
         codes = dict(BallotItem.objects.filter(ballot=self.ballot).values_list("pk", "code"))
         if self.ballot.method == Method.PAIRWISE:
-            rows = (PairwiseChoice.objects.filter(ballot=self.ballot).order_by("cast_at", "id")
-                    .values_list("participation_id", "first_id", "second_id", "winner_id", "cast_at"))
-            return csv_bytes(["voter", "group", "winner", "loser", "cast_at"], (
-                [p, groups[p], codes[w], codes[s if w == f else f], at.isoformat()] for p, f, s, w, at in rows))
-        rows = (Vote.objects.filter(ballot=self.ballot).order_by("participation_id", "item__position")
-                .values_list("participation_id", "item_id", "value", "cast_at"))
-        return csv_bytes(["voter", "group", "item", "value", "cast_at"],
-                         ([p, groups[p], codes[i], v, at.isoformat()] for p, i, v, at in rows))
+            rows = (
+                PairwiseChoice.objects.filter(ballot=self.ballot)
+                .order_by("cast_at", "id")
+                .values_list("participation_id", "first_id", "second_id", "winner_id", "cast_at")
+            )
+            return csv_bytes(
+                ["voter", "group", "winner", "loser", "cast_at"],
+                ([p, groups[p], codes[w], codes[s if w == f else f], at.isoformat()] for p, f, s, w, at in rows),
+            )
+        rows = (
+            Vote.objects.filter(ballot=self.ballot)
+            .order_by("participation_id", "item__position")
+            .values_list("participation_id", "item_id", "value", "cast_at")
+        )
+        return csv_bytes(
+            ["voter", "group", "item", "value", "cast_at"],
+            ([p, groups[p], codes[i], v, at.isoformat()] for p, i, v, at in rows),
+        )
 
 
 def _js_time(moment) -> tuple[int, str]:
-    moment = moment.astimezone(dt.timezone.utc)
+    moment = moment.astimezone(dt.UTC)
     return int(moment.timestamp()), moment.strftime("%a %b %d %Y %H:%M:%S GMT+0000 (Coordinated Universal Time)")
 
 
@@ -86,8 +99,11 @@ class _Polis:
         self.tid = {item.pk: n for n, item in enumerate(self.items)}
         papers = BallotPaper.objects.filter(ballot=ballot).order_by("first_cast_at", "participation_id")
         self.pid = {paper.participation_id: n for n, paper in enumerate(papers)}
-        self.votes = list(Vote.objects.filter(ballot=ballot).order_by("cast_at", "id")
-                          .values_list("participation_id", "item_id", "value", "cast_at"))
+        self.votes = list(
+            Vote.objects.filter(ballot=ballot)
+            .order_by("cast_at", "id")
+            .values_list("participation_id", "item_id", "value", "cast_at")
+        )
         clusters = {}
         for point in ((ballot.result or {}).get("opinion_map") or {}).get("participants", []):
             clusters[int(point["voter"])] = point["cluster"]
@@ -117,8 +133,19 @@ class PolisComments(BallotExporter):
         stamp, text = _js_time(_moment(self.ballot))
         return csv_bytes(
             ["timestamp", "datetime", "comment-id", "author-id", "agrees", "disagrees", "moderated", "comment-body"],
-            ([stamp, text, polis.tid[item.pk], 0, counts[item.pk][1], counts[item.pk][-1], 1, item.text or item.label]
-             for item in polis.items),
+            (
+                [
+                    stamp,
+                    text,
+                    polis.tid[item.pk],
+                    0,
+                    counts[item.pk][1],
+                    counts[item.pk][-1],
+                    1,
+                    item.text or item.label,
+                ]
+                for item in polis.items
+            ),
         )
 
 
@@ -158,10 +185,12 @@ class PolisParticipantsVotes(BallotExporter):
             votes = by_participant.get(participation, {})
             values = list(votes.values())
             cluster = polis.cluster.get(participation, "")
-            rows.append([pid, cluster, 0, len(values), values.count(1), values.count(-1),
-                         *[votes.get(t, "") for t in tids]])
-        return csv_bytes(["participant", "group-id", "n-comments", "n-votes", "n-agree", "n-disagree",
-                          *[str(t) for t in tids]], rows)
+            rows.append(
+                [pid, cluster, 0, len(values), values.count(1), values.count(-1), *[votes.get(t, "") for t in tids]]
+            )
+        return csv_bytes(
+            ["participant", "group-id", "n-comments", "n-votes", "n-agree", "n-disagree", *[str(t) for t in tids]], rows
+        )
 
 
 @register

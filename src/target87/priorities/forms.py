@@ -12,16 +12,22 @@ from .enums import Method
 
 class BallotForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
-    question = forms.CharField(label=_("What participants are asked"), required=False,
-                               widget=forms.Textarea(attrs={"rows": 2}))
+    question = forms.CharField(
+        label=_("What participants are asked"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
     method = forms.ChoiceField(label=_("Method"), choices=Method.choices)
-    dots = forms.IntegerField(label=_("Dots per participant (dots method)"), required=False, min_value=1,
-                              max_value=100, initial=10)
+    dots = forms.IntegerField(
+        label=_("Dots per participant (dots method)"), required=False, min_value=1, max_value=100, initial=10
+    )
     session = forms.ChoiceField(label=_("Voted in the session"), required=False)
-    recommendations = forms.TypedMultipleChoiceField(label=_("Recommendations on the ballot"), coerce=int,
-                                                     required=False, widget=forms.CheckboxSelectMultiple)
-    statements = forms.CharField(label=_("Statements (agree / disagree only), one per line"), required=False,
-                                 widget=forms.Textarea(attrs={"rows": 4}))
+    recommendations = forms.TypedMultipleChoiceField(
+        label=_("Recommendations on the ballot"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    statements = forms.CharField(
+        label=_("Statements (agree / disagree only), one per line"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
 
     def __init__(self, *args, consultation, **kwargs):
         super().__init__(*args, **kwargs)

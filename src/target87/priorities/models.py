@@ -28,8 +28,12 @@ class Ballot(models.Model):
     title = models.CharField(_("title"), max_length=200)
     question = models.TextField(_("what participants are asked"), blank=True)
     session = models.ForeignKey(
-        "consultations.Session", verbose_name=_("voted in the session"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="ballots",
+        "consultations.Session",
+        verbose_name=_("voted in the session"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="ballots",
     )
     method = models.CharField(_("method"), max_length=16, choices=Method.choices)
     dots = models.PositiveSmallIntegerField(_("dots per participant"), default=DEFAULT_DOTS)
@@ -37,8 +41,9 @@ class Ballot(models.Model):
     opened_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     result = models.JSONField(_("result at closing"), null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -57,6 +62,9 @@ class Ballot(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def get_absolute_url(self) -> str:
+        return reverse("priorities:results", kwargs={"pk": self.pk})
+
     @property
     def is_open(self) -> bool:
         return self.status == BallotStatus.OPEN
@@ -64,9 +72,6 @@ class Ballot(models.Model):
     @property
     def is_pairwise(self) -> bool:
         return self.method == Method.PAIRWISE
-
-    def get_absolute_url(self) -> str:
-        return reverse("priorities:results", kwargs={"pk": self.pk})
 
 
 class BallotItem(models.Model):
@@ -89,7 +94,8 @@ class BallotItem(models.Model):
             models.UniqueConstraint(fields=["ballot", "code"], name="ballot_item_code_unique"),
             models.UniqueConstraint(fields=["ballot", "position"], name="ballot_item_position_unique"),
             models.UniqueConstraint(
-                fields=["ballot", "recommendation"], condition=Q(recommendation__isnull=False),
+                fields=["ballot", "recommendation"],
+                condition=Q(recommendation__isnull=False),
                 name="ballot_item_recommendation_once",
             ),
         ]
@@ -159,6 +165,9 @@ class PairwiseChoice(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["ballot", "participation"])]
+
+    def __str__(self) -> str:
+        return f"{self.participation_id}: {self.winner_id} over {self.loser_id}"
 
     @property
     def loser_id(self) -> int:

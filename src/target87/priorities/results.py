@@ -49,8 +49,20 @@ def to_dict(result: RankingResult, *, participants: int, votes: int) -> dict:
 
 
 def empty(method: str) -> dict:
-    return {"method": method, "participants": 0, "votes": 0, "group_names": [], "overall": [], "consensus": None,
-            "groups": {}, "group_voters": {}, "statements": [], "divisive": [], "opinion_map": None, "cross_group": []}
+    return {
+        "method": method,
+        "participants": 0,
+        "votes": 0,
+        "group_names": [],
+        "overall": [],
+        "consensus": None,
+        "groups": {},
+        "group_voters": {},
+        "statements": [],
+        "divisive": [],
+        "opinion_map": None,
+        "cross_group": [],
+    }
 
 
 def cross_group(data: dict) -> list[dict]:
@@ -64,9 +76,15 @@ def cross_group(data: dict) -> list[dict]:
             ranks.setdefault(entry["item"], []).append(entry["rank"])
     overall = {entry["item"]: entry["rank"] for entry in data["overall"]}
     rows = [
-        {"item": item, "worst_rank": max(found), "best_rank": min(found), "spread": max(found) - min(found),
-         "rank": overall.get(item)}
-        for item, found in ranks.items() if found
+        {
+            "item": item,
+            "worst_rank": max(found),
+            "best_rank": min(found),
+            "spread": max(found) - min(found),
+            "rank": overall.get(item),
+        }
+        for item, found in ranks.items()
+        if found
     ]
     return sorted(rows, key=lambda r: (r["worst_rank"], r["rank"] or 0, r["item"]))
 
@@ -78,13 +96,21 @@ def highlights(data: dict, *, top: int = 5) -> dict:
         by_item = {s["item"]: s for s in data["statements"]}
         widest = [{"item": e["item"], "score": e["score"], "rank": e["rank"]} for e in (data["consensus"] or [])[:top]]
         divisive = [
-            {"item": code, "score": by_item[code]["divisiveness"], "most": by_item[code]["most_agreeing_group"],
-             "least": by_item[code]["least_agreeing_group"]}
-            for code in data["divisive"][:top] if by_item[code]["divisiveness"] > 0
+            {
+                "item": code,
+                "score": by_item[code]["divisiveness"],
+                "most": by_item[code]["most_agreeing_group"],
+                "least": by_item[code]["least_agreeing_group"],
+            }
+            for code in data["divisive"][:top]
+            if by_item[code]["divisiveness"] > 0
         ]
     else:
         widest = [{"item": r["item"], "score": r["worst_rank"], "rank": r["rank"]} for r in data["cross_group"][:top]]
         spread = sorted(data["cross_group"], key=lambda r: (-r["spread"], r["rank"] or 0, r["item"]))
-        divisive = [{"item": r["item"], "score": r["spread"], "best": r["best_rank"], "worst": r["worst_rank"]}
-                    for r in spread[:top] if r["spread"] > 0]
+        divisive = [
+            {"item": r["item"], "score": r["spread"], "best": r["best_rank"], "worst": r["worst_rank"]}
+            for r in spread[:top]
+            if r["spread"] > 0
+        ]
     return {"leading": leading, "widest": widest, "divisive": divisive}

@@ -41,7 +41,13 @@ def ballot_list(*, consultation, statuses=None) -> QuerySet[Ballot]:
 
 
 def ballot_items(*, ballot) -> list[BallotItem]:
-    return list(ballot.items.select_related("recommendation").order_by("position"))
+    """The ballot's items in order. They are fixed when the ballot is prepared, so each process keeps them."""
+    key = f"target87:ballot:{ballot.pk}:{ballot.created_at.timestamp()}:items"
+    items = cache.get(key)
+    if items is None:
+        items = list(ballot.items.order_by("position"))
+        cache.set(key, items, 3600)
+    return items
 
 
 def participants_count(*, ballot) -> int:
@@ -53,8 +59,9 @@ def my_votes(*, ballot, participation: Participation) -> dict[int, int]:
 
 
 def my_pairs(*, ballot, participation: Participation) -> set[tuple[int, int]]:
-    return set(PairwiseChoice.objects.filter(ballot=ballot, participation=participation)
-               .values_list("first_id", "second_id"))
+    return set(
+        PairwiseChoice.objects.filter(ballot=ballot, participation=participation).values_list("first_id", "second_id")
+    )
 
 
 def next_pair(*, ballot, participation: Participation, rng: random.Random | None = None):
@@ -62,7 +69,7 @@ def next_pair(*, ballot, participation: Participation, rng: random.Random | None
     rng = rng or random.Random()
     ids = list(ballot.items.values_list("pk", flat=True))
     seen = my_pairs(ballot=ballot, participation=participation)
-    pairs = [(a, b) for i, a in enumerate(sorted(ids)) for b in sorted(ids)[i + 1:] if (a, b) not in seen]
+    pairs = [(a, b) for i, a in enumerate(sorted(ids)) for b in sorted(ids)[i + 1 :] if (a, b) not in seen]
     if not pairs:
         return None
     first, second = rng.choice(pairs)
@@ -72,11 +79,13 @@ def next_pair(*, ballot, participation: Participation, rng: random.Random | None
     return items[first], items[second]
 
 
-def next_statement(*, ballot, participation: Participation, rng: random.Random | None = None):
+def next_statement(
+    *, ballot, participation: Participation, rng: random.Random | None = None, voted: dict | None = None
+):
     """A random statement the participant has not voted on yet, or None (as in Pol.is)."""
     rng = rng or random.Random()
-    voted = Vote.objects.filter(ballot=ballot, participation=participation).values("item_id")
-    remaining = list(ballot.items.exclude(pk__in=voted).order_by("position"))
+    voted = my_votes(ballot=ballot, participation=participation) if voted is None else voted
+    remaining = [item for item in ballot_items(ballot=ballot) if item.pk not in voted]
     return rng.choice(remaining) if remaining else None
 
 
@@ -85,7 +94,9 @@ def engine_votes(*, ballot) -> list:
     groups = dict(BallotPaper.objects.filter(ballot=ballot).values_list("participation_id", "group"))
     codes = dict(ballot.items.values_list("pk", "code"))
     if ballot.method == Method.PAIRWISE:
-        rows = PairwiseChoice.objects.filter(ballot=ballot).values_list("participation_id", "first_id", "second_id", "winner_id")
+        rows = PairwiseChoice.objects.filter(ballot=ballot).values_list(
+            "participation_id", "first_id", "second_id", "winner_id"
+        )
         return [
             ranking.Comparison(str(p), groups[p], codes[w], codes[s if w == f else f])
             for p, f, s, w in rows.order_by("id").iterator(chunk_size=5000)
@@ -120,7 +131,7 @@ def ballot_results(*, ballot) -> dict:
     """The full result: the one kept at closing, or a count of the votes so far (at most every ten seconds)."""
     if ballot.status == BallotStatus.CLOSED and ballot.result is not None:
         return ballot.result
-    key = f"target87:ballot:{ballot.pk}:results:{int(time.time()) // RESULTS_SECONDS}"
+    key = f"target87:ballot:{ballot.pk}:{ballot.created_at.timestamp()}:results:{int(time.time()) // RESULTS_SECONDS}"
     data = cache.get(key)
     if data is None:
         data = ballot_count(ballot=ballot)
@@ -133,13 +144,17 @@ def ballot_live(*, ballot) -> dict:
     if ballot.status == BallotStatus.CLOSED and ballot.result is not None:
         data = ballot.result
     else:
-        key = f"target87:ballot:{ballot.pk}:live:{int(time.time()) // LIVE_SECONDS}"
+        key = f"target87:ballot:{ballot.pk}:{ballot.created_at.timestamp()}:live:{int(time.time()) // LIVE_SECONDS}"
         data = cache.get(key)
         if data is None:
             data = ballot_count(ballot=ballot, live=True)
             cache.set(key, data, LIVE_SECONDS * 5)
-    return {"participants": data["participants"], "votes": data["votes"], "method": data["method"],
-            **results.highlights(data)}
+    return {
+        "participants": data["participants"],
+        "votes": data["votes"],
+        "method": data["method"],
+        **results.highlights(data),
+    }
 
 
 def results_table(*, ballot, data: dict) -> dict:
@@ -154,16 +169,30 @@ def results_table(*, ballot, data: dict) -> dict:
     rows = []
     for entry in primary:
         code = entry["item"]
-        rows.append({
-            "code": code, "item": items.get(code), "primary": entry, "plain": plain.get(code),
-            "statement": statements.get(code), "cross": cross.get(code),
-            "groups": [group_rank[g].get(code) for g in groups],
-            "agreement": [statements[code]["group_agreement"].get(g) if code in statements else None for g in groups],
-        })
+        rows.append(
+            {
+                "code": code,
+                "item": items.get(code),
+                "primary": entry,
+                "plain": plain.get(code),
+                "statement": statements.get(code),
+                "cross": cross.get(code),
+                "groups": [group_rank[g].get(code) for g in groups],
+                "agreement": [
+                    statements[code]["group_agreement"].get(g) if code in statements else None for g in groups
+                ],
+            }
+        )
     divisive = [
-        {"code": code, "label": items[code].label if code in items else code, "gap": statements[code]["divisiveness"],
-         "most": statements[code]["most_agreeing_group"], "least": statements[code]["least_agreeing_group"]}
-        for code in data["divisive"][:5] if statements[code]["divisiveness"] > 0
+        {
+            "code": code,
+            "label": items[code].label if code in items else code,
+            "gap": statements[code]["divisiveness"],
+            "most": statements[code]["most_agreeing_group"],
+            "least": statements[code]["least_agreeing_group"],
+        }
+        for code in data["divisive"][:5]
+        if statements[code]["divisiveness"] > 0
     ]
     return {"rows": rows, "groups": groups, "items": items, "divisive": divisive}
 

@@ -52,9 +52,18 @@ def voter_check(*, participation: Participation | None, ballot: Ballot) -> Parti
 
 
 @transaction.atomic
-def ballot_create(*, actor, consultation: Consultation, title: str, method: str, recommendations: Iterable = (),
-                  statements: Iterable[str] = (), question: str = "", dots: int | None = None,
-                  session=None) -> Ballot:
+def ballot_create(
+    *,
+    actor,
+    consultation: Consultation,
+    title: str,
+    method: str,
+    recommendations: Iterable = (),
+    statements: Iterable[str] = (),
+    question: str = "",
+    dots: int | None = None,
+    session=None,
+) -> Ballot:
     """A ballot (being prepared) on recommendations of the consultation and, for agree/disagree, statements."""
     require(actor, "priorities.manage_ballot", consultation)
     errors: dict[str, list[str]] = {}
@@ -65,23 +74,30 @@ def ballot_create(*, actor, consultation: Consultation, title: str, method: str,
         errors["title"] = [_("Keep the title under 200 characters.")]
     if method not in Method.values:
         errors["method"] = [_("Choose a method from the list.")]
-    if method == Method.DOTS:
-        if dots is None or not 1 <= int(dots) <= MAX_DOTS:
-            errors["dots"] = [_("Give each participant from 1 to %(max)d dots.") % {"max": MAX_DOTS}]
+    if method == Method.DOTS and (dots is None or not 1 <= int(dots) <= MAX_DOTS):
+        errors["dots"] = [_("Give each participant from 1 to %(max)d dots.") % {"max": MAX_DOTS}]
     if session not in (None, ""):
-        session = Session.objects.filter(consultation=consultation, pk=getattr(session, "pk", session)).first() \
-            if str(getattr(session, "pk", session)).isdigit() else None
+        session = (
+            Session.objects.filter(consultation=consultation, pk=getattr(session, "pk", session)).first()
+            if str(getattr(session, "pk", session)).isdigit()
+            else None
+        )
         if session is None:
             errors["session"] = [_("Choose a session of this consultation.")]
     else:
         session = None
     ids = [r.pk if isinstance(r, Recommendation) else r for r in recommendations or []]
-    found = {r.pk: r for r in Recommendation.objects.filter(consultation=consultation, pk__in=[i for i in ids if str(i).isdigit()])}
+    found = {
+        r.pk: r
+        for r in Recommendation.objects.filter(consultation=consultation, pk__in=[i for i in ids if str(i).isdigit()])
+    }
     if len(found) != len(set(ids)):
         errors["recommendations"] = [_("Choose recommendations of this consultation.")]
     texts = [s.strip() for s in statements or [] if s and s.strip()]
     if texts and method != Method.CONSENSUS:
-        errors["statements"] = [_("Statements are voted on with agree / disagree; choose that method or leave them out.")]
+        errors["statements"] = [
+            _("Statements are voted on with agree / disagree; choose that method or leave them out.")
+        ]
     if any(len(t) > 1000 for t in texts):
         errors["statements"] = [_("Keep each statement under 1,000 characters.")]
     count = len(found) + len(texts)
@@ -91,18 +107,33 @@ def ballot_create(*, actor, consultation: Consultation, title: str, method: str,
         errors["recommendations"] = [_("A ballot holds at most %(max)d items.") % {"max": MAX_ITEMS}]
     if errors:
         raise ServiceError(errors)
-    ballot = Ballot.objects.create(consultation=consultation, title=title, question=(question or "").strip(),
-                                   method=method, dots=int(dots) if method == Method.DOTS else 10, created_by=actor,
-                                   session=session)
-    items = [BallotItem(ballot=ballot, recommendation=r, code=r.code, label=r.title, text=r.text)
-             for r in sorted(found.values(), key=lambda r: r.number)]
-    items += [BallotItem(ballot=ballot, code=f"S{n}", label=t if len(t) <= 200 else t[:199] + "…", text=t)
-              for n, t in enumerate(texts, start=1)]
+    ballot = Ballot.objects.create(
+        consultation=consultation,
+        title=title,
+        question=(question or "").strip(),
+        method=method,
+        dots=int(dots) if method == Method.DOTS else 10,
+        created_by=actor,
+        session=session,
+    )
+    items = [
+        BallotItem(ballot=ballot, recommendation=r, code=r.code, label=r.title, text=r.text)
+        for r in sorted(found.values(), key=lambda r: r.number)
+    ]
+    items += [
+        BallotItem(ballot=ballot, code=f"S{n}", label=t if len(t) <= 200 else t[:199] + "…", text=t)
+        for n, t in enumerate(texts, start=1)
+    ]
     for position, item in enumerate(items, start=1):
         item.position = position
     BallotItem.objects.bulk_create(items)
-    audit.record(actor=actor, action="ballot.create", obj=ballot, consultation=consultation,
-                 changes={"method": method, "items": [i.code for i in items]})
+    audit.record(
+        actor=actor,
+        action="ballot.create",
+        obj=ballot,
+        consultation=consultation,
+        changes={"method": method, "items": [i.code for i in items]},
+    )
     return ballot
 
 
@@ -111,8 +142,10 @@ def ballot_open(*, actor, ballot: Ballot) -> Ballot:
     require(actor, "priorities.manage_ballot", ballot.consultation)
     ballot = Ballot.objects.select_for_update().get(pk=ballot.pk)
     if ballot.status != BallotStatus.DRAFT:
-        raise ServiceError(_("Only a ballot being prepared can be opened; this one is %(status)s.")
-                           % {"status": ballot.get_status_display().lower()})
+        raise ServiceError(
+            _("Only a ballot being prepared can be opened; this one is %(status)s.")
+            % {"status": ballot.get_status_display().lower()}
+        )
     ballot.status = BallotStatus.OPEN
     ballot.opened_at = timezone.now()
     ballot.save(update_fields=["status", "opened_at"])
@@ -126,14 +159,21 @@ def ballot_close(*, actor, ballot: Ballot) -> Ballot:
     require(actor, "priorities.manage_ballot", ballot.consultation)
     ballot = Ballot.objects.select_for_update().get(pk=ballot.pk)
     if ballot.status != BallotStatus.OPEN:
-        raise ServiceError(_("Only an open ballot can be closed; this one is %(status)s.")
-                           % {"status": ballot.get_status_display().lower()})
+        raise ServiceError(
+            _("Only an open ballot can be closed; this one is %(status)s.")
+            % {"status": ballot.get_status_display().lower()}
+        )
     ballot.result = selectors.ballot_count(ballot=ballot)
     ballot.status = BallotStatus.CLOSED
     ballot.closed_at = timezone.now()
     ballot.save(update_fields=["status", "closed_at", "result"])
-    audit.record(actor=actor, action="ballot.close", obj=ballot, consultation=ballot.consultation,
-                 changes={"participants": ballot.result["participants"], "votes": ballot.result["votes"]})
+    audit.record(
+        actor=actor,
+        action="ballot.close",
+        obj=ballot,
+        consultation=ballot.consultation,
+        changes={"participants": ballot.result["participants"], "votes": ballot.result["votes"]},
+    )
     return ballot
 
 
@@ -159,12 +199,16 @@ def _clean_values(ballot: Ballot, items: dict[int, BallotItem], values: Mapping)
     for key, raw in values.items():
         item = by_code.get(str(key)) or items.get(key if isinstance(key, int) else _whole(key) or -1)
         if item is None:
-            raise ServiceError({"items": [_("Item %(item)s is not on this ballot: nothing was recorded.") % {"item": key}]})
+            raise ServiceError(
+                {"items": [_("Item %(item)s is not on this ballot: nothing was recorded.") % {"item": key}]}
+            )
         if raw in (None, ""):
             continue
         value = _whole(raw)
         if value is None:
-            raise ServiceError({item.code: [_("“%(value)s” for %(item)s is not a whole number.") % {"value": raw, "item": item.code}]})
+            raise ServiceError(
+                {item.code: [_("“%(value)s” for %(item)s is not a whole number.") % {"value": raw, "item": item.code}]}
+            )
         cleaned[item.pk] = value
     method = ballot.method
     name = {item.pk: item.code for item in items.values()}
@@ -173,8 +217,14 @@ def _clean_values(ballot: Ballot, items: dict[int, BallotItem], values: Mapping)
             raise ServiceError({"items": [_("A number of dots cannot be negative.")]})
         total = sum(cleaned.values())
         if total > ballot.dots:
-            raise ServiceError({"items": [_("You placed %(placed)d dots but have %(limit)d: take some off.")
-                                          % {"placed": total, "limit": ballot.dots}]})
+            raise ServiceError(
+                {
+                    "items": [
+                        _("You placed %(placed)d dots but have %(limit)d: take some off.")
+                        % {"placed": total, "limit": ballot.dots}
+                    ]
+                }
+            )
         if total == 0:
             raise ServiceError({"items": [_("Place at least one dot.")]})
     elif method == Method.APPROVAL:
@@ -196,11 +246,26 @@ def _clean_values(ballot: Ballot, items: dict[int, BallotItem], values: Mapping)
         repeated = {p: codes for p, codes in by_position.items() if len(codes) > 1}
         if repeated:
             position, codes = min(repeated.items())
-            raise ServiceError({"items": [_("You gave position %(position)d to %(items)s: give each item its own "
-                                            "position.") % {"position": position, "items": _(" and ").join(codes)}]})
+            raise ServiceError(
+                {
+                    "items": [
+                        _("You gave position %(position)d to %(items)s: give each item its own position.")
+                        % {"position": position, "items": _(" and ").join(codes)}
+                    ]
+                }
+            )
         if sorted(by_position) != list(range(1, len(cleaned) + 1)):
-            raise ServiceError({"items": [_("Number your choices 1, 2, 3… without gaps: you ranked %(count)d items, so "
-                                            "use the positions 1 to %(count)d.") % {"count": len(cleaned)}]})
+            raise ServiceError(
+                {
+                    "items": [
+                        _(
+                            "Number your choices 1, 2, 3… without gaps: you ranked %(count)d items, so "
+                            "use the positions 1 to %(count)d."
+                        )
+                        % {"count": len(cleaned)}
+                    ]
+                }
+            )
     elif method == Method.CONSENSUS:
         if any(v not in (1, -1, 0) for v in cleaned.values()):
             raise ServiceError({"items": [_("A vote on a statement is agree, disagree or pass.")]})
@@ -211,9 +276,18 @@ def _clean_values(ballot: Ballot, items: dict[int, BallotItem], values: Mapping)
 
 def _paper(ballot: Ballot, participation: Participation, now) -> None:
     BallotPaper.objects.bulk_create(
-        [BallotPaper(ballot=ballot, participation=participation, group=voter_group(participation),
-                     first_cast_at=now, last_cast_at=now)],
-        update_conflicts=True, unique_fields=["ballot", "participation"], update_fields=["last_cast_at"],
+        [
+            BallotPaper(
+                ballot=ballot,
+                participation=participation,
+                group=voter_group(participation),
+                first_cast_at=now,
+                last_cast_at=now,
+            )
+        ],
+        update_conflicts=True,
+        unique_fields=["ballot", "participation"],
+        update_fields=["last_cast_at"],
     )
 
 
@@ -236,7 +310,7 @@ def vote_cast(*, participation: Participation | None, ballot: Ballot, values: Ma
     if ballot.method == Method.PAIRWISE:
         raise ServiceError(_("This ballot is voted by choosing between pairs."))
     voter_check(participation=participation, ballot=ballot)
-    items = {item.pk: item for item in ballot.items.all()}
+    items = {item.pk: item for item in selectors.ballot_items(ballot=ballot)}
     cleaned = _clean_values(ballot, items, values)
     now = timezone.now()
     with transaction.atomic():
@@ -245,12 +319,21 @@ def vote_cast(*, participation: Participation | None, ballot: Ballot, values: Ma
         if ballot.method != Method.CONSENSUS:
             Vote.objects.filter(ballot=ballot, participation=participation).exclude(item_id__in=list(cleaned)).delete()
         Vote.objects.bulk_create(
-            [Vote(ballot=ballot, item_id=pk, participation=participation, value=value, cast_at=now)
-             for pk, value in cleaned.items()],
-            update_conflicts=True, unique_fields=["item", "participation"], update_fields=["value", "cast_at"],
+            [
+                Vote(ballot=ballot, item_id=pk, participation=participation, value=value, cast_at=now)
+                for pk, value in cleaned.items()
+            ],
+            update_conflicts=True,
+            unique_fields=["item", "participation"],
+            update_fields=["value", "cast_at"],
         )
-        audit.record(actor=participation, action="vote.cast", obj=ballot, consultation=ballot.consultation,
-                     changes={"items": len(cleaned)})
+        audit.record(
+            actor=participation,
+            action="vote.cast",
+            obj=ballot,
+            consultation=ballot.consultation,
+            changes={"items": len(cleaned)},
+        )
     return cleaned
 
 
@@ -272,12 +355,19 @@ def pairwise_choose(*, participation: Participation | None, ballot: Ballot, winn
         _paper(ballot, participation, now)
         _still_open(ballot)
         PairwiseChoice.objects.bulk_create(
-            [PairwiseChoice(ballot=ballot, participation=participation, first_id=first, second_id=second,
-                            winner_id=win.pk, cast_at=now)],
-            update_conflicts=True, unique_fields=["participation", "first", "second"],
+            [
+                PairwiseChoice(
+                    ballot=ballot,
+                    participation=participation,
+                    first_id=first,
+                    second_id=second,
+                    winner_id=win.pk,
+                    cast_at=now,
+                )
+            ],
+            update_conflicts=True,
+            unique_fields=["participation", "first", "second"],
             update_fields=["winner", "cast_at"],
         )
         audit.record(actor=participation, action="vote.pairwise", obj=ballot, consultation=ballot.consultation)
     return PairwiseChoice.objects.get(participation=participation, first_id=first, second_id=second)
-
-

@@ -29,8 +29,10 @@ from .forms import BallotForm
 
 def _viewable(request, pk):
     ballot = selectors.ballot_get(pk=pk)
-    if not request.user.has_perm("priorities.view_results", ballot.consultation) or ballot.status == BallotStatus.DRAFT \
-            and not request.user.has_perm("priorities.manage_ballot", ballot.consultation):
+    if not request.user.has_perm("priorities.view_results", ballot.consultation) or (
+        ballot.status == BallotStatus.DRAFT
+        and not request.user.has_perm("priorities.manage_ballot", ballot.consultation)
+    ):
         raise Http404
     return ballot
 
@@ -60,11 +62,16 @@ def participant_ballots(request, slug):
     participation = _participant(request, consultation)
     if participation is None:
         return _needs_link(request, consultation)
-    return render(request, "priorities/participant_ballots.html", {
-        "consultation": consultation, "participation": participation,
-        "open": selectors.ballot_list(consultation=consultation, statuses=[BallotStatus.OPEN]),
-        "closed": selectors.ballot_list(consultation=consultation, statuses=[BallotStatus.CLOSED]),
-    })
+    return render(
+        request,
+        "priorities/participant_ballots.html",
+        {
+            "consultation": consultation,
+            "participation": participation,
+            "open": selectors.ballot_list(consultation=consultation, statuses=[BallotStatus.OPEN]),
+            "closed": selectors.ballot_list(consultation=consultation, statuses=[BallotStatus.CLOSED]),
+        },
+    )
 
 
 def _values_from_post(ballot, post) -> dict:
@@ -81,8 +88,15 @@ def _values_from_post(ballot, post) -> dict:
 
 def _panel_context(request, ballot, participation, *, errors=None, saved=False):
     items = selectors.ballot_items(ballot=ballot)
-    context = {"ballot": ballot, "participation": participation, "items": items, "errors": errors or [],
-               "saved": saved, "ranked": ballot.method in RANKED, "positions": range(1, len(items) + 1)}
+    context = {
+        "ballot": ballot,
+        "participation": participation,
+        "items": items,
+        "errors": errors or [],
+        "saved": saved,
+        "ranked": ballot.method in RANKED,
+        "positions": range(1, len(items) + 1),
+    }
     if ballot.method == Method.PAIRWISE:
         context["pair"] = selectors.next_pair(ballot=ballot, participation=participation)
         context["done"] = len(selectors.my_pairs(ballot=ballot, participation=participation))
@@ -90,7 +104,9 @@ def _panel_context(request, ballot, participation, *, errors=None, saved=False):
         mine = selectors.my_votes(ballot=ballot, participation=participation)
         wanted = request.GET.get("statement", "")
         statement = next((i for i in items if str(i.pk) == wanted), None) if wanted.isdigit() else None
-        context["statement"] = statement or selectors.next_statement(ballot=ballot, participation=participation)
+        context["statement"] = statement or selectors.next_statement(
+            ballot=ballot, participation=participation, voted=mine
+        )
         context["voted"] = [(item, mine[item.pk]) for item in items if item.pk in mine]
         context["done"] = len(mine)
     else:
@@ -118,10 +134,16 @@ def vote(request, pk):
                 if request.POST.get("skip"):
                     services.voter_check(participation=participation, ballot=ballot)
                 else:
-                    services.pairwise_choose(participation=participation, ballot=ballot,
-                                             winner=request.POST.get("winner"), loser=request.POST.get("loser"))
+                    services.pairwise_choose(
+                        participation=participation,
+                        ballot=ballot,
+                        winner=request.POST.get("winner"),
+                        loser=request.POST.get("loser"),
+                    )
             else:
-                services.vote_cast(participation=participation, ballot=ballot, values=_values_from_post(ballot, request.POST))
+                services.vote_cast(
+                    participation=participation, ballot=ballot, values=_values_from_post(ballot, request.POST)
+                )
         except ServiceError as error:
             errors, status = error.messages, (200 if htmx else 400)
         else:
@@ -141,10 +163,16 @@ def vote(request, pk):
 @require_GET
 def consultation_ballots(request, slug):
     consultation = consultation_selectors.consultation_get(slug=slug, user=request.user)
-    return render(request, "priorities/ballots.html", {
-        "consultation": consultation,
-        "ballots": selectors.ballot_list(consultation=consultation, statuses=[BallotStatus.OPEN, BallotStatus.CLOSED]),
-    })
+    return render(
+        request,
+        "priorities/ballots.html",
+        {
+            "consultation": consultation,
+            "ballots": selectors.ballot_list(
+                consultation=consultation, statuses=[BallotStatus.OPEN, BallotStatus.CLOSED]
+            ),
+        },
+    )
 
 
 @require_GET
@@ -152,10 +180,18 @@ def results(request, pk):
     ballot = _viewable(request, pk)
     data = selectors.ballot_results(ballot=ballot)
     table = selectors.results_table(ballot=ballot, data=data)
-    return render(request, "priorities/results.html", {
-        "consultation": ballot.consultation, "ballot": ballot, "data": data, **table,
-        "map": _opinion_map(data), "can_manage": request.user.has_perm("priorities.manage_ballot", ballot.consultation),
-    })
+    return render(
+        request,
+        "priorities/results.html",
+        {
+            "consultation": ballot.consultation,
+            "ballot": ballot,
+            "data": data,
+            **table,
+            "map": _opinion_map(data),
+            "can_manage": request.user.has_perm("priorities.manage_ballot", ballot.consultation),
+        },
+    )
 
 
 def _opinion_map(data) -> dict | None:
@@ -167,8 +203,15 @@ def _opinion_map(data) -> dict | None:
     ys = [p["y"] for p in found["participants"]]
     span_x = (max(xs) - min(xs)) or 1.0
     span_y = (max(ys) - min(ys)) or 1.0
-    points = [{"x": round(5 + 90 * (p["x"] - min(xs)) / span_x, 2), "y": round(95 - 90 * (p["y"] - min(ys)) / span_y, 2),
-               "cluster": p["cluster"], "group": p["group"]} for p in found["participants"]]
+    points = [
+        {
+            "x": round(5 + 90 * (p["x"] - min(xs)) / span_x, 2),
+            "y": round(95 - 90 * (p["y"] - min(ys)) / span_y, 2),
+            "cluster": p["cluster"],
+            "group": p["group"],
+        }
+        for p in found["participants"]
+    ]
     return {"points": points, "clusters": found["clusters"], "silhouette": found["silhouette"]}
 
 
@@ -176,8 +219,7 @@ def _screen_context(request, ballot):
     vote_url = request.build_absolute_uri(reverse("priorities:vote", kwargs={"pk": ballot.pk}))
     live = selectors.ballot_live(ballot=ballot)
     labels = {item.code: item.label for item in selectors.ballot_items(ballot=ballot)}
-    return {"ballot": ballot, "consultation": ballot.consultation, "live": live, "labels": labels,
-            "vote_url": vote_url}
+    return {"ballot": ballot, "consultation": ballot.consultation, "live": live, "labels": labels, "vote_url": vote_url}
 
 
 @require_GET
@@ -215,9 +257,15 @@ def manage_ballots(request, slug):
         else:
             messages.success(request, _("Ballot prepared: open it when the plenary is ready."))
             return redirect("priorities:manage_ballot", slug=slug, pk=ballot.pk)
-    return render(request, "priorities/manage_ballots.html", {
-        "consultation": consultation, "form": form, "ballots": selectors.ballot_list(consultation=consultation),
-    })
+    return render(
+        request,
+        "priorities/manage_ballots.html",
+        {
+            "consultation": consultation,
+            "form": form,
+            "ballots": selectors.ballot_list(consultation=consultation),
+        },
+    )
 
 
 def _managed_ballot(request, slug, pk):
@@ -233,12 +281,20 @@ def _managed_ballot(request, slug, pk):
 def manage_ballot(request, slug, pk):
     ballot = _managed_ballot(request, slug, pk)
     vote_url = request.build_absolute_uri(reverse("priorities:vote", kwargs={"pk": ballot.pk}))
-    return render(request, "priorities/manage_ballot.html", {
-        "consultation": ballot.consultation, "ballot": ballot, "items": selectors.ballot_items(ballot=ballot),
-        "participants": selectors.participants_count(ballot=ballot), "votes": selectors.votes_count(ballot=ballot),
-        "vote_url": vote_url, "qr": segno.make(vote_url, error="m").svg_inline(scale=4),
-        "exporters": exporters.for_ballot(ballot),
-    })
+    return render(
+        request,
+        "priorities/manage_ballot.html",
+        {
+            "consultation": ballot.consultation,
+            "ballot": ballot,
+            "items": selectors.ballot_items(ballot=ballot),
+            "participants": selectors.participants_count(ballot=ballot),
+            "votes": selectors.votes_count(ballot=ballot),
+            "vote_url": vote_url,
+            "qr": segno.make(vote_url, error="m").svg_inline(scale=4),
+            "exporters": exporters.for_ballot(ballot),
+        },
+    )
 
 
 @login_required

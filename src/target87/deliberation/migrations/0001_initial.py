@@ -6,160 +6,457 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('consultations', '0002_initial'),
-        ('people', '0001_initial'),
+        ("consultations", "0002_initial"),
+        ("people", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Contribution',
+            name="Contribution",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('good_practice', 'Good practice'), ('challenge', 'Challenge'), ('proposal', 'Proposal'), ('evidence', 'Evidence')], max_length=16, verbose_name='kind')),
-                ('text', models.TextField(verbose_name='contribution')),
-                ('thematic_area', models.CharField(blank=True, choices=[('forced_labour', 'Forced labour'), ('modern_slavery', 'Modern slavery'), ('human_trafficking', 'Human trafficking'), ('child_labour', 'Child labour'), ('child_soldiers', 'Recruitment and use of child soldiers')], max_length=32, verbose_name='thematic area')),
-                ('countries', models.JSONField(blank=True, default=list, verbose_name='countries concerned')),
-                ('stakeholder_group', models.CharField(blank=True, choices=[('government', 'Government'), ('workers', "Workers' organisation"), ('employers', "Employers' organisation"), ('civil_society', 'Civil society / NGO'), ('survivor_led', 'Survivor-led organisation'), ('un_international', 'UN or international organisation'), ('development_partner', 'Development partner / donor'), ('academia', 'Academia / research'), ('private_sector', 'Private sector / business')], max_length=32, verbose_name='stakeholder group')),
-                ('anonymous', models.BooleanField(default=False, verbose_name='anonymous on public pages')),
-                ('client_key', models.UUIDField(blank=True, help_text='Set by the phone that sent it, so that sending again stores it once', null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('author', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='contributions', to='people.participation', verbose_name='from')),
-                ('captured_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('consultation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contributions', to='consultations.consultation')),
-                ('key_question', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='contributions', to='consultations.keyquestion', verbose_name='key question')),
-                ('session', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='contributions', to='consultations.session', verbose_name='breakout group')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("good_practice", "Good practice"),
+                            ("challenge", "Challenge"),
+                            ("proposal", "Proposal"),
+                            ("evidence", "Evidence"),
+                        ],
+                        max_length=16,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("text", models.TextField(verbose_name="contribution")),
+                (
+                    "thematic_area",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("forced_labour", "Forced labour"),
+                            ("modern_slavery", "Modern slavery"),
+                            ("human_trafficking", "Human trafficking"),
+                            ("child_labour", "Child labour"),
+                            ("child_soldiers", "Recruitment and use of child soldiers"),
+                        ],
+                        max_length=32,
+                        verbose_name="thematic area",
+                    ),
+                ),
+                ("countries", models.JSONField(blank=True, default=list, verbose_name="countries concerned")),
+                (
+                    "stakeholder_group",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("government", "Government"),
+                            ("workers", "Workers' organisation"),
+                            ("employers", "Employers' organisation"),
+                            ("civil_society", "Civil society / NGO"),
+                            ("survivor_led", "Survivor-led organisation"),
+                            ("un_international", "UN or international organisation"),
+                            ("development_partner", "Development partner / donor"),
+                            ("academia", "Academia / research"),
+                            ("private_sector", "Private sector / business"),
+                        ],
+                        max_length=32,
+                        verbose_name="stakeholder group",
+                    ),
+                ),
+                ("anonymous", models.BooleanField(default=False, verbose_name="anonymous on public pages")),
+                (
+                    "client_key",
+                    models.UUIDField(
+                        blank=True,
+                        help_text="Set by the phone that sent it, so that sending again stores it once",
+                        null=True,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="contributions",
+                        to="people.participation",
+                        verbose_name="from",
+                    ),
+                ),
+                (
+                    "captured_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "consultation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="contributions",
+                        to="consultations.consultation",
+                    ),
+                ),
+                (
+                    "key_question",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="contributions",
+                        to="consultations.keyquestion",
+                        verbose_name="key question",
+                    ),
+                ),
+                (
+                    "session",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="contributions",
+                        to="consultations.session",
+                        verbose_name="breakout group",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'contribution',
-                'verbose_name_plural': 'contributions',
-                'ordering': ['consultation', 'key_question__position', 'created_at', 'id'],
+                "verbose_name": "contribution",
+                "verbose_name_plural": "contributions",
+                "ordering": ["consultation", "key_question__position", "created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Recommendation',
+            name="Recommendation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField(verbose_name='number')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('text', models.TextField(verbose_name='recommendation')),
-                ('thematic_area', models.CharField(blank=True, choices=[('forced_labour', 'Forced labour'), ('modern_slavery', 'Modern slavery'), ('human_trafficking', 'Human trafficking'), ('child_labour', 'Child labour'), ('child_soldiers', 'Recruitment and use of child soldiers')], max_length=32, verbose_name='thematic area')),
-                ('actors', models.JSONField(blank=True, default=list, verbose_name='actors addressed')),
-                ('level', models.CharField(choices=[('regional', 'Regional'), ('national', 'National')], max_length=16, verbose_name='level')),
-                ('timeframe', models.CharField(choices=[('immediate', 'Within a year'), ('medium', 'Within three years'), ('long', 'By 2030')], max_length=16, verbose_name='timeframe')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('consultation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='recommendations', to='consultations.consultation')),
-                ('contributions', models.ManyToManyField(blank=True, related_name='recommendations', to='deliberation.contribution', verbose_name='comes from')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('key_question', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='recommendations', to='consultations.keyquestion', verbose_name='key question')),
-                ('session', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='recommendations', to='consultations.session', verbose_name='drafted in')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("number", models.PositiveIntegerField(verbose_name="number")),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("text", models.TextField(verbose_name="recommendation")),
+                (
+                    "thematic_area",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("forced_labour", "Forced labour"),
+                            ("modern_slavery", "Modern slavery"),
+                            ("human_trafficking", "Human trafficking"),
+                            ("child_labour", "Child labour"),
+                            ("child_soldiers", "Recruitment and use of child soldiers"),
+                        ],
+                        max_length=32,
+                        verbose_name="thematic area",
+                    ),
+                ),
+                ("actors", models.JSONField(blank=True, default=list, verbose_name="actors addressed")),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[("regional", "Regional"), ("national", "National")],
+                        max_length=16,
+                        verbose_name="level",
+                    ),
+                ),
+                (
+                    "timeframe",
+                    models.CharField(
+                        choices=[("immediate", "Within a year"), ("medium", "Within three years"), ("long", "By 2030")],
+                        max_length=16,
+                        verbose_name="timeframe",
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="version")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "consultation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="recommendations",
+                        to="consultations.consultation",
+                    ),
+                ),
+                (
+                    "contributions",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="recommendations",
+                        to="deliberation.contribution",
+                        verbose_name="comes from",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "key_question",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="recommendations",
+                        to="consultations.keyquestion",
+                        verbose_name="key question",
+                    ),
+                ),
+                (
+                    "session",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="recommendations",
+                        to="consultations.session",
+                        verbose_name="drafted in",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'recommendation',
-                'verbose_name_plural': 'recommendations',
-                'ordering': ['consultation', 'number'],
+                "verbose_name": "recommendation",
+                "verbose_name_plural": "recommendations",
+                "ordering": ["consultation", "number"],
             },
         ),
         migrations.CreateModel(
-            name='Feedback',
+            name="Feedback",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('comment', 'Comment'), ('amendment', 'Proposed amendment')], max_length=16, verbose_name='kind')),
-                ('text', models.TextField(verbose_name='comment')),
-                ('proposed_text', models.TextField(blank=True, verbose_name='proposed text')),
-                ('status', models.CharField(choices=[('open', 'Open'), ('accepted', 'Accepted'), ('declined', 'Declined')], default='open', max_length=16, verbose_name='status')),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('author', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='feedback', to='people.participation')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('recommendation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='feedback', to='deliberation.recommendation')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("comment", "Comment"), ("amendment", "Proposed amendment")],
+                        max_length=16,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("text", models.TextField(verbose_name="comment")),
+                ("proposed_text", models.TextField(blank=True, verbose_name="proposed text")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "Open"), ("accepted", "Accepted"), ("declined", "Declined")],
+                        default="open",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="feedback",
+                        to="people.participation",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "recommendation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="feedback",
+                        to="deliberation.recommendation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'comment or amendment',
-                'verbose_name_plural': 'comments and amendments',
-                'ordering': ['recommendation', 'created_at', 'id'],
+                "verbose_name": "comment or amendment",
+                "verbose_name_plural": "comments and amendments",
+                "ordering": ["recommendation", "created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='RecommendationVersion',
+            name="RecommendationVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField(verbose_name='version')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('text', models.TextField(verbose_name='recommendation')),
-                ('details', models.JSONField(blank=True, default=dict)),
-                ('note', models.CharField(blank=True, max_length=300, verbose_name='what changed')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('amendment', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='deliberation.feedback')),
-                ('edited_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('recommendation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='versions', to='deliberation.recommendation')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("number", models.PositiveIntegerField(verbose_name="version")),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("text", models.TextField(verbose_name="recommendation")),
+                ("details", models.JSONField(blank=True, default=dict)),
+                ("note", models.CharField(blank=True, max_length=300, verbose_name="what changed")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "amendment",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="deliberation.feedback",
+                    ),
+                ),
+                (
+                    "edited_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "recommendation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="versions",
+                        to="deliberation.recommendation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'recommendation version',
-                'verbose_name_plural': 'recommendation versions',
-                'ordering': ['recommendation', '-number'],
+                "verbose_name": "recommendation version",
+                "verbose_name_plural": "recommendation versions",
+                "ordering": ["recommendation", "-number"],
             },
         ),
         migrations.AddIndex(
-            model_name='contribution',
-            index=models.Index(fields=['consultation', 'key_question'], name='deliberatio_consult_3f3600_idx'),
+            model_name="contribution",
+            index=models.Index(fields=["consultation", "key_question"], name="deliberatio_consult_3f3600_idx"),
         ),
         migrations.AddConstraint(
-            model_name='contribution',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['good_practice', 'challenge', 'proposal', 'evidence'])), name='contribution_kind_valid'),
+            model_name="contribution",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("kind__in", ["good_practice", "challenge", "proposal", "evidence"])),
+                name="contribution_kind_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='contribution',
-            constraint=models.CheckConstraint(condition=models.Q(('thematic_area', ''), ('thematic_area__in', ['forced_labour', 'modern_slavery', 'human_trafficking', 'child_labour', 'child_soldiers']), _connector='OR'), name='contribution_area_valid'),
+            model_name="contribution",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("thematic_area", ""),
+                    (
+                        "thematic_area__in",
+                        ["forced_labour", "modern_slavery", "human_trafficking", "child_labour", "child_soldiers"],
+                    ),
+                    _connector="OR",
+                ),
+                name="contribution_area_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='contribution',
-            constraint=models.CheckConstraint(condition=models.Q(('stakeholder_group', ''), ('stakeholder_group__in', ['government', 'workers', 'employers', 'civil_society', 'survivor_led', 'un_international', 'development_partner', 'academia', 'private_sector']), _connector='OR'), name='contribution_group_valid'),
+            model_name="contribution",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("stakeholder_group", ""),
+                    (
+                        "stakeholder_group__in",
+                        [
+                            "government",
+                            "workers",
+                            "employers",
+                            "civil_society",
+                            "survivor_led",
+                            "un_international",
+                            "development_partner",
+                            "academia",
+                            "private_sector",
+                        ],
+                    ),
+                    _connector="OR",
+                ),
+                name="contribution_group_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='contribution',
-            constraint=models.UniqueConstraint(condition=models.Q(('client_key__isnull', False)), fields=('consultation', 'client_key'), name='contribution_sent_once'),
+            model_name="contribution",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("client_key__isnull", False)),
+                fields=("consultation", "client_key"),
+                name="contribution_sent_once",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='recommendation',
-            constraint=models.UniqueConstraint(fields=('consultation', 'number'), name='recommendation_number_unique'),
+            model_name="recommendation",
+            constraint=models.UniqueConstraint(fields=("consultation", "number"), name="recommendation_number_unique"),
         ),
         migrations.AddConstraint(
-            model_name='recommendation',
-            constraint=models.CheckConstraint(condition=models.Q(('level__in', ['regional', 'national'])), name='recommendation_level_valid'),
+            model_name="recommendation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("level__in", ["regional", "national"])), name="recommendation_level_valid"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='recommendation',
-            constraint=models.CheckConstraint(condition=models.Q(('timeframe__in', ['immediate', 'medium', 'long'])), name='recommendation_timeframe_valid'),
+            model_name="recommendation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("timeframe__in", ["immediate", "medium", "long"])),
+                name="recommendation_timeframe_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='recommendation',
-            constraint=models.CheckConstraint(condition=models.Q(('thematic_area', ''), ('thematic_area__in', ['forced_labour', 'modern_slavery', 'human_trafficking', 'child_labour', 'child_soldiers']), _connector='OR'), name='recommendation_area_valid'),
+            model_name="recommendation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("thematic_area", ""),
+                    (
+                        "thematic_area__in",
+                        ["forced_labour", "modern_slavery", "human_trafficking", "child_labour", "child_soldiers"],
+                    ),
+                    _connector="OR",
+                ),
+                name="recommendation_area_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='feedback',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['comment', 'amendment'])), name='feedback_kind_valid'),
+            model_name="feedback",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("kind__in", ["comment", "amendment"])), name="feedback_kind_valid"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='feedback',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['open', 'accepted', 'declined'])), name='feedback_status_valid'),
+            model_name="feedback",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["open", "accepted", "declined"])), name="feedback_status_valid"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='feedback',
-            constraint=models.CheckConstraint(condition=models.Q(('kind', 'amendment'), models.Q(('proposed_text', ''), ('status', 'open')), _connector='OR'), name='feedback_comment_has_no_amendment'),
+            model_name="feedback",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("kind", "amendment"), models.Q(("proposed_text", ""), ("status", "open")), _connector="OR"
+                ),
+                name="feedback_comment_has_no_amendment",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='feedback',
-            constraint=models.CheckConstraint(condition=models.Q(('kind', 'comment'), models.Q(('proposed_text', ''), _negated=True), _connector='OR'), name='feedback_amendment_has_text'),
+            model_name="feedback",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("kind", "comment"), models.Q(("proposed_text", ""), _negated=True), _connector="OR"
+                ),
+                name="feedback_amendment_has_text",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='recommendationversion',
-            constraint=models.UniqueConstraint(fields=('recommendation', 'number'), name='recommendation_version_unique'),
+            model_name="recommendationversion",
+            constraint=models.UniqueConstraint(
+                fields=("recommendation", "number"), name="recommendation_version_unique"
+            ),
         ),
     ]

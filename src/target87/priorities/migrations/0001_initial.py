@@ -6,158 +6,303 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('consultations', '0002_initial'),
-        ('deliberation', '0001_initial'),
-        ('people', '0001_initial'),
+        ("consultations", "0002_initial"),
+        ("deliberation", "0001_initial"),
+        ("people", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Ballot',
+            name="Ballot",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('question', models.TextField(blank=True, verbose_name='what participants are asked')),
-                ('method', models.CharField(choices=[('dots', 'Dots to spread'), ('approval', 'Approval'), ('score', 'Score from 0 to 5'), ('borda', 'Ranked (Borda count)'), ('schulze', 'Ranked (Schulze method)'), ('bradley-terry', 'Pairwise comparisons'), ('consensus', 'Agree / disagree on statements')], max_length=16, verbose_name='method')),
-                ('dots', models.PositiveSmallIntegerField(default=10, verbose_name='dots per participant')),
-                ('status', models.CharField(choices=[('draft', 'Being prepared'), ('open', 'Open'), ('closed', 'Closed')], default='draft', max_length=16, verbose_name='status')),
-                ('opened_at', models.DateTimeField(blank=True, null=True)),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
-                ('result', models.JSONField(blank=True, null=True, verbose_name='result at closing')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('consultation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ballots', to='consultations.consultation')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('session', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='ballots', to='consultations.session', verbose_name='voted in the session')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("question", models.TextField(blank=True, verbose_name="what participants are asked")),
+                (
+                    "method",
+                    models.CharField(
+                        choices=[
+                            ("dots", "Dots to spread"),
+                            ("approval", "Approval"),
+                            ("score", "Score from 0 to 5"),
+                            ("borda", "Ranked (Borda count)"),
+                            ("schulze", "Ranked (Schulze method)"),
+                            ("bradley-terry", "Pairwise comparisons"),
+                            ("consensus", "Agree / disagree on statements"),
+                        ],
+                        max_length=16,
+                        verbose_name="method",
+                    ),
+                ),
+                ("dots", models.PositiveSmallIntegerField(default=10, verbose_name="dots per participant")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "Being prepared"), ("open", "Open"), ("closed", "Closed")],
+                        default="draft",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                ("opened_at", models.DateTimeField(blank=True, null=True)),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                ("result", models.JSONField(blank=True, null=True, verbose_name="result at closing")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "consultation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="ballots",
+                        to="consultations.consultation",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "session",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="ballots",
+                        to="consultations.session",
+                        verbose_name="voted in the session",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'ballot',
-                'verbose_name_plural': 'ballots',
-                'ordering': ['consultation', '-created_at', '-id'],
+                "verbose_name": "ballot",
+                "verbose_name_plural": "ballots",
+                "ordering": ["consultation", "-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='BallotItem',
+            name="BallotItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=16, verbose_name='code')),
-                ('label', models.CharField(max_length=200, verbose_name='label')),
-                ('text', models.TextField(blank=True, verbose_name='text')),
-                ('position', models.PositiveSmallIntegerField(verbose_name='order')),
-                ('ballot', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='priorities.ballot')),
-                ('recommendation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='ballot_items', to='deliberation.recommendation')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.CharField(max_length=16, verbose_name="code")),
+                ("label", models.CharField(max_length=200, verbose_name="label")),
+                ("text", models.TextField(blank=True, verbose_name="text")),
+                ("position", models.PositiveSmallIntegerField(verbose_name="order")),
+                (
+                    "ballot",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="items", to="priorities.ballot"
+                    ),
+                ),
+                (
+                    "recommendation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="ballot_items",
+                        to="deliberation.recommendation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'ballot item',
-                'verbose_name_plural': 'ballot items',
-                'ordering': ['ballot', 'position'],
+                "verbose_name": "ballot item",
+                "verbose_name_plural": "ballot items",
+                "ordering": ["ballot", "position"],
             },
         ),
         migrations.CreateModel(
-            name='BallotPaper',
+            name="BallotPaper",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('group', models.CharField(max_length=32, verbose_name='stakeholder group')),
-                ('first_cast_at', models.DateTimeField()),
-                ('last_cast_at', models.DateTimeField()),
-                ('ballot', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='papers', to='priorities.ballot')),
-                ('participation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ballot_papers', to='people.participation')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("group", models.CharField(max_length=32, verbose_name="stakeholder group")),
+                ("first_cast_at", models.DateTimeField()),
+                ("last_cast_at", models.DateTimeField()),
+                (
+                    "ballot",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="papers", to="priorities.ballot"
+                    ),
+                ),
+                (
+                    "participation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="ballot_papers",
+                        to="people.participation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['ballot', 'first_cast_at'],
+                "ordering": ["ballot", "first_cast_at"],
             },
         ),
         migrations.CreateModel(
-            name='PairwiseChoice',
+            name="PairwiseChoice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('cast_at', models.DateTimeField()),
-                ('ballot', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='choices', to='priorities.ballot')),
-                ('first', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='priorities.ballotitem')),
-                ('participation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='pairwise_choices', to='people.participation')),
-                ('second', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='priorities.ballotitem')),
-                ('winner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='priorities.ballotitem')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("cast_at", models.DateTimeField()),
+                (
+                    "ballot",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="choices", to="priorities.ballot"
+                    ),
+                ),
+                (
+                    "first",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="priorities.ballotitem"
+                    ),
+                ),
+                (
+                    "participation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="pairwise_choices",
+                        to="people.participation",
+                    ),
+                ),
+                (
+                    "second",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="priorities.ballotitem"
+                    ),
+                ),
+                (
+                    "winner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="priorities.ballotitem"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['ballot', 'cast_at', 'id'],
+                "ordering": ["ballot", "cast_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Vote',
+            name="Vote",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('value', models.SmallIntegerField(verbose_name='value')),
-                ('cast_at', models.DateTimeField()),
-                ('ballot', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='votes', to='priorities.ballot')),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='votes', to='priorities.ballotitem')),
-                ('participation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='votes', to='people.participation')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("value", models.SmallIntegerField(verbose_name="value")),
+                ("cast_at", models.DateTimeField()),
+                (
+                    "ballot",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="votes", to="priorities.ballot"
+                    ),
+                ),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="votes", to="priorities.ballotitem"
+                    ),
+                ),
+                (
+                    "participation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="votes", to="people.participation"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['ballot', 'cast_at', 'id'],
+                "ordering": ["ballot", "cast_at", "id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='ballot',
-            constraint=models.CheckConstraint(condition=models.Q(('method__in', ['dots', 'approval', 'score', 'borda', 'schulze', 'bradley-terry', 'consensus'])), name='ballot_method_valid'),
+            model_name="ballot",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("method__in", ["dots", "approval", "score", "borda", "schulze", "bradley-terry", "consensus"])
+                ),
+                name="ballot_method_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='ballot',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['draft', 'open', 'closed'])), name='ballot_status_valid'),
+            model_name="ballot",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["draft", "open", "closed"])), name="ballot_status_valid"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='ballot',
-            constraint=models.CheckConstraint(condition=models.Q(('dots__gte', 1)), name='ballot_dots_positive'),
+            model_name="ballot",
+            constraint=models.CheckConstraint(condition=models.Q(("dots__gte", 1)), name="ballot_dots_positive"),
         ),
         migrations.AddConstraint(
-            model_name='ballot',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'closed'), _negated=True), ('result__isnull', False), _connector='OR'), name='ballot_closed_has_result'),
+            model_name="ballot",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "closed"), _negated=True), ("result__isnull", False), _connector="OR"
+                ),
+                name="ballot_closed_has_result",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='ballotitem',
-            constraint=models.UniqueConstraint(fields=('ballot', 'code'), name='ballot_item_code_unique'),
+            model_name="ballotitem",
+            constraint=models.UniqueConstraint(fields=("ballot", "code"), name="ballot_item_code_unique"),
         ),
         migrations.AddConstraint(
-            model_name='ballotitem',
-            constraint=models.UniqueConstraint(fields=('ballot', 'position'), name='ballot_item_position_unique'),
+            model_name="ballotitem",
+            constraint=models.UniqueConstraint(fields=("ballot", "position"), name="ballot_item_position_unique"),
         ),
         migrations.AddConstraint(
-            model_name='ballotitem',
-            constraint=models.UniqueConstraint(condition=models.Q(('recommendation__isnull', False)), fields=('ballot', 'recommendation'), name='ballot_item_recommendation_once'),
+            model_name="ballotitem",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("recommendation__isnull", False)),
+                fields=("ballot", "recommendation"),
+                name="ballot_item_recommendation_once",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='ballotpaper',
-            constraint=models.UniqueConstraint(fields=('ballot', 'participation'), name='ballot_paper_one_per_participant'),
+            model_name="ballotpaper",
+            constraint=models.UniqueConstraint(
+                fields=("ballot", "participation"), name="ballot_paper_one_per_participant"
+            ),
         ),
         migrations.AddIndex(
-            model_name='pairwisechoice',
-            index=models.Index(fields=['ballot', 'participation'], name='priorities__ballot__f39dda_idx'),
+            model_name="pairwisechoice",
+            index=models.Index(fields=["ballot", "participation"], name="priorities__ballot__f39dda_idx"),
         ),
         migrations.AddConstraint(
-            model_name='pairwisechoice',
-            constraint=models.UniqueConstraint(fields=('participation', 'first', 'second'), name='pairwise_one_live_per_pair'),
+            model_name="pairwisechoice",
+            constraint=models.UniqueConstraint(
+                fields=("participation", "first", "second"), name="pairwise_one_live_per_pair"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='pairwisechoice',
-            constraint=models.CheckConstraint(condition=models.Q(('first__lt', models.F('second'))), name='pairwise_pair_ordered'),
+            model_name="pairwisechoice",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("first__lt", models.F("second"))), name="pairwise_pair_ordered"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='pairwisechoice',
-            constraint=models.CheckConstraint(condition=models.Q(('winner', models.F('first')), ('winner', models.F('second')), _connector='OR'), name='pairwise_winner_in_pair'),
+            model_name="pairwisechoice",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("winner", models.F("first")), ("winner", models.F("second")), _connector="OR"),
+                name="pairwise_winner_in_pair",
+            ),
         ),
         migrations.AddIndex(
-            model_name='vote',
-            index=models.Index(fields=['ballot', 'participation'], name='priorities__ballot__a0aa2e_idx'),
+            model_name="vote",
+            index=models.Index(fields=["ballot", "participation"], name="priorities__ballot__a0aa2e_idx"),
         ),
         migrations.AddConstraint(
-            model_name='vote',
-            constraint=models.UniqueConstraint(fields=('item', 'participation'), name='vote_one_live_per_participant_item'),
+            model_name="vote",
+            constraint=models.UniqueConstraint(
+                fields=("item", "participation"), name="vote_one_live_per_participant_item"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='vote',
-            constraint=models.CheckConstraint(condition=models.Q(('value__gte', -1), ('value__lte', 1000)), name='vote_value_in_range'),
+            model_name="vote",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("value__gte", -1), ("value__lte", 1000)), name="vote_value_in_range"
+            ),
         ),
     ]
