@@ -225,3 +225,6 @@ LOGGING = {
 # --- the product -------------------------------------------------------------------------------------
 SITE_NAME = "Target 8.7"
 ACCESS_LINK_DAYS = int(os.environ.get("ACCESS_LINK_DAYS", "60"))
+#: survey files: the largest upload accepted, and the size from which an estimate runs in the background
+INDICATORS_MAX_UPLOAD_BYTES = int(os.environ.get("INDICATORS_MAX_UPLOAD_BYTES", str(500 * 1024 * 1024)))
+INDICATORS_BACKGROUND_BYTES = int(os.environ.get("INDICATORS_BACKGROUND_BYTES", str(20 * 1024 * 1024)))
