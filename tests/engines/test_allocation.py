@@ -15,6 +15,7 @@ from target87.engines.allocation import (
     Problem,
     allocate,
     check_problem,
+    metrics,
 )
 from target87.engines.allocation.bounds import lower_bound
 from target87.engines.allocation.decompose import aggregate, blocks_of
@@ -154,6 +155,58 @@ def test_only_wish_may_repeat():
     alloc = allocate(Problem(people, groups, rounds=2), FAST)
     assert alloc.group_of("solo", 1) == "A" and alloc.group_of("solo", 2) == "A"
     assert alloc.topic_repeats == 0
+
+
+def test_earlier_sittings_outside_the_problem_count_as_meetings():
+    people = [P(f"p{i}") for i in range(9)]
+    groups = [Group("A", 3), Group("B", 3), Group("C", 3)]
+    # an earlier slot of the event sat p0-p2, p3-p5 and p6-p8 together; the next slot mixes them
+    before = {f"p{i}": "ABC"[i // 3] for i in range(9)}
+    alloc = allocate(Problem(people, groups, met_before=[before]), FAST)
+    assert alloc.status == "optimal" and alloc.repeated_pairs == 0
+    for members in groups_by_round(alloc)[1].values():
+        assert len({before[m] for m in members}) == 3
+    # two earlier sittings of a 3×3 design leave a single way to meet nobody again
+    second = {f"p{i}": "ABC"[i % 3] for i in range(9)}
+    alloc = allocate(Problem(people, groups, met_before=[before, second]), FAST)
+    assert alloc.repeated_pairs == 0 and alloc.terms.get("repeat_pairs", 0) == 0
+    # without the history the engine does not know, and the figures say who meets again
+    blind = allocate(Problem(people, groups), FAST)
+    figures = metrics(
+        Problem(people, groups, met_before=[before]), {(a.participant_id, 1): a.group_id for a in blind.assignments}
+    )
+    together = sum(len({before[m] for m in ms}) < len(ms) for ms in groups_by_round(blind)[1].values())
+    assert (figures["repeated_pairs"] > 0) == (together > 0)
+
+
+def test_earlier_sittings_ignore_people_who_are_not_participants_and_keep_pairs_soft():
+    people = [P(f"p{i}") for i in range(4)]
+    groups = [Group("A", 2), Group("B", 2)]
+    # p0 and p1 met before, so did p2 and p3, and someone who left: they end up split
+    before = {"p0": "X", "p1": "X", "p2": "Y", "p3": "Y", "gone": "X"}
+    alloc = allocate(Problem(people, groups, met_before=[before]), FAST)
+    assert alloc.repeated_pairs == 0
+    assert alloc.group_of("p0") != alloc.group_of("p1")
+    # four people who all met, in groups of two: meeting again cannot be avoided, it is only counted
+    alloc = allocate(Problem(people, groups, met_before=[dict.fromkeys(["p0", "p1", "p2", "p3"], "X")]), FAST)
+    assert alloc.repeated_pairs == 2 and alloc.status == "optimal"
+
+
+def test_topics_had_before_the_problem_are_not_given_again():
+    people = [P(f"p{i}", prefs=["A", "B"]) for i in range(4)]
+    groups = [Group("A", 2, "A"), Group("B", 2, "B")]
+    alloc = allocate(Problem(people, groups, topics_had={"p0": ["A"], "p1": ["A"]}), FAST)
+    assert alloc.group_of("p0") == alloc.group_of("p1") == "B"
+    assert alloc.topic_repeats == 0
+    # unless it is the person's only wish
+    solo = [P("solo", prefs=["A"]), *people[1:]]
+    alloc = allocate(Problem(solo, groups, topics_had={"solo": ["A"]}), FAST)
+    assert alloc.group_of("solo") == "A" and alloc.topic_repeats == 0
+
+
+def test_history_fields_are_keyword_only():
+    with pytest.raises(TypeError):
+        Problem([P("a")], [Group("A", 1)], 1, (), (), {}, frozenset(), None, [{}])  # type: ignore[misc]
 
 
 def test_fewest_moves_and_locks():

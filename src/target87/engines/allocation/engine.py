@@ -213,13 +213,20 @@ def allocate(problem: Problem, options: Options | None = None, progress: Progres
     emit("check", 0, None, None)
     people = list(problem.participants)
     earlier: dict[int, dict[str, str]] = {}
+    # sittings before the problem take the rounds before the first: 0, -1, -2 … (the latest is 0)
+    history = {
+        1 - len(problem.met_before) + k: {str(pid): f"before:{k}:{gid}" for pid, gid in sitting.items()}
+        for k, sitting in enumerate(problem.met_before)
+    }
     topics_had: dict[str, list[str]] = defaultdict(list)
+    for pid, topics in problem.topics_had.items():
+        topics_had[str(pid)].extend(norm(t) for t in topics if t)
     topic_of = {}
     reports: list[RoundReport] = []
     terms: Counter = Counter()
     instances: dict[int, RoundInstance] = {}
     for r in range(1, problem.rounds + 1):
-        inst = build_round(problem, r, earlier, topics_had)
+        inst = build_round(problem, r, {**history, **earlier}, topics_had)
         instances[r] = inst
         budget = max(0.05, (deadline - time.perf_counter()) / (problem.rounds - r + 1))
         if stop["requested"]:
@@ -290,6 +297,8 @@ def metrics(
     notes: list[str] = []
     has_topics = any(g.topic for g in problem.groups)
     topics_seen: dict[str, set[str]] = defaultdict(set)
+    for pid, topics in problem.topics_had.items():
+        topics_seen[str(pid)].update(norm(t) for t in topics if t)
     topic_repeats = 0
     moves = 0
     members_by_round: dict[int, dict[str, list[str]]] = {}
@@ -388,7 +397,16 @@ def metrics(
             for a, b in itertools.combinations(sorted(ids, key=index.get), 2):
                 if uf.find(index[a]) != uf.find(index[b]):
                     met[(a, b)] += 1
-    repeated = sum(1 for c in met.values() if c > 1)
+    # pairs who sat together before the problem and meet in one of its rounds
+    met_earlier: set[tuple[str, str]] = set()
+    for sitting in problem.met_before:
+        together: dict[str, list[str]] = defaultdict(list)
+        for pid, gid in sitting.items():
+            if str(pid) in index:
+                together[gid].append(str(pid))
+        for ids in together.values():
+            met_earlier.update(itertools.combinations(sorted(ids, key=index.get), 2))
+    repeated = sum(1 for pair, c in met.items() if c > 1 or pair in met_earlier)
     prefs = {k: round(pref_counts[k] / pref_people, 4) if pref_people else 0.0 for k in ("first", "second", "third", "none")}
     balance_dict = dict(balance)
     balance_dict["total"] = sum(balance.values())

@@ -79,13 +79,14 @@ class Weights:
     * ``tripartite`` × groups that have no government, no workers' or no employers' representative (per
       missing constituent);
     * ``moves`` × people who are not in the group a previous allocation gave them;
-    * ``topic_repeat`` × people given a topic they already had in an earlier round (unless it is their
-      only wish);
+    * ``topic_repeat`` × people given a topic they already had in an earlier round or before the problem
+      (``Problem.topics_had``), unless it is their only wish;
     * ``stakeholder`` / ``country`` / ``gender`` / ``facilitator`` × people by which a group's count of a
       category is below the floor or above the ceiling of its proportional share (the share is the
       category's total times the group's share of the seats);
-    * ``repeat_pair`` × pairs of people who already met in an earlier round (a group of ``m`` people who
-      sat together before counts m(m-1)/2 pairs);
+    * ``repeat_pair`` × pairs of people who already met in an earlier round or in a sitting before the
+      problem (``Problem.met_before``; a group of ``m`` people who sat together before counts m(m-1)/2
+      pairs);
     * the preference loss per person with wishes: ``first``, ``second``, ``third`` for a group on their
       first, second or third choice, ``unmet`` otherwise.
 
@@ -130,6 +131,14 @@ class Problem:
     #: ids of groups whose previous membership is kept exactly (leavers excepted)
     locked: frozenset[str] = frozenset()
     weights: Weights = field(default_factory=Weights)
+    #: sittings before this problem (e.g. the earlier breakout slots of an event), each a mapping of
+    #: participant id → the group they sat in there. People who sat together in one of them and are placed
+    #: together again count as repeated pairs (``Weights.repeat_pair``), exactly like people who met in an
+    #: earlier round; ids of people who are not participants are ignored.
+    met_before: Sequence[Mapping[str, str]] = field(default=(), kw_only=True)
+    #: topics each participant already had before this problem (participant id → topics); placing them on
+    #: one of these again counts as a topic repeat (``Weights.topic_repeat``) unless it is their only wish
+    topics_had: Mapping[str, Sequence[str]] = field(default_factory=dict, kw_only=True)
 
 
 @dataclass
