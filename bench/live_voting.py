@@ -49,8 +49,17 @@ CHANGES = 3
 P95_GOAL_MS = 150
 RATE_GOAL = 200
 RATIO_GOAL = 0.5
-GROUPS = ["government", "workers", "employers", "civil_society", "survivor_led", "un_international",
-          "development_partner", "academia", "private_sector"]
+GROUPS = [
+    "government",
+    "workers",
+    "employers",
+    "civil_society",
+    "survivor_led",
+    "un_international",
+    "development_partner",
+    "academia",
+    "private_sector",
+]
 
 
 # --- the database side, run in a child process with the benchmark's settings -------------------------------
@@ -77,22 +86,45 @@ def setup_data(var: str, db: str, participants: int, sizes: list[int]) -> dict:
 
     with transaction.atomic():
         user = get_user_model().objects.create_user("bench-convener", password="bench-convener-password")
-        consultation = Consultation.objects.create(slug="bench", title="Benchmark", convened_by="ILO",
-                                                   start_date="2016-09-14", end_date="2016-09-15", status="published")
-        Participation.objects.create(consultation=consultation, person=Person.objects.create(name="Convener", user=user),
-                                     role="convener", status="approved")
+        consultation = Consultation.objects.create(
+            slug="bench",
+            title="Benchmark",
+            convened_by="ILO",
+            start_date="2016-09-14",
+            end_date="2016-09-15",
+            status="published",
+        )
+        Participation.objects.create(
+            consultation=consultation,
+            person=Person.objects.create(name="Convener", user=user),
+            role="convener",
+            status="approved",
+        )
         organisations = [Organisation.objects.create(name=f"Organisation {g}", stakeholder_group=g) for g in GROUPS]
         persons = Person.objects.bulk_create(
-            [Person(name=f"Participant {n}", organisation=organisations[n % len(organisations)]) for n in range(participants)])
+            [
+                Person(name=f"Participant {n}", organisation=organisations[n % len(organisations)])
+                for n in range(participants)
+            ]
+        )
         rows = Participation.objects.bulk_create(
-            [Participation(consultation=consultation, person=p, status="approved") for p in persons])
+            [Participation(consultation=consultation, person=p, status="approved") for p in persons]
+        )
     tokens = [people.access_link_issue(actor=user, participation=p) for p in rows]
     ballots = {}
     for size in ["capacity", *sizes]:
-        ballot = priorities.ballot_create(actor=user, consultation=consultation, title=f"Ballot {size}", method="consensus",
-                                          statements=[f"Statement {n}" for n in range(1, ITEMS + 1)])
+        ballot = priorities.ballot_create(
+            actor=user,
+            consultation=consultation,
+            title=f"Ballot {size}",
+            method="consensus",
+            statements=[f"Statement {n}" for n in range(1, ITEMS + 1)],
+        )
         priorities.ballot_open(actor=user, ballot=ballot)
-        ballots[str(size)] = {"pk": ballot.pk, "items": list(ballot.items.order_by("position").values_list("pk", flat=True))}
+        ballots[str(size)] = {
+            "pk": ballot.pk,
+            "items": list(ballot.items.order_by("position").values_list("pk", flat=True)),
+        }
     return {"tokens": tokens, "participations": [p.pk for p in rows], "ballots": ballots}
 
 
@@ -105,13 +137,25 @@ def count_votes(var: str, db: str, ballot: int, expected: dict) -> dict:
 
     rows = list(Vote.objects.filter(ballot_id=ballot).values_list("participation_id", "item_id", "value"))
     stored = {f"{p}:{i}": v for p, i, v in rows}
-    doubled = sum(c - 1 for c in Vote.objects.filter(ballot_id=ballot).values("participation_id", "item_id")
-                  .annotate(c=Count("id")).values_list("c", flat=True) if c > 1)
+    doubled = sum(
+        c - 1
+        for c in Vote.objects.filter(ballot_id=ballot)
+        .values("participation_id", "item_id")
+        .annotate(c=Count("id"))
+        .values_list("c", flat=True)
+        if c > 1
+    )
     lost = sum(1 for key in expected if key not in stored)
     wrong = sum(1 for key, value in expected.items() if key in stored and stored[key] != value)
     extra = sum(1 for key in stored if key not in expected)
-    return {"stored": len(rows), "expected": len(expected), "lost": lost, "doubled": doubled, "wrong": wrong,
-            "extra": extra}
+    return {
+        "stored": len(rows),
+        "expected": len(expected),
+        "lost": lost,
+        "doubled": doubled,
+        "wrong": wrong,
+        "extra": extra,
+    }
 
 
 # --- the server ------------------------------------------------------------------------------------------------
@@ -125,16 +169,30 @@ def _free_port() -> int:
 
 def _env(var: str, db: str) -> dict:
     env = dict(os.environ)
-    env.update(TARGET87_VAR=var, DATABASE_URL=db, DEBUG="0", SECRET_KEY="bench-" + "x" * 60,
-               ALLOWED_HOSTS="127.0.0.1,localhost", SECURE_SSL_REDIRECT="0", CONN_MAX_AGE="600", LOG_LEVEL="ERROR")
+    env.update(
+        TARGET87_VAR=var,
+        DATABASE_URL=db,
+        DEBUG="0",
+        SECRET_KEY="bench-" + "x" * 60,
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        SECURE_SSL_REDIRECT="0",
+        CONN_MAX_AGE="600",
+        LOG_LEVEL="ERROR",
+    )
     return env
 
 
 def _child(function: str, var: str, db: str, *args) -> dict:
     """Run one of the database-side functions in a child process with the server's settings (its secret key
     signs the access links)."""
-    out = subprocess.run([sys.executable, __file__, "_child", function], input=json.dumps([var, db, *args]),
-                         check=True, capture_output=True, text=True, env=_env(var, db))
+    out = subprocess.run(
+        [sys.executable, __file__, "_child", function],
+        input=json.dumps([var, db, *args]),
+        check=True,
+        capture_output=True,
+        text=True,
+        env=_env(var, db),
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -143,10 +201,27 @@ class Server:
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process = subprocess.Popen(
-            [str(BIN / "gunicorn"), "target87.wsgi:application", "--bind", f"127.0.0.1:{self.port}",
-             "--workers", str(workers), "--worker-class", "gthread", "--threads", str(threads),
-             "--backlog", "4096", "--keep-alive", "75", "--log-level", "warning"],
-            env=_env(var, db), cwd=ROOT, start_new_session=True,
+            [
+                str(BIN / "gunicorn"),
+                "target87.wsgi:application",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--workers",
+                str(workers),
+                "--worker-class",
+                "gthread",
+                "--threads",
+                str(threads),
+                "--backlog",
+                "4096",
+                "--keep-alive",
+                "75",
+                "--log-level",
+                "warning",
+            ],
+            env=_env(var, db),
+            cwd=ROOT,
+            start_new_session=True,
         )
         deadline = time.time() + 30
         while time.time() < deadline:
@@ -190,8 +265,9 @@ class Client:
         return {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())} if self.cookies else {}
 
     async def get(self, path: str) -> tuple[int, str]:
-        async with self.session.get(self.base + path, headers={**self.headers, **self._cookie()},
-                                    allow_redirects=False) as response:
+        async with self.session.get(
+            self.base + path, headers={**self.headers, **self._cookie()}, allow_redirects=False
+        ) as response:
             self._keep(response)
             body = await response.text()
             if response.status in (301, 302, 303):
@@ -199,8 +275,13 @@ class Client:
             return response.status, body
 
     async def post(self, path: str, data: dict) -> int:
-        headers = {**self.headers, **self._cookie(), "X-CSRFToken": self.cookies.get("csrftoken", ""),
-                   "HX-Request": "true", "Referer": self.headers["Origin"] + path}
+        headers = {
+            **self.headers,
+            **self._cookie(),
+            "X-CSRFToken": self.cookies.get("csrftoken", ""),
+            "HX-Request": "true",
+            "Referer": self.headers["Origin"] + path,
+        }
         async with self.session.post(self.base + path, data=data, headers=headers, allow_redirects=False) as response:
             await response.read()
             return response.status
@@ -234,7 +315,7 @@ async def capacity(base: str, tokens: list[str], ballot: dict, concurrency: int,
             errors = 0
             per_client = requests // concurrency
 
-            async def loop(n: int, client: Client) -> None:
+            async def loop(n: int, client: Client, name=name, per_client=per_client, latencies=latencies) -> None:
                 nonlocal errors
                 rng = random.Random(n)
                 for k in range(per_client):
@@ -245,8 +326,12 @@ async def capacity(base: str, tokens: list[str], ballot: dict, concurrency: int,
                             ok = response.status == 200
                     else:
                         item = ballot["items"][k % len(ballot["items"])]
-                        ok = await client.post(f"/ballots/{ballot['pk']}/vote/",
-                                               {"item": item, "vote": rng.choice(["1", "-1", "0"])}) == 200
+                        ok = (
+                            await client.post(
+                                f"/ballots/{ballot['pk']}/vote/", {"item": item, "vote": rng.choice(["1", "-1", "0"])}
+                            )
+                            == 200
+                        )
                     latencies.append(time.perf_counter() - started)
                     errors += not ok
 
@@ -266,18 +351,21 @@ async def participants(base: str, tokens: list[str], ballot: dict, seed: int) ->
     screen: list[float] = []
     errors = 0
     expected: dict[str, int] = {}
-    async with aiohttp.ClientSession(connector=connector, cookie_jar=aiohttp.DummyCookieJar(),
-                                     timeout=aiohttp.ClientTimeout(total=60)) as session:
+    async with aiohttp.ClientSession(
+        connector=connector, cookie_jar=aiohttp.DummyCookieJar(), timeout=aiohttp.ClientTimeout(total=60)
+    ) as session:
         clients = [Client(session, base) for _ in tokens]
         for start in range(0, len(clients), 100):  # open the links, 100 at a time (not measured)
-            await asyncio.gather(*[_open(c, tokens[start + n], ballot["pk"]) for n, c in enumerate(clients[start:start + 100])])
+            await asyncio.gather(
+                *[_open(c, tokens[start + n], ballot["pk"]) for n, c in enumerate(clients[start : start + 100])]
+            )
         done = asyncio.Event()
 
         async def projector() -> None:
             watcher = Client(session, base)
             while not done.is_set():
                 started = time.perf_counter()
-                status, _body = await watcher.get(f"/ballots/{ballot['pk']}/screen/live/")
+                _status, _body = await watcher.get(f"/ballots/{ballot['pk']}/screen/live/")
                 screen.append(time.perf_counter() - started)
                 await asyncio.sleep(1.0)
 
@@ -293,7 +381,7 @@ async def participants(base: str, tokens: list[str], ballot: dict, seed: int) ->
                 started = time.perf_counter()
                 try:
                     status = await client.post(f"/ballots/{ballot['pk']}/vote/", {"item": item, "vote": str(value)})
-                except (aiohttp.ClientError, asyncio.TimeoutError):
+                except (TimeoutError, aiohttp.ClientError):
                     status = 0
                 latencies.append(time.perf_counter() - started)
                 if status == 200:
@@ -310,8 +398,14 @@ async def participants(base: str, tokens: list[str], ballot: dict, seed: int) ->
         elapsed = time.perf_counter() - started
         done.set()
         await watcher
-    return {"votes": len(latencies), "rate": len(latencies) / elapsed, "errors": errors, "expected": expected,
-            "screen": _percentiles(screen), **_percentiles(latencies)}
+    return {
+        "votes": len(latencies),
+        "rate": len(latencies) / elapsed,
+        "errors": errors,
+        "expected": expected,
+        "screen": _percentiles(screen),
+        **_percentiles(latencies),
+    }
 
 
 # --- the run ------------------------------------------------------------------------------------------------------
@@ -335,14 +429,16 @@ def run(kind: str, args) -> dict:
         env = _env(var, db)
         for command in (["migrate", "--noinput", "-v0"], ["collectstatic", "--noinput", "-v0"]):
             subprocess.run([str(BIN / "target87"), *command], check=True, env=env, cwd=ROOT)
-        largest = max(args.sizes + [args.concurrency])
+        largest = max([*args.sizes, args.concurrency])
         print(f"[{kind}] preparing {largest} participants and their links…", flush=True)
         data = _child("setup_data", var, db, largest, args.sizes)
         server = Server(var, db, args.workers, args.threads)
         report = {"sizes": {}}
         try:
             ballot = dict(data["ballots"]["capacity"], participations=data["participations"])
-            report["capacity"] = asyncio.run(capacity(server.url, data["tokens"], ballot, args.concurrency, args.requests))
+            report["capacity"] = asyncio.run(
+                capacity(server.url, data["tokens"], ballot, args.concurrency, args.requests)
+            )
             for size in args.sizes:
                 print(f"[{kind}] {size} participants voting…", flush=True)
                 ballot = dict(data["ballots"][str(size)], participations=data["participations"][:size])
@@ -360,26 +456,39 @@ def show(kind: str, report: dict, args) -> None:
     cap = report["capacity"]
     ratio = cap["vote"]["rate"] / cap["trivial"]["rate"]
     print(f"\n== {kind}: gunicorn, {args.workers} workers × {args.threads} threads, on {os.cpu_count()} cores ==")
-    print(f"capacity with {args.concurrency} clients flat out: trivial endpoint {cap['trivial']['rate']:.0f} req/s "
-          f"(p95 {cap['trivial']['p95']:.0f} ms), vote {cap['vote']['rate']:.0f} votes/s (p95 {cap['vote']['p95']:.0f} ms)")
-    print(f"  vote / trivial throughput: {ratio:.0%}  (goal ≥ {RATIO_GOAL:.0%}: {'met' if ratio >= RATIO_GOAL else 'NOT met'})")
-    print(f"{'participants':>12} {'votes':>7} {'votes/s':>8} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'errors':>6} "
-          f"{'screen p95':>10} {'stored':>7} {'lost':>5} {'doubled':>7} {'wrong':>5}")
+    print(
+        f"capacity with {args.concurrency} clients flat out: trivial endpoint {cap['trivial']['rate']:.0f} req/s "
+        f"(p95 {cap['trivial']['p95']:.0f} ms), vote {cap['vote']['rate']:.0f} votes/s (p95 {cap['vote']['p95']:.0f} ms)"
+    )
+    print(
+        f"  vote / trivial throughput: {ratio:.0%}  (goal ≥ {RATIO_GOAL:.0%}: {'met' if ratio >= RATIO_GOAL else 'NOT met'})"
+    )
+    print(
+        f"{'participants':>12} {'votes':>7} {'votes/s':>8} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'errors':>6} "
+        f"{'screen p95':>10} {'stored':>7} {'lost':>5} {'doubled':>7} {'wrong':>5}"
+    )
     within = None
     for size, f in sorted(report["sizes"].items()):
         c = f["count"]
-        print(f"{size:>12} {f['votes']:>7} {f['rate']:>8.0f} {f['p50']:>7.0f} {f['p95']:>7.0f} {f['p99']:>7.0f} "
-              f"{f['errors']:>6} {f['screen']['p95']:>10.0f} {c['stored']:>7} {c['lost']:>5} {c['doubled']:>7} {c['wrong']:>5}")
+        print(
+            f"{size:>12} {f['votes']:>7} {f['rate']:>8.0f} {f['p50']:>7.0f} {f['p95']:>7.0f} {f['p99']:>7.0f} "
+            f"{f['errors']:>6} {f['screen']['p95']:>10.0f} {c['stored']:>7} {c['lost']:>5} {c['doubled']:>7} {c['wrong']:>5}"
+        )
         if f["p95"] <= P95_GOAL_MS and not f["errors"]:
             within = size
     if 500 in report["sizes"]:
         f = report["sizes"][500]
         met = f["rate"] >= RATE_GOAL and f["p95"] <= P95_GOAL_MS
-        print(f"at 500 participants: {f['rate']:.0f} votes/s (goal ≥ {RATE_GOAL}), p95 {f['p95']:.0f} ms "
-              f"(goal ≤ {P95_GOAL_MS}): {'met' if met else 'NOT met'}")
+        print(
+            f"at 500 participants: {f['rate']:.0f} votes/s (goal ≥ {RATE_GOAL}), p95 {f['p95']:.0f} ms "
+            f"(goal ≤ {P95_GOAL_MS}): {'met' if met else 'NOT met'}"
+        )
     print(f"largest size with p95 ≤ {P95_GOAL_MS} ms: {within if within else 'none of those tried'}")
-    intact = all(f["count"]["lost"] == f["count"]["doubled"] == f["count"]["wrong"] == 0 and
-                 f["count"]["stored"] == f["count"]["expected"] for f in report["sizes"].values())
+    intact = all(
+        f["count"]["lost"] == f["count"]["doubled"] == f["count"]["wrong"] == 0
+        and f["count"]["stored"] == f["count"]["expected"]
+        for f in report["sizes"].values()
+    )
     print(f"stored votes: {'every vote kept once, with its last value' if intact else 'VOTES LOST, DOUBLED OR WRONG'}")
 
 
