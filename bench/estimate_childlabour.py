@@ -1,21 +1,30 @@
 """Benchmark: SDG 8.7.1 child labour estimates from survey microdata.
 
-Generates stratified cluster surveys of children (1M and 10M rows by default, under bench/data/),
-then times, in the same run:
+Generates stratified cluster surveys of children (100k, 1M and 10M rows by default, under bench/data/),
+then measures, in the same run:
 
 * our command end to end, as a subprocess: ``target87 estimate child-labour FILE --by sex --by
-  age_group --by area --by sex,age_group`` reading the CSV (and the Parquet file), with its peak memory;
-* R's survey package: svydesign plus the same tables (svymean and svytotal for the total, svyby of
-  both for each table, on the 5-17 subset), the CSV already read and the indicator already computed
-  (only estimation is timed). svyciprop through svyby is far slower (its logit interval fits a
-  survey GLM per domain: over 9 minutes at 1M rows), so the cheaper svymean path is timed;
-* the Python ``svy`` package: design plus the same tables (means with ``by`` and ``where``), data in
-  memory, indicator already computed.
+  age_group --by area --by sex,age_group`` (start-up, reading, checks, design, the total and four
+  tables with SEs, CIs and numbers, CSV output), from the CSV and from the Parquet file, best of
+  ``--repeat`` runs, with its peak memory (the child process's maximum RSS);
+* R's survey package as a statistician runs it: svydesign, subset to ages 5-17, then svymean and
+  svytotal for the total and svyby of both for each table. Only the estimation is timed (the CSV is
+  already read and the indicator computed), which favours R. R's time grows faster than the number of
+  rows on these designs (about 7 PSUs per stratum: per-stratum work on the whole subset), so the full
+  tables are timed at ``--r-sizes`` (default 100k rows) against our command on the same file, and at
+  ``--r-total-sizes`` (default 1M) R is timed on the design and the total alone -- fewer tables than
+  ours, so that ratio is a lower bound;
+* the Python ``svy`` package: design plus the same tables (means with ``by`` and ``where``), the data
+  already in memory and the indicator already computed (again favouring it).
 
-It prints ratios against the goals: ≥ 50× faster than R, ≥ 3× faster than svy, peak memory ≤ 3× the
-data (the columns read, as Arrow holds them), and 10M rows from Parquet within 11× the 1M CSV time.
+"The data", for the memory ratio, is the columns the estimate needs as Arrow holds them when it
+reads that file with its default types (int64, float64, strings for CSV; the file's own types for
+Parquet) -- not the narrower arrays the command keeps.
 
-    .venv/bin/python bench/estimate_childlabour.py                       # 1M and 10M, R at 1M only
+It prints ratios against the goals: >= 50x faster than R, >= 3x faster than svy, peak memory <= 3x the
+data, 10M rows from Parquet within 11x the 1M CSV time. The exit status is 1 when a goal is missed.
+
+    .venv/bin/python bench/estimate_childlabour.py                       # everything, about 5 minutes
     .venv/bin/python bench/estimate_childlabour.py --sizes 1e6 --skip-r  # a quick run
 """
 
@@ -143,9 +152,11 @@ elapsed <- system.time({
   sub <- subset(des, inscope)
   svymean(~cl, sub)
   svytotal(~cl, sub)
-  for (f in list(~sex, ~age_group, ~area, ~sex + age_group)) {
-    svyby(~cl, f, sub, svymean)
-    svyby(~cl, f, sub, svytotal)
+  if (args[2] == "full") {
+    for (f in list(~sex, ~age_group, ~area, ~sex + age_group)) {
+      svyby(~cl, f, sub, svymean)
+      svyby(~cl, f, sub, svytotal)
+    }
   }
 })[["elapsed"]]
 cat(elapsed, "\n")
@@ -161,11 +172,12 @@ def time_svy(pq_path: Path) -> float:
     return float(out.stdout.split()[-1])
 
 
-def time_r(csv_path: Path) -> float:
+def time_r(csv_path: Path, what: str) -> float:
+    """R's estimation time: ``full`` (design, total and the four tables) or ``total`` (design and total)."""
     with tempfile.NamedTemporaryFile("w", suffix=".R", delete=False) as fh:
         fh.write(R_SCRIPT)
     try:
-        out = subprocess.run(["Rscript", fh.name, str(csv_path)], capture_output=True, text=True)
+        out = subprocess.run(["Rscript", fh.name, str(csv_path), what], capture_output=True, text=True)
     finally:
         os.unlink(fh.name)
     if out.returncode:
@@ -173,48 +185,82 @@ def time_r(csv_path: Path) -> float:
     return float(out.stdout.split()[-1])
 
 
-def verdict(ok: bool) -> str:
+MISSED: list[str] = []
+
+
+def verdict(ok: bool, goal: str) -> str:
+    if not ok:
+        MISSED.append(goal)
     return "meets the goal" if ok else "MISSES the goal"
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--sizes", default="1e6,1e7", help="comma-separated numbers of children (default 1e6,1e7)")
-    ap.add_argument("--r-sizes", default="1e6", help="sizes at which R is timed (default 1e6; R is slow)")
+    ap.add_argument("--r-sizes", default="1e5",
+                    help="sizes at which R runs the full tables, against our command on the same file (default 1e5)")
+    ap.add_argument("--r-total-sizes", default="1e6",
+                    help="sizes at which R runs the design and the total only: a lower bound (default 1e6)")
     ap.add_argument("--skip-r", action="store_true")
     ap.add_argument("--skip-svy", action="store_true")
     ap.add_argument("--repeat", type=int, default=3, help="runs of our command per file (best time kept)")
     args = ap.parse_args(argv)
-    sizes = [int(float(s)) for s in args.sizes.split(",") if s]
-    r_sizes = {int(float(s)) for s in args.r_sizes.split(",") if s}
+
+    def parse(text: str) -> list[int]:
+        return [int(float(x)) for x in text.split(",") if x]
+
+    sizes = parse(args.sizes)
+    r_sizes, r_total_sizes = set(parse(args.r_sizes)), set(parse(args.r_total_sizes))
     have_r = shutil.which("Rscript") is not None and not args.skip_r
     if not have_r and not args.skip_r:
         print("Rscript not found: R is skipped", file=sys.stderr)
+    if not have_r:
+        r_sizes, r_total_sizes = set(), set()
     ours_csv: dict[int, float] = {}
-    for n in sizes:
+    for n in sorted(set(sizes) | r_sizes | r_total_sizes):
         print(f"\n== {n:,} children ==", flush=True)
         csv_path, pq_path = generate(n)
-        t_csv, rss_csv = time_ours(csv_path, args.repeat)
-        t_pq, rss_pq = time_ours(pq_path, args.repeat)
+        # ours and svy in turn, so that both meet the same load on a shared machine; best of each
+        svy_runs = 0 if args.skip_svy or n not in sizes else (1 if n >= 5_000_000 else args.repeat)
+        t_csv, rss_csv, t_svy = float("inf"), 0, float("inf")
+        for i in range(args.repeat):
+            t, rss = time_ours(csv_path, 1)
+            t_csv, rss_csv = min(t_csv, t), max(rss_csv, rss)
+            if i < svy_runs:
+                t_svy = min(t_svy, time_svy(pq_path))
         ours_csv[n] = t_csv
+        print(f"ours, CSV end to end: {t_csv:.3f} s (best of {args.repeat}), peak {rss_csv / 2**20:.0f} MiB", flush=True)
+        if n in r_sizes:
+            t_r = time_r(csv_path, "full")
+            print(f"R survey, design + total + 4 tables (estimation only): {t_r:.1f} s")
+            print(f"R survey / ours (CSV end to end), same tables: {t_r / t_csv:.1f}x faster — "
+                  f"{verdict(t_r / t_csv >= 50, f'R {n:,}')} (>= 50x)", flush=True)
+        if n in r_total_sizes:
+            t_r = time_r(csv_path, "total")
+            print(f"R survey, design + total only (estimation only): {t_r:.1f} s")
+            print(f"R survey (total only) / ours (all tables): {t_r / t_csv:.1f}x faster, a lower bound — "
+                  f"{verdict(t_r / t_csv >= 50, f'R total {n:,}')} (>= 50x)", flush=True)
+        if n not in sizes:
+            continue
+        t_pq, rss_pq = time_ours(pq_path, args.repeat)
+        print(f"ours, Parquet end to end: {t_pq:.3f} s (best of {args.repeat}), peak {rss_pq / 2**20:.0f} MiB")
         size_csv, size_pq = data_bytes(csv_path), data_bytes(pq_path)
-        print(f"ours, CSV end to end: {t_csv:.3f} s; Parquet: {t_pq:.3f} s (best of {args.repeat})")
-        for label, rss, size in (("CSV", rss_csv, size_csv), ("Parquet", rss_pq, size_pq)):
-            print(f"peak memory / data, {label} ({size / 2**20:.0f} MiB of columns): {rss / size:.2f}x — "
-                  f"{verdict(rss <= 3 * size)} (<= 3x)")
-        if not args.skip_svy:
-            t_svy = time_svy(pq_path)
-            print(f"svy / ours (CSV end to end): {t_svy / t_csv:.1f}x faster — {verdict(t_svy / t_csv >= 3)} (>= 3x)")
-        if have_r and n in r_sizes:
-            t_r = time_r(csv_path)
-            print(f"R survey / ours (CSV end to end): {t_r / t_csv:.1f}x faster — {verdict(t_r / t_csv >= 50)} (>= 50x)")
-        if n >= 10 * min(sizes) and min(sizes) in ours_csv and n != min(sizes):
-            base = min(sizes)
+        for label, rss, size, path in (("CSV", rss_csv, size_csv, csv_path), ("Parquet", rss_pq, size_pq, pq_path)):
+            print(f"peak memory / data, {label} ({size / 2**20:.0f} MiB of columns as Arrow reads them; file "
+                  f"{path.stat().st_size / 2**20:.0f} MiB): {rss / size:.2f}x — "
+                  f"{verdict(rss <= 3 * size, f'memory {label} {n:,}')} (<= 3x)")
+        if svy_runs:
+            print(f"svy, design + the same tables (data in memory): {t_svy:.3f} s (best of {svy_runs})")
+            print(f"svy / ours (CSV end to end): {t_svy / t_csv:.1f}x faster — "
+                  f"{verdict(t_svy / t_csv >= 3, f'svy {n:,}')} (>= 3x)", flush=True)
+        base = min(sizes)
+        if n != base and n >= 10 * base:
             ratio = t_pq / ours_csv[base]
             limit = 11 * n / base / 10
-            print(f"{n:,} rows from Parquet / {base:,} rows from CSV: {ratio:.1f}x — {verdict(ratio <= limit)} "
-                  f"(<= {limit:g}x)")
-    return 0
+            print(f"{n:,} rows from Parquet / {base:,} rows from CSV: {ratio:.1f}x — "
+                  f"{verdict(ratio <= limit, f'scaling {n:,}')} (<= {limit:g}x)")
+    print("\nall goals met" if not MISSED else f"\ngoals missed: {', '.join(MISSED)}")
+    return 1 if MISSED else 0
 
 
 if __name__ == "__main__":

@@ -410,8 +410,66 @@ CSV_BLOCK_BYTES = 1 << 22
 CSV_THREADS = False
 
 
-def iter_microdata(path: str | Path, columns: Iterable[str], numeric: Iterable[str] = ()):
+def iter_microdata(path: str | Path, columns: Iterable[str], numeric: Iterable[str] = (), prefetch: bool = True):
     """Yield (MicroTable, fraction of the file read) piece by piece: ``columns`` only.
+
+    With ``prefetch``, the next piece of a CSV file is read and parsed in a second thread while the
+    caller works on the current one (one piece ahead at most, so the memory stays bounded); Parquet
+    pieces decode faster than they are used, and are read in turn.
+    """
+    pieces = _iter_pieces(path, columns, numeric)
+    if not prefetch or file_format(Path(path)) != "csv":
+        yield from pieces
+        return
+    yield from _prefetched(pieces)
+
+
+def _prefetched(pieces):
+    import queue
+    import threading
+
+    q: queue.Queue = queue.Queue(maxsize=1)
+    stop = threading.Event()
+    end = object()
+
+    def produce():
+        try:
+            for item in pieces:
+                while not stop.is_set():
+                    try:
+                        q.put(item, timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                del item
+                if stop.is_set():
+                    return
+            q.put(end)
+        except BaseException as exc:  # noqa: BLE001 - handed to the consumer, which raises it
+            q.put(exc)
+
+    worker = threading.Thread(target=produce, name="microdata-reader", daemon=True)
+    worker.start()
+    try:
+        while True:
+            item = q.get()
+            if item is end:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+            del item
+    finally:
+        stop.set()
+        while worker.is_alive():  # let the reader see the stop signal
+            try:
+                q.get_nowait()
+            except queue.Empty:
+                worker.join(0.05)
+
+
+def _iter_pieces(path: str | Path, columns: Iterable[str], numeric: Iterable[str] = ()):
+    """The pieces of :func:`iter_microdata`, read in this thread.
 
     CSV files are read in blocks of :data:`CSV_BLOCK_BYTES`; the ``numeric`` columns are read as
     numbers directly and text columns as dictionaries (a value that is not a number, or a column whose
