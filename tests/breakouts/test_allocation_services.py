@@ -135,7 +135,7 @@ def test_assignment_move_moves_one_person_and_recomputes_the_figures(consultatio
     sizes = sorted(g["size"] for g in run.metrics["groups"])
     assert sizes == [8, 10]
     cso_after = {g["group_id"]: g["stakeholders"]["civil_society"] for g in run.metrics["groups"]}
-    one, two = str(allocation.groups.get(number=1).pk), str(target.pk)
+    one, two = f"g{allocation.groups.get(number=1).pk}", f"g{target.pk}"
     assert (cso_after[one], cso_after[two]) == (cso_before[one] - 1, cso_before[two] + 1)
     assert AuditEntry.objects.filter(action="breakouts.move", object_id=str(person.pk)).count() == 1
 

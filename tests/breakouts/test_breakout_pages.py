@@ -193,7 +193,7 @@ def test_the_page_reads_the_same_number_of_queries_however_many_people(
     convener_client, consultation, slot, people, django_assert_max_num_queries
 ):
     _allocate(convener_client, consultation, slot[0])
-    with django_assert_max_num_queries(20) as few:
+    with django_assert_max_num_queries(24) as few:
         convener_client.get(_page(consultation, slot[0]))
     count = len(few.captured_queries)
     for session in slot:

@@ -26,11 +26,20 @@ def test_every_breakout_slot_of_the_demo_is_published_with_balanced_groups(demo)
     ).count()
     for allocation in allocations:
         run = allocation.published_run
-        assert (allocation.status, run.solver_status, run.gap) == ("published", "optimal", 0.0)
+        assert allocation.status == "published"
+        # later slots also spread the people who met in earlier ones: optimal, or within 1 % of the bound
+        assert run.solver_status == "optimal" or run.gap <= 0.01
         assert run.assignments.count() == placed
         assert run.metrics["tripartite"]["coverage"] == 1.0
         assert sorted(g.room.name for g in allocation.groups.all()) == [f"Meeting Room {x}" for x in "ABCD"]
         assert all(g.facilitator is not None for g in allocation.groups.all())
+    # each slot after the first mixes people who met before more than random groups would
+    history = [a.published_run.metrics["history"] for a in sorted(allocations, key=lambda a: a.session.start)]
+    assert [h["earlier_slots"] for h in history] == [0, 1, 2, 3]
+    for h in history[1:]:
+        assert 0 < h["repeated"] < h["repeated_random"]
+    # colleagues of one organisation are spread over the groups
+    assert all(h["colleagues_together"] < h["colleagues_random"] / 2 for h in history)
     # nobody sits in two groups of one slot
     assert GroupAssignment.objects.count() == 4 * placed
 

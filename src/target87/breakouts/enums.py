@@ -9,6 +9,11 @@ class AllocationStatus(models.TextChoices):
     PUBLISHED = "published", _("Published")
 
 
+class PairKind(models.TextChoices):
+    APART = "apart", _("Keep apart")
+    TOGETHER = "together", _("Keep together")
+
+
 class SolverStatus(models.TextChoices):
     OPTIMAL = "optimal", _("Optimal")
     FEASIBLE = "feasible", _("Feasible")

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .enums import PairKind
+
 
 class AllocateForm(forms.Form):
     group_count = forms.IntegerField(
@@ -39,3 +41,22 @@ class AllocateForm(forms.Form):
 class MoveForm(forms.Form):
     participation = forms.IntegerField(min_value=1)
     group = forms.IntegerField(label=_("Group"), min_value=1)
+
+
+class LanguageForm(forms.Form):
+    language = forms.CharField(label=_("Working language"), max_length=16, required=False)
+
+
+class PairForm(forms.Form):
+    first = forms.TypedChoiceField(label=_("Person"), coerce=int)
+    kind = forms.ChoiceField(label=_("Rule"), choices=PairKind.choices, initial=PairKind.TOGETHER)
+    second = forms.TypedChoiceField(label=_("and"), coerce=int)
+
+    def __init__(self, *args, people=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", "—")] + [
+            (p.pk, f"{p.person.name} ({p.person.organisation.name})" if p.person.organisation_id else p.person.name)
+            for p in people
+        ]
+        self.fields["first"].choices = choices
+        self.fields["second"].choices = choices

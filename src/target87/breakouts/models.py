@@ -4,8 +4,10 @@ An :class:`Allocation` belongs to a *slot*: the breakout sessions of a consultat
 time. When a slot has several parallel sessions, each session is one group (in its room, on its key
 question); a slot of one session is split into groups within it. Every run of the allocation engine is an
 :class:`AllocationRun` holding the whole assignment (one row per participation, enforced by the database);
-the latest run is the current one, the published run is what participants see. Groups outlive runs, so a
-lock on a group carries over to the next run, and each run's moves are counted against the one before.
+the latest run is the current one, the published run is what participants see. Each run has its own
+groups (numbered from 1), so older runs stay whole whatever later runs change; a run copies the groups of
+the run before (their lock, working language and facilitator carry over), and its moves are counted
+against it. :class:`BreakoutPair` holds the convener's pairs to keep apart or together in every slot.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .enums import AllocationStatus, SolverStatus
+from .enums import AllocationStatus, PairKind, SolverStatus
 
 
 class Allocation(models.Model):
@@ -109,6 +111,8 @@ class AllocationRun(models.Model):
 
 class BreakoutGroup(models.Model):
     allocation = models.ForeignKey(Allocation, on_delete=models.CASCADE, related_name="groups")
+    #: the run whose group this is (the allocation's, kept alongside for permissions and queries)
+    run = models.ForeignKey(AllocationRun, on_delete=models.CASCADE, related_name="groups")
     number = models.PositiveSmallIntegerField(_("number"))
     #: the parallel session that is this group; empty when the groups split one session
     session = models.ForeignKey(
@@ -138,11 +142,11 @@ class BreakoutGroup(models.Model):
     locked = models.BooleanField(_("locked"), default=False)
 
     class Meta:
-        ordering = ["allocation", "number"]
+        ordering = ["run", "number"]
         verbose_name = _("breakout group")
         verbose_name_plural = _("breakout groups")
         constraints = [
-            models.UniqueConstraint(fields=["allocation", "number"], name="breakout_group_number_unique"),
+            models.UniqueConstraint(fields=["run", "number"], name="breakout_group_number_per_run_unique"),
             models.CheckConstraint(condition=Q(capacity__gt=0), name="breakout_group_capacity_positive"),
         ]
 
@@ -177,3 +181,32 @@ class GroupAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.participation_id} → {self.group}"
+
+
+class BreakoutPair(models.Model):
+    """Two participants of a consultation to keep apart, or together (a delegate and their interpreter), in
+    every breakout slot. Stored once per pair, the smaller participation id first."""
+
+    consultation = models.ForeignKey(
+        "consultations.Consultation", on_delete=models.CASCADE, related_name="breakout_pairs"
+    )
+    first = models.ForeignKey("people.Participation", on_delete=models.CASCADE, related_name="+")
+    second = models.ForeignKey("people.Participation", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("rule"), max_length=16, choices=PairKind.choices)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["consultation", "kind", "pk"]
+        verbose_name = _("breakout pair")
+        verbose_name_plural = _("breakout pairs")
+        constraints = [
+            models.UniqueConstraint(fields=["consultation", "first", "second"], name="breakout_pair_unique"),
+            models.CheckConstraint(condition=Q(first__lt=models.F("second")), name="breakout_pair_ordered"),
+            models.CheckConstraint(condition=Q(kind__in=PairKind.values), name="breakout_pair_kind_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_id} {self.kind} {self.second_id}"

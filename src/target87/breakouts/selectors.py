@@ -6,7 +6,7 @@ import math
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import F
+from django.db.models import Count, F
 from django.utils.translation import gettext_lazy as _
 
 from target87.consultations.models import Session
@@ -16,7 +16,7 @@ from target87.people.models import Participation
 
 from . import problem as build
 from .enums import LEAD_ROLES
-from .models import Allocation, AllocationRun, BreakoutGroup, GroupAssignment
+from .models import Allocation, AllocationRun, BreakoutGroup, BreakoutPair, GroupAssignment
 
 #: short names for the badges of a group card (the full name is the badge's title)
 STAKEHOLDER_SHORT = {
@@ -97,6 +97,8 @@ class Member:
     facilitates: bool
     #: 1, 2 or 3 when the group's topic is the person's first, second or third wish
     choice: int | None
+    #: the person does not speak the group's working language (set after the run)
+    off_language: bool = False
 
 
 @dataclass
@@ -138,6 +140,15 @@ class Board:
         return self.run.metrics if self.run else {}
 
     @property
+    def history(self) -> dict:
+        return self.metrics.get("history", {})
+
+    @property
+    def objective_stale(self) -> bool:
+        """The solver's objective is that of the run as it finished; hand moves changed the groups since."""
+        return bool(self.run and self.run.hand_moves)
+
+    @property
     def has_topics(self) -> bool:
         return any(v for v in self.metrics.get("preferences", {}).values())
 
@@ -164,8 +175,14 @@ def _badges(counts: Counter, totals: Counter, size: int, n: int, labels: dict, t
 def board(*, allocation: Allocation, run: AllocationRun | None = None) -> Board:
     """Everything the convener's page shows: the groups as cards with their balance, and the figures."""
     run = run or allocation.current_run
-    groups = list(
-        allocation.groups.select_related("room", "key_question", "session", "facilitator__person").order_by("number")
+    groups = (
+        list(
+            BreakoutGroup.objects.filter(run=run)
+            .select_related("room", "key_question", "session", "facilitator__person")
+            .order_by("number")
+        )
+        if run
+        else []
     )
     rows = (
         list(
@@ -203,6 +220,8 @@ def board(*, allocation: Allocation, run: AllocationRun | None = None) -> Board:
             continue
         wishes = [str(t) for t in (a.participation.topic_preferences or []) if str(t) in topics][:3]
         topic = card.group.topic
+        language = card.group.language
+        spoken = {str(x).casefold() for x in (a.participation.person.languages or []) if x}
         card.members.append(
             Member(
                 assignment=a,
@@ -213,6 +232,7 @@ def board(*, allocation: Allocation, run: AllocationRun | None = None) -> Board:
                 lead=a.participation.role in LEAD_ROLES,
                 facilitates=card.group.facilitator_id == a.participation_id,
                 choice=wishes.index(topic) + 1 if topic and topic in wishes else None,
+                off_language=bool(language and spoken and language.casefold() not in spoken),
             )
         )
     for card in cards.values():
@@ -254,7 +274,9 @@ def groups_for_viewer(
     """
     if user.has_perm("breakouts.manage", allocation.consultation):
         run = allocation.published_run or allocation.current_run
-        return run, list(allocation.groups.select_related("room", "key_question", "facilitator__person"))
+        if run is None:
+            return None, []
+        return run, list(run.groups.select_related("room", "key_question", "facilitator__person"))
     run = allocation.published_run
     if run is None:
         return None, []
@@ -264,11 +286,9 @@ def groups_for_viewer(
     if viewer is None or viewer.role not in LEAD_ROLES:
         return run, []
     mine = set(GroupAssignment.objects.filter(run=run, participation=viewer).values_list("group_id", flat=True)) | set(
-        allocation.groups.filter(facilitator=viewer).values_list("pk", flat=True)
+        run.groups.filter(facilitator=viewer).values_list("pk", flat=True)
     )
-    return run, list(
-        allocation.groups.filter(pk__in=mine).select_related("room", "key_question", "facilitator__person")
-    )
+    return run, list(run.groups.filter(pk__in=mine).select_related("room", "key_question", "facilitator__person"))
 
 
 def group_members(*, run: AllocationRun, groups: list[BreakoutGroup]) -> dict[int, list[Participation]]:
@@ -295,3 +315,30 @@ def published_groups_of(*, participation: Participation) -> list[tuple[Allocatio
         .order_by("run__allocation__session__start")
     )
     return [(a.run.allocation, a.group) for a in rows]
+
+
+def runs_of(*, allocation: Allocation) -> list[AllocationRun]:
+    """Every run of the allocation, the latest first, each whole as it was (its own groups and people)."""
+    return list(
+        allocation.runs.annotate(
+            group_count=Count("groups", distinct=True), people=Count("assignments", distinct=True)
+        ).order_by("-number")
+    )
+
+
+def pairs_of(*, consultation) -> list[BreakoutPair]:
+    return list(
+        BreakoutPair.objects.filter(consultation=consultation)
+        .select_related("first__person", "second__person")
+        .order_by("kind", "first__person__name", "second__person__name")
+    )
+
+
+def languages_spoken(*, consultation) -> list[str]:
+    """The languages stated by the people placed in groups, most spoken first."""
+    counts: Counter = Counter()
+    for languages in Participation.objects.filter(
+        consultation=consultation, status="approved", role__in=build.PLACED_ROLES
+    ).values_list("person__languages", flat=True):
+        counts.update({str(x) for x in (languages or []) if x})
+    return [lang for lang, _n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]

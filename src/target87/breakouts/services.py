@@ -29,8 +29,8 @@ from target87.jobs.services import job_start
 from target87.people.models import Participation
 
 from . import problem as build
-from .enums import BACKGROUND_PEOPLE, LEAD_ROLES, PLACED_ROLES, AllocationStatus
-from .models import Allocation, AllocationRun, BreakoutGroup, GroupAssignment
+from .enums import BACKGROUND_PEOPLE, LEAD_ROLES, PLACED_ROLES, AllocationStatus, PairKind
+from .models import Allocation, AllocationRun, BreakoutGroup, BreakoutPair, GroupAssignment
 
 #: seconds the solver may take when the convener waits for the page, and in the background
 TIME_LIMIT_WAITING = 5.0
@@ -152,12 +152,20 @@ def _run(
     build.check_pool(people)
     plan = build.group_plan(allocation, sessions, people, group_count)
     previous = allocation.current_run
-    problem = build.build_problem(plan.groups, people, previous, use_previous=plan.same_groups)
+    past = build.history(allocation)
+    problem = build.build_problem(
+        plan.groups,
+        people,
+        previous,
+        use_previous=plan.same_groups,
+        past=past,
+        consultation=allocation.consultation,
+    )
     options = engine.Options(time_limit=time_limit, seed=seed)
     try:
         result = engine.allocate(problem, options, on_progress)
     except engine.AllocationError as error:
-        raise ServiceError(error.message) from None
+        raise ServiceError(build.readable(error.message, people, plan.groups)) from None
 
     with transaction.atomic():
         locked = Allocation.objects.select_for_update().get(pk=allocation.pk)
@@ -168,7 +176,6 @@ def _run(
                     "lock). Nothing of this run was saved: look at the groups as they are now and allocate again."
                 )
             )
-        groups = _apply_plan(locked, plan)
         number = (locked.runs.aggregate(m=Max("number"))["m"] or 0) + 1
         run = AllocationRun.objects.create(
             allocation=locked,
@@ -189,12 +196,13 @@ def _run(
             },
             seconds=result.seconds,
             terms=result.terms,
-            notes=[str(n) for n in result.notes],
+            notes=[build.readable(str(n), people, plan.groups) for n in result.notes],
             moves=result.moves if problem.previous else 0,
-            locked_groups=[groups[key].number for key in problem.locked],
+            locked_groups=sorted(spec.number for spec in plan.groups if spec.key in problem.locked),
             created_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
-        by_id = {str(p.pk): p for p in people}
+        groups = _create_groups(locked, run, plan)
+        by_id = {build.pid(p.pk): p for p in people}
         GroupAssignment.objects.bulk_create(
             [
                 GroupAssignment(run=run, participation=by_id[a.participant_id], group=groups[a.group_id])
@@ -226,17 +234,13 @@ def _run(
     return run
 
 
-def _apply_plan(allocation: Allocation, plan: build.Plan) -> dict[str, BreakoutGroup]:
-    """Create, update and drop groups as planned; the groups by their key in the plan."""
-    if plan.dropped:
-        BreakoutGroup.objects.filter(allocation=allocation, pk__in=plan.dropped).delete()
-    # numbers are unique: park the kept groups out of the way before renumbering
-    kept = [spec.pk for spec in plan.groups if spec.pk]
-    for offset, pk in enumerate(kept):
-        BreakoutGroup.objects.filter(pk=pk).update(number=10_000 + offset)
+def _create_groups(allocation: Allocation, run: AllocationRun, plan: build.Plan) -> dict[str, BreakoutGroup]:
+    """The new run's groups as planned (the run before keeps its own); the groups by their key in the plan."""
     groups: dict[str, BreakoutGroup] = {}
     for spec in plan.groups:
-        fields = dict(
+        groups[spec.key] = BreakoutGroup.objects.create(
+            allocation=allocation,
+            run=run,
             number=spec.number,
             session=spec.session,
             room_id=spec.room_id,
@@ -246,11 +250,6 @@ def _apply_plan(allocation: Allocation, plan: build.Plan) -> dict[str, BreakoutG
             facilitator_id=spec.facilitator_id,
             locked=spec.locked,
         )
-        if spec.pk:
-            BreakoutGroup.objects.filter(pk=spec.pk).update(**fields)
-            groups[spec.key] = BreakoutGroup.objects.get(pk=spec.pk)
-        else:
-            groups[spec.key] = BreakoutGroup.objects.create(allocation=allocation, **fields)
     return groups
 
 
@@ -279,6 +278,14 @@ def _locked_allocation(allocation: Allocation) -> Allocation:
     )
 
 
+def _current_group(allocation: Allocation, group: BreakoutGroup) -> BreakoutGroup:
+    """``group`` as it is now, if it is a group of the allocation's current run (older runs stay as they were)."""
+    found = BreakoutGroup.objects.filter(pk=group.pk, allocation=allocation, run_id=allocation.current_run_id).first()
+    if found is None:
+        raise ServiceError(_("Group %(number)d is not a group of the current run.") % {"number": group.number})
+    return found
+
+
 def _group_name(group: BreakoutGroup) -> str:
     return _("group %(number)d") % {"number": group.number}
 
@@ -297,8 +304,8 @@ def assignment_move(
     run = allocation.current_run
     if run is None:
         raise ServiceError(_("Allocate the groups first; then people can be moved by hand."))
-    if group.allocation_id != allocation.pk:
-        raise ServiceError({"group": _("That group belongs to another breakout slot.")})
+    if group.allocation_id != allocation.pk or group.run_id != run.pk:
+        raise ServiceError({"group": _("That group belongs to another breakout slot or an older run.")})
     group = BreakoutGroup.objects.get(pk=group.pk)
     if participation.consultation_id != allocation.consultation_id:
         raise ServiceError(_("%(name)s does not take part in this consultation.") % {"name": participation.person.name})
@@ -337,7 +344,7 @@ def assignment_move(
             }
         )
     languages = frozenset(str(x) for x in (participation.person.languages or []) if x)
-    if not speaks(languages, engine.Group(id=str(group.pk), capacity=group.capacity, language=group.language)):
+    if not speaks(languages, engine.Group(id=build.gkey(group.pk), capacity=group.capacity, language=group.language)):
         raise ServiceError(
             {
                 "group": _("Group %(number)d works in %(language)s, which %(name)s does not speak.")
@@ -369,7 +376,7 @@ def group_lock(*, actor, group: BreakoutGroup, locked: bool) -> BreakoutGroup:
     """Lock a group (the next run keeps exactly its members) or unlock it."""
     allocation = _locked_allocation(group.allocation)
     require(actor, "breakouts.manage", allocation.consultation)
-    group = BreakoutGroup.objects.get(pk=group.pk, allocation=allocation)
+    group = _current_group(allocation, group)
     if locked and allocation.current_run_id is None:
         raise ServiceError(_("Allocate the groups first; a group is locked with the people in it."))
     if group.locked != locked:
@@ -415,7 +422,7 @@ def group_facilitator_set(*, actor, group: BreakoutGroup, participation: Partici
     """Name the facilitator of a group among its members (None: nobody); later runs keep them in it."""
     allocation = _locked_allocation(group.allocation)
     require(actor, "breakouts.manage", allocation.consultation)
-    group = BreakoutGroup.objects.get(pk=group.pk, allocation=allocation)
+    group = _current_group(allocation, group)
     if (
         participation is not None
         and not GroupAssignment.objects.filter(
@@ -441,3 +448,141 @@ def group_facilitator_set(*, actor, group: BreakoutGroup, participation: Partici
             changes={"group": group.number, "facilitator": participation.pk if participation else None},
         )
     return group
+
+
+@transaction.atomic
+def group_language_set(*, actor, group: BreakoutGroup, language: str) -> list[Participation]:
+    """Set the working language of a group of the current run ("" for any); later runs place in it only
+    people who speak it (people who stated no language may sit anywhere). Returns the members who do not
+    speak it: they stay until the next run moves them, or a move by hand."""
+    allocation = _locked_allocation(group.allocation)
+    require(actor, "breakouts.manage", allocation.consultation)
+    group = _current_group(allocation, group)
+    language = (language or "").strip()
+    if len(language) > 16:
+        raise ServiceError({"language": _("Give a language code of at most 16 characters, such as “en” or “th”.")})
+    if group.locked:
+        raise ServiceError(
+            {"language": _("Group %(number)d is locked; unlock it to change its language.") % {"number": group.number}}
+        )
+    if group.facilitator_id and language:
+        facilitator = group.facilitator
+        spoken = frozenset(str(x) for x in (facilitator.person.languages or []) if x)
+        if not speaks(spoken, engine.Group(id=build.gkey(group.pk), capacity=group.capacity, language=language)):
+            raise ServiceError(
+                {
+                    "language": _(
+                        "%(name)s facilitates group %(number)d and does not speak %(language)s; give the group "
+                        "another facilitator first."
+                    )
+                    % {"name": facilitator.person.name, "number": group.number, "language": language}
+                }
+            )
+    if group.language != language:
+        before = group.language
+        group.language = language
+        group.save(update_fields=["language"])
+        allocation.version += 1
+        allocation.save(update_fields=["version", "updated_at"])
+        audit.record(
+            actor=actor,
+            action="breakouts.language",
+            obj=group,
+            consultation=allocation.consultation,
+            changes={"group": group.number, "language": [before, language]},
+        )
+    return non_speakers(group)
+
+
+def non_speakers(group: BreakoutGroup) -> list[Participation]:
+    """The members of a group (in its run) who do not speak its working language."""
+    if not group.language:
+        return []
+    probe = engine.Group(id=build.gkey(group.pk), capacity=group.capacity, language=group.language)
+    rows = GroupAssignment.objects.filter(run_id=group.run_id, group=group).select_related("participation__person")
+    return [
+        a.participation
+        for a in rows
+        if not speaks(frozenset(str(x) for x in (a.participation.person.languages or []) if x), probe)
+    ]
+
+
+@transaction.atomic
+def pair_add(*, actor, consultation, first: Participation, second: Participation, kind: str) -> BreakoutPair:
+    """Keep two participants apart, or together, in every breakout slot of the consultation from the next
+    run on. A pair already set is changed to the new rule."""
+    require(actor, "breakouts.manage", consultation)
+    if kind not in PairKind.values:
+        raise ServiceError({"kind": _("Choose “keep apart” or “keep together”.")})
+    for p in (first, second):
+        if p.consultation_id != consultation.pk:
+            raise ServiceError(_("%(name)s does not take part in this consultation.") % {"name": p.person.name})
+    if first.pk == second.pk:
+        raise ServiceError({"second": _("Choose two different people.")})
+    first, second = sorted((first, second), key=lambda p: p.pk)
+    names = {"a": first.person.name, "b": second.person.name}
+    if kind == PairKind.TOGETHER:
+        # keep-together pairs chain into larger units: refuse the contradiction here, with names
+        apart = set(
+            BreakoutPair.objects.filter(consultation=consultation, kind=PairKind.APART).values_list("first", "second")
+        )
+        unit = _together_unit(consultation, extra=(first.pk, second.pk))
+        clash = next(((a, b) for a, b in apart if a in unit and b in unit), None)
+        if clash:
+            who = dict(Participation.objects.filter(pk__in=clash).values_list("pk", "person__name"))
+            raise ServiceError(
+                _("%(a)s and %(b)s are to be kept apart; keeping these two together would put them in one group.")
+                % {"a": who[clash[0]], "b": who[clash[1]]}
+            )
+    elif second.pk in _together_unit(consultation, start=first.pk):
+        raise ServiceError(
+            _("%(a)s and %(b)s are kept together (directly or through others); remove that pair first.") % names
+        )
+    pair, created = BreakoutPair.objects.update_or_create(
+        consultation=consultation,
+        first=first,
+        second=second,
+        defaults={"kind": kind, "created_by": actor if getattr(actor, "is_authenticated", False) else None},
+    )
+    audit.record(
+        actor=actor,
+        action="breakouts.pair",
+        obj=pair,
+        consultation=consultation,
+        changes={"first": first.pk, "second": second.pk, "kind": kind, "created": created},
+    )
+    return pair
+
+
+def _together_unit(consultation, *, extra: tuple[int, int] | None = None, start: int | None = None) -> set[int]:
+    """The people chained to ``start`` (or to the ``extra`` pair) by keep-together pairs."""
+    links: dict[int, set[int]] = {}
+    edges = list(
+        BreakoutPair.objects.filter(consultation=consultation, kind=PairKind.TOGETHER).values_list("first", "second")
+    )
+    if extra:
+        edges.append(extra)
+    for a, b in edges:
+        links.setdefault(a, set()).add(b)
+        links.setdefault(b, set()).add(a)
+    seen = {start if start is not None else extra[0]}
+    todo = list(seen)
+    while todo:
+        for other in links.get(todo.pop(), ()):
+            if other not in seen:
+                seen.add(other)
+                todo.append(other)
+    return seen
+
+
+@transaction.atomic
+def pair_remove(*, actor, pair: BreakoutPair) -> None:
+    require(actor, "breakouts.manage", pair.consultation)
+    audit.record(
+        actor=actor,
+        action="breakouts.pair_remove",
+        obj=pair,
+        consultation=pair.consultation,
+        changes={"first": pair.first_id, "second": pair.second_id, "kind": pair.kind},
+    )
+    pair.delete()

@@ -12,6 +12,9 @@ urlpatterns = [
     path(
         "manage/<slug:slug>/sessions/<int:pk>/groups/<int:number>/facilitator/", views.facilitator, name="facilitator"
     ),
+    path("manage/<slug:slug>/sessions/<int:pk>/groups/<int:number>/language/", views.language, name="language"),
+    path("manage/<slug:slug>/sessions/<int:pk>/groups/pairs/", views.pair_add, name="pair_add"),
+    path("manage/<slug:slug>/sessions/<int:pk>/groups/pairs/<int:pair>/remove/", views.pair_remove, name="pair_remove"),
     path("manage/<slug:slug>/sessions/<int:pk>/groups/publish/", views.publish, name="publish"),
     path("consultations/<slug:slug>/sessions/<int:pk>/groups/", views.group_lists, name="groups"),
     path("consultations/<slug:slug>/sessions/<int:pk>/groups.csv", views.group_lists_csv, name="groups_csv"),

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -18,9 +19,9 @@ from target87.core.forms import apply_service_error
 from target87.people.models import Participation
 
 from . import exporters, selectors, services
-from .forms import AllocateForm, MoveForm
-from .models import BreakoutGroup
-from .templatetags.breakouts import percent
+from .forms import AllocateForm, LanguageForm, MoveForm, PairForm
+from .models import BreakoutGroup, BreakoutPair
+from .templatetags.breakouts import language_label, percent
 
 
 def _managed_session(request, slug, pk):
@@ -31,11 +32,21 @@ def _managed_session(request, slug, pk):
     return consultation, session
 
 
+def _current_group(allocation, number):
+    if allocation is None or allocation.current_run_id is None:
+        raise Http404
+    return get_object_or_404(BreakoutGroup, run_id=allocation.current_run_id, number=number)
+
+
 #: above this many groups, a person is moved by typing the group's number
 MANY_GROUPS = 12
 
 
-def _context(request, consultation, session, *, form=None, move_error="", allocation=None):
+def _language_choices(consultation) -> list[tuple[str, str]]:
+    return [(code, language_label(code)) for code in selectors.languages_spoken(consultation=consultation)]
+
+
+def _context(request, consultation, session, *, form=None, move_error="", allocation=None, pair_form=None):
     allocation = allocation or selectors.allocation_for_session(session=session)
     slot = selectors.slot_sessions(session=session)
     single = len(slot) == 1
@@ -45,9 +56,15 @@ def _context(request, consultation, session, *, form=None, move_error="", alloca
         if board and single:
             initial["group_count"] = len(board.cards)
         form = AllocateForm(initial=initial, single_session=single)
+    placed = services.build.pool(consultation)
     return {
         "consultation": consultation,
         "session": session,
+        "runs": selectors.runs_of(allocation=allocation) if allocation else [],
+        "pairs": selectors.pairs_of(consultation=consultation),
+        "pair_form": pair_form or PairForm(people=placed),
+        "group_languages": (languages := _language_choices(consultation)),
+        "language_codes": [code for code, _label in languages],
         "anchor": allocation.session if allocation else slot[0],
         "slot": slot,
         "single": single,
@@ -136,7 +153,9 @@ def move(request, slug, pk):
             consultation=consultation,
             pk=form.cleaned_data["participation"],
         )
-        group = BreakoutGroup.objects.filter(allocation=allocation, number=form.cleaned_data["group"]).first()
+        group = BreakoutGroup.objects.filter(
+            run_id=allocation.current_run_id, number=form.cleaned_data["group"]
+        ).first()
         try:
             if group is None:
                 raise ServiceError(_("There is no group %(number)d.") % {"number": form.cleaned_data["group"]})
@@ -167,9 +186,7 @@ def move(request, slug, pk):
 def lock(request, slug, pk, number):
     consultation, session = _managed_session(request, slug, pk)
     allocation = selectors.allocation_for_session(session=session)
-    group = get_object_or_404(BreakoutGroup, allocation=allocation, number=number) if allocation else None
-    if group is None:
-        raise Http404
+    group = _current_group(allocation, number)
     error = ""
     try:
         services.group_lock(actor=request.user, group=group, locked=request.POST.get("locked") == "1")
@@ -190,9 +207,7 @@ def lock(request, slug, pk, number):
 def facilitator(request, slug, pk, number):
     consultation, session = _managed_session(request, slug, pk)
     allocation = selectors.allocation_for_session(session=session)
-    group = get_object_or_404(BreakoutGroup, allocation=allocation, number=number) if allocation else None
-    if group is None:
-        raise Http404
+    group = _current_group(allocation, number)
     chosen = request.POST.get("facilitator") or ""
     participation = (
         get_object_or_404(Participation.objects.select_related("person"), consultation=consultation, pk=chosen)
@@ -212,6 +227,86 @@ def facilitator(request, slug, pk, number):
     if error:
         messages.error(request, error)
     return redirect("breakouts:manage", slug=slug, pk=pk)
+
+
+def _board_or_redirect(request, consultation, session, allocation, error, success=""):
+    if request.headers.get("HX-Request"):
+        allocation.refresh_from_db()
+        return _board_response(
+            request, _context(request, consultation, session, move_error=error, allocation=allocation)
+        )
+    if error:
+        messages.error(request, error)
+    elif success:
+        messages.success(request, success)
+    return redirect("breakouts:manage", slug=consultation.slug, pk=session.pk)
+
+
+@login_required
+@require_POST
+def language(request, slug, pk, number):
+    consultation, session = _managed_session(request, slug, pk)
+    allocation = selectors.allocation_for_session(session=session)
+    group = _current_group(allocation, number)
+    form = LanguageForm(request.POST)
+    error = success = ""
+    if not form.is_valid():
+        error = " ".join(m for ms in form.errors.values() for m in ms)
+    else:
+        try:
+            strangers = services.group_language_set(
+                actor=request.user, group=group, language=form.cleaned_data["language"]
+            )
+        except ServiceError as failure:
+            error = " ".join(failure.messages)
+        else:
+            success = _("Group %(number)d works in %(language)s.") % {
+                "number": group.number,
+                "language": language_label(form.cleaned_data["language"]) or _("any language"),
+            }
+            if strangers:
+                error = _("%(names)s do not speak it: allocate again to move them, or move them by hand.") % {
+                    "names": ", ".join(p.person.name for p in strangers)
+                }
+                if not request.headers.get("HX-Request"):
+                    messages.success(request, success)
+    return _board_or_redirect(request, consultation, session, allocation, error, success)
+
+
+@login_required
+@require_POST
+def pair_add(request, slug, pk):
+    consultation, session = _managed_session(request, slug, pk)
+    placed = services.build.pool(consultation)
+    form = PairForm(request.POST, people=placed)
+    if form.is_valid():
+        by_pk = {p.pk: p for p in placed}
+        try:
+            services.pair_add(
+                actor=request.user,
+                consultation=consultation,
+                first=by_pk[int(form.cleaned_data["first"])],
+                second=by_pk[int(form.cleaned_data["second"])],
+                kind=form.cleaned_data["kind"],
+            )
+        except ServiceError as error:
+            apply_service_error(form, error)
+        else:
+            messages.success(request, _("Saved. The next allocation of every slot follows this pair."))
+            return redirect(f"{reverse('breakouts:manage', kwargs={'slug': slug, 'pk': pk})}#pairs-heading")
+    return render(
+        request, "breakouts/manage.html", _context(request, consultation, session, pair_form=form), status=200
+    )
+
+
+@login_required
+@require_POST
+def pair_remove(request, slug, pk, pair):
+    consultation, _session = _managed_session(request, slug, pk)
+    found = get_object_or_404(BreakoutPair, consultation=consultation, pk=pair)
+    services.pair_remove(actor=request.user, pair=found)
+    messages.success(request, _("Pair removed."))
+    return redirect(f"{reverse('breakouts:manage', kwargs={'slug': slug, 'pk': pk})}#pairs-heading")
 
 
 @login_required
