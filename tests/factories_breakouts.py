@@ -19,22 +19,39 @@ COUNTRIES = ["THA", "KHM", "LAO", "VNM"]
 GENDERS = ["woman", "man"]
 
 
-def breakout_slot(consultation, *, rooms: int = 2, capacity: int = 10, questions: bool = True):
-    """``rooms`` parallel breakout sessions (day 1, 11:00–12:30), each in its own room, each on its own key question."""
+def breakout_slot(
+    consultation,
+    *,
+    rooms: int = 2,
+    capacity: int = 10,
+    questions: bool | list = True,
+    start: str = "11:00",
+    end: str = "12:30",
+    day: int = 1,
+    rooms_from: list | None = None,
+):
+    """``rooms`` parallel breakout sessions (day 1, 11:00–12:30), each in its own room, each on its own key
+    question. A later slot passes the earlier one's ``rooms_from`` (its sessions' rooms) and ``questions``
+    (a list of key questions, one per session) to meet in the same rooms on the same questions."""
     sessions = []
     for k in range(rooms):
-        room = RoomFactory(
-            consultation=consultation, name=f"Meeting Room {'ABCDEFGH'[k]}", capacity=capacity, position=k
-        )
+        if rooms_from:
+            room = rooms_from[k].room
+        else:
+            room = RoomFactory(
+                consultation=consultation, name=f"Meeting Room {'ABCDEFGH'[k]}", capacity=capacity, position=k
+            )
         session = SessionFactory(
             consultation=consultation,
             kind="breakout",
-            title=f"Breakout {'ABCDEFGH'[k]}",
-            start=at(1, "11:00"),
-            end=at(1, "12:30"),
+            title=f"Breakout {'ABCDEFGH'[k]}" + (f" at {start}" if start != "11:00" or day != 1 else ""),
+            start=at(day, start),
+            end=at(day, end),
             room=room,
         )
-        if questions:
+        if isinstance(questions, list):
+            session.key_questions.set([questions[k]])
+        elif questions:
             session.key_questions.set([KeyQuestionFactory(consultation=consultation, position=k + 1)])
         sessions.append(session)
     return sessions
