@@ -19,3 +19,12 @@ def convener(consultation):
 def convener_client(client, convener):
     client.force_login(convener)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache(settings):
+    """Each test starts with an empty cache: ids are reused after a rollback, cached values must not be."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
