@@ -210,3 +210,73 @@ def test_a_ballot_being_prepared_is_hidden_from_the_public(client, consultation,
 def test_the_trivial_page_answers(client, db):
     response = client.get("/ballots/ping/")
     assert (response.status_code, response.content) == (200, b"ok")
+
+
+def test_a_vote_needs_no_query_to_know_who_votes(client, consultation, convener, django_assert_max_num_queries):
+    b = ballot(consultation, convener, "consensus", items=3)
+    _p, token = _link(client, consultation, convener)
+    client.get(f"/a/{token}/ballots/{b.pk}/")
+    assert client.cookies["target87_voter"]["httponly"]
+    items = list(b.items.all())
+    client.post(f"/ballots/{b.pk}/vote/", {"item": items[0].pk, "vote": "1"}, HTTP_HX_REQUEST="true")
+    # the ballot's status, the paper, the vote, the participant's votes (for the next statement), the transaction
+    with django_assert_max_num_queries(6):
+        response = client.post(f"/ballots/{b.pk}/vote/", {"item": items[1].pk, "vote": "-1"}, HTTP_HX_REQUEST="true")
+    assert "statements voted: 2 of 3" in response.content.decode()
+
+
+def test_a_withdrawn_link_stops_voting_within_two_seconds(client, consultation, convener, monkeypatch):
+    from target87.priorities import voters
+
+    b = ballot(consultation, convener, "consensus", items=3)
+    p, token = _link(client, consultation, convener)
+    client.get(f"/a/{token}/ballots/{b.pk}/")
+    first, second, _third = list(b.items.all())
+    assert client.post(f"/ballots/{b.pk}/vote/", {"item": first.pk, "vote": "1"}).status_code == 303
+    people.access_link_revoke_all(actor=convener, participation=p)  # an update: no signal reaches the processes
+    clock = voters.time.monotonic() + voters.REFRESH_SECONDS + 0.1
+    monkeypatch.setattr(voters.time, "monotonic", lambda: clock)
+    response = client.post(f"/ballots/{b.pk}/vote/", {"item": second.pk, "vote": "1"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 403 and response["HX-Refresh"] == "true"
+    assert "This access link has been withdrawn" in response.content.decode()
+    # the page, loaded again, asks the database and says why
+    page = client.get(f"/ballots/{b.pk}/vote/")
+    assert page.status_code == 403 and "This access link has been withdrawn" in page.content.decode()
+    assert list(Vote.objects.values_list("item_id", flat=True)) == [first.pk]
+
+
+def test_a_declined_registration_stops_voting_at_once_in_this_process(client, consultation, convener):
+    b = ballot(consultation, convener, "consensus", items=2)
+    p, token = _link(client, consultation, convener)
+    client.get(f"/a/{token}/ballots/{b.pk}/")
+    people.participation_decide(actor=convener, participation=p, status="declined")
+    response = client.post(f"/ballots/{b.pk}/vote/", {"item": b.items.first().pk, "vote": "1"})
+    assert response.status_code == 403 and "not approved" in response.content.decode()
+    assert Vote.objects.count() == 0
+
+
+def test_an_altered_voter_pass_is_refused(client, consultation, convener):
+    b = ballot(consultation, convener, "consensus", items=2)
+    _p, token = _link(client, consultation, convener)
+    client.get(f"/a/{token}/ballots/{b.pk}/")
+    other = participant(consultation, "workers")
+    value = client.cookies["target87_voter"].value
+    client.cookies["target87_voter"] = value.replace(value.split(":")[0], value.split(":")[0][:-2] + "xx")
+    client.session.flush()
+    del client.cookies["sessionid"]
+    response = client.post(f"/ballots/{b.pk}/vote/", {"item": b.items.first().pk, "vote": "1"})
+    assert response.status_code == 403 and "Open your personal link first" in response.content.decode()
+    assert not Vote.objects.filter(participation=other).exists() and Vote.objects.count() == 0
+
+
+def test_the_audit_log_has_one_entry_per_participant_and_ballot(client, consultation, convener):
+    from target87.core.models import AuditEntry
+
+    b = ballot(consultation, convener, "consensus", items=3)
+    p, token = _link(client, consultation, convener)
+    client.get(f"/a/{token}/ballots/{b.pk}/")
+    for item in b.items.all():
+        client.post(f"/ballots/{b.pk}/vote/", {"item": item.pk, "vote": "0"}, HTTP_HX_REQUEST="true")
+    entries = AuditEntry.objects.filter(action="vote.cast", object_id=str(b.pk))
+    assert [(e.actor_label, e.changes) for e in entries] == [(str(p), {"items": 1})]
+    assert b.papers.get().participation_id == p.pk and Vote.objects.count() == 3

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import dataclasses
 import random
+import threading
 import time
 
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Count, QuerySet
+from django.db.models.signals import post_delete, post_save
 from django.http import Http404
 
 from target87.engines import ranking
@@ -24,6 +27,9 @@ from .models import Ballot, BallotItem, BallotPaper, PairwiseChoice, Vote
 
 LIVE_SECONDS = 1
 RESULTS_SECONDS = 10
+#: how long a process keeps a ballot for its votes: its status may lag a closing by that much, which the vote's
+#: own transaction then catches (see :func:`target87.priorities.services.vote_cast`)
+BALLOT_SECONDS = 1.0
 
 
 def ballot_get(*, pk) -> Ballot:
@@ -31,6 +37,30 @@ def ballot_get(*, pk) -> Ballot:
     if ballot is None:
         raise Http404
     return ballot
+
+
+_ballots: dict[int, tuple[float, Ballot]] = {}
+_items: dict[tuple[int, float], list[BallotItem]] = {}
+_lock = threading.Lock()
+
+
+def ballot_cached(*, pk) -> Ballot:
+    """The ballot as this process saw it less than :data:`BALLOT_SECONDS` ago (for votes, which check again
+    that it is open inside their transaction)."""
+    pk = int(pk)
+    found = _ballots.get(pk)
+    if found is None or time.monotonic() - found[0] > BALLOT_SECONDS:
+        ballot = ballot_get(pk=pk)
+        found = _ballots[pk] = (time.monotonic(), ballot)
+    return found[1]
+
+
+def _ballot_changed(sender, instance, **kwargs) -> None:
+    _ballots.pop(instance.pk, None)
+
+
+post_save.connect(_ballot_changed, sender=Ballot, dispatch_uid="priorities.selectors.ballot")
+post_delete.connect(_ballot_changed, sender=Ballot, dispatch_uid="priorities.selectors.ballot-delete")
 
 
 def ballot_list(*, consultation, statuses=None) -> QuerySet[Ballot]:
@@ -41,12 +71,16 @@ def ballot_list(*, consultation, statuses=None) -> QuerySet[Ballot]:
 
 
 def ballot_items(*, ballot) -> list[BallotItem]:
-    """The ballot's items in order. They are fixed when the ballot is prepared, so each process keeps them."""
-    key = f"target87:ballot:{ballot.pk}:{ballot.created_at.timestamp()}:items"
-    items = cache.get(key)
+    """The ballot's items in order. They are fixed when the ballot is prepared, so each process keeps them (the
+    key holds the ballot's creation time: an id used again, after a rollback, is another ballot)."""
+    key = (ballot.pk, ballot.created_at.timestamp())
+    items = _items.get(key)
     if items is None:
-        items = list(ballot.items.order_by("position"))
-        cache.set(key, items, 3600)
+        items = list(BallotItem.objects.filter(ballot_id=ballot.pk).order_by("position"))
+        with _lock:
+            if len(_items) >= 256:
+                _items.clear()
+            _items[key] = items
     return items
 
 
@@ -55,27 +89,35 @@ def participants_count(*, ballot) -> int:
 
 
 def my_votes(*, ballot, participation: Participation) -> dict[int, int]:
-    return dict(Vote.objects.filter(ballot=ballot, participation=participation).values_list("item_id", "value"))
+    """The participant's live votes on the ballot by item id (read after every vote: one indexed query)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT item_id, value FROM {Vote._meta.db_table} WHERE ballot_id = %s AND participation_id = %s",
+            [ballot.pk, participation.pk],
+        )
+        return dict(cursor.fetchall())
 
 
 def my_pairs(*, ballot, participation: Participation) -> set[tuple[int, int]]:
     return set(
-        PairwiseChoice.objects.filter(ballot=ballot, participation=participation).values_list("first_id", "second_id")
+        PairwiseChoice.objects.filter(ballot_id=ballot.pk, participation_id=participation.pk)
+        .order_by()
+        .values_list("first_id", "second_id")
     )
 
 
 def next_pair(*, ballot, participation: Participation, rng: random.Random | None = None):
     """A random pair of items the participant has not compared yet (as in All Our Ideas), or None."""
     rng = rng or random.Random()
-    ids = list(ballot.items.values_list("pk", flat=True))
+    items = {item.pk: item for item in ballot_items(ballot=ballot)}
+    ids = sorted(items)
     seen = my_pairs(ballot=ballot, participation=participation)
-    pairs = [(a, b) for i, a in enumerate(sorted(ids)) for b in sorted(ids)[i + 1 :] if (a, b) not in seen]
+    pairs = [(a, b) for i, a in enumerate(ids) for b in ids[i + 1 :] if (a, b) not in seen]
     if not pairs:
         return None
     first, second = rng.choice(pairs)
     if rng.random() < 0.5:
         first, second = second, first
-    items = {item.pk: item for item in BallotItem.objects.filter(pk__in=(first, second))}
     return items[first], items[second]
 
 
@@ -90,19 +132,23 @@ def next_statement(
 
 
 def engine_votes(*, ballot) -> list:
-    """The ballot's live votes in the engine's shape: voters by participation id, items by code."""
-    groups = dict(BallotPaper.objects.filter(ballot=ballot).values_list("participation_id", "group"))
-    codes = dict(ballot.items.values_list("pk", "code"))
+    """The ballot's live votes in the engine's shape: voters by participation id, items by code.
+
+    The votes are read before the papers: a paper is written in the same transaction as its first vote, so every
+    vote read has its paper by the time the papers are read, even while people vote (read the other way round,
+    a vote cast in between would have no group)."""
+    codes = {item.pk: item.code for item in ballot_items(ballot=ballot)}
     if ballot.method == Method.PAIRWISE:
-        rows = PairwiseChoice.objects.filter(ballot=ballot).values_list(
-            "participation_id", "first_id", "second_id", "winner_id"
+        rows = list(
+            PairwiseChoice.objects.filter(ballot=ballot)
+            .order_by("id")
+            .values_list("participation_id", "first_id", "second_id", "winner_id")
         )
-        return [
-            ranking.Comparison(str(p), groups[p], codes[w], codes[s if w == f else f])
-            for p, f, s, w in rows.order_by("id").iterator(chunk_size=5000)
-        ]
-    rows = Vote.objects.filter(ballot=ballot).values_list("participation_id", "item_id", "value")
-    return [ranking.Vote(str(p), groups[p], codes[i], v) for p, i, v in rows.order_by("id").iterator(chunk_size=5000)]
+        groups = dict(BallotPaper.objects.filter(ballot=ballot).order_by().values_list("participation_id", "group"))
+        return [ranking.Comparison(str(p), groups[p], codes[w], codes[s if w == f else f]) for p, f, s, w in rows]
+    rows = list(Vote.objects.filter(ballot=ballot).order_by("id").values_list("participation_id", "item_id", "value"))
+    groups = dict(BallotPaper.objects.filter(ballot=ballot).order_by().values_list("participation_id", "group"))
+    return [ranking.Vote(str(p), groups[p], codes[i], v) for p, i, v in rows]
 
 
 def ballot_count(*, ballot, live: bool = False) -> dict:

@@ -7,13 +7,18 @@ item, a ranking with repeated positions or too many dots raises
 submission is an upsert on the database's one-live-vote constraint, inside one transaction that first
 upserts the participant's :class:`~target87.priorities.models.BallotPaper` (which makes two submissions of
 the same participant wait for each other rather than interleave).
+
+A vote takes three statements in its transaction: the ballot's status, read under a key-share lock on
+PostgreSQL (so a closing either counts this vote or refuses it, never neither), the paper's upsert and the
+vote's. The audit log gets one entry per participant and ballot, at their first vote: later votes are in the
+votes themselves (each with the time it was cast) and in the paper's ``last_cast_at``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,7 +30,7 @@ from target87.deliberation.models import Recommendation
 from target87.deliberation.services import participant_check
 from target87.people.models import Participation
 
-from . import selectors
+from . import selectors, voters
 from .enums import RANKED, BallotStatus, Method
 from .models import Ballot, BallotItem, BallotPaper, PairwiseChoice, Vote
 
@@ -34,13 +39,23 @@ MAX_DOTS = 100
 MAX_ITEMS = 200
 
 
-def voter_group(participation: Participation) -> str:
-    """The stakeholder group a participant votes in: their organisation's."""
+def voter_group(participation: Participation | voters.Voter) -> str:
+    """The stakeholder group a participant votes in: their organisation's (as their voter pass says, if they
+    vote with one: it is read from the database each time they open their link or a voting page)."""
+    if isinstance(participation, voters.Voter):
+        return participation.group or NO_GROUP
     return participation.person.stakeholder_group or NO_GROUP
 
 
-def voter_check(*, participation: Participation | None, ballot: Ballot) -> Participation:
-    participant_check(participation=participation, consultation=ballot.consultation)
+def voter_check(*, participation: Participation | voters.Voter | None, ballot: Ballot):
+    """The participant, if they may vote on this ballot now; raises PermissionDenied or ServiceError saying why.
+
+    ``participation`` is a participation read from the database, or the :class:`~target87.priorities.voters.Voter`
+    of a voter pass, checked against the withdrawn links and registrations that each process keeps."""
+    if isinstance(participation, voters.Voter):
+        voters.check(participation, consultation_id=ballot.consultation_id)
+    else:
+        participant_check(participation=participation, consultation=ballot.consultation)
     if ballot.status == BallotStatus.CLOSED:
         raise ServiceError(_("This ballot is closed: your vote was not recorded."))
     if ballot.status != BallotStatus.OPEN:
@@ -274,30 +289,51 @@ def _clean_values(ballot: Ballot, items: dict[int, BallotItem], values: Mapping)
     return cleaned
 
 
-def _paper(ballot: Ballot, participation: Participation, now) -> None:
-    BallotPaper.objects.bulk_create(
-        [
-            BallotPaper(
-                ballot=ballot,
-                participation=participation,
-                group=voter_group(participation),
-                first_cast_at=now,
-                last_cast_at=now,
-            )
-        ],
-        update_conflicts=True,
-        unique_fields=["ballot", "participation"],
-        update_fields=["last_cast_at"],
+def _open_paper(ballot: Ballot, participation, now) -> bool:
+    """Inside the vote's transaction: check that the ballot is open and upsert the participant's paper.
+
+    On PostgreSQL the status is read ``FOR KEY SHARE``: a closing (``SELECT … FOR UPDATE``) that started first
+    has committed by then, and the status read is its own; one that starts later waits for this vote, which it
+    then counts. On SQLite the transaction is ``IMMEDIATE``: writers, closings included, take turns. Returns
+    whether this is the participant's first paper on the ballot."""
+    qn = connection.ops.quote_name
+    lock = " FOR KEY SHARE" if connection.vendor == "postgresql" else ""
+    stamp = connection.ops.adapt_datetimefield_value(now)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT status FROM {qn(Ballot._meta.db_table)} WHERE id = %s{lock}", [ballot.pk])
+        row = cursor.fetchone()
+        if row is None or row[0] != BallotStatus.OPEN:
+            raise ServiceError(_("This ballot is closed: your vote was not recorded."))
+        cursor.execute(
+            f"INSERT INTO {qn(BallotPaper._meta.db_table)} "
+            f"(ballot_id, participation_id, {qn('group')}, first_cast_at, last_cast_at) VALUES (%s, %s, %s, %s, %s) "
+            "ON CONFLICT (ballot_id, participation_id) DO UPDATE SET last_cast_at = excluded.last_cast_at "
+            "RETURNING first_cast_at = last_cast_at",
+            [ballot.pk, participation.pk, voter_group(participation), stamp, stamp],
+        )
+        return bool(cursor.fetchone()[0])
+
+
+def _audit_first(participation, ballot: Ballot, action: str, changes: dict | None = None) -> None:
+    """The audit entry of a participant's first vote on a ballot (later votes are kept in the votes)."""
+    if isinstance(participation, voters.Voter):
+        participation = Participation.objects.select_related("person", "consultation").get(pk=participation.pk)
+    audit.record(
+        actor=participation, action=action, obj=ballot, consultation=participation.consultation, changes=changes
     )
 
 
-def _still_open(ballot: Ballot) -> None:
-    """Checked after the participant's paper is written: on PostgreSQL that insert holds a key-share lock on
-    the ballot, so a closing that started first has committed by now (and is seen), and one that starts
-    later waits for this vote, which it then counts."""
-    status = Ballot.objects.filter(pk=ballot.pk).values_list("status", flat=True).first()
-    if status != BallotStatus.OPEN:
-        raise ServiceError(_("This ballot is closed: your vote was not recorded."))
+def _upsert_votes(ballot: Ballot, participation, cleaned: Mapping[int, int], now) -> None:
+    """One live vote per item and participant: a new value replaces the old (the database's constraint)."""
+    qn = connection.ops.quote_name
+    stamp = connection.ops.adapt_datetimefield_value(now)
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {qn(Vote._meta.db_table)} (ballot_id, item_id, participation_id, value, cast_at) "
+            "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (item_id, participation_id) "
+            "DO UPDATE SET value = excluded.value, cast_at = excluded.cast_at",
+            [(ballot.pk, pk, participation.pk, value, stamp) for pk, value in cleaned.items()],
+        )
 
 
 def vote_cast(*, participation: Participation | None, ballot: Ballot, values: Mapping) -> dict[int, int]:
@@ -314,26 +350,14 @@ def vote_cast(*, participation: Participation | None, ballot: Ballot, values: Ma
     cleaned = _clean_values(ballot, items, values)
     now = timezone.now()
     with transaction.atomic():
-        _paper(ballot, participation, now)
-        _still_open(ballot)
-        if ballot.method != Method.CONSENSUS:
-            Vote.objects.filter(ballot=ballot, participation=participation).exclude(item_id__in=list(cleaned)).delete()
-        Vote.objects.bulk_create(
-            [
-                Vote(ballot=ballot, item_id=pk, participation=participation, value=value, cast_at=now)
-                for pk, value in cleaned.items()
-            ],
-            update_conflicts=True,
-            unique_fields=["item", "participation"],
-            update_fields=["value", "cast_at"],
-        )
-        audit.record(
-            actor=participation,
-            action="vote.cast",
-            obj=ballot,
-            consultation=ballot.consultation,
-            changes={"items": len(cleaned)},
-        )
+        first = _open_paper(ballot, participation, now)
+        if ballot.method != Method.CONSENSUS and not first:
+            Vote.objects.filter(ballot_id=ballot.pk, participation_id=participation.pk).exclude(
+                item_id__in=list(cleaned)
+            ).delete()
+        _upsert_votes(ballot, participation, cleaned, now)
+        if first:
+            _audit_first(participation, ballot, "vote.cast", {"items": len(cleaned)})
     return cleaned
 
 
@@ -343,24 +367,23 @@ def pairwise_choose(*, participation: Participation | None, ballot: Ballot, winn
         raise ServiceError(_("This ballot is not voted by pairs."))
     voter_check(participation=participation, ballot=ballot)
     ids = {_whole(winner), _whole(loser)}
-    items = {item.pk: item for item in BallotItem.objects.filter(ballot=ballot, pk__in=[i for i in ids if i])}
+    items = {item.pk: item for item in selectors.ballot_items(ballot=ballot) if item.pk in ids}
     win, lose = items.get(_whole(winner)), items.get(_whole(loser))
     if win is None or lose is None:
         raise ServiceError({"items": [_("This pair is not on the ballot: nothing was recorded.")]})
     if win.pk == lose.pk:
         raise ServiceError({"items": [_("Choose between two different items.")]})
-    first, second = sorted((win.pk, lose.pk))
+    first_id, second_id = sorted((win.pk, lose.pk))
     now = timezone.now()
     with transaction.atomic():
-        _paper(ballot, participation, now)
-        _still_open(ballot)
+        first = _open_paper(ballot, participation, now)
         PairwiseChoice.objects.bulk_create(
             [
                 PairwiseChoice(
                     ballot=ballot,
-                    participation=participation,
-                    first_id=first,
-                    second_id=second,
+                    participation_id=participation.pk,
+                    first_id=first_id,
+                    second_id=second_id,
                     winner_id=win.pk,
                     cast_at=now,
                 )
@@ -369,5 +392,6 @@ def pairwise_choose(*, participation: Participation | None, ballot: Ballot, winn
             unique_fields=["participation", "first", "second"],
             update_fields=["winner", "cast_at"],
         )
-        audit.record(actor=participation, action="vote.pairwise", obj=ballot, consultation=ballot.consultation)
-    return PairwiseChoice.objects.get(participation=participation, first_id=first, second_id=second)
+        if first:
+            _audit_first(participation, ballot, "vote.pairwise")
+    return PairwiseChoice.objects.get(participation_id=participation.pk, first_id=first_id, second_id=second_id)

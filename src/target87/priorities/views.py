@@ -4,6 +4,10 @@ Participants vote through their access link: ``/a/<token>/ballots/<id>/`` opens 
 knows who they are) and leads to ``/ballots/<id>/vote/``, which the QR code shown in the room opens too.
 Every vote form works without JavaScript (POST, then a redirect); with htmx, the form posts in place and the
 panel is swapped for the next pair, the next statement or the saved ballot.
+
+Opening the link, and every voting page, checks the participant in the database and gives the browser a signed
+voter pass (:mod:`target87.priorities.voters`); a vote then needs no query to know who votes, and a withdrawn
+link or a registration no longer approved stops voting within two seconds.
 """
 
 from __future__ import annotations
@@ -11,18 +15,24 @@ from __future__ import annotations
 import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from target87.consultations import selectors as consultation_selectors
 from target87.core.errors import ServiceError
 from target87.core.forms import apply_service_error
+from target87.deliberation.services import participant_check
 from target87.deliberation.views import _needs_link, _participant, open_access_link, see_other
+from target87.people.models import AccessLink, Participation
 
-from . import exporters, selectors, services
+from . import exporters, selectors, services, voters
 from .enums import RANKED, BallotStatus, Method
 from .forms import BallotForm
 
@@ -40,12 +50,20 @@ def _viewable(request, pk):
 # --- participants ------------------------------------------------------------------------------------------
 
 
+def _with_pass(request, response, participation):
+    """The response, giving this browser the voter pass of the link it has just opened."""
+    link = AccessLink.objects.filter(pk=request.session.get("access_link_id"), participation=participation).first()
+    if link is not None:
+        voters.give_pass(response, voters.voter_for(participation, link))
+    return response
+
+
 @require_GET
 def ballot_link(request, token, pk):
     participation = open_access_link(request, token)
     if isinstance(participation, HttpResponse):
         return participation
-    return redirect("priorities:vote", pk=pk)
+    return _with_pass(request, redirect("priorities:vote", pk=pk), participation)
 
 
 @require_GET
@@ -53,7 +71,9 @@ def ballots_link(request, token):
     participation = open_access_link(request, token)
     if isinstance(participation, HttpResponse):
         return participation
-    return redirect("priorities:participant_ballots", slug=participation.consultation.slug)
+    return _with_pass(
+        request, redirect("priorities:participant_ballots", slug=participation.consultation.slug), participation
+    )
 
 
 @require_GET
@@ -86,6 +106,31 @@ def _values_from_post(ballot, post) -> dict:
     return values
 
 
+_ANSWERS = {1: gettext_lazy("Agree"), -1: gettext_lazy("Disagree"), 0: gettext_lazy("Pass / unsure")}
+_voted_rows: dict[tuple, str] = {}
+
+
+def _voted_list(items, mine: dict[int, int]) -> str:
+    """The participant's votes on statements as list items, each a link to change it. Sent after every vote, so
+    each process keeps the few rows a ballot can have (item, answer, language) rather than render them again."""
+    language = get_language()
+    rows = []
+    for item in items:
+        value = mine.get(item.pk)
+        if value is None:
+            continue
+        key = (item.pk, item.label, value, language)
+        row = _voted_rows.get(key)
+        if row is None:
+            if len(_voted_rows) > 20_000:
+                _voted_rows.clear()
+            row = _voted_rows[key] = format_html(
+                '<li><a href="?statement={}">{}</a> — {}</li>', item.pk, item.label, _ANSWERS.get(value, value)
+            )
+        rows.append(row)
+    return mark_safe("".join(rows))
+
+
 def _panel_context(request, ballot, participation, *, errors=None, saved=False):
     items = selectors.ballot_items(ballot=ballot)
     context = {
@@ -107,7 +152,7 @@ def _panel_context(request, ballot, participation, *, errors=None, saved=False):
         context["statement"] = statement or selectors.next_statement(
             ballot=ballot, participation=participation, voted=mine
         )
-        context["voted"] = [(item, mine[item.pk]) for item in items if item.pk in mine]
+        context["voted"] = _voted_list(items, mine)
         context["done"] = len(mine)
     else:
         mine = selectors.my_votes(ballot=ballot, participation=participation)
@@ -117,44 +162,123 @@ def _panel_context(request, ballot, participation, *, errors=None, saved=False):
     return context
 
 
+class _Refused(Exception):
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def _checked_voter(request, consultation) -> tuple[Participation, voters.Voter]:
+    """The participant on this browser, checked in the database (a page load), and their voter pass.
+
+    The session's participant (the last link opened here) comes first, else the pass's. Raises :class:`_Refused`
+    with no message when nobody's link was opened here, or with the reason the link no longer works."""
+    participation_id = request.session.get("participation_id")
+    link_id = request.session.get("access_link_id")
+    held = voters.Voter.from_cookie(request.COOKIES.get(voters.COOKIE))
+    if not participation_id and held is not None:
+        participation_id, link_id = held.pk, held.link_id
+    if not participation_id:
+        raise _Refused
+    participation = (
+        Participation.objects.select_related("person__organisation", "consultation").filter(pk=participation_id).first()
+    )
+    try:
+        participant_check(participation=participation, consultation=consultation)
+    except PermissionDenied as denied:
+        if participation is not None and participation.consultation_id == consultation.pk:
+            raise _Refused(str(denied)) from None
+        raise _Refused from None
+    links = AccessLink.objects.filter(participation=participation)
+    link = (
+        links.filter(pk=link_id).first() if link_id else links.filter(revoked_at=None).order_by("-expires_at").first()
+    )
+    if link is None or link.revoked_at is not None:
+        raise _Refused(_("This access link has been withdrawn. Ask the organisers for a new one."))
+    if not link.is_active:
+        raise _Refused(_("This access link has expired. Ask the organisers for a new one."))
+    return participation, voters.voter_for(participation, link)
+
+
+def _refusal(request, consultation, refused: _Refused) -> HttpResponse:
+    if refused.message is None:
+        response = _needs_link(request, consultation)
+    else:
+        response = render(request, "people/link_invalid.html", {"message": refused.message}, status=403)
+    if request.headers.get("HX-Request") == "true":
+        response["HX-Refresh"] = "true"  # the page, loaded again, says why
+    voters.take_pass(response)
+    return response
+
+
 @require_http_methods(["GET", "POST"])
 def vote(request, pk):
-    ballot = selectors.ballot_get(pk=pk)
-    consultation = ballot.consultation
-    participation = _participant(request, consultation)
-    if participation is None:
-        return _needs_link(request, consultation)
+    """The voting page (GET) and a vote (POST).
+
+    A vote trusts the browser's voter pass (no query to know who votes; checked against the withdrawn links) and
+    the ballot as this process saw it within the last second (its transaction checks again that it is open);
+    with htmx, the answer is the panel alone: the next statement or pair, or the saved ballot."""
+    htmx = request.headers.get("HX-Request") == "true"
+    posted = request.method == "POST"
+    ballot = selectors.ballot_cached(pk=pk) if posted else selectors.ballot_get(pk=pk)
+    if posted and ballot.status != BallotStatus.OPEN:
+        ballot = selectors.ballot_get(pk=pk)
     if ballot.status == BallotStatus.DRAFT:
         raise Http404
-    htmx = request.headers.get("HX-Request") == "true"
+    voter = voters.Voter.from_cookie(request.COOKIES.get(voters.COOKIE)) if posted else None
+    participation, give = None, None
+    try:
+        if voter is None:
+            participation, voter = _checked_voter(request, ballot.consultation)
+            give = voter
+        else:
+            voters.check(voter, consultation_id=ballot.consultation_id)
+    except (_Refused, PermissionDenied) as refused:
+        if isinstance(refused, PermissionDenied):
+            refused = _Refused(str(refused))
+        return _refusal(request, ballot.consultation, refused)
+    response = _vote(request, ballot, voter, participation, htmx=htmx)
+    if give is not None:
+        voters.give_pass(response, give)
+    return response
+
+
+def _vote(request, ballot, voter, participation, *, htmx: bool) -> HttpResponse:
     errors, status = [], 200
     if request.method == "POST":
         try:
             if ballot.method == Method.PAIRWISE:
                 if request.POST.get("skip"):
-                    services.voter_check(participation=participation, ballot=ballot)
+                    services.voter_check(participation=voter, ballot=ballot)
                 else:
                     services.pairwise_choose(
-                        participation=participation,
+                        participation=voter,
                         ballot=ballot,
                         winner=request.POST.get("winner"),
                         loser=request.POST.get("loser"),
                     )
             else:
-                services.vote_cast(
-                    participation=participation, ballot=ballot, values=_values_from_post(ballot, request.POST)
-                )
+                services.vote_cast(participation=voter, ballot=ballot, values=_values_from_post(ballot, request.POST))
+        except PermissionDenied as denied:
+            return _refusal(request, ballot.consultation, _Refused(str(denied)))
         except ServiceError as error:
             errors, status = error.messages, (200 if htmx else 400)
         else:
             if not htmx:
-                return see_other(f"{reverse('priorities:vote', kwargs={'pk': pk})}?saved=1")
-            context = _panel_context(request, ballot, participation, saved=True)
+                return see_other(f"{reverse('priorities:vote', kwargs={'pk': ballot.pk})}?saved=1")
+            context = _panel_context(request, ballot, voter, saved=True)
             return render(request, "priorities/_vote_panel.html", context)
-    context = _panel_context(request, ballot, participation, errors=errors, saved=request.GET.get("saved") == "1")
+    context = _panel_context(request, ballot, voter, errors=errors, saved=request.GET.get("saved") == "1")
     if htmx and request.method == "POST":
         return render(request, "priorities/_vote_panel.html", context)
-    return render(request, "priorities/vote.html", {**context, "consultation": consultation}, status=status)
+    if participation is None:
+        participation = Participation.objects.select_related("person").get(pk=voter.pk)
+    return render(
+        request,
+        "priorities/vote.html",
+        {**context, "participation": participation, "consultation": ballot.consultation},
+        status=status,
+    )
 
 
 # --- results and the plenary screen ---------------------------------------------------------------------------
