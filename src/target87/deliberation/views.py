@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -42,6 +43,8 @@ def open_access_link(request, token):
     except people_services.AccessLinkInvalid as invalid:
         return render(request, "people/link_invalid.html", {"message": invalid.message}, status=403)
     request.session["participation_id"] = participation.pk
+    # which link, for the voter pass (target87.priorities.voters): the token was checked just above
+    request.session["access_link_id"] = signing.loads(token, salt=people_services.ACCESS_SALT)[0]
     return participation
 
 
