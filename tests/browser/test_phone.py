@@ -1,0 +1,29 @@
+"""Every main page reads on a phone: nothing is wider than the screen (wide tables scroll in their own box)."""
+
+from target87.demo import bangkok
+
+PAGES = [
+    "/", "/consultations/bangkok-2016/", "/consultations/bangkok-2016/register/",
+    "/consultations/bangkok-2016/recommendations/", "/consultations/bangkok-2016/contributions/",
+    "/consultations/bangkok-2016/ballots/", "/manage/", "/manage/bangkok-2016/", "/manage/bangkok-2016/edit/",
+    "/manage/bangkok-2016/questions/", "/manage/bangkok-2016/rooms/", "/manage/bangkok-2016/timetable/",
+    "/manage/bangkok-2016/sessions/new/", "/manage/bangkok-2016/participants/", "/manage/bangkok-2016/badges/",
+    "/manage/bangkok-2016/groups/", "/manage/bangkok-2016/contributions/", "/manage/bangkok-2016/recommendations/",
+    "/manage/bangkok-2016/ballots/", "/indicators/estimate/", "/indicators/observations/",
+]
+
+
+def test_main_pages_fit_a_phone_screen(demo, live_server, page_factory):
+    page = page_factory(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page.goto("/accounts/login/")
+    page.get_by_label("User name").fill(bangkok.CONVENER_USERNAME)
+    page.get_by_label("Password").fill(bangkok.CONVENER_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/manage/")
+    too_wide = {}
+    for url in PAGES:
+        page.goto(url)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > 390:
+            too_wide[url] = width
+    assert too_wide == {}
