@@ -579,6 +579,8 @@ def _dictionary_part(col) -> tuple[np.ndarray, list[str]]:
     if idx.dtype.kind == "f":  # nulls came back as NaN
         idx = np.where(np.isnan(idx), -1, idx).astype(np.int32)
     values = [] if dictionary is None else [str(v).strip() for v in dictionary.to_pylist()]
+    if len(values) < 127:  # compact while the pieces wait to be merged
+        idx = idx.astype(np.int8)
     return idx, values
 
 

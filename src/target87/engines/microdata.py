@@ -84,20 +84,19 @@ class MicroTable:
         col = self.columns[name]
         if _is_arrow(col):
             import pyarrow as pa
-            import pyarrow.compute as pc
 
             if pa.types.is_dictionary(col.type):
                 col = col.cast(col.type.value_type)
             if pa.types.is_string(col.type) or pa.types.is_large_string(col.type):
-                ok = pc.match_substring_regex(col, _NUMBER)
-                bad = np.flatnonzero(_arrow_numpy(pc.fill_null(pc.invert(ok), False)))
-                col = pc.if_else(ok, col, pa.scalar(None, col.type))
-                col = pc.cast(pc.utf8_trim_whitespace(col), pa.float64())
+                ok = _pc().match_substring_regex(col, _NUMBER)
+                bad = np.flatnonzero(_arrow_numpy(_pc().fill_null(_pc().invert(ok), False)))
+                col = _pc().if_else(ok, col, pa.scalar(None, col.type))
+                col = _pc().cast(_pc().utf8_trim_whitespace(col), pa.float64())
                 return _arrow_float(col), bad
             if pa.types.is_boolean(col.type) or pa.types.is_integer(col.type) or pa.types.is_floating(col.type):
                 return _arrow_float(col), np.empty(0, dtype=np.int64)
             if pa.types.is_decimal(col.type):
-                return _arrow_float(pc.cast(col, pa.float64())), np.empty(0, dtype=np.int64)
+                return _arrow_float(_pc().cast(col, pa.float64())), np.empty(0, dtype=np.int64)
             col = np.asarray(col.to_pylist(), dtype=object)
         arr = np.asarray(col)
         if arr.dtype.kind in "fiub":
@@ -128,7 +127,6 @@ class MicroTable:
         labels = self.labels.get(name) or {}
         if _is_arrow(col):
             import pyarrow as pa
-            import pyarrow.compute as pc
 
             if pa.types.is_dictionary(col.type):
                 if pa.types.is_string(col.type.value_type) or pa.types.is_large_string(col.type.value_type):
@@ -137,9 +135,9 @@ class MicroTable:
             if pa.types.is_integer(col.type) and col.null_count == 0:
                 return categorical_ints(_arrow_numpy(col), labels)
             if pa.types.is_integer(col.type) or pa.types.is_floating(col.type) or pa.types.is_boolean(col.type):
-                values = _arrow_float(pc.cast(col, pa.float64()))
+                values = _arrow_float(_pc().cast(col, pa.float64()))
                 return _categorical_numbers(values, labels)
-            enc = pc.dictionary_encode(col.combine_chunks() if hasattr(col, "combine_chunks") else col)
+            enc = _pc().dictionary_encode(col.combine_chunks() if hasattr(col, "combine_chunks") else col)
             idx = _arrow_numpy(enc.indices)
             dictionary = [str(v).strip() for v in enc.dictionary.to_pylist()]
             valid = ~np.isnan(idx) if enc.null_count else np.ones(len(enc), dtype=bool)
@@ -557,3 +555,10 @@ def _iter_csv(path: Path, names: list[str], wanted: list[str], numeric: list[str
                 del table
             if ended:
                 return
+
+
+def _pc():
+    """pyarrow.compute, imported only where needed (it costs start-up time and memory)."""
+    import pyarrow.compute
+
+    return pyarrow.compute
