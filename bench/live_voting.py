@@ -15,11 +15,18 @@ proxy: ``X-Forwarded-Proto: https``) and drives it over loopback with an asynchr
   counts the stored votes in the database: every participant must have exactly one vote per statement, with
   the value they sent last (zero lost, zero doubled, zero wrong).
 
-It prints the figures, the ratios and the largest size at which p95 stays within 150 ms.
+It prints the figures, the ratios and the largest size at which p95 stays within 150 ms: with ``--search``
+(the default) it then tries sizes between the largest that held and the smallest that did not, until they are
+within 10 % of each other.
 
-    .venv/bin/python bench/live_voting.py                          # 100, 500, 2000 on SQLite and PostgreSQL
-    .venv/bin/python bench/live_voting.py --sizes 100 --db sqlite  # quick
-    .venv/bin/python bench/live_voting.py --sizes 100 250 500 1000 2000 --workers 4 --threads 4
+Since the load client runs on the same machine, every phase also says where the CPU went: the server (gunicorn
+and its workers), the database server (PostgreSQL's processes), the load client itself, and the whole machine
+(other work included), each in cores. While participants vote, a probe asks the trivial endpoint ten times a
+second: its p95 is the delay any request meets at that load, the floor under the vote's.
+
+    .venv/bin/python bench/live_voting.py                          # 100, 500, 1000, 2000 (+ search), both DBs
+    .venv/bin/python bench/live_voting.py --sizes 100 --db sqlite --no-search  # quick
+    .venv/bin/python bench/live_voting.py --sizes 100 250 500 1000 2000 --workers 3 --threads 4
 
 Needs ``gunicorn`` and ``aiohttp`` in the environment, and for PostgreSQL a server where
 ``postgres://target87:target87@127.0.0.1:5432/`` may create the database ``target87_bench`` (``--pg-url``).
@@ -128,6 +135,25 @@ def setup_data(var: str, db: str, participants: int, sizes: list[int]) -> dict:
     return {"tokens": tokens, "participations": [p.pk for p in rows], "ballots": ballots}
 
 
+def new_ballot(var: str, db: str, label: str) -> dict:
+    """One more open 30-statement ballot (for a size tried while searching)."""
+    _django(var, db)
+    from django.contrib.auth import get_user_model
+
+    from target87.consultations.models import Consultation
+    from target87.priorities import services as priorities
+
+    ballot = priorities.ballot_create(
+        actor=get_user_model().objects.get(username="bench-convener"),
+        consultation=Consultation.objects.get(slug="bench"),
+        title=f"Ballot {label}",
+        method="consensus",
+        statements=[f"Statement {n}" for n in range(1, ITEMS + 1)],
+    )
+    priorities.ballot_open(actor=get_user_model().objects.get(username="bench-convener"), ballot=ballot)
+    return {"pk": ballot.pk, "items": list(ballot.items.order_by("position").values_list("pk", flat=True))}
+
+
 def count_votes(var: str, db: str, ballot: int, expected: dict) -> dict:
     """Compare the stored votes with the last value each participant sent for each statement."""
     _django(var, db)
@@ -214,6 +240,8 @@ class Server:
                 str(threads),
                 "--backlog",
                 "4096",
+                "--worker-connections",
+                "4096",
                 "--keep-alive",
                 "75",
                 "--log-level",
@@ -241,6 +269,59 @@ class Server:
                 self.process.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
+
+
+# --- where the CPU goes ------------------------------------------------------------------------------------------
+
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _proc_cpu(match) -> float:
+    """CPU seconds (user + system) of the processes ``match(pid, name, pgrp)`` accepts."""
+    total = 0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                stat = f.read()
+        except OSError:
+            continue
+        name = stat[stat.index("(") + 1 : stat.rindex(")")]
+        fields = stat[stat.rindex(")") + 2 :].split()
+        if match(int(entry), name, int(fields[2])):
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / TICK
+
+
+def _machine_cpu() -> float:
+    with open("/proc/stat") as f:
+        fields = [int(x) for x in f.readline().split()[1:]]
+    return (sum(fields[:8]) - fields[3] - fields[4]) / TICK  # all but idle and iowait
+
+
+class Meter:
+    """CPU used, in cores, between start and stop: server, database server, load client, whole machine."""
+
+    def __init__(self, server_group: int) -> None:
+        self.group = server_group
+
+    def _sample(self) -> dict:
+        return {
+            "wall": time.perf_counter(),
+            "server": _proc_cpu(lambda pid, name, group: group == self.group),
+            "database": _proc_cpu(lambda pid, name, group: name.startswith("postgres")),
+            "client": time.process_time(),
+            "machine": _machine_cpu(),
+        }
+
+    def start(self) -> None:
+        self.first = self._sample()
+
+    def stop(self) -> dict:
+        last = self._sample()
+        wall = last["wall"] - self.first["wall"]
+        return {k: (last[k] - self.first[k]) / wall for k in ("server", "database", "client", "machine")}
 
 
 # --- the load ----------------------------------------------------------------------------------------------------
@@ -301,7 +382,7 @@ async def _open(client: Client, token: str, ballot: int) -> None:
         raise SystemExit(f"a participant could not open the ballot (HTTP {status})")
 
 
-async def capacity(base: str, tokens: list[str], ballot: dict, concurrency: int, requests: int) -> dict:
+async def capacity(base: str, tokens: list[str], ballot: dict, concurrency: int, requests: int, meter: Meter) -> dict:
     """The trivial endpoint and the vote endpoint, each flat out with ``concurrency`` clients."""
     import aiohttp
 
@@ -335,20 +416,28 @@ async def capacity(base: str, tokens: list[str], ballot: dict, concurrency: int,
                     latencies.append(time.perf_counter() - started)
                     errors += not ok
 
+            meter.start()
             started = time.perf_counter()
             await asyncio.gather(*[loop(n, c) for n, c in enumerate(clients)])
             elapsed = time.perf_counter() - started
-            results[name] = {"rate": len(latencies) / elapsed, "errors": errors, **_percentiles(latencies)}
+            results[name] = {
+                "rate": len(latencies) / elapsed,
+                "errors": errors,
+                "cpu": meter.stop(),
+                **_percentiles(latencies),
+            }
     return results
 
 
-async def participants(base: str, tokens: list[str], ballot: dict, seed: int) -> dict:
-    """``len(tokens)`` participants vote on every statement, one vote every 1–3 s, while the projector polls."""
+async def participants(base: str, tokens: list[str], ballot: dict, seed: int, meter: Meter) -> dict:
+    """``len(tokens)`` participants vote on every statement, one vote every 1–3 s, while the projector polls and
+    a probe asks the trivial endpoint ten times a second."""
     import aiohttp
 
-    connector = aiohttp.TCPConnector(limit=min(1000, len(tokens)))
+    connector = aiohttp.TCPConnector(limit=len(tokens) + 10)
     latencies: list[float] = []
     screen: list[float] = []
+    probe: list[float] = []
     errors = 0
     expected: dict[str, int] = {}
     async with aiohttp.ClientSession(
@@ -368,6 +457,14 @@ async def participants(base: str, tokens: list[str], ballot: dict, seed: int) ->
                 _status, _body = await watcher.get(f"/ballots/{ballot['pk']}/screen/live/")
                 screen.append(time.perf_counter() - started)
                 await asyncio.sleep(1.0)
+
+        async def prober() -> None:
+            while not done.is_set():
+                started = time.perf_counter()
+                async with session.get(base + "/ballots/ping/", headers={"X-Forwarded-Proto": "https"}) as response:
+                    await response.read()
+                probe.append(time.perf_counter() - started)
+                await asyncio.sleep(0.1)
 
         async def participant(n: int, client: Client) -> None:
             nonlocal errors
@@ -393,17 +490,23 @@ async def participants(base: str, tokens: list[str], ballot: dict, seed: int) ->
         for client, participation in zip(clients, ballot["participations"], strict=False):
             client.participation = participation
         watcher = asyncio.create_task(projector())
+        probing = asyncio.create_task(prober())
+        meter.start()
         started = time.perf_counter()
         await asyncio.gather(*[participant(n, c) for n, c in enumerate(clients)])
         elapsed = time.perf_counter() - started
+        cpu = meter.stop()
         done.set()
         await watcher
+        await probing
     return {
         "votes": len(latencies),
         "rate": len(latencies) / elapsed,
         "errors": errors,
         "expected": expected,
         "screen": _percentiles(screen),
+        "trivial": _percentiles(probe),
+        "cpu": cpu,
         **_percentiles(latencies),
     }
 
@@ -433,18 +536,33 @@ def run(kind: str, args) -> dict:
         print(f"[{kind}] preparing {largest} participants and their links…", flush=True)
         data = _child("setup_data", var, db, largest, args.sizes)
         server = Server(var, db, args.workers, args.threads)
+        meter = Meter(server.process.pid)
         report = {"sizes": {}}
         try:
             ballot = dict(data["ballots"]["capacity"], participations=data["participations"])
             report["capacity"] = asyncio.run(
-                capacity(server.url, data["tokens"], ballot, args.concurrency, args.requests)
+                capacity(server.url, data["tokens"], ballot, args.concurrency, args.requests, meter)
             )
-            for size in args.sizes:
+
+            def measure(size: int, ballot: dict) -> dict:
                 print(f"[{kind}] {size} participants voting…", flush=True)
-                ballot = dict(data["ballots"][str(size)], participations=data["participations"][:size])
-                figures = asyncio.run(participants(server.url, data["tokens"][:size], ballot, seed=size))
+                ballot = dict(ballot, participations=data["participations"][:size])
+                figures = asyncio.run(participants(server.url, data["tokens"][:size], ballot, size, meter))
                 figures["count"] = _child("count_votes", var, db, ballot["pk"], figures.pop("expected"))
                 report["sizes"][size] = figures
+                return figures
+
+            for size in args.sizes:
+                measure(size, data["ballots"][str(size)])
+            while args.search:
+                held = [n for n, f in report["sizes"].items() if _holds(f)]
+                failed = [n for n, f in report["sizes"].items() if not _holds(f)]
+                low = max([n for n in held if not failed or n < min(failed)], default=0)
+                high = min(failed, default=None)
+                if high is None or low == 0 or high - low <= max(50, 0.1 * low):
+                    break
+                size = int(round((low + high) / 2, -1))
+                measure(size, _child("new_ballot", var, db, f"search {size}"))
         finally:
             server.stop()
         return report
@@ -452,30 +570,47 @@ def run(kind: str, args) -> dict:
         shutil.rmtree(var, ignore_errors=True)
 
 
+def _holds(figures: dict) -> bool:
+    c = figures["count"]
+    intact = c["lost"] == c["doubled"] == c["wrong"] == 0 and c["stored"] == c["expected"]
+    return figures["p95"] <= P95_GOAL_MS and not figures["errors"] and intact
+
+
+def _cpu(cpu: dict) -> str:
+    return (
+        f"server {cpu['server']:.2f}, database {cpu['database']:.2f}, load client {cpu['client']:.2f}, "
+        f"whole machine {cpu['machine']:.2f} of {os.cpu_count()} cores"
+    )
+
+
 def show(kind: str, report: dict, args) -> None:
     cap = report["capacity"]
     ratio = cap["vote"]["rate"] / cap["trivial"]["rate"]
     print(f"\n== {kind}: gunicorn, {args.workers} workers × {args.threads} threads, on {os.cpu_count()} cores ==")
-    print(
-        f"capacity with {args.concurrency} clients flat out: trivial endpoint {cap['trivial']['rate']:.0f} req/s "
-        f"(p95 {cap['trivial']['p95']:.0f} ms), vote {cap['vote']['rate']:.0f} votes/s (p95 {cap['vote']['p95']:.0f} ms)"
-    )
+    print(f"capacity with {args.concurrency} clients flat out:")
+    for name, label in (("trivial", "trivial endpoint"), ("vote", "vote")):
+        c = cap[name]
+        print(
+            f"  {label:<16} {c['rate']:>6.0f} req/s  p50 {c['p50']:.0f} ms, p95 {c['p95']:.0f} ms, "
+            f"errors {c['errors']}; CPU: {_cpu(c['cpu'])}"
+        )
     print(
         f"  vote / trivial throughput: {ratio:.0%}  (goal ≥ {RATIO_GOAL:.0%}: {'met' if ratio >= RATIO_GOAL else 'NOT met'})"
     )
     print(
-        f"{'participants':>12} {'votes':>7} {'votes/s':>8} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'errors':>6} "
-        f"{'screen p95':>10} {'stored':>7} {'lost':>5} {'doubled':>7} {'wrong':>5}"
+        f"{'participants':>12} {'votes':>6} {'votes/s':>7} {'p50 ms':>6} {'p95 ms':>6} {'p99 ms':>6} {'errors':>6} "
+        f"{'trivial p95':>11} {'screen p95':>10} {'stored':>7} {'expected':>8} {'lost':>4} {'doubled':>7} {'wrong':>5} "
+        f"{'CPU server':>10} {'database':>8} {'client':>6} {'machine':>7}"
     )
-    within = None
     for size, f in sorted(report["sizes"].items()):
-        c = f["count"]
+        c, cpu = f["count"], f["cpu"]
         print(
-            f"{size:>12} {f['votes']:>7} {f['rate']:>8.0f} {f['p50']:>7.0f} {f['p95']:>7.0f} {f['p99']:>7.0f} "
-            f"{f['errors']:>6} {f['screen']['p95']:>10.0f} {c['stored']:>7} {c['lost']:>5} {c['doubled']:>7} {c['wrong']:>5}"
+            f"{size:>12} {f['votes']:>6} {f['rate']:>7.0f} {f['p50']:>6.0f} {f['p95']:>6.0f} {f['p99']:>6.0f} "
+            f"{f['errors']:>6} {f['trivial']['p95']:>11.0f} {f['screen']['p95']:>10.0f} {c['stored']:>7} "
+            f"{c['expected']:>8} {c['lost']:>4} {c['doubled']:>7} {c['wrong']:>5} "
+            f"{cpu['server']:>10.2f} {cpu['database']:>8.2f} {cpu['client']:>6.2f} {cpu['machine']:>7.2f}"
         )
-        if f["p95"] <= P95_GOAL_MS and not f["errors"]:
-            within = size
+    print("  (votes/s sustained over the whole run; CPU in cores; trivial p95: the probe of the trivial endpoint)")
     if 500 in report["sizes"]:
         f = report["sizes"][500]
         met = f["rate"] >= RATE_GOAL and f["p95"] <= P95_GOAL_MS
@@ -483,7 +618,15 @@ def show(kind: str, report: dict, args) -> None:
             f"at 500 participants: {f['rate']:.0f} votes/s (goal ≥ {RATE_GOAL}), p95 {f['p95']:.0f} ms "
             f"(goal ≤ {P95_GOAL_MS}): {'met' if met else 'NOT met'}"
         )
-    print(f"largest size with p95 ≤ {P95_GOAL_MS} ms: {within if within else 'none of those tried'}")
+    within = None
+    for size, f in sorted(report["sizes"].items()):
+        if not _holds(f):
+            break
+        within = size
+    print(
+        f"largest size with p95 ≤ {P95_GOAL_MS} ms (and every smaller size tried within it too): "
+        f"{within if within else 'none of those tried'}"
+    )
     intact = all(
         f["count"]["lost"] == f["count"]["doubled"] == f["count"]["wrong"] == 0
         and f["count"]["stored"] == f["count"]["expected"]
@@ -498,11 +641,14 @@ def main() -> None:
         print(json.dumps(result))
         return
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 500, 2000], help="numbers of participants")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 500, 1000, 2000], help="numbers of participants")
+    parser.add_argument(
+        "--no-search", dest="search", action="store_false", help="only the sizes given, no search between them"
+    )
     parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--pg-url", default="postgres://target87:target87@127.0.0.1:5432/target87_bench")
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
-    parser.add_argument("--threads", type=int, default=2, help="threads per worker")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes (one per core)")
+    parser.add_argument("--threads", type=int, default=4, help="threads per worker (they overlap on database waits)")
     parser.add_argument("--concurrency", type=int, default=32, help="clients in the capacity run")
     parser.add_argument("--requests", type=int, default=3200, help="requests per endpoint in the capacity run")
     args = parser.parse_args()
