@@ -221,3 +221,24 @@ def test_command_dispatch_without_django(survey_csv):
     code = "import sys, target87.cli.estimate; print('django' in sys.modules, 'pandas' in sys.modules)"
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert proc.stdout.strip() == "False False"
+
+
+def test_sdmx_codes_of_numeric_sex_and_area(survey_csv, tmp_path, capsys):
+    text = survey_csv.read_text().splitlines()
+    head, body = text[0], [line.split(",") for line in text[1:]]
+    for cells in body:  # sex F/M → 2/1 and area U/R → 1/2, as MICS6 HL4 and HH6 code them
+        cells[4] = {"F": "2", "M": "1"}[cells[4]]
+        cells[5] = {"U": "1", "R": "2"}[cells[5]]
+    numeric = tmp_path / "numeric.csv"
+    numeric.write_text(head + "\n" + "\n".join(",".join(c) for c in body) + "\n")
+    base = ["--by", "sex", "--by", "area", "--format", "sdmx-csv"]
+    _c, expected, _ = run(["child-labour", str(survey_csv), *base], capsys)
+    code, _out, err = run(["child-labour", str(numeric), *base], capsys)
+    assert code == 2 and "--sex-codes" in err
+    code, out, _ = run(["child-labour", str(numeric), *base, "--sex-codes", "1=M,2=F", "--area-codes", "1=U, 2=R"],
+                       capsys)
+    key = lambda rows: sorted((r["SEX"], r["URBANISATION"], r["OBS_VALUE"]) for r in rows)  # noqa: E731
+    assert code == 0
+    assert key(csv.DictReader(io.StringIO(out))) == key(csv.DictReader(io.StringIO(expected)))
+    code, _out, err = run(["child-labour", str(numeric), *base, "--sex-codes", "1=X"], capsys)
+    assert code == 2 and "--sex-codes" in err

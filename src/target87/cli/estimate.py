@@ -72,6 +72,12 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--ref-area", default="", metavar="ISO3", help=_("REF_AREA for sdmx-csv"))
     c.add_argument("--year", default="", metavar="YEAR", help=_("TIME_PERIOD for sdmx-csv"))
     c.add_argument("--series", default="", metavar="CODE", help=_("SDG series code for sdmx-csv (default: the definition's)"))
+    c.add_argument("--sex-codes", default="", metavar="MAP",
+                   help=_("sdmx-csv: SEX codes of the file's sex values, e.g. 1=M,2=F (default with --columns "
+                          "mics6: 1=M,2=F, the MICS6 HL4 coding)"))
+    c.add_argument("--area-codes", default="", metavar="MAP",
+                   help=_("sdmx-csv: URBANISATION codes of the file's area values, e.g. 1=U,2=R (default with "
+                          "--columns mics6: 1=U,2=R, the MICS6 HH6 coding)"))
     c.add_argument("--output", "-o", default="-", metavar="FILE", help=_("write here instead of standard output"))
     c.add_argument("--no-progress", action="store_true", help=_("no progress bar"))
     return p
@@ -286,23 +292,42 @@ def _sdmx(result, args) -> str:
     from target87.engines.childlabour import ChildLabourError
 
     series = args.series or result.definition.series
+    mics = getattr(args, "columns", "") == "mics6"
+    sex_codes = {**_SEX, **_code_map(getattr(args, "sex_codes", "") or ("1=M,2=F" if mics else ""), ("F", "M"),
+                                     "--sex-codes", ChildLabourError)}
+    area_codes = {**_AREA, **_code_map(getattr(args, "area_codes", "") or ("1=U,2=R" if mics else ""), ("U", "R"),
+                                       "--area-codes", ChildLabourError)}
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(["SERIES", "FREQ", "REF_AREA", "TIME_PERIOD", "SEX", "AGE", "URBANISATION", "UNIT_MEASURE",
                 "OBS_VALUE", "LOWER_BOUND", "UPPER_BOUND"])
     for r in result.rows:
         cat = r.categories
-        sex = _code(_SEX, cat.get("sex", "_T"), "sex", ChildLabourError)
-        area = _code(_AREA, cat.get("area", "_T"), "area", ChildLabourError)
+        sex = _code(sex_codes, cat.get("sex", "_T"), "sex", ChildLabourError)
+        area = _code(area_codes, cat.get("area", "_T"), "area", ChildLabourError)
         age = _AGE[cat.get("age_group", "_T")]
         w.writerow([series, "A", args.ref_area, args.year, sex, age, area, "PT",
                     _fmt(r.estimate), _fmt(r.ci_lower), _fmt(r.ci_upper)])
     return buf.getvalue()
 
 
+def _code_map(text: str, allowed: tuple[str, ...], option: str, error) -> dict[str, str]:
+    """'1=M,2=F' → {'1': 'M', '2': 'F'} (keys compared lower-case, as the file's values are)."""
+    out = {}
+    for part in (p.strip() for p in text.split(",") if p.strip()):
+        value, sep, code = part.partition("=")
+        code = code.strip().upper()
+        if not sep or not value.strip() or code not in allowed:
+            raise error(_("{option} takes VALUE=CODE pairs separated by commas, with codes {codes}: not {part!r}.").format(
+                option=option, codes="/".join(allowed), part=part))
+        out[value.strip().lower()] = code
+    return out
+
+
 def _code(table: dict[str, str], value: str, what: str, error) -> str:
     code = table.get(str(value).strip().lower())
     if code is None:
         raise error(_("Cannot code the {what} category {value!r} for SDMX: use F/M (female/male) for sex and "
-                      "U/R (urban/rural) for area.").format(what=what, value=value))
+                      "U/R (urban/rural) for area, or give the coding with --sex-codes 1=M,2=F or --area-codes 1=U,2=R.").format(
+                        what=what, value=value))
     return code
