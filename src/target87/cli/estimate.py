@@ -120,15 +120,14 @@ def _child_labour(args) -> int:
 
     # Arrow's default allocator keeps freed memory for reuse; the system one gives it back, which
     # keeps the peak low while the file is read piece by piece (set before pyarrow is imported)
-    if "pyarrow" not in sys.modules:
+    in_own_process = "pyarrow" not in sys.modules and "scipy.special" not in sys.modules
+    if in_own_process:
         os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")
 
     from target87.engines.childlabour import (
         MAPPING_PRESETS, ChildLabourError, Options, estimate_child_labour_file, load_definition, parse_by,
     )
     from target87.engines import survey
-
-    survey.LEAN_SCIPY = True  # a short-lived process: the lighter import of scipy's special functions
 
     if args.columns not in MAPPING_PRESETS:
         raise ChildLabourError(_("Unknown --columns preset {name}: use {options}.").format(
@@ -162,9 +161,13 @@ def _child_labour(args) -> int:
     try:
         if bar:
             bar.update(0.0, _("Reading {file}").format(file=path.name))
+        # the command's own process is short-lived and single-purpose: the lighter import of scipy's
+        # special functions is safe there (not when main() is called inside a larger process)
+        survey.LEAN_SCIPY = in_own_process
         result = estimate_child_labour_file(path, mapping, definition, by, options,
                                             progress=bar.update if bar else None)
     finally:
+        survey.LEAN_SCIPY = False
         if bar:
             bar.close()
     if result.n_outside_age:
