@@ -12,7 +12,12 @@ import pytest
 
 from target87.engines import microdata
 from target87.engines.childlabour import (
-    ChildLabourError, InvalidValuesError, Options, estimate_child_labour, estimate_child_labour_file, parse_by,
+    ChildLabourError,
+    InvalidValuesError,
+    Options,
+    estimate_child_labour,
+    estimate_child_labour_file,
+    parse_by,
 )
 from target87.engines.microdata import read_microdata
 
@@ -38,7 +43,7 @@ def survey(n=6000, seed=11):
 def same(a, b):
     assert a.variables == b.variables and a.n_rows == b.n_rows and a.n_children == b.n_children
     assert len(a.rows) == len(b.rows)
-    for ra, rb in zip(a.rows, b.rows):
+    for ra, rb in zip(a.rows, b.rows, strict=True):
         assert ra.categories == rb.categories and ra.n == rb.n
         for f in ("estimate", "se", "ci_lower", "ci_upper", "number", "number_se"):
             x, y = getattr(ra, f), getattr(rb, f)

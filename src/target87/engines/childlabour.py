@@ -43,10 +43,21 @@ import numpy as np
 
 from target87.engines.i18n import gettext as _
 from target87.engines.microdata import (
-    MicroTable, MicrodataError, as_micro_table, categorical_ints, describe_rows,
+    MicrodataError,
+    MicroTable,
+    as_micro_table,
+    categorical_ints,
+    describe_rows,
 )
 from target87.engines.survey import (
-    CI_METHODS, LONELY_PSU_OPTIONS, Design, LonelyPSUError, SurveyError, ci_proportion, factorize, tabulate,
+    CI_METHODS,
+    LONELY_PSU_OPTIONS,
+    Design,
+    LonelyPSUError,
+    SurveyError,
+    ci_proportion,
+    factorize,
+    tabulate,
 )
 
 AGE_GROUPS = (("5-11", 5, 11), ("12-14", 12, 14), ("15-17", 15, 17))
@@ -469,7 +480,7 @@ def estimate_child_labour_file(
         acc.merge()
     except MemoryError:
         raise
-    except Exception:  # noqa: BLE001 - bad values or a change of type within the file: the plain path says what
+    except Exception:
         acc = None
         table = read_microdata(path, columns)
         return estimate_child_labour(table, mapping, definition, tables, options, progress, release=True)
@@ -561,7 +572,7 @@ def _arrow_ints(col) -> np.ndarray:
     values = _arrow_numpy(col)
     if values.size and values.dtype.itemsize > 4:
         lo, hi = values.min(), values.max()
-        if -(2**31) <= lo and hi < 2**31:
+        if lo >= -(2**31) and hi < 2**31:
             values = values.astype(np.int32)
     return values
 
@@ -590,7 +601,7 @@ def _merge_text(parts: list[tuple[np.ndarray, list[str]]]) -> tuple[np.ndarray, 
     for idx, values in parts:
         present = np.bincount(idx[idx >= 0], minlength=len(values)) > 0 if len(values) else np.zeros(0, bool)
         used.append(present)
-    cats = sorted({v for (_idx, values), present in zip(parts, used) for v, p in zip(values, present) if p})
+    cats = sorted({v for (_idx, values), present in zip(parts, used, strict=True) for v, p in zip(values, present, strict=True) if p})
     rank = {c: i for i, c in enumerate(cats)}
     dtype = np.int8 if len(cats) < 127 else (np.int16 if len(cats) < 2**15 - 1 else np.int32)
     out = []
@@ -869,7 +880,23 @@ def _numeric(data: MicroTable, cols: list[str], role: str, *, allow_missing: boo
 
 
 __all__ = [
-    "AGE_GROUPS", "ChildLabourError", "ColumnMapping", "Criterion", "Definition", "EstimateRow",
-    "InvalidValuesError", "MAPPING_PRESETS", "MicrodataError", "MissingColumnsError", "Options", "PRESETS",
-    "Result", "SurveyError", "estimate_child_labour", "estimate_child_labour_file", "load_definition", "parse_by", "required_columns",
+    "AGE_GROUPS",
+    "MAPPING_PRESETS",
+    "PRESETS",
+    "ChildLabourError",
+    "ColumnMapping",
+    "Criterion",
+    "Definition",
+    "EstimateRow",
+    "InvalidValuesError",
+    "MicrodataError",
+    "MissingColumnsError",
+    "Options",
+    "Result",
+    "SurveyError",
+    "estimate_child_labour",
+    "estimate_child_labour_file",
+    "load_definition",
+    "parse_by",
+    "required_columns",
 ]

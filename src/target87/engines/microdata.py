@@ -306,7 +306,7 @@ def list_columns(path: str | Path) -> list[str]:
         return list(meta.column_names)
     except MicrodataError:
         raise
-    except Exception as exc:  # noqa: BLE001 - any reader failure is a message for the user
+    except Exception as exc:
         raise MicrodataError(_("Cannot read {file}: {reason}").format(file=path.name, reason=_short(exc))) from exc
 
 
@@ -382,7 +382,7 @@ def read_microdata(path: str | Path, columns: Iterable[str] | None = None) -> Mi
         return MicroTable({c: df[c].to_numpy() for c in wanted}, names, labels=labels, source=path.name)
     except MicrodataError:
         raise
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         raise MicrodataError(_("Cannot read {file}: {reason}").format(file=path.name, reason=_short(exc))) from exc
 
 
@@ -443,7 +443,7 @@ def _prefetched(pieces):
                 if stop.is_set():
                     return
             q.put(end)
-        except BaseException as exc:  # noqa: BLE001 - handed to the consumer, which raises it
+        except BaseException as exc:
             q.put(exc)
 
     worker = threading.Thread(target=produce, name="microdata-reader", daemon=True)

@@ -73,7 +73,7 @@ def factorize(values: np.ndarray) -> tuple[np.ndarray, list]:
             ctype = np.int32 if hi - lo < 2**31 - 1 and values.size < 2**31 - 1 else np.int64
             if lo == 0 and values.dtype == ctype:
                 shifted = values
-            elif -(2**31) <= lo and hi < 2**31:
+            elif lo >= -(2**31) and hi < 2**31:
                 shifted = values.astype(ctype)
                 if lo:
                     shifted -= ctype(lo)
@@ -432,7 +432,7 @@ def _special():
                 del sys.modules["scipy.special"]  # a later `import scipy.special` loads the whole package
             if all(hasattr(ufuncs, f) for f in ("stdtrit", "ndtr", "ndtri", "betaincinv")):
                 return ufuncs
-        except Exception:  # noqa: BLE001 - another scipy layout: the ordinary import below
+        except Exception:
             pass
     import scipy.special
 
