@@ -37,7 +37,7 @@ SIZES = [(60, 6, 5.0), (120, 12, 5.0), (250, 25, 5.0), (2000, 200, 30.0)]
 def _place(problem, order) -> dict[tuple[str, int], str]:
     """Deal people in ``order`` to the groups in turn, skipping full groups and unspoken languages."""
     groups = list(problem.groups)
-    lo, hi, _e = water_fill(len(problem.participants), [g.capacity for g in groups])
+    _lo, hi, _e = water_fill(len(problem.participants), [g.capacity for g in groups])
     sizes = [0] * len(groups)
     out = {}
     k = 0
@@ -63,7 +63,10 @@ def random_groups(problem, seed: int):
 
 
 def round_robin(problem):
-    people = sorted(problem.participants, key=lambda p: (sum(speaks(p.languages, g) for g in problem.groups), p.stakeholder_group, p.id))
+    people = sorted(
+        problem.participants,
+        key=lambda p: (sum(speaks(p.languages, g) for g in problem.groups), p.stakeholder_group, p.id),
+    )
     return _place(problem, people)
 
 
@@ -85,8 +88,10 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     sizes = SIZES[:3] if args.quick else SIZES
     ok = True
-    print(f"{'event':>9} {'status':>8} {'gap':>6} {'time/budget':>11} | {'balance: ours':>13} {'rand/ours':>9} "
-          f"{'rr/ours':>8} | {'tripartite ours/rand/rr':>23} | {'1st choice ours/rand/rr':>23} | {'any choice ours/rand':>20}")
+    print(
+        f"{'event':>9} {'status':>8} {'gap':>6} {'time/budget':>11} | {'balance: ours':>13} {'rand/ours':>9} "
+        f"{'rr/ours':>8} | {'tripartite ours/rand/rr':>23} | {'1st choice ours/rand/rr':>23} | {'any choice ours/rand':>20}"
+    )
     for n, g, budget in sizes:
         problem = synthetic_event(n, g, seed=args.seed, french_share=args.french)
         started = time.perf_counter()
@@ -105,7 +110,12 @@ def main(argv: list[str] | None = None) -> int:
         )
         goals = []
         if n == 250:
-            goals.append(("250/25 optimal or gap ≤ 1 % within 5 s", (alloc.status == "optimal" or alloc.gap <= 0.01) and elapsed <= 5.0))
+            goals.append(
+                (
+                    "250/25 optimal or gap ≤ 1 % within 5 s",
+                    (alloc.status == "optimal" or alloc.gap <= 0.01) and elapsed <= 5.0,
+                )
+            )
         if n == 2000:
             goals.append(("2,000/200 gap ≤ 2 % within 30 s", alloc.gap <= 0.02 and elapsed <= 30.0))
         goals.append((f"{n}/{g} balance ≥ 10× better than random", b1 >= 10 * max(b0, 1) or (b0 == 0 and b1 >= 10)))

@@ -72,16 +72,18 @@ def generate(n: int, seed: int = 87) -> tuple[Path, Path]:
     works = rng.random(n) < 1 / (1 + np.exp(-(-1.0 + effect[psu] + 0.1 * (age - 10))))
     econ = np.where(works, np.round(rng.gamma(2.0, 9.0, n), 1), 0.0)
     chores = np.round(rng.gamma(1.6, 7.0, n), 1)
-    table = pa.table({
-        "weight": np.round(rng.uniform(0.4, 2.5, n_psu)[psu] * rng.uniform(0.9, 1.1, n) * 1000, 3),
-        "stratum": stratum.astype(np.int32) + 1,
-        "psu": psu.astype(np.int32) + 1,
-        "age": age.astype(np.int8),
-        "sex": np.where(rng.random(n) < 0.49, "F", "M"),
-        "area": np.where(area_psu[psu], "U", "R"),
-        "econ_hours": econ,
-        "chore_hours": chores,
-    })
+    table = pa.table(
+        {
+            "weight": np.round(rng.uniform(0.4, 2.5, n_psu)[psu] * rng.uniform(0.9, 1.1, n) * 1000, 3),
+            "stratum": stratum.astype(np.int32) + 1,
+            "psu": psu.astype(np.int32) + 1,
+            "age": age.astype(np.int8),
+            "sex": np.where(rng.random(n) < 0.49, "F", "M"),
+            "area": np.where(area_psu[psu], "U", "R"),
+            "econ_hours": econ,
+            "chore_hours": chores,
+        }
+    )
     pacsv.write_csv(table, csv_path)
     pq.write_table(table, pq_path)
     return csv_path, pq_path
@@ -208,10 +210,16 @@ def verdict(ok: bool, goal: str) -> str:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--sizes", default="1e6,1e7", help="comma-separated numbers of children (default 1e6,1e7)")
-    ap.add_argument("--r-sizes", default="1e5",
-                    help="sizes at which R runs the full tables, against our command on the same file (default 1e5)")
-    ap.add_argument("--r-total-sizes", default="1e6",
-                    help="sizes at which R runs the design and the total only: a lower bound (default 1e6)")
+    ap.add_argument(
+        "--r-sizes",
+        default="1e5",
+        help="sizes at which R runs the full tables, against our command on the same file (default 1e5)",
+    )
+    ap.add_argument(
+        "--r-total-sizes",
+        default="1e6",
+        help="sizes at which R runs the design and the total only: a lower bound (default 1e6)",
+    )
     ap.add_argument("--skip-r", action="store_true")
     ap.add_argument("--skip-svy", action="store_true")
     ap.add_argument("--repeat", type=int, default=3, help="runs of our command per file (best time kept)")
@@ -241,39 +249,57 @@ def main(argv: list[str] | None = None) -> int:
                 e2e, est = time_svy(csv_path)
                 t_svy, t_svy_est = min(t_svy, e2e), min(t_svy_est, est)
         ours_csv[n] = t_csv
-        print(f"ours, CSV end to end: {t_csv:.3f} s (best of {args.repeat}), peak {rss_csv / 2**20:.0f} MiB", flush=True)
+        print(
+            f"ours, CSV end to end: {t_csv:.3f} s (best of {args.repeat}), peak {rss_csv / 2**20:.0f} MiB", flush=True
+        )
         if n in r_sizes:
             t_r = time_r(csv_path, "full")
             print(f"R survey, design + total + 4 tables (estimation only): {t_r:.1f} s")
-            print(f"R survey / ours (CSV end to end), same tables: {t_r / t_csv:.1f}x faster — "
-                  f"{verdict(t_r / t_csv >= 50, f'R {n:,}')} (>= 50x)", flush=True)
+            print(
+                f"R survey / ours (CSV end to end), same tables: {t_r / t_csv:.1f}x faster — "
+                f"{verdict(t_r / t_csv >= 50, f'R {n:,}')} (>= 50x)",
+                flush=True,
+            )
         if n in r_total_sizes:
             t_r = time_r(csv_path, "total")
             print(f"R survey, design + total only (estimation only): {t_r:.1f} s")
-            print(f"R survey (total only) / ours (all tables): {t_r / t_csv:.1f}x faster, a lower bound — "
-                  f"{verdict(t_r / t_csv >= 50, f'R total {n:,}')} (>= 50x)", flush=True)
+            print(
+                f"R survey (total only) / ours (all tables): {t_r / t_csv:.1f}x faster, a lower bound — "
+                f"{verdict(t_r / t_csv >= 50, f'R total {n:,}')} (>= 50x)",
+                flush=True,
+            )
         if n not in sizes:
             continue
         t_pq, rss_pq = time_ours(pq_path, args.repeat)
         print(f"ours, Parquet end to end: {t_pq:.3f} s (best of {args.repeat}), peak {rss_pq / 2**20:.0f} MiB")
         size_csv, size_pq = data_bytes(csv_path), data_bytes(pq_path)
         for label, rss, size, path in (("CSV", rss_csv, size_csv, csv_path), ("Parquet", rss_pq, size_pq, pq_path)):
-            print(f"peak memory / data, {label} ({size / 2**20:.0f} MiB of columns as Arrow reads them; file "
-                  f"{path.stat().st_size / 2**20:.0f} MiB): {rss / size:.2f}x — "
-                  f"{verdict(rss <= 3 * size, f'memory {label} {n:,}')} (<= 3x)")
+            print(
+                f"peak memory / data, {label} ({size / 2**20:.0f} MiB of columns as Arrow reads them; file "
+                f"{path.stat().st_size / 2**20:.0f} MiB): {rss / size:.2f}x — "
+                f"{verdict(rss <= 3 * size, f'memory {label} {n:,}')} (<= 3x)"
+            )
         if svy_runs:
-            print(f"svy end to end (fresh process: start-up, polars reads the CSV, indicator, design, tables): "
-                  f"{t_svy:.3f} s; its design + tables alone: {t_svy_est:.3f} s (best of {svy_runs})")
-            print(f"svy / ours, both end to end from the CSV: {t_svy / t_csv:.1f}x faster — "
-                  f"{verdict(t_svy / t_csv >= 3, f'svy {n:,}')} (>= 3x)")
-            print(f"  (svy's design + tables alone / ours end to end: {t_svy_est / t_csv:.1f}x, a lower bound)",
-                  flush=True)
+            print(
+                f"svy end to end (fresh process: start-up, polars reads the CSV, indicator, design, tables): "
+                f"{t_svy:.3f} s; its design + tables alone: {t_svy_est:.3f} s (best of {svy_runs})"
+            )
+            print(
+                f"svy / ours, both end to end from the CSV: {t_svy / t_csv:.1f}x faster — "
+                f"{verdict(t_svy / t_csv >= 3, f'svy {n:,}')} (>= 3x)"
+            )
+            print(
+                f"  (svy's design + tables alone / ours end to end: {t_svy_est / t_csv:.1f}x, a lower bound)",
+                flush=True,
+            )
         base = min(sizes)
         if n != base and n >= 10 * base:
             ratio = t_pq / ours_csv[base]
             limit = 11 * n / base / 10
-            print(f"{n:,} rows from Parquet / {base:,} rows from CSV: {ratio:.1f}x — "
-                  f"{verdict(ratio <= limit, f'scaling {n:,}')} (<= {limit:g}x)")
+            print(
+                f"{n:,} rows from Parquet / {base:,} rows from CSV: {ratio:.1f}x — "
+                f"{verdict(ratio <= limit, f'scaling {n:,}')} (<= {limit:g}x)"
+            )
     print("\nall goals met" if not MISSED else f"\ngoals missed: {', '.join(MISSED)}")
     return 1 if MISSED else 0
 

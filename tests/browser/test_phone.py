@@ -3,13 +3,27 @@
 from target87.demo import bangkok
 
 PAGES = [
-    "/", "/consultations/bangkok-2016/", "/consultations/bangkok-2016/register/",
-    "/consultations/bangkok-2016/recommendations/", "/consultations/bangkok-2016/contributions/",
-    "/consultations/bangkok-2016/ballots/", "/manage/", "/manage/bangkok-2016/", "/manage/bangkok-2016/edit/",
-    "/manage/bangkok-2016/questions/", "/manage/bangkok-2016/rooms/", "/manage/bangkok-2016/timetable/",
-    "/manage/bangkok-2016/sessions/new/", "/manage/bangkok-2016/participants/", "/manage/bangkok-2016/badges/",
-    "/manage/bangkok-2016/groups/", "/manage/bangkok-2016/contributions/", "/manage/bangkok-2016/recommendations/",
-    "/manage/bangkok-2016/ballots/", "/indicators/estimate/", "/indicators/observations/",
+    "/",
+    "/consultations/bangkok-2016/",
+    "/consultations/bangkok-2016/register/",
+    "/consultations/bangkok-2016/recommendations/",
+    "/consultations/bangkok-2016/contributions/",
+    "/consultations/bangkok-2016/ballots/",
+    "/manage/",
+    "/manage/bangkok-2016/",
+    "/manage/bangkok-2016/edit/",
+    "/manage/bangkok-2016/questions/",
+    "/manage/bangkok-2016/rooms/",
+    "/manage/bangkok-2016/timetable/",
+    "/manage/bangkok-2016/sessions/new/",
+    "/manage/bangkok-2016/participants/",
+    "/manage/bangkok-2016/badges/",
+    "/manage/bangkok-2016/groups/",
+    "/manage/bangkok-2016/contributions/",
+    "/manage/bangkok-2016/recommendations/",
+    "/manage/bangkok-2016/ballots/",
+    "/indicators/estimate/",
+    "/indicators/observations/",
 ]
 
 

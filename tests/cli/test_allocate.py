@@ -28,8 +28,7 @@ def people_csv(tmp_path, rows=None, header=HEADER, name="people.csv"):
 def topics_csv(tmp_path):
     path = tmp_path / "topics.csv"
     path.write_text(
-        "group_id,topic,capacity,language,facilitator_id\n"
-        "A,Forced labour,6,en,P0\nB,Child labour,6,,\n",
+        "group_id,topic,capacity,language,facilitator_id\nA,Forced labour,6,en,P0\nB,Child labour,6,,\n",
         encoding="utf-8",
     )
     return str(path)
@@ -66,10 +65,27 @@ def test_topics_rounds_json_pairs(tmp_path, capsys):
     apart.write_text("a,b\nP1,P7\n")
     together = tmp_path / "together.csv"
     together.write_text("a,b\nP2,P3\n")
-    code, stdout, _err = run(capsys, [
-        people_csv(tmp_path), "--topics", topics_csv(tmp_path), "--rounds", "2", "--json", "--time-limit", "2",
-        "--apart", str(apart), "--together", str(together), "--seed", "3", "--out", str(out),
-    ])
+    code, stdout, _err = run(
+        capsys,
+        [
+            people_csv(tmp_path),
+            "--topics",
+            topics_csv(tmp_path),
+            "--rounds",
+            "2",
+            "--json",
+            "--time-limit",
+            "2",
+            "--apart",
+            str(apart),
+            "--together",
+            str(together),
+            "--seed",
+            "3",
+            "--out",
+            str(out),
+        ],
+    )
     assert code == 0
     data = json.loads(stdout)
     assert data["status"] in ("optimal", "feasible") and data["gap"] >= 0
@@ -87,8 +103,22 @@ def test_previous_and_lock(tmp_path, capsys):
     rows = list(csv.DictReader(first.open()))
     locked = {r["participant_id"] for r in rows if r["group"] == "G1"}
     second = tmp_path / "second.csv"
-    code, _o, _e = run(capsys, [people_csv(tmp_path), "--groups", "3", "--time-limit", "1", "--previous", str(first),
-                                "--lock", "G1", "--out", str(second)])
+    code, _o, _e = run(
+        capsys,
+        [
+            people_csv(tmp_path),
+            "--groups",
+            "3",
+            "--time-limit",
+            "1",
+            "--previous",
+            str(first),
+            "--lock",
+            "G1",
+            "--out",
+            str(second),
+        ],
+    )
     assert code == 0
     again = {r["participant_id"] for r in csv.DictReader(second.open()) if r["group"] == "G1"}
     assert again == locked
@@ -98,15 +128,27 @@ def test_previous_and_lock(tmp_path, capsys):
     ("setup", "words"),
     [
         (lambda t: [people_csv(t, rows=[], header=""), "--groups", "2"], ["empty"]),
-        (lambda t: [people_csv(t, header="participant_id,country,gender\n", rows=["a,KE,f"]), "--groups", "2"],
-         ["stakeholder_group"]),
-        (lambda t: [people_csv(t, rows=["a,government,KE,f,,,,,", "a,workers,KE,m,,,,,"]), "--groups", "1"],
-         ["Duplicate", "a"]),
-        (lambda t: [people_csv(t, rows=["a,ministry,KE,f,,,,,"]), "--groups", "1"],
-         ["ministry", "government", "workers", "private_sector"]),
+        (
+            lambda t: [people_csv(t, header="participant_id,country,gender\n", rows=["a,KE,f"]), "--groups", "2"],
+            ["stakeholder_group"],
+        ),
+        (
+            lambda t: [people_csv(t, rows=["a,government,KE,f,,,,,", "a,workers,KE,m,,,,,"]), "--groups", "1"],
+            ["Duplicate", "a"],
+        ),
+        (
+            lambda t: [people_csv(t, rows=["a,ministry,KE,f,,,,,"]), "--groups", "1"],
+            ["ministry", "government", "workers", "private_sector"],
+        ),
         (lambda t: [people_csv(t), "--groups", "2", "--capacity", "3"], ["More people than seats", "12"]),
-        (lambda t: [people_csv(t, rows=["b,government,KE,f,en,,,,", "a,government,KE,f,sw,,,,"]), "--topics", english_topics_csv(t)],
-         ["a", "en"]),
+        (
+            lambda t: [
+                people_csv(t, rows=["b,government,KE,f,en,,,,", "a,government,KE,f,sw,,,,"]),
+                "--topics",
+                english_topics_csv(t),
+            ],
+            ["a", "en"],
+        ),
         (lambda t: [str(t / "missing.csv"), "--groups", "2"], ["does not exist"]),
         (lambda t: [people_csv(t)], ["--groups"]),
         (lambda t: [people_csv(t, rows=["a,government,KE,f,,,,,maybe"]), "--groups", "1"], ["facilitator", "maybe"]),
@@ -125,8 +167,20 @@ def test_contradictory_pairs(tmp_path, capsys):
     together.write_text("a,b\nP1,P2\nP2,P3\n")
     apart = tmp_path / "a.csv"
     apart.write_text("a,b\nP1,P3\n")
-    code, _o, err = run(capsys, [people_csv(tmp_path), "--groups", "2", "--together", str(together),
-                                 "--apart", str(apart), "--out", str(tmp_path / "o.csv")])
+    code, _o, err = run(
+        capsys,
+        [
+            people_csv(tmp_path),
+            "--groups",
+            "2",
+            "--together",
+            str(together),
+            "--apart",
+            str(apart),
+            "--out",
+            str(tmp_path / "o.csv"),
+        ],
+    )
     assert code == 2
     assert "Contradictory" in err and "P1" in err and "P3" in err
 

@@ -36,8 +36,9 @@ def survey_csv(tmp_path):
         w = csv.writer(out)
         w.writerow(["weight", "stratum", "psu", "age", "sex", "area", "econ_hours", "chore_hours", "hazardous"])
         for r in rows:
-            w.writerow([r["weight"], r["stratum"], r["psu"], r["age"], r["sex"], r["area"],
-                        50 if r["y"] == "1" else 0, 0, 0])
+            w.writerow(
+                [r["weight"], r["stratum"], r["psu"], r["age"], r["sex"], r["area"], 50 if r["y"] == "1" else 0, 0, 0]
+            )
     return dst
 
 
@@ -47,8 +48,23 @@ def r_reference(case: int) -> dict[tuple[str, str], dict[str, str]]:
 
 
 def test_csv_output_matches_r_end_to_end(survey_csv, capsys):
-    code, out, err = run(["child-labour", str(survey_csv), "--by", "sex", "--by", "age_group", "--by", "area",
-                          "--by", "sex,age_group", "--format", "csv"], capsys)
+    code, out, err = run(
+        [
+            "child-labour",
+            str(survey_csv),
+            "--by",
+            "sex",
+            "--by",
+            "age_group",
+            "--by",
+            "area",
+            "--by",
+            "sex,age_group",
+            "--format",
+            "csv",
+        ],
+        capsys,
+    )
     assert code == 0, err
     assert "outside ages 5-17" in err
     rows = list(csv.DictReader(io.StringIO(out)))
@@ -69,8 +85,19 @@ def test_csv_output_matches_r_end_to_end(survey_csv, capsys):
 
 
 def test_ci_method_and_level(survey_csv, capsys):
-    code, out, _err = run(["child-labour", str(survey_csv), "--by", "sex+area".replace("+", ","),
-                           "--ci-method", "beta", "--level", "0.9"], capsys)
+    code, out, _err = run(
+        [
+            "child-labour",
+            str(survey_csv),
+            "--by",
+            "sex+area".replace("+", ","),
+            "--ci-method",
+            "beta",
+            "--level",
+            "0.9",
+        ],
+        capsys,
+    )
     assert code == 0
     ref = r_reference(1)
     for row in csv.DictReader(io.StringIO(out)):
@@ -86,12 +113,36 @@ def test_json_table_and_sdmx_formats(survey_csv, capsys):
     assert doc["rows"][0]["sex"] == "_T" and doc["rows"][0]["number_se"] > 0
     code, out, _ = run(["child-labour", str(survey_csv), "--by", "sex", "--format", "table"], capsys)
     assert code == 0 and "total" in out and "child labour" in out
-    code, out, _ = run(["child-labour", str(survey_csv), "--by", "sex,age_group", "--by", "area",
-                        "--format", "sdmx-csv", "--ref-area", "KHM", "--year", "2024"], capsys)
+    code, out, _ = run(
+        [
+            "child-labour",
+            str(survey_csv),
+            "--by",
+            "sex,age_group",
+            "--by",
+            "area",
+            "--format",
+            "sdmx-csv",
+            "--ref-area",
+            "KHM",
+            "--year",
+            "2024",
+        ],
+        capsys,
+    )
     assert code == 0
     rows = list(csv.DictReader(io.StringIO(out)))
-    assert {"SERIES", "REF_AREA", "TIME_PERIOD", "SEX", "AGE", "URBANISATION", "OBS_VALUE", "LOWER_BOUND",
-            "UPPER_BOUND"} <= set(rows[0])
+    assert {
+        "SERIES",
+        "REF_AREA",
+        "TIME_PERIOD",
+        "SEX",
+        "AGE",
+        "URBANISATION",
+        "OBS_VALUE",
+        "LOWER_BOUND",
+        "UPPER_BOUND",
+    } <= set(rows[0])
     assert rows[0]["SEX"] == "_T" and rows[0]["AGE"] == "Y5T17" and rows[0]["URBANISATION"] == "_T"
     assert {r["AGE"] for r in rows} == {"Y5T17", "Y5T11", "Y12T14", "Y15T17"}
     assert {r["URBANISATION"] for r in rows} == {"_T", "U", "R"}
@@ -136,16 +187,25 @@ HEAD = "weight,stratum,psu,age,sex,area,econ_hours,chore_hours\n"
 GOOD = ["1,1,1,7,F,U,0,0", "2,1,2,9,M,R,3,0", "1,2,3,13,F,U,20,0", "2,2,4,16,M,R,50,0"]
 
 
-@pytest.mark.parametrize("lines, words", [
-    (["1,1,1,7,F,U,0,0", "1,1,2,8,F,U,abc,0", "1,2,3,9,M,R,x,0", "1,2,4,9,M,R,1,0"],
-     ["econ_hours", "2 rows", "2 ('abc')", "3 ('x')"]),
-    (["1,1,1,seven,F,U,0,0"] + GOOD[1:], ["age", "1 ('seven')"]),
-    (["-1,1,1,7,F,U,0,0", "1,1,2,8,F,U,0,0", "1,2,3,9,M,R,0,0", "-3,2,4,9,M,R,1,0"],
-     ["negative weights", "2 rows", "1 (-1)", "4 (-3)"]),
-    ([",1,1,7,F,U,0,0"] + GOOD[1:], ["weight", "empty", "1 rows: 1"]),
-    (["1,1,1,7,F,U,0,0", "1,2,2,8,F,U,0,0", "1,2,3,9,M,R,0,0", "1,3,4,9,M,R,1,0"],
-     ["single PSU", "1, 3", "--lonely-psu"]),
-])
+@pytest.mark.parametrize(
+    "lines, words",
+    [
+        (
+            ["1,1,1,7,F,U,0,0", "1,1,2,8,F,U,abc,0", "1,2,3,9,M,R,x,0", "1,2,4,9,M,R,1,0"],
+            ["econ_hours", "2 rows", "2 ('abc')", "3 ('x')"],
+        ),
+        (["1,1,1,seven,F,U,0,0"] + GOOD[1:], ["age", "1 ('seven')"]),
+        (
+            ["-1,1,1,7,F,U,0,0", "1,1,2,8,F,U,0,0", "1,2,3,9,M,R,0,0", "-3,2,4,9,M,R,1,0"],
+            ["negative weights", "2 rows", "1 (-1)", "4 (-3)"],
+        ),
+        ([",1,1,7,F,U,0,0"] + GOOD[1:], ["weight", "empty", "1 rows: 1"]),
+        (
+            ["1,1,1,7,F,U,0,0", "1,2,2,8,F,U,0,0", "1,2,3,9,M,R,0,0", "1,3,4,9,M,R,1,0"],
+            ["single PSU", "1, 3", "--lonely-psu"],
+        ),
+    ],
+)
 def test_bad_values_exit_2_with_rows_named(tmp_path, capsys, lines, words):
     code, _out, err = run(["child-labour", str(write(tmp_path, HEAD + "\n".join(lines) + "\n"))], capsys)
     assert code == 2
@@ -157,12 +217,36 @@ def test_missing_columns_message(tmp_path, capsys):
     path = write(tmp_path, "wt,strat,cluster,age,sex,area\n1,1,1,7,F,U\n")
     code, _out, err = run(["child-labour", str(path)], capsys)
     assert code == 2
-    for w in ("Missing columns", "weight", "--weight", "econ_hours", "--econ-hours", "Found:", "wt", "cluster",
-              "--strata none"):
+    for w in (
+        "Missing columns",
+        "weight",
+        "--weight",
+        "econ_hours",
+        "--econ-hours",
+        "Found:",
+        "wt",
+        "cluster",
+        "--strata none",
+    ):
         assert w in err
     path = write(tmp_path, "wt,strat,cluster,age,sex,area,e,c\n" + "\n".join(GOOD) + "\n", "d.csv")
-    code, _out, err = run(["child-labour", str(path), "--weight", "wt", "--strata", "strat", "--psu", "cluster",
-                           "--econ-hours", "e", "--chore-hours", "c"], capsys)
+    code, _out, err = run(
+        [
+            "child-labour",
+            str(path),
+            "--weight",
+            "wt",
+            "--strata",
+            "strat",
+            "--psu",
+            "cluster",
+            "--econ-hours",
+            "e",
+            "--chore-hours",
+            "c",
+        ],
+        capsys,
+    )
     assert code == 0, err
 
 
@@ -211,12 +295,22 @@ def test_parquet_spss_and_stata_with_value_labels(tmp_path, capsys, survey_csv):
 
 
 def test_command_dispatch_without_django(survey_csv):
-    proc = subprocess.run([sys.executable, "-m", "target87", "estimate", "child-labour", str(survey_csv)],
-                          capture_output=True, text=True, cwd=ROOT, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "target87", "estimate", "child-labour", str(survey_csv)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.startswith("n,estimate,se,ci_lower,ci_upper,number\n")
-    proc = subprocess.run([sys.executable, "-m", "target87", "estimate", "child-labour", "missing.csv"],
-                          capture_output=True, text=True, cwd=ROOT, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "target87", "estimate", "child-labour", "missing.csv"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     code = "import sys, target87.cli.estimate; print('django' in sys.modules, 'pandas' in sys.modules)"
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
@@ -235,8 +329,9 @@ def test_sdmx_codes_of_numeric_sex_and_area(survey_csv, tmp_path, capsys):
     _c, expected, _ = run(["child-labour", str(survey_csv), *base], capsys)
     code, _out, err = run(["child-labour", str(numeric), *base], capsys)
     assert code == 2 and "--sex-codes" in err
-    code, out, _ = run(["child-labour", str(numeric), *base, "--sex-codes", "1=M,2=F", "--area-codes", "1=U, 2=R"],
-                       capsys)
+    code, out, _ = run(
+        ["child-labour", str(numeric), *base, "--sex-codes", "1=M,2=F", "--area-codes", "1=U, 2=R"], capsys
+    )
     key = lambda rows: sorted((r["SEX"], r["URBANISATION"], r["OBS_VALUE"]) for r in rows)  # noqa: E731
     assert code == 0
     assert key(csv.DictReader(io.StringIO(out))) == key(csv.DictReader(io.StringIO(expected)))

@@ -44,9 +44,7 @@ def ranked_csv(profile) -> str:
     for order, count in profile:
         for _ in range(count):
             voter += 1
-            lines += [
-                f"v{voter},g{voter % 4},{item},{position}" for position, item in enumerate(order, start=1)
-            ]
+            lines += [f"v{voter},g{voter % 4},{item},{position}" for position, item in enumerate(order, start=1)]
     return "\n".join(lines) + "\n"
 
 
@@ -71,9 +69,7 @@ def test_borda_through_the_dispatcher(tmp_path, capsys):
 
 
 def test_ties_share_a_competition_rank_and_are_listed_by_name(tmp_path, capsys):
-    text = (
-        "voter,group,item,value\na,g,Zeta,1\na,g,Beta,1\nb,g,Alpha,1\nb,g,Zeta,1\nc,h,Beta,1\nc,h,Omega,1\n"
-    )
+    text = "voter,group,item,value\na,g,Zeta,1\na,g,Beta,1\nb,g,Alpha,1\nb,g,Zeta,1\nc,h,Beta,1\nc,h,Omega,1\n"
     status, rows, _ = run(capsys, [write(tmp_path, text), "--method", "approval"])
     assert status == 0
     assert [(r["item"], r["rank"], r["score"]) for r in rows] == [
@@ -210,9 +206,7 @@ def test_command_runs_without_django_or_heavy_libraries_until_needed(tmp_path):
         "heavy = [m for m in ('django', 'choix', 'sklearn', 'votelib', 'numpy') if m in sys.modules]\n"
         "print(status, heavy)\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code], check=False, capture_output=True, text=True, timeout=60
-    )
+    done = subprocess.run([sys.executable, "-c", code], check=False, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[-1] == "0 []"
     usage = subprocess.run(

@@ -63,8 +63,12 @@ def test_tripartite_by_hand():
 
 
 def test_first_choices_when_they_fit():
-    people = [P("a", prefs=["Topic A"]), P("b", prefs=["Topic A", "Topic B"]),
-              P("c", prefs=["Topic B"]), P("d", prefs=["Topic B", "Topic A"])]
+    people = [
+        P("a", prefs=["Topic A"]),
+        P("b", prefs=["Topic A", "Topic B"]),
+        P("c", prefs=["Topic B"]),
+        P("d", prefs=["Topic B", "Topic A"]),
+    ]
     pr = Problem(people, [Group("A", 2, "Topic A"), Group("B", 2, "Topic B")])
     alloc = allocate(pr, FAST)
     assert alloc.preferences["first"] == 1.0
@@ -73,8 +77,12 @@ def test_first_choices_when_they_fit():
 
 def test_balance_beats_preferences():
     # both women want A, but gender balance puts one woman in each group
-    people = [P("f1", gender="f", prefs=["A"]), P("f2", gender="f", prefs=["A"]),
-              P("m1", gender="m", prefs=["B"]), P("m2", gender="m", prefs=["A"])]
+    people = [
+        P("f1", gender="f", prefs=["A"]),
+        P("f2", gender="f", prefs=["A"]),
+        P("m1", gender="m", prefs=["B"]),
+        P("m2", gender="m", prefs=["A"]),
+    ]
     pr = Problem(people, [Group("A", 2, "A"), Group("B", 2, "B")])
     alloc = allocate(pr, FAST)
     g = groups_by_round(alloc)[1]
@@ -87,8 +95,13 @@ def test_matches_brute_force(seed):
     rng = np.random.default_rng(seed)
     sh = ["government", "workers", "employers", "civil_society"]
     people = [
-        P(f"p{i}", sh[rng.integers(4)], f"C{rng.integers(3)}", "fm"[rng.integers(2)],
-          prefs=list(rng.choice(["X", "Y", "Z"], size=2, replace=False)))
+        P(
+            f"p{i}",
+            sh[rng.integers(4)],
+            f"C{rng.integers(3)}",
+            "fm"[rng.integers(2)],
+            prefs=list(rng.choice(["X", "Y", "Z"], size=2, replace=False)),
+        )
         for i in range(8)
     ]
     groups = [Group("G1", 3, "X"), Group("G2", 3, "Y"), Group("G3", 3, "Z")]
@@ -114,8 +127,11 @@ def test_block_relaxation_is_a_lower_bound():
 def test_hard_rules_language_pairs_facilitator():
     people = [P(f"e{i}", langs=["en"]) for i in range(6)] + [P(f"f{i}", langs=["fr"]) for i in range(3)]
     people += [P("bi", langs=["en", "fr"]), P("lead", langs=["fr", "en"], fac=True)]
-    groups = [Group("EN1", 4, language="en"), Group("EN2", 4, language="en"),
-              Group("FR", 5, language="fr", facilitator_id="lead")]
+    groups = [
+        Group("EN1", 4, language="en"),
+        Group("EN2", 4, language="en"),
+        Group("FR", 5, language="fr", facilitator_id="lead"),
+    ]
     pr = Problem(people, groups, keep_apart=[("e0", "e1")], keep_together=[("e2", "e3")])
     alloc = allocate(pr, FAST)
     g = {a.participant_id: a.group_id for a in alloc.assignments}
@@ -255,15 +271,29 @@ def test_large_event_local_search_only():
     [
         (Problem([P("a"), P("b"), P("c")], [Group("G", 2)]), "seats", ["More people than seats", "3", "2"]),
         (Problem([P("a", langs=["sw"]), P("b")], [Group("G", 5, language="en")]), "language", ["a", "en"]),
-        (Problem([P("a"), P("b"), P("c")], [Group("G", 3), Group("H", 3)], keep_apart=[("a", "c")],
-                 keep_together=[("a", "b"), ("b", "c")]), "pairs", ["Contradictory", "a", "c"]),
+        (
+            Problem(
+                [P("a"), P("b"), P("c")],
+                [Group("G", 3), Group("H", 3)],
+                keep_apart=[("a", "c")],
+                keep_together=[("a", "b"), ("b", "c")],
+            ),
+            "pairs",
+            ["Contradictory", "a", "c"],
+        ),
         (Problem([P("a"), P("a")], [Group("G", 3)]), "duplicate", ["Duplicate", "a"]),
         (Problem([P("a", "ministry")], [Group("G", 3)]), "stakeholder", ["'ministry'", "government", "private_sector"]),
         (Problem([], [Group("G", 3)]), "empty", ["no participants"]),
         (Problem([P("a")], [Group("G", 3, facilitator_id="zz")]), "facilitator", ["zz"]),
         (Problem([P("a")], [Group("G", 3)], locked=frozenset({"G"})), "lock", ["G", "previous"]),
-        (Problem([P(f"f{i}", langs=["fr"]) for i in range(4)], [Group("F", 2, language="fr"), Group("E", 5, language="en")]),
-         "language", ["fr", "4 people", "2 seats"]),
+        (
+            Problem(
+                [P(f"f{i}", langs=["fr"]) for i in range(4)],
+                [Group("F", 2, language="fr"), Group("E", 5, language="en")],
+            ),
+            "language",
+            ["fr", "4 people", "2 seats"],
+        ),
         (Problem([P("a", prefs=["Nope"])], [Group("G", 3, "Topic")]), "preferences", ["Nope", "Topic"]),
     ],
 )

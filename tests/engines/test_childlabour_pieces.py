@@ -97,7 +97,7 @@ def test_a_type_change_in_a_later_piece_reads_the_file_whole(tmp_path, small_pie
 
 
 def test_bad_values_in_a_later_piece_are_all_named(tmp_path, small_pieces):
-    lines = (tmp_path / "s.csv")
+    lines = tmp_path / "s.csv"
     pacsv.write_csv(pa.table(survey()), lines)
     text = lines.read_text().splitlines()
     for row in (4500, 5900):  # data rows, numbered from 1 after the header
@@ -119,5 +119,7 @@ def test_lonely_psu_and_options_through_the_file(tmp_path, small_pieces):
     with pytest.raises(ChildLabourError, match="999"):
         estimate_child_labour_file(path)
     opts = Options(lonely_psu="adjust", ci_method="beta", level=0.9)
-    same(estimate_child_labour_file(path, by=BY, options=opts),
-         estimate_child_labour(read_microdata(path), by=BY, options=opts))
+    same(
+        estimate_child_labour_file(path, by=BY, options=opts),
+        estimate_child_labour(read_microdata(path), by=BY, options=opts),
+    )

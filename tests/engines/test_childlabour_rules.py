@@ -8,16 +8,26 @@ import numpy as np
 import pytest
 
 from target87.engines.childlabour import (
-    ChildLabourError, ColumnMapping, InvalidValuesError, MissingColumnsError, Options, PRESETS,
-    estimate_child_labour, load_definition, parse_by,
+    PRESETS,
+    ChildLabourError,
+    ColumnMapping,
+    InvalidValuesError,
+    MissingColumnsError,
+    Options,
+    estimate_child_labour,
+    load_definition,
+    parse_by,
 )
 from target87.engines.survey import Design, LonelyPSUError, SurveyError
 
 
 def classify(name, age, econ=0.0, chores=0.0, hazardous=False, rule_43="ge"):
     d = load_definition(name, rule_43)
-    vals = {"econ_hours": np.array([econ], float), "chore_hours": np.array([chores], float),
-            "hazardous": np.array([hazardous])}
+    vals = {
+        "econ_hours": np.array([econ], float),
+        "chore_hours": np.array([chores], float),
+        "hazardous": np.array([hazardous]),
+    }
     return bool(d.classify(np.array([age], float), vals)[0])
 
 
@@ -75,7 +85,7 @@ def test_age_bounds_are_whole_years():
 
 
 def test_presets_have_sources_and_series():
-    for name, spec in PRESETS.items():
+    for name, _spec in PRESETS.items():
         d = load_definition(name)
         assert d.source and d.name
         assert all(c.compare in ("ge", "gt", "flag") for c in d.criteria)
@@ -87,9 +97,9 @@ def test_toml_definition(tmp_path):
     path = tmp_path / "national.toml"
     path.write_text(
         'name = "National"\nseries = "XX"\ncomparable = false\nsource = "Act 12"\n'
-        '[[criteria]]\nages = [5, 13]\necon_hours = { at_least = 2 }\n'
+        "[[criteria]]\nages = [5, 13]\necon_hours = { at_least = 2 }\n"
         '[[criteria]]\nages = [14, 17]\necon_hours = { hours = 43, compare = "rule-43" }\n'
-        '[[criteria]]\nages = [5, 17]\nhazardous = true\n'
+        "[[criteria]]\nages = [5, 17]\nhazardous = true\n"
     )
     d = load_definition(str(path), "gt")
     age = np.array([6, 6, 15, 15, 16])
@@ -98,13 +108,16 @@ def test_toml_definition(tmp_path):
     assert d.columns == ["econ_hours", "hazardous"]
 
 
-@pytest.mark.parametrize("body, words", [
-    ("name = 'x'\n", "criteria"),
-    ("[[criteria]]\necon_hours = { at_least = 1 }\n", "ages"),
-    ("[[criteria]]\nages = [5, 11]\n", "exactly one"),
-    ("[[criteria]]\nages = [5, 11]\necon_hours = { about = 1 }\n", "compare"),
-    ("[[criteria\n", "Cannot read"),
-])
+@pytest.mark.parametrize(
+    "body, words",
+    [
+        ("name = 'x'\n", "criteria"),
+        ("[[criteria]]\necon_hours = { at_least = 1 }\n", "ages"),
+        ("[[criteria]]\nages = [5, 11]\n", "exactly one"),
+        ("[[criteria]]\nages = [5, 11]\necon_hours = { about = 1 }\n", "compare"),
+        ("[[criteria\n", "Cannot read"),
+    ],
+)
 def test_bad_toml_definitions(tmp_path, body, words):
     path = tmp_path / "d.toml"
     path.write_text(body)
@@ -127,10 +140,15 @@ def small(n=400, seed=3):
     rng = np.random.default_rng(seed)
     psu = np.repeat(np.arange(40), n // 40)
     return {
-        "weight": rng.uniform(1, 3, n), "stratum": psu // 10, "psu": psu,
-        "age": rng.integers(3, 20, n).astype(float), "sex": rng.choice(["F", "M"], n),
-        "area": np.where(psu % 2 == 0, "U", "R"), "econ_hours": rng.choice([0, 0, 5, 20, 45], n).astype(float),
-        "chore_hours": rng.choice([0, 10, 22, 30], n).astype(float), "hazardous": rng.random(n) < 0.1,
+        "weight": rng.uniform(1, 3, n),
+        "stratum": psu // 10,
+        "psu": psu,
+        "age": rng.integers(3, 20, n).astype(float),
+        "sex": rng.choice(["F", "M"], n),
+        "area": np.where(psu % 2 == 0, "U", "R"),
+        "econ_hours": rng.choice([0, 0, 5, 20, 45], n).astype(float),
+        "chore_hours": rng.choice([0, 10, 22, 30], n).astype(float),
+        "hazardous": rng.random(n) < 0.1,
     }
 
 
@@ -168,7 +186,10 @@ def test_empty_domain_gives_a_row_with_n_zero():
     res = estimate_child_labour(data, by=[("sex", "age_group")])
     empty = [r for r in res.rows if r.n == 0]
     assert {(r.categories["sex"], r.categories["age_group"]) for r in empty} == {
-        ("M", "5-11"), ("F", "12-14"), ("F", "15-17")}
+        ("M", "5-11"),
+        ("F", "12-14"),
+        ("F", "15-17"),
+    }
     assert all(r.estimate is None and r.se is None and r.ci_lower is None and r.number is None for r in empty)
 
 

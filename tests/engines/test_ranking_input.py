@@ -65,9 +65,7 @@ def test_voting_twice_on_the_same_item():
 
 
 def test_voter_in_two_groups_and_empty_fields():
-    assert "in group h here but in group g" in refused(
-        [Vote("a", "g", "X", 1), Vote("a", "h", "Y", 1)], "approval"
-    )
+    assert "in group h here but in group g" in refused([Vote("a", "g", "X", 1), Vote("a", "h", "Y", 1)], "approval")
     assert "no stakeholder group" in refused([Vote("a", "", "X", 1)], "approval")
     assert "voter is empty" in refused([Vote("", "g", "X", 1)], "approval")
 

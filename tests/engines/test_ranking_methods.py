@@ -17,8 +17,7 @@ def ballots(profile: list[tuple[str, int]], groups: int = 3) -> list[Vote]:
         for _ in range(count):
             voter += 1
             votes += [
-                Vote(f"v{voter}", f"g{voter % groups}", item, position)
-                for position, item in enumerate(order, start=1)
+                Vote(f"v{voter}", f"g{voter % groups}", item, position) for position, item in enumerate(order, start=1)
             ]
     return votes
 
@@ -167,7 +166,7 @@ def test_bradley_terry_ranking_with_reproducible_bootstrap_intervals():
     assert first.overall.items != other.overall.items
     for entry in first.overall.items:
         assert entry.ci_lower <= entry.score <= entry.ci_upper
-        assert 0 <= entry.ci_lower and entry.ci_upper <= 100
+        assert entry.ci_lower >= 0 and entry.ci_upper <= 100
     assert sum(e.score for e in first.overall.items) == pytest.approx(150.0)  # chances average to 50 %
 
 
@@ -179,9 +178,7 @@ def test_bradley_terry_item_that_never_lost_stays_finite():
 
 
 def test_bradley_terry_per_group_is_independent_of_other_groups():
-    workers = [Comparison(f"w{i}", "workers", "A", "B") for i in range(5)] + [
-        Comparison("w0", "workers", "B", "A")
-    ]
+    workers = [Comparison(f"w{i}", "workers", "A", "B") for i in range(5)] + [Comparison("w0", "workers", "B", "A")]
     employers = [Comparison(f"e{i}", "employers", "B", "A") for i in range(4)] + [
         Comparison("e0", "employers", "A", "B")
     ]

@@ -137,8 +137,12 @@ def python_results(data_dir: Path) -> dict[tuple, dict[str, float]]:
     for k, (name, lonely, adl, fpc, level, by) in enumerate(CASES):
         data = loaded.setdefault(name, make_data(name))
         design = Design(
-            data["weight"], data["stratum"], data["psu"], data["fpc"] if fpc else None,
-            lonely_psu=lonely, adjust_domain_lonely=adl,
+            data["weight"],
+            data["stratum"],
+            data["psu"],
+            data["fpc"] if fpc else None,
+            lonely_psu=lonely,
+            adjust_domain_lonely=adl,
         )
         tables = [()] + [tuple(t.split("+")) for t in by.split(";") if t]
         variables = {}
@@ -152,8 +156,14 @@ def python_results(data_dir: Path) -> dict[tuple, dict[str, float]]:
             cis = {m: ci_proportion(est.mean, est.se_mean, est.df, est.n, m, level) for m in CI_METHODS}
             for i, cats in enumerate(table.categories):
                 key = (k, spec, "|".join(cats) if cats else "_T")
-                row = {"n": est.n[i], "df": est.df[i], "mean": est.mean[i], "se": est.se_mean[i],
-                       "total": est.total[i], "se_total": est.se_total[i]}
+                row = {
+                    "n": est.n[i],
+                    "df": est.df[i],
+                    "mean": est.mean[i],
+                    "se": est.se_mean[i],
+                    "total": est.total[i],
+                    "se_total": est.se_total[i],
+                }
                 for m in CI_METHODS:
                     row[f"{m}_lo"] = cis[m][0][i]
                     row[f"{m}_hi"] = cis[m][1][i]
@@ -178,7 +188,11 @@ def compare(r_csv: Path) -> int:
             for stat in ("mean", "se", "total", "se_total"):
                 a, b = mine[stat], _num(rrow[stat])
                 assert math.isclose(a, b, rel_tol=1e-6, abs_tol=1e-12) or (math.isnan(a) and math.isnan(b)), (
-                    key, stat, a, b)
+                    key,
+                    stat,
+                    a,
+                    b,
+                )
             for m in CI_METHODS:
                 for end in ("lo", "hi"):
                     a, b = mine[f"{m}_{end}"], _num(rrow[f"{m}_{end}"])

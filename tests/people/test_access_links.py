@@ -93,7 +93,11 @@ def test_other_apps_add_notes_to_the_agenda(client, token, delegate):
     from target87.people import agenda
 
     def breakout_room(*, participation, sessions):
-        return {s.pk: [agenda.AgendaNote(f"Your group: 3, for {participation.person.name}")] for s in sessions if s.title == "Panel"}
+        return {
+            s.pk: [agenda.AgendaNote(f"Your group: 3, for {participation.person.name}")]
+            for s in sessions
+            if s.title == "Panel"
+        }
 
     agenda._SOURCES.append(breakout_room)
     try:

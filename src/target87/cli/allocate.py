@@ -54,7 +54,9 @@ def _read_csv(path: str, required: list[str], label: str) -> list[dict[str, str]
     except FileNotFoundError:
         raise InputError(_("{label} file {path} does not exist.").format(label=label, path=path)) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(_("Cannot read {label} file {path}: {error}").format(label=label, path=path, error=exc)) from None
+        raise InputError(
+            _("Cannot read {label} file {path}: {error}").format(label=label, path=path, error=exc)
+        ) from None
     if not text.strip():
         raise InputError(_("{label} file {path} is empty.").format(label=label, path=path))
     try:
@@ -268,9 +270,9 @@ def print_summary(console, allocation) -> None:
     a = allocation
     status = _("optimal") if a.status == "optimal" else _("feasible")
     console.print(
-        _("[bold]Allocation {status}[/bold] — objective {objective}, best bound {bound}, gap {gap:.2%}, {seconds:.1f} s").format(
-            status=status, objective=a.objective, bound=a.best_bound, gap=a.gap, seconds=a.seconds
-        )
+        _(
+            "[bold]Allocation {status}[/bold] — objective {objective}, best bound {bound}, gap {gap:.2%}, {seconds:.1f} s"
+        ).format(status=status, objective=a.objective, bound=a.best_bound, gap=a.gap, seconds=a.seconds)
     )
     console.print(_("[dim]{settings}[/dim]").format(settings=a.solver_settings))
     letter = {
@@ -311,9 +313,11 @@ def print_summary(console, allocation) -> None:
             )
         console.print(t)
     console.print(
-        _("[dim]stakeholders: g government, w workers, e employers, c civil society, s survivor-led, u UN and "
-          "international, d development partners, a academia, p private sector; off: people outside the "
-          "balance ranges[/dim]")
+        _(
+            "[dim]stakeholders: g government, w workers, e employers, c civil society, s survivor-led, u UN and "
+            "international, d development partners, a academia, p private sector; off: people outside the "
+            "balance ranges[/dim]"
+        )
     )
     tri = a.tripartite
     console.print(
@@ -324,12 +328,14 @@ def print_summary(console, allocation) -> None:
     p = a.preferences
     if any(p.values()):
         console.print(
-            _("Preferences: first choice {first:.0%}, second {second:.0%}, third {third:.0%}, none {none:.0%}.").format(**p)
+            _("Preferences: first choice {first:.0%}, second {second:.0%}, third {third:.0%}, none {none:.0%}.").format(
+                **p
+            )
         )
     console.print(
-        _("Off balance (people outside the floor–ceiling ranges): stakeholder {stakeholder}, country {country}, gender {gender}.").format(
-            **a.balance
-        )
+        _(
+            "Off balance (people outside the floor–ceiling ranges): stakeholder {stakeholder}, country {country}, gender {gender}."
+        ).format(**a.balance)
     )
     if len(a.rounds) > 1:
         console.print(

@@ -42,42 +42,105 @@ def _parser() -> argparse.ArgumentParser:
         ),
     )
     c.add_argument("file", metavar="FILE", help=_("CSV, Parquet, SPSS .sav or Stata .dta file, one row per child"))
-    c.add_argument("--columns", default="default", metavar="PRESET",
-                   help=_("column names of a standard file: default or mics6 (MICS6 children 5-17 'fs' file)"))
-    for role, option in (("weight", "--weight"), ("strata", "--strata"), ("psu", "--psu"), ("age", "--age"),
-                         ("sex", "--sex"), ("area", "--area"), ("econ_hours", "--econ-hours"),
-                         ("chore_hours", "--chore-hours"), ("hazardous", "--hazardous"), ("fpc", "--fpc")):
-        extra = _(" ('none': not stratified)") if role == "strata" else (
-            _(" ('none': each row its own PSU)") if role == "psu" else "")
-        c.add_argument(option, dest=role, metavar="COLUMN",
-                       help=_("column of the {role}").format(role=role.replace("_", " ")) + extra)
-    c.add_argument("--definition", default="sdg", metavar="NAME",
-                   help=_("sdg (default), sdg-sna, mics6, mics4 or a FILE.toml"))
-    c.add_argument("--rule-43", default="ge", choices=("ge", "gt"),
-                   help=_("15-17: at least (ge, default) or more than (gt) 43 hours"))
-    c.add_argument("--lonely-psu", default="fail", choices=("fail", "remove", "certainty", "adjust", "average"),
-                   help=_("strata with a single PSU, as R's survey.lonely.psu (default fail)"))
-    c.add_argument("--adjust-domain-lonely", action="store_true",
-                   help=_("apply --lonely-psu to strata with one PSU in a domain (R's survey.adjust.domain.lonely)"))
-    c.add_argument("--ci-method", default="logit", choices=("logit", "xlogit", "mean", "beta", "asin"),
-                   help=_("confidence interval, as R's svyciprop (default logit)"))
+    c.add_argument(
+        "--columns",
+        default="default",
+        metavar="PRESET",
+        help=_("column names of a standard file: default or mics6 (MICS6 children 5-17 'fs' file)"),
+    )
+    for role, option in (
+        ("weight", "--weight"),
+        ("strata", "--strata"),
+        ("psu", "--psu"),
+        ("age", "--age"),
+        ("sex", "--sex"),
+        ("area", "--area"),
+        ("econ_hours", "--econ-hours"),
+        ("chore_hours", "--chore-hours"),
+        ("hazardous", "--hazardous"),
+        ("fpc", "--fpc"),
+    ):
+        extra = (
+            _(" ('none': not stratified)")
+            if role == "strata"
+            else (_(" ('none': each row its own PSU)") if role == "psu" else "")
+        )
+        c.add_argument(
+            option,
+            dest=role,
+            metavar="COLUMN",
+            help=_("column of the {role}").format(role=role.replace("_", " ")) + extra,
+        )
+    c.add_argument(
+        "--definition", default="sdg", metavar="NAME", help=_("sdg (default), sdg-sna, mics6, mics4 or a FILE.toml")
+    )
+    c.add_argument(
+        "--rule-43",
+        default="ge",
+        choices=("ge", "gt"),
+        help=_("15-17: at least (ge, default) or more than (gt) 43 hours"),
+    )
+    c.add_argument(
+        "--lonely-psu",
+        default="fail",
+        choices=("fail", "remove", "certainty", "adjust", "average"),
+        help=_("strata with a single PSU, as R's survey.lonely.psu (default fail)"),
+    )
+    c.add_argument(
+        "--adjust-domain-lonely",
+        action="store_true",
+        help=_("apply --lonely-psu to strata with one PSU in a domain (R's survey.adjust.domain.lonely)"),
+    )
+    c.add_argument(
+        "--ci-method",
+        default="logit",
+        choices=("logit", "xlogit", "mean", "beta", "asin"),
+        help=_("confidence interval, as R's svyciprop (default logit)"),
+    )
     c.add_argument("--level", default=0.95, type=float, help=_("confidence level (default 0.95)"))
-    c.add_argument("--population", type=float, metavar="N",
-                   help=_("children aged 5-17 in the population: scales the numbers (normalised weights)"))
-    c.add_argument("--missing-hours", default=None, choices=("error", "zero"),
-                   help=_("empty hours: an error (default) or none worked (default with --columns mics6)"))
-    c.add_argument("--by", action="append", default=[], metavar="COLS",
-                   help=_("a table by these variables (comma-separated: sex, age_group, area or a column); repeatable"))
+    c.add_argument(
+        "--population",
+        type=float,
+        metavar="N",
+        help=_("children aged 5-17 in the population: scales the numbers (normalised weights)"),
+    )
+    c.add_argument(
+        "--missing-hours",
+        default=None,
+        choices=("error", "zero"),
+        help=_("empty hours: an error (default) or none worked (default with --columns mics6)"),
+    )
+    c.add_argument(
+        "--by",
+        action="append",
+        default=[],
+        metavar="COLS",
+        help=_("a table by these variables (comma-separated: sex, age_group, area or a column); repeatable"),
+    )
     c.add_argument("--format", default="csv", choices=FORMATS, help=_("output format (default csv)"))
     c.add_argument("--ref-area", default="", metavar="ISO3", help=_("REF_AREA for sdmx-csv"))
     c.add_argument("--year", default="", metavar="YEAR", help=_("TIME_PERIOD for sdmx-csv"))
-    c.add_argument("--series", default="", metavar="CODE", help=_("SDG series code for sdmx-csv (default: the definition's)"))
-    c.add_argument("--sex-codes", default="", metavar="MAP",
-                   help=_("sdmx-csv: SEX codes of the file's sex values, e.g. 1=M,2=F (default with --columns "
-                          "mics6: 1=M,2=F, the MICS6 HL4 coding)"))
-    c.add_argument("--area-codes", default="", metavar="MAP",
-                   help=_("sdmx-csv: URBANISATION codes of the file's area values, e.g. 1=U,2=R (default with "
-                          "--columns mics6: 1=U,2=R, the MICS6 HH6 coding)"))
+    c.add_argument(
+        "--series", default="", metavar="CODE", help=_("SDG series code for sdmx-csv (default: the definition's)")
+    )
+    c.add_argument(
+        "--sex-codes",
+        default="",
+        metavar="MAP",
+        help=_(
+            "sdmx-csv: SEX codes of the file's sex values, e.g. 1=M,2=F (default with --columns "
+            "mics6: 1=M,2=F, the MICS6 HL4 coding)"
+        ),
+    )
+    c.add_argument(
+        "--area-codes",
+        default="",
+        metavar="MAP",
+        help=_(
+            "sdmx-csv: URBANISATION codes of the file's area values, e.g. 1=U,2=R (default with "
+            "--columns mics6: 1=U,2=R, the MICS6 HH6 coding)"
+        ),
+    )
     c.add_argument("--output", "-o", default="-", metavar="FILE", help=_("write here instead of standard output"))
     c.add_argument("--no-progress", action="store_true", help=_("no progress bar"))
     return p
@@ -99,7 +162,7 @@ def main(argv: list[str]) -> int:
         return _child_labour(args)
     except KeyboardInterrupt:
         return 130
-    except Exception as exc:  # noqa: BLE001 - the command boundary: a message, never a traceback
+    except Exception as exc:
         message = getattr(exc, "message", None)
         if message is None:
             if isinstance(exc, MemoryError):
@@ -124,39 +187,57 @@ def _child_labour(args) -> int:
     if in_own_process:
         os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")
 
-    from target87.engines.childlabour import (
-        MAPPING_PRESETS, ChildLabourError, Options, estimate_child_labour_file, load_definition, parse_by,
-    )
     from target87.engines import survey
+    from target87.engines.childlabour import (
+        MAPPING_PRESETS,
+        ChildLabourError,
+        Options,
+        estimate_child_labour_file,
+        load_definition,
+        parse_by,
+    )
 
     if args.columns not in MAPPING_PRESETS:
-        raise ChildLabourError(_("Unknown --columns preset {name}: use {options}.").format(
-            name=args.columns, options=", ".join(MAPPING_PRESETS)))
+        raise ChildLabourError(
+            _("Unknown --columns preset {name}: use {options}.").format(
+                name=args.columns, options=", ".join(MAPPING_PRESETS)
+            )
+        )
     mapping = MAPPING_PRESETS[args.columns]
-    changes = {role: getattr(args, role) for role in ("weight", "strata", "psu", "age", "sex", "area",
-                                                     "econ_hours", "chore_hours", "hazardous", "fpc")}
+    changes = {
+        role: getattr(args, role)
+        for role in ("weight", "strata", "psu", "age", "sex", "area", "econ_hours", "chore_hours", "hazardous", "fpc")
+    }
     mapping = mapping.with_(**changes)
     for role in ("strata", "psu", "fpc"):
         if str(getattr(mapping, role)).lower() == "none":
             mapping = mapping.__class__(**{**mapping.__dict__, role: None})
     definition = load_definition(args.definition, args.rule_43)
     missing_hours = args.missing_hours or ("zero" if args.columns == "mics6" else "error")
-    options = Options(lonely_psu=args.lonely_psu, adjust_domain_lonely=args.adjust_domain_lonely,
-                      ci_method=args.ci_method, level=args.level, population=args.population,
-                      missing_hours=missing_hours)
+    options = Options(
+        lonely_psu=args.lonely_psu,
+        adjust_domain_lonely=args.adjust_domain_lonely,
+        ci_method=args.ci_method,
+        level=args.level,
+        population=args.population,
+        missing_hours=missing_hours,
+    )
     by = parse_by(args.by)
     if args.format == "sdmx-csv":
         other = [v for t in by for v in t if v not in ("sex", "age_group", "area")]
         if other:
-            raise ChildLabourError(_("sdmx-csv has dimensions for sex, age_group and area only, not {names}.").format(
-                names=", ".join(dict.fromkeys(other))))
+            raise ChildLabourError(
+                _("sdmx-csv has dimensions for sex, age_group and area only, not {names}.").format(
+                    names=", ".join(dict.fromkeys(other))
+                )
+            )
         if not (args.series or definition.series):
-            raise ChildLabourError(_("The definition {name} has no SDG series code: give one with --series.").format(
-                name=definition.id))
+            raise ChildLabourError(
+                _("The definition {name} has no SDG series code: give one with --series.").format(name=definition.id)
+            )
     path = Path(args.file)
 
-    show = (not args.no_progress and sys.stderr.isatty() and path.is_file()
-            and os.path.getsize(path) > PROGRESS_BYTES)
+    show = not args.no_progress and sys.stderr.isatty() and path.is_file() and os.path.getsize(path) > PROGRESS_BYTES
     bar = _Progress() if show else None
     try:
         if bar:
@@ -164,15 +245,20 @@ def _child_labour(args) -> int:
         # the command's own process is short-lived and single-purpose: the lighter import of scipy's
         # special functions is safe there (not when main() is called inside a larger process)
         survey.LEAN_SCIPY = in_own_process
-        result = estimate_child_labour_file(path, mapping, definition, by, options,
-                                            progress=bar.update if bar else None)
+        result = estimate_child_labour_file(
+            path, mapping, definition, by, options, progress=bar.update if bar else None
+        )
     finally:
         survey.LEAN_SCIPY = False
         if bar:
             bar.close()
     if result.n_outside_age:
-        print(_("{count} of {total} rows are children outside ages 5-17: left out of the estimates.").format(
-            count=result.n_outside_age, total=result.n_rows), file=sys.stderr)
+        print(
+            _("{count} of {total} rows are children outside ages 5-17: left out of the estimates.").format(
+                count=result.n_outside_age, total=result.n_rows
+            ),
+            file=sys.stderr,
+        )
     for note in result.notes:
         print(note, file=sys.stderr)
     text = _render(result, args)
@@ -186,11 +272,16 @@ def _child_labour(args) -> int:
 
 class _Progress:
     def __init__(self):
-        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
         from rich.console import Console
+        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-        self.p = Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
-                          console=Console(stderr=True), transient=True)
+        self.p = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TimeElapsedColumn(),
+            console=Console(stderr=True),
+            transient=True,
+        )
         self.p.start()
         self.task = self.p.add_task("", total=1.0)
 
@@ -228,8 +319,11 @@ def _csv(result) -> str:
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(result.variables + ["n", "estimate", "se", "ci_lower", "ci_upper", "number"])
     for r in result.rows:
-        w.writerow([r.categories[v] for v in result.variables]
-                   + [r.n] + [_fmt(x) for x in (r.estimate, r.se, r.ci_lower, r.ci_upper, r.number)])
+        w.writerow(
+            [r.categories[v] for v in result.variables]
+            + [r.n]
+            + [_fmt(x) for x in (r.estimate, r.se, r.ci_lower, r.ci_upper, r.number)]
+        )
     return buf.getvalue()
 
 
@@ -239,18 +333,42 @@ def _json(result, args) -> str:
     d = result.definition
     doc = {
         "indicator": "SDG 8.7.1",
-        "definition": {"id": d.id, "name": d.name, "series": args.series or d.series, "comparable": d.comparable,
-                       "source": d.source, "note": d.note, "criteria": [c.describe() for c in d.criteria]},
-        "options": {"lonely_psu": result.options.lonely_psu,
-                    "adjust_domain_lonely": result.options.adjust_domain_lonely,
-                    "ci_method": result.options.ci_method, "level": result.options.level,
-                    "population": result.options.population, "missing_hours": result.options.missing_hours},
-        "rows_in_file": result.n_rows, "children_5_17": result.n_children,
-        "outside_ages_5_17": result.n_outside_age, "notes": result.notes,
+        "definition": {
+            "id": d.id,
+            "name": d.name,
+            "series": args.series or d.series,
+            "comparable": d.comparable,
+            "source": d.source,
+            "note": d.note,
+            "criteria": [c.describe() for c in d.criteria],
+        },
+        "options": {
+            "lonely_psu": result.options.lonely_psu,
+            "adjust_domain_lonely": result.options.adjust_domain_lonely,
+            "ci_method": result.options.ci_method,
+            "level": result.options.level,
+            "population": result.options.population,
+            "missing_hours": result.options.missing_hours,
+        },
+        "rows_in_file": result.n_rows,
+        "children_5_17": result.n_children,
+        "outside_ages_5_17": result.n_outside_age,
+        "notes": result.notes,
         "variables": result.variables,
-        "rows": [{**r.categories, "n": r.n, "estimate": r.estimate, "se": r.se, "ci_lower": r.ci_lower,
-                  "ci_upper": r.ci_upper, "number": r.number, "number_se": r.number_se, "df": r.df}
-                 for r in result.rows],
+        "rows": [
+            {
+                **r.categories,
+                "n": r.n,
+                "estimate": r.estimate,
+                "se": r.se,
+                "ci_lower": r.ci_lower,
+                "ci_upper": r.ci_upper,
+                "number": r.number,
+                "number_se": r.number_se,
+                "df": r.df,
+            }
+            for r in result.rows
+        ],
     }
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
@@ -272,8 +390,15 @@ def _table(result) -> str:
         return "" if x is None else f"{x:,.{digits}f}"
 
     for r in result.rows:
-        t.add_row(*[_("total") if r.categories[v] == "_T" else r.categories[v] for v in result.variables],
-                  f"{r.n:,}", f(r.estimate, 1), f(r.se, 2), f(r.ci_lower, 1), f(r.ci_upper, 1), f(r.number, 0))
+        t.add_row(
+            *[_("total") if r.categories[v] == "_T" else r.categories[v] for v in result.variables],
+            f"{r.n:,}",
+            f(r.estimate, 1),
+            f(r.se, 2),
+            f(r.ci_lower, 1),
+            f(r.ci_upper, 1),
+            f(r.number, 0),
+        )
     buf = io.StringIO()
     Console(file=buf, width=120, force_terminal=False).print(t)
     if not d.comparable:
@@ -281,9 +406,23 @@ def _table(result) -> str:
     return buf.getvalue()
 
 
-_SEX = {"f": "F", "female": "F", "femme": "F", "girl": "F", "girls": "F", "mujer": "F", "femenino": "F",
-        "m": "M", "male": "M", "homme": "M", "boy": "M", "boys": "M", "hombre": "M", "masculino": "M",
-        "_t": "_T"}
+_SEX = {
+    "f": "F",
+    "female": "F",
+    "femme": "F",
+    "girl": "F",
+    "girls": "F",
+    "mujer": "F",
+    "femenino": "F",
+    "m": "M",
+    "male": "M",
+    "homme": "M",
+    "boy": "M",
+    "boys": "M",
+    "hombre": "M",
+    "masculino": "M",
+    "_t": "_T",
+}
 _AREA = {"u": "U", "urban": "U", "urbain": "U", "urbano": "U", "r": "R", "rural": "R", "_t": "_T"}
 _AGE = {"5-11": "Y5T11", "12-14": "Y12T14", "15-17": "Y15T17", "_T": "Y5T17"}
 
@@ -296,21 +435,55 @@ def _sdmx(result, args) -> str:
 
     series = args.series or result.definition.series
     mics = getattr(args, "columns", "") == "mics6"
-    sex_codes = {**_SEX, **_code_map(getattr(args, "sex_codes", "") or ("1=M,2=F" if mics else ""), ("F", "M"),
-                                     "--sex-codes", ChildLabourError)}
-    area_codes = {**_AREA, **_code_map(getattr(args, "area_codes", "") or ("1=U,2=R" if mics else ""), ("U", "R"),
-                                       "--area-codes", ChildLabourError)}
+    sex_codes = {
+        **_SEX,
+        **_code_map(
+            getattr(args, "sex_codes", "") or ("1=M,2=F" if mics else ""), ("F", "M"), "--sex-codes", ChildLabourError
+        ),
+    }
+    area_codes = {
+        **_AREA,
+        **_code_map(
+            getattr(args, "area_codes", "") or ("1=U,2=R" if mics else ""), ("U", "R"), "--area-codes", ChildLabourError
+        ),
+    }
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["SERIES", "FREQ", "REF_AREA", "TIME_PERIOD", "SEX", "AGE", "URBANISATION", "UNIT_MEASURE",
-                "OBS_VALUE", "LOWER_BOUND", "UPPER_BOUND"])
+    w.writerow(
+        [
+            "SERIES",
+            "FREQ",
+            "REF_AREA",
+            "TIME_PERIOD",
+            "SEX",
+            "AGE",
+            "URBANISATION",
+            "UNIT_MEASURE",
+            "OBS_VALUE",
+            "LOWER_BOUND",
+            "UPPER_BOUND",
+        ]
+    )
     for r in result.rows:
         cat = r.categories
         sex = _code(sex_codes, cat.get("sex", "_T"), "sex", ChildLabourError)
         area = _code(area_codes, cat.get("area", "_T"), "area", ChildLabourError)
         age = _AGE[cat.get("age_group", "_T")]
-        w.writerow([series, "A", args.ref_area, args.year, sex, age, area, "PT",
-                    _fmt(r.estimate), _fmt(r.ci_lower), _fmt(r.ci_upper)])
+        w.writerow(
+            [
+                series,
+                "A",
+                args.ref_area,
+                args.year,
+                sex,
+                age,
+                area,
+                "PT",
+                _fmt(r.estimate),
+                _fmt(r.ci_lower),
+                _fmt(r.ci_upper),
+            ]
+        )
     return buf.getvalue()
 
 
@@ -321,8 +494,11 @@ def _code_map(text: str, allowed: tuple[str, ...], option: str, error) -> dict[s
         value, sep, code = part.partition("=")
         code = code.strip().upper()
         if not sep or not value.strip() or code not in allowed:
-            raise error(_("{option} takes VALUE=CODE pairs separated by commas, with codes {codes}: not {part!r}.").format(
-                option=option, codes="/".join(allowed), part=part))
+            raise error(
+                _("{option} takes VALUE=CODE pairs separated by commas, with codes {codes}: not {part!r}.").format(
+                    option=option, codes="/".join(allowed), part=part
+                )
+            )
         out[value.strip().lower()] = code
     return out
 
@@ -330,7 +506,10 @@ def _code_map(text: str, allowed: tuple[str, ...], option: str, error) -> dict[s
 def _code(table: dict[str, str], value: str, what: str, error) -> str:
     code = table.get(str(value).strip().lower())
     if code is None:
-        raise error(_("Cannot code the {what} category {value!r} for SDMX: use F/M (female/male) for sex and "
-                      "U/R (urban/rural) for area, or give the coding with --sex-codes 1=M,2=F or --area-codes 1=U,2=R.").format(
-                        what=what, value=value))
+        raise error(
+            _(
+                "Cannot code the {what} category {value!r} for SDMX: use F/M (female/male) for sex and "
+                "U/R (urban/rural) for area, or give the coding with --sex-codes 1=M,2=F or --area-codes 1=U,2=R."
+            ).format(what=what, value=value)
+        )
     return code

@@ -38,9 +38,7 @@ def _parser() -> argparse.ArgumentParser:
         description=_("Rank items from votes in long format (CSV); the ranking is written as CSV on stdout."),
     )
     parser.add_argument("votes", metavar="VOTES.csv", help=_("votes file, or - for standard input"))
-    parser.add_argument(
-        "--method", required=True, help=_("one of: %(methods)s") % {"methods": ", ".join(METHODS)}
-    )
+    parser.add_argument("--method", required=True, help=_("one of: %(methods)s") % {"methods": ", ".join(METHODS)})
     parser.add_argument(
         "--dots",
         type=int,
@@ -135,8 +133,7 @@ def main(argv: Sequence[str]) -> int:
                     text = handle.read()
         except OSError as error:
             raise RankingInputError(
-                _("Cannot read %(path)s: %(reason)s")
-                % {"path": args.votes, "reason": error.strerror or error}
+                _("Cannot read %(path)s: %(reason)s") % {"path": args.votes, "reason": error.strerror or error}
             ) from error
         except UnicodeDecodeError as error:
             raise RankingInputError(_("%(path)s is not UTF-8 text.") % {"path": args.votes}) from error

@@ -66,9 +66,16 @@ TOTAL = "_T"
 ROLES = ("weight", "strata", "psu", "age", "sex", "area", "econ_hours", "chore_hours", "hazardous")
 #: command-line options that map each role to a column
 ROLE_OPTIONS = {
-    "weight": "--weight", "strata": "--strata", "psu": "--psu", "age": "--age", "sex": "--sex",
-    "area": "--area", "econ_hours": "--econ-hours", "chore_hours": "--chore-hours",
-    "hazardous": "--hazardous", "fpc": "--fpc",
+    "weight": "--weight",
+    "strata": "--strata",
+    "psu": "--psu",
+    "age": "--age",
+    "sex": "--sex",
+    "area": "--area",
+    "econ_hours": "--econ-hours",
+    "chore_hours": "--chore-hours",
+    "hazardous": "--hazardous",
+    "fpc": "--fpc",
 }
 
 
@@ -173,19 +180,23 @@ def _def_from_dict(ident: str, spec: Mapping[str, Any]) -> Definition:
         if len(cols) != 1:
             raise ChildLabourError(
                 _("Criterion {number} of {name} needs exactly one of econ_hours, chore_hours or hazardous.").format(
-                    number=i, name=ident)
+                    number=i, name=ident
+                )
             )
         col = cols[0]
         if col == "hazardous":
             if c[col] is not True:
-                raise ChildLabourError(_("Criterion {number} of {name}: write hazardous = true.").format(number=i, name=ident))
+                raise ChildLabourError(
+                    _("Criterion {number} of {name}: write hazardous = true.").format(number=i, name=ident)
+                )
             crit.append(Criterion((lo, hi), col, "flag"))
             continue
         rule = c[col]
         if not isinstance(rule, Mapping):
             raise ChildLabourError(
                 _("Criterion {number} of {name}: write {column} = {{ at_least = H }} or {{ more_than = H }}.").format(
-                    number=i, name=ident, column=col)
+                    number=i, name=ident, column=col
+                )
             )
         if "at_least" in rule:
             compare, hours = "ge", rule["at_least"]
@@ -193,22 +204,29 @@ def _def_from_dict(ident: str, spec: Mapping[str, Any]) -> Definition:
             compare, hours = "gt", rule["more_than"]
         else:
             compare = {"at_least": "ge", "more_than": "gt", "ge": "ge", "gt": "gt", "rule-43": "rule-43"}.get(
-                str(rule.get("compare", "")), "")
+                str(rule.get("compare", "")), ""
+            )
             hours = rule.get("hours")
             if not compare:
                 raise ChildLabourError(
                     _("Criterion {number} of {name}: compare must be at_least, more_than or rule-43.").format(
-                        number=i, name=ident)
+                        number=i, name=ident
+                    )
                 )
         try:
             hours = float(hours)
         except (TypeError, ValueError):
-            raise ChildLabourError(_("Criterion {number} of {name}: the hours must be a number.").format(
-                number=i, name=ident)) from None
+            raise ChildLabourError(
+                _("Criterion {number} of {name}: the hours must be a number.").format(number=i, name=ident)
+            ) from None
         crit.append(Criterion((lo, hi), col, compare, hours))
     return Definition(
-        id=ident, name=str(spec.get("name", ident)), criteria=tuple(crit), series=str(spec.get("series", "")),
-        comparable=bool(spec.get("comparable", False)), source=str(spec.get("source", "")),
+        id=ident,
+        name=str(spec.get("name", ident)),
+        criteria=tuple(crit),
+        series=str(spec.get("series", "")),
+        comparable=bool(spec.get("comparable", False)),
+        source=str(spec.get("source", "")),
         note=str(spec.get("note", "")),
     )
 
@@ -232,7 +250,8 @@ PRESETS: dict[str, dict[str, Any]] = {
         "services a week; 12-14: at least 14 hours of economic activity or more than 21 hours of household "
         "services; 15-17: at least 43 hours of economic activity (more than 43 with --rule-43 gt, as the "
         "metadata text words it).",
-        "criteria": _econ_sdg() + [
+        "criteria": _econ_sdg()
+        + [
             {"ages": [5, 11], "chore_hours": {"more_than": 21}},
             {"ages": [12, 14], "chore_hours": {"more_than": 21}},
         ],
@@ -253,7 +272,8 @@ PRESETS: dict[str, dict[str, Any]] = {
         "source": "UNICEF Multiple Indicator Cluster Surveys, round 6 (2017-): questionnaire for children "
         "age 5-17, child labour module (CL), and MICS6 indicator 8.2 / SDG 8.7.1.",
         "note": "As sdg, plus children of any age working under hazardous conditions (the hazardous column).",
-        "criteria": _econ_sdg() + [
+        "criteria": _econ_sdg()
+        + [
             {"ages": [5, 11], "chore_hours": {"more_than": 21}},
             {"ages": [12, 14], "chore_hours": {"more_than": 21}},
             {"ages": [5, 17], "hazardous": True},
@@ -335,8 +355,15 @@ class ColumnMapping:
 MAPPING_PRESETS: dict[str, ColumnMapping] = {
     "default": ColumnMapping(),
     "mics6": ColumnMapping(
-        weight="fsweight", strata="stratum", psu="PSU", age="CB3", sex="HL4", area="HH6",
-        econ_hours="CL3", chore_hours="CL13", hazardous="CL4+CL5+CL6A+CL6B+CL6C+CL6D+CL6E+CL6X",
+        weight="fsweight",
+        strata="stratum",
+        psu="PSU",
+        age="CB3",
+        sex="HL4",
+        area="HH6",
+        econ_hours="CL3",
+        chore_hours="CL13",
+        hazardous="CL4+CL5+CL6A+CL6B+CL6C+CL6D+CL6E+CL6X",
     ),
 }
 
@@ -389,7 +416,9 @@ def _parts(expr: str) -> list[str]:
     return [p.strip() for p in str(expr).split("+") if p.strip()]
 
 
-def required_columns(mapping: ColumnMapping, definition: Definition, by: Sequence[Sequence[str]]) -> dict[str, list[str]]:
+def required_columns(
+    mapping: ColumnMapping, definition: Definition, by: Sequence[Sequence[str]]
+) -> dict[str, list[str]]:
     """The file columns each role needs (role → columns)."""
     need: dict[str, list[str]] = {"weight": _parts(mapping.weight), "age": _parts(mapping.age)}
     for role in ("strata", "psu", "fpc"):
@@ -528,8 +557,9 @@ class _Labels:
             typ = col.type
             if pa.types.is_integer(typ) and col.null_count == 0:
                 kind, part = "int", _arrow_ints(col)
-            elif pa.types.is_dictionary(typ) and (pa.types.is_string(typ.value_type)
-                                                  or pa.types.is_large_string(typ.value_type)):
+            elif pa.types.is_dictionary(typ) and (
+                pa.types.is_string(typ.value_type) or pa.types.is_large_string(typ.value_type)
+            ):
                 kind, part = "text", _dictionary_part(col)
         self.kinds.add(kind)
         self.parts.append(part)
@@ -601,7 +631,14 @@ def _merge_text(parts: list[tuple[np.ndarray, list[str]]]) -> tuple[np.ndarray, 
     for idx, values in parts:
         present = np.bincount(idx[idx >= 0], minlength=len(values)) > 0 if len(values) else np.zeros(0, bool)
         used.append(present)
-    cats = sorted({v for (_idx, values), present in zip(parts, used, strict=True) for v, p in zip(values, present, strict=True) if p})
+    cats = sorted(
+        {
+            v
+            for (_idx, values), present in zip(parts, used, strict=True)
+            for v, p in zip(values, present, strict=True)
+            if p
+        }
+    )
     rank = {c: i for i, c in enumerate(cats)}
     dtype = np.int8 if len(cats) < 127 else (np.int16 if len(cats) < 2**15 - 1 else np.int32)
     out = []
@@ -615,8 +652,14 @@ def _merge_text(parts: list[tuple[np.ndarray, list[str]]]) -> tuple[np.ndarray, 
 class _Accumulator:
     """Turns a table (or each piece of a file) into the compact arrays the estimation needs."""
 
-    def __init__(self, mapping: ColumnMapping, definition: Definition, tables: list[tuple[str, ...]],
-                 options: Options, need: dict[str, list[str]]):
+    def __init__(
+        self,
+        mapping: ColumnMapping,
+        definition: Definition,
+        tables: list[tuple[str, ...]],
+        options: Options,
+        need: dict[str, list[str]],
+    ):
         self.mapping, self.definition, self.tables, self.options, self.need = mapping, definition, tables, options, need
         self.n = 0
         self.weights: list[np.ndarray] = []
@@ -654,8 +697,11 @@ class _Accumulator:
         if bad.size:
             raise InvalidValuesError(
                 _("Column {column} has negative weights in {count} rows: {rows}.").format(
-                    column=mapping.weight, count=bad.size, rows=describe_rows(bad, weights[bad])),
-                mapping.weight, bad)
+                    column=mapping.weight, count=bad.size, rows=describe_rows(bad, weights[bad])
+                ),
+                mapping.weight,
+                bad,
+            )
         age = _numeric(data, need["age"], "age", allow_missing=False)
         done("age")
         scope = (age >= AGE_MIN) & (age < AGE_MAX + 1)
@@ -673,18 +719,24 @@ class _Accumulator:
             if missing.size:
                 if options.missing_hours != "zero":
                     raise InvalidValuesError(
-                        _("Column {column} is empty for {count} children aged 5-17: rows {rows}. Fill it in, or "
-                          "count missing hours as none with --missing-hours zero.").format(
-                            column=getattr(mapping, col), count=missing.size, rows=describe_rows(missing)),
-                        getattr(mapping, col), missing)
+                        _(
+                            "Column {column} is empty for {count} children aged 5-17: rows {rows}. Fill it in, or "
+                            "count missing hours as none with --missing-hours zero."
+                        ).format(column=getattr(mapping, col), count=missing.size, rows=describe_rows(missing)),
+                        getattr(mapping, col),
+                        missing,
+                    )
                 self.missing_hours[col] = self.missing_hours.get(col, 0) + int(missing.size)
                 hours = np.where(np.isnan(hours), 0.0, hours)
             neg = np.flatnonzero((hours < 0) & scope)
             if neg.size:
                 raise InvalidValuesError(
                     _("Column {column} has negative hours in {count} rows: {rows}.").format(
-                        column=getattr(mapping, col), count=neg.size, rows=describe_rows(neg, hours[neg])),
-                    getattr(mapping, col), neg)
+                        column=getattr(mapping, col), count=neg.size, rows=describe_rows(neg, hours[neg])
+                    ),
+                    getattr(mapping, col),
+                    neg,
+                )
             values[col] = hours
             done(col)
         self.y.append(definition.classify(age, values) & scope)
@@ -729,15 +781,25 @@ class _Accumulator:
         scope = joined(self.scope, bool)
         y = joined(self.y, bool)
         n_children = int(scope.sum())
-        notes = [_("{count} children with no {column} were counted as working 0 hours.").format(
-            count=count, column=getattr(mapping, col)) for col, count in self.missing_hours.items()]
+        notes = [
+            _("{count} children with no {column} were counted as working 0 hours.").format(
+                count=count, column=getattr(mapping, col)
+            )
+            for col, count in self.missing_hours.items()
+        ]
         progress(0.65, _("Setting up the survey design"))
         strata = self._checked("strata", mapping.strata)
         psu = self._checked("psu", mapping.psu)
         fpc = joined(self.fpc, np.float64) if "fpc" in self.need else None
-        design = Design(weights, strata[0] if strata else None, psu[0] if psu else None, fpc,
-                        lonely_psu=options.lonely_psu, adjust_domain_lonely=options.adjust_domain_lonely,
-                        strata_labels=strata[1] if strata else None)
+        design = Design(
+            weights,
+            strata[0] if strata else None,
+            psu[0] if psu else None,
+            fpc,
+            lonely_psu=options.lonely_psu,
+            adjust_domain_lonely=options.adjust_domain_lonely,
+            strata_labels=strata[1] if strata else None,
+        )
         del strata, psu, weights, fpc
         try:
             design.check_lonely(np.flatnonzero(scope))
@@ -772,23 +834,36 @@ class _Accumulator:
                 label = {v: TOTAL for v in self.order}
                 label.update(dict(zip(tb.variables, cats)))
                 empty = est.n[i] == 0
-                rows.append(EstimateRow(
-                    categories=label,
-                    n=int(est.n[i]),
-                    estimate=None if empty else _num(100 * est.mean[i]),
-                    se=None if empty else _num(100 * est.se_mean[i]),
-                    ci_lower=None if empty else _num(100 * lo[i]),
-                    ci_upper=None if empty else _num(100 * hi[i]),
-                    number=None if empty else _num(scale * est.total[i]),
-                    number_se=None if empty else _num(scale * est.se_total[i]),
-                    df=None if empty else float(est.df[i]),
-                ))
+                rows.append(
+                    EstimateRow(
+                        categories=label,
+                        n=int(est.n[i]),
+                        estimate=None if empty else _num(100 * est.mean[i]),
+                        se=None if empty else _num(100 * est.se_mean[i]),
+                        ci_lower=None if empty else _num(100 * lo[i]),
+                        ci_upper=None if empty else _num(100 * hi[i]),
+                        number=None if empty else _num(scale * est.total[i]),
+                        number_se=None if empty else _num(scale * est.se_total[i]),
+                        df=None if empty else float(est.df[i]),
+                    )
+                )
         if not definition.comparable:
-            notes.append(_("Definition {name}: the values are not comparable with the SDG 8.7.1 series.").format(
-                name=definition.id))
+            notes.append(
+                _("Definition {name}: the values are not comparable with the SDG 8.7.1 series.").format(
+                    name=definition.id
+                )
+            )
         progress(1.0, _("Done"))
-        return Result(rows=rows, variables=list(self.order), definition=definition, options=options, n_rows=n,
-                      n_children=n_children, n_outside_age=n - n_children, notes=notes)
+        return Result(
+            rows=rows,
+            variables=list(self.order),
+            definition=definition,
+            options=options,
+            n_rows=n,
+            n_children=n_children,
+            n_outside_age=n - n_children,
+            notes=notes,
+        )
 
     def _checked(self, role: str, name: str | None) -> tuple[np.ndarray, list[str]] | None:
         if role not in self.categories:
@@ -798,8 +873,11 @@ class _Accumulator:
         if missing.size:
             raise InvalidValuesError(
                 _("Column {column} ({role}) is empty in {count} rows: {rows}.").format(
-                    column=name, role=role, count=missing.size, rows=describe_rows(missing)),
-                str(name), missing)
+                    column=name, role=role, count=missing.size, rows=describe_rows(missing)
+                ),
+                str(name),
+                missing,
+            )
         return codes, cats
 
 
@@ -810,7 +888,9 @@ def _num(x: float) -> float | None:
 
 def _check_options(options: Options) -> None:
     if options.lonely_psu not in LONELY_PSU_OPTIONS:
-        raise ChildLabourError(_("--lonely-psu must be one of {options}.").format(options=", ".join(LONELY_PSU_OPTIONS)))
+        raise ChildLabourError(
+            _("--lonely-psu must be one of {options}.").format(options=", ".join(LONELY_PSU_OPTIONS))
+        )
     if options.ci_method not in CI_METHODS:
         raise ChildLabourError(_("--ci-method must be one of {options}.").format(options=", ".join(CI_METHODS)))
     if not 0 < options.level < 1:
@@ -835,8 +915,11 @@ def _check_columns(data: MicroTable, need: dict[str, list[str]], mapping: Column
         if role.startswith("by:"):
             hints.append(_("{column} (asked for by --by)").format(column=col))
         else:
-            hints.append(_("{column} (the {role}; map it with {option} NAME)").format(
-                column=col, role=role.replace("_", " "), option=ROLE_OPTIONS.get(role, "")))
+            hints.append(
+                _("{column} (the {role}; map it with {option} NAME)").format(
+                    column=col, role=role.replace("_", " "), option=ROLE_OPTIONS.get(role, "")
+                )
+            )
     extra = ""
     if any(role in ("strata", "psu") for role, _c in missing):
         extra = " " + _("Without strata or clusters, give --strata none or --psu none.")
@@ -846,12 +929,16 @@ def _check_columns(data: MicroTable, need: dict[str, list[str]], mapping: Column
             missing="; ".join(hints),
             expected=", ".join(c for cols in need.values() for c in cols),
             found=shown or _("(no column)"),
-        ) + extra,
-        [c for _r, c in missing], found,
+        )
+        + extra,
+        [c for _r, c in missing],
+        found,
     )
 
 
-def _numeric(data: MicroTable, cols: list[str], role: str, *, allow_missing: bool, rows: np.ndarray | None = None) -> np.ndarray:
+def _numeric(
+    data: MicroTable, cols: list[str], role: str, *, allow_missing: bool, rows: np.ndarray | None = None
+) -> np.ndarray:
     total = None
     for col in cols:
         values, bad = data.numeric(col)
@@ -860,9 +947,14 @@ def _numeric(data: MicroTable, cols: list[str], role: str, *, allow_missing: boo
         if bad.size:
             raise InvalidValuesError(
                 _("Column {column} ({role}) must hold numbers; {count} rows do not: {rows}.").format(
-                    column=col, role=role.replace("_", " "), count=bad.size,
-                    rows=describe_rows(bad, data.raw_values(col, bad[:5]))),
-                col, bad)
+                    column=col,
+                    role=role.replace("_", " "),
+                    count=bad.size,
+                    rows=describe_rows(bad, data.raw_values(col, bad[:5])),
+                ),
+                col,
+                bad,
+            )
         if total is None:
             total = values
         else:  # a sum of columns: missing parts count as 0 while another part is present
@@ -874,8 +966,11 @@ def _numeric(data: MicroTable, cols: list[str], role: str, *, allow_missing: boo
         if missing.size:
             raise InvalidValuesError(
                 _("Column {column} ({role}) is empty in {count} rows: {rows}.").format(
-                    column="+".join(cols), role=role, count=missing.size, rows=describe_rows(missing)),
-                "+".join(cols), missing)
+                    column="+".join(cols), role=role, count=missing.size, rows=describe_rows(missing)
+                ),
+                "+".join(cols),
+                missing,
+            )
     return total
 
 

@@ -9,6 +9,7 @@ the first row of data (the line after a CSV header).
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import math
 from collections.abc import Iterable, Mapping
@@ -20,9 +21,15 @@ import numpy as np
 from target87.engines.i18n import gettext as _
 
 FORMATS = {
-    ".csv": "csv", ".txt": "csv", ".tsv": "csv", ".gz": "csv",
-    ".parquet": "parquet", ".pq": "parquet",
-    ".sav": "spss", ".zsav": "spss", ".por": "spss",
+    ".csv": "csv",
+    ".txt": "csv",
+    ".tsv": "csv",
+    ".gz": "csv",
+    ".parquet": "parquet",
+    ".pq": "parquet",
+    ".sav": "spss",
+    ".zsav": "spss",
+    ".por": "spss",
     ".dta": "stata",
 }
 _NUMBER = r"^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$"
@@ -62,8 +69,13 @@ def _show(v: Any) -> str:
 class MicroTable:
     """Columns of a survey file; ``labels`` holds value labels (value → label) per column."""
 
-    def __init__(self, columns: Mapping[str, Any], names: list[str] | None = None,
-                 labels: Mapping[str, Mapping[Any, str]] | None = None, source: str = ""):
+    def __init__(
+        self,
+        columns: Mapping[str, Any],
+        names: list[str] | None = None,
+        labels: Mapping[str, Mapping[Any, str]] | None = None,
+        source: str = "",
+    ):
         self.columns = dict(columns)
         self.names = list(names if names is not None else self.columns)
         self.labels = dict(labels or {})
@@ -146,8 +158,9 @@ class MicroTable:
         arr = np.asarray(col)
         if arr.dtype.kind in "fiub":
             return _categorical_numbers(arr.astype(np.float64), labels)
-        valid = np.array([not (v is None or (isinstance(v, float) and math.isnan(v)) or str(v).strip() == "")
-                          for v in arr])
+        valid = np.array(
+            [not (v is None or (isinstance(v, float) and math.isnan(v)) or str(v).strip() == "") for v in arr]
+        )
         texts = np.array([str(v).strip() if ok else "" for v, ok in zip(arr, valid)], dtype=object)
         uniq, inv = np.unique(texts.astype(str), return_inverse=True)
         return _sorted_categories(inv.reshape(-1).astype(np.int64), valid, list(uniq), labels)
@@ -220,14 +233,14 @@ def _arrow_numpy(col) -> np.ndarray:
     bufs = col.buffers()
     name = str(col.type)
     if name == "bool":
-        bits = np.unpackbits(np.frombuffer(bufs[1], dtype=np.uint8), bitorder="little")[off:off + n]
+        bits = np.unpackbits(np.frombuffer(bufs[1], dtype=np.uint8), bitorder="little")[off : off + n]
         data = bits.astype(np.float64)
     elif name == "null":
         return np.full(n, np.nan)
     else:
-        data = np.frombuffer(bufs[1], dtype=np.dtype(_ARROW_NUMPY.get(name, name)))[off:off + n]
+        data = np.frombuffer(bufs[1], dtype=np.dtype(_ARROW_NUMPY.get(name, name)))[off : off + n]
     if col.null_count:
-        valid = np.unpackbits(np.frombuffer(bufs[0], dtype=np.uint8), bitorder="little")[off:off + n].astype(bool)
+        valid = np.unpackbits(np.frombuffer(bufs[0], dtype=np.uint8), bitorder="little")[off : off + n].astype(bool)
         data = np.where(valid, data, np.nan)
     return data
 
@@ -249,10 +262,8 @@ def _categorical_numbers(values: np.ndarray, labels: Mapping[Any, str]) -> tuple
 def _float_keys(labels: Mapping[Any, str]) -> dict[float, str]:
     lab = {}
     for k, v in labels.items():
-        try:
+        with contextlib.suppress(TypeError, ValueError):
             lab[float(k)] = str(v)
-        except (TypeError, ValueError):
-            pass
     return lab
 
 
@@ -301,7 +312,11 @@ def list_columns(path: str | Path) -> list[str]:
             return list(pq.read_schema(path).names)
         import pyreadstat
 
-        reader = pyreadstat.read_dta if kind == "stata" else (pyreadstat.read_por if path.suffix.lower() == ".por" else pyreadstat.read_sav)
+        reader = (
+            pyreadstat.read_dta
+            if kind == "stata"
+            else (pyreadstat.read_por if path.suffix.lower() == ".por" else pyreadstat.read_sav)
+        )
         _df, meta = reader(str(path), metadataonly=True)
         return list(meta.column_names)
     except MicrodataError:
@@ -335,9 +350,9 @@ def _check_file(path: Path) -> str:
     kind = file_format(path)
     if kind is None:
         raise MicrodataError(
-            _("Unknown file type {suffix}: give a CSV (.csv), Parquet (.parquet), SPSS (.sav) or Stata (.dta) file.").format(
-                suffix="".join(path.suffixes) or _("(no extension)")
-            )
+            _(
+                "Unknown file type {suffix}: give a CSV (.csv), Parquet (.parquet), SPSS (.sav) or Stata (.dta) file."
+            ).format(suffix="".join(path.suffixes) or _("(no extension)"))
         )
     if not path.exists():
         raise MicrodataError(_("File not found: {file}").format(file=str(path)))
@@ -376,7 +391,11 @@ def read_microdata(path: str | Path, columns: Iterable[str] | None = None) -> Mi
             return MicroTable({c: table.column(c) for c in wanted}, names, source=path.name)
         import pyreadstat
 
-        reader = pyreadstat.read_dta if kind == "stata" else (pyreadstat.read_por if path.suffix.lower() == ".por" else pyreadstat.read_sav)
+        reader = (
+            pyreadstat.read_dta
+            if kind == "stata"
+            else (pyreadstat.read_por if path.suffix.lower() == ".por" else pyreadstat.read_sav)
+        )
         df, meta = reader(str(path), usecols=wanted or None, apply_value_formats=False)
         labels = {c: meta.variable_value_labels[c] for c in wanted if c in meta.variable_value_labels}
         return MicroTable({c: df[c].to_numpy() for c in wanted}, names, labels=labels, source=path.name)
@@ -512,11 +531,19 @@ def _iter_csv(path: Path, names: list[str], wanted: list[str], numeric: list[str
     import pyarrow.csv as pacsv
 
     if path.suffix.lower() == ".gz":  # compressed: Arrow's streaming reader
-        convert = pacsv.ConvertOptions(include_columns=wanted, strings_can_be_null=True,
-                                       column_types={c: pa.float64() for c in numeric},
-                                       auto_dict_encode=True, auto_dict_max_cardinality=2**31 - 1)
-        with pacsv.open_csv(path, read_options=pacsv.ReadOptions(block_size=CSV_BLOCK_BYTES),
-                            parse_options=pacsv.ParseOptions(delimiter=delimiter), convert_options=convert) as reader:
+        convert = pacsv.ConvertOptions(
+            include_columns=wanted,
+            strings_can_be_null=True,
+            column_types={c: pa.float64() for c in numeric},
+            auto_dict_encode=True,
+            auto_dict_max_cardinality=2**31 - 1,
+        )
+        with pacsv.open_csv(
+            path,
+            read_options=pacsv.ReadOptions(block_size=CSV_BLOCK_BYTES),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter),
+            convert_options=convert,
+        ) as reader:
             for batch in reader:
                 yield MicroTable({c: batch.column(c) for c in wanted}, names, source=path.name), 0.5
         return
@@ -543,10 +570,16 @@ def _iter_csv(path: Path, names: list[str], wanted: list[str], numeric: list[str
                 rest = data[cut:]
                 data = memoryview(data)[:cut]
             if len(data):
-                convert = pacsv.ConvertOptions(include_columns=wanted, strings_can_be_null=True, column_types=types,
-                                               auto_dict_encode=True, auto_dict_max_cardinality=2**31 - 1)
-                table = pacsv.read_csv(pa.BufferReader(data), read_options=read, parse_options=parse,
-                                       convert_options=convert)
+                convert = pacsv.ConvertOptions(
+                    include_columns=wanted,
+                    strings_can_be_null=True,
+                    column_types=types,
+                    auto_dict_encode=True,
+                    auto_dict_max_cardinality=2**31 - 1,
+                )
+                table = pacsv.read_csv(
+                    pa.BufferReader(data), read_options=read, parse_options=parse, convert_options=convert
+                )
                 del data
                 if len(types) < len(wanted):  # the types of the first piece hold for the others
                     types = {f.name: f.type for f in table.schema}

@@ -173,8 +173,10 @@ class Design:
             # the pairs are then the PSU labels themselves, found without sorting.
             owner = np.empty(n_p, dtype=scodes.dtype)
             owner[pcodes] = scodes
-            nested = all(np.array_equal(owner[pcodes[a:a + _BLOCK_ROWS]], scodes[a:a + _BLOCK_ROWS])
-                         for a in range(0, n, _BLOCK_ROWS))
+            nested = all(
+                np.array_equal(owner[pcodes[a : a + _BLOCK_ROWS]], scodes[a : a + _BLOCK_ROWS])
+                for a in range(0, n, _BLOCK_ROWS)
+            )
         if psu is not None and nested:
             pidx = pcodes
             psu_stratum = owner.astype(np.int64)
@@ -211,7 +213,9 @@ class Design:
             ispop = bool(np.any(fpc > 1))
             if ispop and not np.all(fpc >= 1):
                 raise SurveyError(
-                    _("The finite population correction must be all population sizes (≥ 1) or all sampling fractions (≤ 1).")
+                    _(
+                        "The finite population correction must be all population sizes (≥ 1) or all sampling fractions (≤ 1)."
+                    )
                 )
             fpc_h = np.zeros(n_strata)
             fpc_h[scodes] = fpc  # constant within a stratum; the last value wins, as a check below tells
@@ -246,7 +250,9 @@ class Design:
                     "{count} stratum has a single PSU: {strata}.",
                     "{count} strata have a single PSU: {strata}.",
                     len(strata),
-                ).format(count=len(strata), strata=shown) + " " + _(
+                ).format(count=len(strata), strata=shown)
+                + " "
+                + _(
                     "The variance cannot be estimated there. Choose how to treat them with --lonely-psu remove, certainty, adjust or average "
                     "(as R's survey.lonely.psu), or merge these strata with a neighbouring one."
                 ).format(count=len(strata), strata=shown),
@@ -332,7 +338,9 @@ class CellSummary:
         # aggregate the cells of a domain: (PSU, domain) totals
         key = psu * D + dom
         present, (count, wsum, wysum, nz) = _group_sums(
-            key, des.n_psu_total * D, [self.count[keep], self.wsum[keep], self.wysum[keep], self.nonzero[keep].astype(np.float64)]
+            key,
+            des.n_psu_total * D,
+            [self.count[keep], self.wsum[keep], self.wysum[keep], self.nonzero[keep].astype(np.float64)],
         )
         g_psu = present // D
         g_dom = present % D
@@ -355,8 +363,9 @@ class CellSummary:
         mean = np.where(empty, np.nan, mean)
         se_mean = np.where(empty, np.nan, np.sqrt(var_mean))
         se_total = np.where(empty, np.nan, np.sqrt(var_total))
-        return DomainEstimates(n=n.astype(np.int64), weight_sum=W, mean=mean, se_mean=se_mean,
-                               total=Y, se_total=se_total, df=df)
+        return DomainEstimates(
+            n=n.astype(np.int64), weight_sum=W, mean=mean, se_mean=se_mean, total=Y, se_total=se_total, df=df
+        )
 
     def _variance(self, g_psu, g_dom, vals, D):
         """Variances (one per row of ``vals``) of statistics with PSU totals ``vals`` per (PSU, domain)."""
@@ -576,7 +585,7 @@ def tabulate(
     else:  # renumber the cells that occur through a lookup table, block by block
         counts = np.zeros(n_cells + 1, dtype=np.int64)
         for a in range(0, design.n, _BLOCK_ROWS):
-            counts += np.bincount(cell[a:a + _BLOCK_ROWS].astype(np.intp) + 1, minlength=n_cells + 1)
+            counts += np.bincount(cell[a : a + _BLOCK_ROWS].astype(np.intp) + 1, minlength=n_cells + 1)
         occurring = np.flatnonzero(counts[1:])
         if occurring.size < n_cells:
             lut = np.full(n_cells + 1, -1, dtype=cell.dtype)

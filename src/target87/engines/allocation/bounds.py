@@ -48,7 +48,7 @@ def linear_size_bound(inst: RoundInstance) -> float:
     if U == 0 or G == 0:
         return 0.0
     rows = np.concatenate([inst.C, inst.allowed.astype(np.int64), inst.unit_size[:, None]], axis=1)
-    types, unit_type, counts = np.unique(rows, axis=0, return_inverse=True, return_counts=True)
+    types, _unit_type, counts = np.unique(rows, axis=0, return_inverse=True, return_counts=True)
     T = len(types)
     Ct = types[:, :G]
     At = types[:, G : 2 * G].astype(bool)
@@ -56,7 +56,7 @@ def linear_size_bound(inst: RoundInstance) -> float:
     cols = np.concatenate(
         [Ct.T, At.T.astype(np.int64), np.stack([inst.size_lo, inst.size_hi, inst.cap], axis=1)], axis=1
     )
-    gtypes, group_type, gcounts = np.unique(cols, axis=0, return_inverse=True, return_counts=True)
+    gtypes, _group_type, gcounts = np.unique(cols, axis=0, return_inverse=True, return_counts=True)
     K = len(gtypes)
     lo = gtypes[:, 2 * T] * gcounts
     hi = gtypes[:, 2 * T + 1] * gcounts
@@ -70,7 +70,7 @@ def linear_size_bound(inst: RoundInstance) -> float:
     c[P:] = inst.size_weight
     # equalities: every unit type placed
     eq_rows, eq_cols, eq_vals = [], [], []
-    for j, (t, k) in enumerate(pairs):
+    for j, (t, _k) in enumerate(pairs):
         eq_rows.append(t)
         eq_cols.append(j)
         eq_vals.append(1.0)

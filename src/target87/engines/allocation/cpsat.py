@@ -158,7 +158,7 @@ class RoundModel:
         self.sym_chains.append((units, chain))
 
     def hint(self, assign: np.ndarray) -> None:
-        m, inst = self.model, self.inst
+        m, _inst = self.model, self.inst
         for (u, g), var in self.x.items():
             m.add_hint(var, int(assign[u] == g))
         # the aggregate counts, their costs and the symmetry literals follow from x

@@ -104,8 +104,16 @@ def sub_instance(inst: RoundInstance, units: np.ndarray, groups: np.ndarray) -> 
     for d in inst.dims:
         keep = umap[d.unit] >= 0
         dims.append(
-            Dim(d.name, d.values, umap[d.unit[keep]], d.value[keep], d.count[keep], d.F[groups],
-                None if d.lo is None else d.lo[groups], None if d.hi is None else d.hi[groups])
+            Dim(
+                d.name,
+                d.values,
+                umap[d.unit[keep]],
+                d.value[keep],
+                d.count[keep],
+                d.F[groups],
+                None if d.lo is None else d.lo[groups],
+                None if d.hi is None else d.hi[groups],
+            )
         )
     fixed = inst.fixed[units]
     fixed = np.where(fixed >= 0, gmap[np.maximum(fixed, 0)], -1)

@@ -70,7 +70,7 @@ def _stage_blocks(inst: RoundInstance, budget: float, options: Options, seed: in
     """Solve the block relaxation, then split each block into its groups; (start, bound) or (None, 0)."""
     block = blocks_of(inst)
     B = int(block.max()) + 1
-    if B == inst.n_groups:
+    if inst.n_groups == B:
         return None, 0.0
     started = time.perf_counter()
     binst = aggregate(inst, block)
@@ -79,7 +79,9 @@ def _stage_blocks(inst: RoundInstance, budget: float, options: Options, seed: in
     bmodel = cpsat.RoundModel(binst)
     if is_valid(binst, bstart):
         bmodel.hint(bstart)
-    state, ba, _bobj, bbound = _cp_solve(bmodel, max(0.05, 0.75 * budget - (time.perf_counter() - started)), options, seed)
+    _state, ba, _bobj, bbound = _cp_solve(
+        bmodel, max(0.05, 0.75 * budget - (time.perf_counter() - started)), options, seed
+    )
     if ba is None:
         ba = bstart if is_valid(binst, bstart) else None
     if ba is None:
@@ -185,9 +187,7 @@ def _solve_round(
     bound_int = min(int(math.ceil(bound - 1e-6)), best_obj)
     if bound_int >= best_obj:
         status = "optimal"
-    return best, RoundReport(
-        inst.round, status, method, best_obj, bound_int, round(time.perf_counter() - started, 3)
-    )
+    return best, RoundReport(inst.round, status, method, best_obj, bound_int, round(time.perf_counter() - started, 3))
 
 
 def allocate(problem: Problem, options: Options | None = None, progress: ProgressCallback | None = None) -> Allocation:
@@ -381,7 +381,10 @@ def metrics(
             if have < len(groups):
                 notes.append(
                     _("Round {round}: only {count} of {label} for {groups} groups; {missing} groups have none.").format(
-                        round=r, count=have, label=stakeholder_label(c), groups=len(groups),
+                        round=r,
+                        count=have,
+                        label=stakeholder_label(c),
+                        groups=len(groups),
                         missing=len(groups) - have,
                     )
                 )
@@ -392,7 +395,7 @@ def metrics(
         if a in index and b in index:
             uf.union(index[a], index[b])
     met: Counter = Counter()
-    for r, members in members_by_round.items():
+    for members in members_by_round.values():
         for ids in members.values():
             for a, b in itertools.combinations(sorted(ids, key=index.get), 2):
                 if uf.find(index[a]) != uf.find(index[b]):
@@ -407,7 +410,9 @@ def metrics(
         for ids in together.values():
             met_earlier.update(itertools.combinations(sorted(ids, key=index.get), 2))
     repeated = sum(1 for pair, c in met.items() if c > 1 or pair in met_earlier)
-    prefs = {k: round(pref_counts[k] / pref_people, 4) if pref_people else 0.0 for k in ("first", "second", "third", "none")}
+    prefs = {
+        k: round(pref_counts[k] / pref_people, 4) if pref_people else 0.0 for k in ("first", "second", "third", "none")
+    }
     balance_dict = dict(balance)
     balance_dict["total"] = sum(balance.values())
     return {

@@ -59,7 +59,7 @@ class LocalSearch:
         inst, G = self.inst, self.G
         self.assign = assign.copy()
         self.n = []
-        for di, d in enumerate(inst.dims):
+        for d in inst.dims:
             n = np.zeros((G, len(d.values) + 1), dtype=np.int64)
             np.add.at(n, (assign[d.unit], d.value), d.count)
             self.n.append(n)

@@ -149,7 +149,7 @@ def check_problem(problem: Problem) -> list[str]:
             )
 
     # pairs
-    for kind, pairs in (("apart", problem.keep_apart), ("together", problem.keep_together)):
+    for _kind, pairs in (("apart", problem.keep_apart), ("together", problem.keep_together)):
         for a, b in pairs:
             missing = [x for x in (a, b) if x not in ids]
             if missing:
@@ -295,9 +295,7 @@ def _check_round(problem: Problem, r: int, uf: UnionFind, index: dict[str, int],
     for a, b in problem.keep_apart:
         if fixed.get(a) and fixed.get(a) == fixed.get(b):
             raise AllocationError(
-                _("{a} and {b} are to be kept apart but both facilitate {group!r}.").format(
-                    a=a, b=b, group=fixed[a]
-                ),
+                _("{a} and {b} are to be kept apart but both facilitate {group!r}.").format(a=a, b=b, group=fixed[a]),
                 rule="pairs",
                 involved=[a, b],
             )
@@ -346,9 +344,9 @@ def _check_round(problem: Problem, r: int, uf: UnionFind, index: dict[str, int],
     if no_group:
         spoken = sorted({g.language for g in free_groups if g.language})
         raise AllocationError(
-            _("No group in round {round} works in a language spoken by {people} (the groups work in {languages}).").format(
-                round=r, people=_names(no_group), languages=_names(spoken)
-            ),
+            _(
+                "No group in round {round} works in a language spoken by {people} (the groups work in {languages})."
+            ).format(round=r, people=_names(no_group), languages=_names(spoken)),
             rule="language",
             involved=no_group,
         )
@@ -361,9 +359,9 @@ def _check_round(problem: Problem, r: int, uf: UnionFind, index: dict[str, int],
         ids = [people[i].id for i in members]
         if not ok:
             raise AllocationError(
-                _("{people} are to be kept together, but no group in round {round} works in a language they all speak.").format(
-                    people=_names(ids), round=r
-                ),
+                _(
+                    "{people} are to be kept together, but no group in round {round} works in a language they all speak."
+                ).format(people=_names(ids), round=r),
                 rule="language",
                 involved=ids,
             )
@@ -393,9 +391,7 @@ def _check_round(problem: Problem, r: int, uf: UnionFind, index: dict[str, int],
                         _(
                             "Not enough seats in round {round} for the people who speak only {languages}: "
                             "{count} people ({people}) but {seats} seats in groups they can join."
-                        ).format(
-                            round=r, languages=_names(sorted(s)), count=len(who), people=_names(who), seats=room
-                        ),
+                        ).format(round=r, languages=_names(sorted(s)), count=len(who), people=_names(who), seats=room),
                         rule="language",
                         involved=who,
                     )
@@ -416,7 +412,7 @@ def water_fill(n: int, caps: list[int]) -> tuple[list[int], list[int], list[floa
     rem = n - sum(min(c, t) for c in caps)
     open_groups = [i for i, c in enumerate(caps) if c > t]
     lo, hi, expected = [], [], []
-    for i, c in enumerate(caps):
+    for _i, c in enumerate(caps):
         if c <= t:
             lo.append(c)
             hi.append(c)
@@ -708,4 +704,4 @@ def round_up_bound(value: float) -> int:
     return int(math.ceil(value - 1e-6))
 
 
-__all__ = ["check_problem", "build_round", "RoundInstance", "Dim", "water_fill", "stakeholder_label"]
+__all__ = ["Dim", "RoundInstance", "build_round", "check_problem", "stakeholder_label", "water_fill"]

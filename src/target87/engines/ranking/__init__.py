@@ -107,9 +107,7 @@ def rank(
     votes = list(votes)
     if method == "bradley-terry":
         if any(not isinstance(vote, Comparison) for vote in votes):
-            raise RankingInputError(
-                _("Bradley–Terry ranks pairwise choices (winner, loser), not votes on items.")
-            )
+            raise RankingInputError(_("Bradley–Terry ranks pairwise choices (winner, loser), not votes on items."))
         check_comparisons(votes)
         if bootstrap < 0:
             raise RankingInputError(_("The number of bootstrap draws cannot be negative."))
@@ -142,9 +140,7 @@ def rank(
         if by_group:
             for g in group_names:
                 group_voters = len({vote.voter for vote in votes if vote.group == g})
-                groups[g] = competition_ranking(
-                    method, {s.item: s.group_agreement[g] for s in stats}, group_voters
-                )
+                groups[g] = competition_ranking(method, {s.item: s.group_agreement[g] for s in stats}, group_voters)
         divisive = tuple(sorted(stats, key=lambda s: (-round(s.divisiveness, 9), s.item)))
         return RankingResult(
             method=method,
@@ -162,9 +158,7 @@ def rank(
         if method == "bradley-terry":
             from .pairwise import bradley_terry
 
-            fit = bradley_terry(
-                subset, items, bootstrap=bootstrap, level=level, seed=rng_seed, prior_wins=prior_wins
-            )
+            fit = bradley_terry(subset, items, bootstrap=bootstrap, level=level, seed=rng_seed, prior_wins=prior_wins)
             return competition_ranking(method, fit.scores, voters, fit.intervals if bootstrap else None)
         if method in ("borda", "schulze"):
             from . import ordinal

@@ -57,8 +57,7 @@ def check_item_votes(votes: Sequence[Vote], method: str, dots: int | None = None
         if key in seen:
             raise RankingInputError(
                 where(vote.line)
-                + _("voter %(voter)s voted twice on item %(item)s.")
-                % {"voter": vote.voter, "item": vote.item}
+                + _("voter %(voter)s voted twice on item %(item)s.") % {"voter": vote.voter, "item": vote.item}
             )
         seen[key] = vote.line
         if not math.isfinite(vote.value):
@@ -77,8 +76,7 @@ def check_item_votes(votes: Sequence[Vote], method: str, dots: int | None = None
             if vote.value not in (0, 1):
                 raise RankingInputError(
                     where(vote.line)
-                    + _("an approval is 1 (or 0 for not approved), not %(value)s.")
-                    % {"value": _number(vote.value)}
+                    + _("an approval is 1 (or 0 for not approved), not %(value)s.") % {"value": _number(vote.value)}
                 )
     elif method == "dots":
         limit = DEFAULT_DOTS if dots is None else dots

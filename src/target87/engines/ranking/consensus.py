@@ -39,9 +39,7 @@ def smoothed(agree: int, seen: int) -> float:
     return (agree + 1) / (seen + 2)
 
 
-def statement_stats(
-    votes: Sequence[Vote], items: Sequence[str], groups: Sequence[str]
-) -> list[StatementStats]:
+def statement_stats(votes: Sequence[Vote], items: Sequence[str], groups: Sequence[str]) -> list[StatementStats]:
     counts: dict[str, dict[str, list[int]]] = {item: {g: [0, 0, 0] for g in groups} for item in items}
     for vote in votes:
         agree_disagree_pass = counts[vote.item][vote.group]

@@ -64,9 +64,7 @@ def _votes(
         if pairwise:
             votes.append(Comparison(cells["voter"], cells["group"], cells["winner"], cells["loser"], line))
         else:
-            votes.append(
-                Vote(cells["voter"], cells["group"], cells["item"], _parse_value(cells["value"], line), line)
-            )
+            votes.append(Vote(cells["voter"], cells["group"], cells["item"], _parse_value(cells["value"], line), line))
     return votes
 
 
