@@ -406,110 +406,39 @@ def _table(result) -> str:
     return buf.getvalue()
 
 
-_SEX = {
-    "f": "F",
-    "female": "F",
-    "femme": "F",
-    "girl": "F",
-    "girls": "F",
-    "mujer": "F",
-    "femenino": "F",
-    "m": "M",
-    "male": "M",
-    "homme": "M",
-    "boy": "M",
-    "boys": "M",
-    "hombre": "M",
-    "masculino": "M",
-    "_t": "_T",
-}
-_AREA = {"u": "U", "urban": "U", "urbain": "U", "urbano": "U", "r": "R", "rural": "R", "_t": "_T"}
-_AGE = {"5-11": "Y5T11", "12-14": "Y12T14", "15-17": "Y15T17", "_T": "Y5T17"}
-
-
 def _sdmx(result, args) -> str:
-    import csv
-    import io
-
+    from target87.engines import sdmx
     from target87.engines.childlabour import ChildLabourError
 
-    series = args.series or result.definition.series
     mics = getattr(args, "columns", "") == "mics6"
-    sex_codes = {
-        **_SEX,
-        **_code_map(
-            getattr(args, "sex_codes", "") or ("1=M,2=F" if mics else ""), ("F", "M"), "--sex-codes", ChildLabourError
-        ),
-    }
-    area_codes = {
-        **_AREA,
-        **_code_map(
-            getattr(args, "area_codes", "") or ("1=U,2=R" if mics else ""), ("U", "R"), "--area-codes", ChildLabourError
-        ),
-    }
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(
-        [
-            "SERIES",
-            "FREQ",
-            "REF_AREA",
-            "TIME_PERIOD",
-            "SEX",
-            "AGE",
-            "URBANISATION",
-            "UNIT_MEASURE",
-            "OBS_VALUE",
-            "LOWER_BOUND",
-            "UPPER_BOUND",
-        ]
-    )
-    for r in result.rows:
-        cat = r.categories
-        sex = _code(sex_codes, cat.get("sex", "_T"), "sex", ChildLabourError)
-        area = _code(area_codes, cat.get("area", "_T"), "area", ChildLabourError)
-        age = _AGE[cat.get("age_group", "_T")]
-        w.writerow(
-            [
-                series,
-                "A",
-                args.ref_area,
-                args.year,
-                sex,
-                age,
-                area,
-                "PT",
-                _fmt(r.estimate),
-                _fmt(r.ci_lower),
-                _fmt(r.ci_upper),
-            ]
-        )
-    return buf.getvalue()
-
-
-def _code_map(text: str, allowed: tuple[str, ...], option: str, error) -> dict[str, str]:
-    """'1=M,2=F' → {'1': 'M', '2': 'F'} (keys compared lower-case, as the file's values are)."""
-    out = {}
-    for part in (p.strip() for p in text.split(",") if p.strip()):
-        value, sep, code = part.partition("=")
-        code = code.strip().upper()
-        if not sep or not value.strip() or code not in allowed:
-            raise error(
+    codings = {}
+    for what, option, given, default, allowed in (
+        ("sex", "--sex-codes", getattr(args, "sex_codes", ""), "1=M,2=F", ("F", "M")),
+        ("area", "--area-codes", getattr(args, "area_codes", ""), "1=U,2=R", ("U", "R")),
+    ):
+        try:
+            codings[what] = sdmx.parse_code_map(given or (default if mics else ""), allowed)
+        except ValueError as bad:
+            raise ChildLabourError(
                 _("{option} takes VALUE=CODE pairs separated by commas, with codes {codes}: not {part!r}.").format(
-                    option=option, codes="/".join(allowed), part=part
+                    option=option, codes="/".join(allowed), part=str(bad)
                 )
-            )
-        out[value.strip().lower()] = code
-    return out
-
-
-def _code(table: dict[str, str], value: str, what: str, error) -> str:
-    code = table.get(str(value).strip().lower())
-    if code is None:
-        raise error(
+            ) from None
+    try:
+        dimensions = sdmx.code_domains(
+            (r.categories for r in result.rows), sex_codes=codings["sex"], area_codes=codings["area"]
+        )
+    except sdmx.UncodedCategories as uncoded:
+        what, values = next(iter(uncoded.unknown.items()))
+        raise ChildLabourError(
             _(
                 "Cannot code the {what} category {value!r} for SDMX: use F/M (female/male) for sex and "
                 "U/R (urban/rural) for area, or give the coding with --sex-codes 1=M,2=F or --area-codes 1=U,2=R."
-            ).format(what=what, value=value)
-        )
-    return code
+            ).format(what=what, value=values[0])
+        ) from None
+    return sdmx.csv_text(
+        ((dims, r.estimate, r.ci_lower, r.ci_upper) for dims, r in zip(dimensions, result.rows, strict=True)),
+        series=args.series or result.definition.series,
+        ref_area=args.ref_area,
+        year=args.year,
+    )

@@ -12,6 +12,8 @@ from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
+from target87.engines import sdmx
+
 from .models import Estimation
 from .sdmx import code_rows
 
@@ -83,38 +85,19 @@ class SDMXExporter(BaseExporter):
     def render(self) -> bytes:
         result = self.estimation.result
         options = self.estimation.options
-        series = result["definition"].get("series", "")
-        buf = io.StringIO()
-        w = csv.writer(buf, lineterminator="\n")
-        w.writerow(
-            [
-                "SERIES",
-                "FREQ",
-                "REF_AREA",
-                "TIME_PERIOD",
-                "SEX",
-                "AGE",
-                "URBANISATION",
-                "UNIT_MEASURE",
-                "OBS_VALUE",
-                "LOWER_BOUND",
-                "UPPER_BOUND",
-            ]
-        )
-        for row, dims in code_rows(result):
-            w.writerow(
-                [
-                    series,
-                    "A",
-                    options.get("ref_area") or "",
-                    options.get("year") or "",
-                    dims["sex"],
-                    dims["age"],
-                    dims["urbanisation"],
-                    "PT",
-                    _fmt(row["estimate"]),
-                    _fmt(row["ci_lower"]),
-                    _fmt(row["ci_upper"]),
-                ]
+        observations = [
+            (
+                sdmx.Dimensions(dims["sex"], dims["age"], dims["urbanisation"]),
+                row["estimate"],
+                row["ci_lower"],
+                row["ci_upper"],
             )
-        return buf.getvalue().encode("utf-8")
+            for row, dims in code_rows(result)
+        ]
+        text = sdmx.csv_text(
+            observations,
+            series=result["definition"].get("series", ""),
+            ref_area=options.get("ref_area") or "",
+            year=str(options.get("year") or ""),
+        )
+        return text.encode("utf-8")

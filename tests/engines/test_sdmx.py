@@ -1,0 +1,38 @@
+import pytest
+
+from target87.engines import sdmx
+
+
+def test_domains_are_coded_with_the_sdg_code_lists():
+    domains = [{"sex": "_T", "age_group": "_T"}, {"sex": "Female", "age_group": "5-11"}, {"area": "Rural"}]
+    assert sdmx.code_domains(domains) == [
+        sdmx.Dimensions("_T", "Y5T17", "_T"), sdmx.Dimensions("F", "Y5T11", "_T"), sdmx.Dimensions("_T", "Y5T17", "R")
+    ]
+
+
+def test_a_coding_given_by_the_user_codes_numbers():
+    coding = sdmx.parse_code_map("1=M, 2=f", ("F", "M"))
+    assert coding == {"1": "M", "2": "F"}
+    assert [d.sex for d in sdmx.code_domains([{"sex": "1"}, {"sex": "2"}], sex_codes=coding)] == ["M", "F"]
+
+
+def test_every_uncoded_category_is_named():
+    with pytest.raises(sdmx.UncodedCategories) as caught:
+        sdmx.code_domains([{"sex": "2"}, {"sex": "1", "area": "peri-urban"}, {"sex": "1"}])
+    assert caught.value.unknown == {"sex": ["1", "2"], "area": ["peri-urban"]}
+
+
+@pytest.mark.parametrize("text", ["1=X", "1", "=M", "1=M,,2"])
+def test_a_bad_coding_names_the_bad_part(text):
+    if text == "1=M,,2":
+        with pytest.raises(ValueError, match="^2$"):
+            sdmx.parse_code_map(text, ("F", "M"))
+    else:
+        with pytest.raises(ValueError):
+            sdmx.parse_code_map(text, ("F", "M"))
+
+
+def test_csv_keeps_full_precision():
+    text = sdmx.csv_text([(sdmx.Dimensions("F", "Y5T11", "_T"), 12.345678901234, 10.0, None)], series="SL_TLF_CHLDEC",
+                         ref_area="THA", year="2019")  # fmt: skip
+    assert text.splitlines() == [",".join(sdmx.HEADER), "SL_TLF_CHLDEC,A,THA,2019,F,Y5T11,_T,PT,12.345678901234,10.0,"]
