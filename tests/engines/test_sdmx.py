@@ -22,14 +22,11 @@ def test_every_uncoded_category_is_named():
     assert caught.value.unknown == {"sex": ["1", "2"], "area": ["peri-urban"]}
 
 
-@pytest.mark.parametrize("text", ["1=X", "1", "=M", "1=M,,2"])
-def test_a_bad_coding_names_the_bad_part(text):
-    if text == "1=M,,2":
-        with pytest.raises(ValueError, match="^2$"):
-            sdmx.parse_code_map(text, ("F", "M"))
-    else:
-        with pytest.raises(ValueError):
-            sdmx.parse_code_map(text, ("F", "M"))
+@pytest.mark.parametrize(("text", "bad_part"), [("1=X", "1=X"), ("1", "1"), ("=M", "=M"), ("1=M,,2", "2")])
+def test_a_bad_coding_names_the_bad_part(text, bad_part):
+    with pytest.raises(ValueError) as caught:
+        sdmx.parse_code_map(text, ("F", "M"))
+    assert str(caught.value) == bad_part
 
 
 def test_csv_keeps_full_precision():
