@@ -1,30 +1,7 @@
 """Every main page reads on a phone: nothing is wider than the screen (wide tables scroll in their own box)."""
 
+from demo_pages import PAGES
 from target87.demo import bangkok
-
-PAGES = [
-    "/",
-    "/consultations/bangkok-2016/",
-    "/consultations/bangkok-2016/register/",
-    "/consultations/bangkok-2016/recommendations/",
-    "/consultations/bangkok-2016/contributions/",
-    "/consultations/bangkok-2016/ballots/",
-    "/manage/",
-    "/manage/bangkok-2016/",
-    "/manage/bangkok-2016/edit/",
-    "/manage/bangkok-2016/questions/",
-    "/manage/bangkok-2016/rooms/",
-    "/manage/bangkok-2016/timetable/",
-    "/manage/bangkok-2016/sessions/new/",
-    "/manage/bangkok-2016/participants/",
-    "/manage/bangkok-2016/badges/",
-    "/manage/bangkok-2016/groups/",
-    "/manage/bangkok-2016/contributions/",
-    "/manage/bangkok-2016/recommendations/",
-    "/manage/bangkok-2016/ballots/",
-    "/indicators/estimate/",
-    "/indicators/observations/",
-]
 
 
 def test_main_pages_fit_a_phone_screen(demo, live_server, page_factory):

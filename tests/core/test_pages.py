@@ -7,6 +7,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
+from demo_pages import PAGES
+
 
 class Outline(HTMLParser):
     def __init__(self):
@@ -41,33 +43,6 @@ def demo_client(client, db):
     response = client.post("/accounts/login/", {"username": "convener", "password": "bangkok-8.7-demo"})
     assert response.status_code == 302
     return client
-
-
-PAGES = [
-    "/",
-    "/consultations/bangkok-2016/",
-    "/consultations/bangkok-2016/?day=2016-09-15",
-    "/consultations/bangkok-2016/register/",
-    "/consultations/bangkok-2016/recommendations/",
-    "/consultations/bangkok-2016/contributions/",
-    "/consultations/bangkok-2016/ballots/",
-    "/manage/",
-    "/manage/bangkok-2016/",
-    "/manage/bangkok-2016/edit/",
-    "/manage/bangkok-2016/questions/",
-    "/manage/bangkok-2016/rooms/",
-    "/manage/bangkok-2016/timetable/",
-    "/manage/bangkok-2016/sessions/new/",
-    "/manage/bangkok-2016/participants/",
-    "/manage/bangkok-2016/participants/import/",
-    "/manage/bangkok-2016/badges/",
-    "/manage/bangkok-2016/groups/",
-    "/manage/bangkok-2016/contributions/",
-    "/manage/bangkok-2016/recommendations/",
-    "/manage/bangkok-2016/ballots/",
-    "/indicators/estimate/",
-    "/indicators/observations/",
-]
 
 
 @pytest.mark.parametrize("language", ["en", "fr"])

@@ -1,0 +1,27 @@
+"""The main pages of the demo consultation, for the checks that walk them all."""
+
+PAGES = [
+    "/",
+    "/consultations/bangkok-2016/",
+    "/consultations/bangkok-2016/?day=2016-09-15",
+    "/consultations/bangkok-2016/register/",
+    "/consultations/bangkok-2016/recommendations/",
+    "/consultations/bangkok-2016/contributions/",
+    "/consultations/bangkok-2016/ballots/",
+    "/manage/",
+    "/manage/bangkok-2016/",
+    "/manage/bangkok-2016/edit/",
+    "/manage/bangkok-2016/questions/",
+    "/manage/bangkok-2016/rooms/",
+    "/manage/bangkok-2016/timetable/",
+    "/manage/bangkok-2016/sessions/new/",
+    "/manage/bangkok-2016/participants/",
+    "/manage/bangkok-2016/participants/import/",
+    "/manage/bangkok-2016/badges/",
+    "/manage/bangkok-2016/groups/",
+    "/manage/bangkok-2016/contributions/",
+    "/manage/bangkok-2016/recommendations/",
+    "/manage/bangkok-2016/ballots/",
+    "/indicators/estimate/",
+    "/indicators/observations/",
+]
