@@ -239,6 +239,9 @@ def test_lonely_psu_fail_names_the_strata_and_options():
     with pytest.raises(ChildLabourError) as err:
         estimate_child_labour(data)
     assert "99" in err.value.message and "--lonely-psu" in err.value.message
+    # the survey engine's class and strata reach the caller (the web page recognises it by its class)
+    assert isinstance(err.value, LonelyPSUError)
+    assert err.value.strata == ["99"]
     for option in ("remove", "certainty", "adjust", "average"):
         assert estimate_child_labour(data, options=Options(lonely_psu=option)).rows[0].se > 0
 

@@ -304,23 +304,45 @@ def test_negative_weights_name_the_rows(stat_client):
     assert "Column weight has negative weights in 1 rows: 5 (-3.5)." in text
 
 
-def test_lonely_psu_under_fail_names_the_strata_and_the_options(stat_client):
+def _one_cluster_in_south_rural() -> dict[str, list]:
     data = survey()
     keep = [
         i
         for i, (s, p) in enumerate(zip(data["stratum"], data["psu"], strict=True))
         if s != "south-rural" or p == "south-rural-01"
     ]
-    data = {k: [v[i] for i in keep] for k, v in data.items()}
+    return {k: [v[i] for i in keep] for k, v in data.items()}
+
+
+LONELY_ON_THE_PAGE = (
+    "1 stratum has a single PSU: south-rural. The variance cannot be estimated there. Choose how to treat them "
+    "with --lonely-psu remove, certainty, adjust or average (as R's survey.lonely.psu), or merge these strata "
+    "with a neighbouring one. On this page: choose how to treat them under “Strata with a single cluster”."
+)
+
+
+def test_lonely_psu_under_fail_names_the_strata_and_the_options(stat_client):
+    data = _one_cluster_in_south_rural()
     estimation = upload(stat_client, csv_upload(data))
     text = _problems(_run(stat_client, estimation))
-    assert "1 stratum has a single PSU: south-rural." in text
-    assert "remove, certainty, adjust or average" in text
-    assert "choose how to treat them under “Strata with a single cluster”" in text
+    assert LONELY_ON_THE_PAGE in text
+    assert text.count("On this page: choose how to treat them") == 1
     assert Estimation.objects.get().result == {}
     html = _result_html(stat_client, estimation, lonely_psu="certainty")
     expected = estimate_child_labour(data, by=BY, options=Options(lonely_psu="certainty"))
     assert _cells(html, "total", "se") == [f"{expected.rows[0].se:.2f}"]
+
+
+def test_lonely_psu_in_the_background_keeps_the_pages_hint(stat_client, settings, django_capture_on_commit_callbacks):
+    settings.INDICATORS_BACKGROUND_BYTES = 1000
+    estimation = upload(stat_client, csv_upload(_one_cluster_in_south_rural()))
+    with django_capture_on_commit_callbacks(execute=True):
+        _run(stat_client, estimation)
+    estimation.refresh_from_db()
+    assert (estimation.status, estimation.job.status) == ("failed", "failed")
+    assert estimation.error == LONELY_ON_THE_PAGE
+    page = stat_client.get(reverse("indicators:configure", kwargs={"uuid": estimation.uuid}))
+    assert LONELY_ON_THE_PAGE in _problems(page)
 
 
 @pytest.mark.parametrize("level", ["1.5", "abc"])

@@ -94,6 +94,11 @@ class MissingColumnsError(ChildLabourError):
         self.found = list(found)
 
 
+class LonelyStrataError(LonelyPSUError, ChildLabourError):
+    """Strata with a single PSU under ``lonely_psu="fail"``: the survey engine's
+    :class:`~target87.engines.survey.LonelyPSUError` (with its ``strata``) that is also a ChildLabourError."""
+
+
 class InvalidValuesError(ChildLabourError):
     def __init__(self, message: str, column: str, rows: np.ndarray):
         super().__init__(message)
@@ -804,7 +809,7 @@ class _Accumulator:
         try:
             design.check_lonely(np.flatnonzero(scope))
         except LonelyPSUError as exc:
-            raise ChildLabourError(exc.message) from None
+            raise LonelyStrataError(exc.message, exc.strata) from None
 
         variables: dict[str, tuple[np.ndarray, list[str]]] = {}
         for v in self.order:
@@ -984,6 +989,7 @@ __all__ = [
     "Definition",
     "EstimateRow",
     "InvalidValuesError",
+    "LonelyStrataError",
     "MicrodataError",
     "MissingColumnsError",
     "Options",

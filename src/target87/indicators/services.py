@@ -37,7 +37,7 @@ from target87.engines.childlabour import (
     required_columns,
 )
 from target87.engines.microdata import MicrodataError, file_format, read_microdata
-from target87.engines.survey import CI_METHODS, LONELY_PSU_OPTIONS, SurveyError
+from target87.engines.survey import CI_METHODS, LONELY_PSU_OPTIONS, LonelyPSUError, SurveyError
 from target87.jobs.models import Job
 from target87.jobs.registry import job_kind
 from target87.jobs.services import job_start
@@ -399,11 +399,12 @@ def compute(estimation: Estimation, progress=None) -> dict:
         )
     except MissingColumnsError as error:
         raise ServiceError(error.message + " " + _("Choose the columns under “Columns of the file” below.")) from None
+    except LonelyPSUError as error:  # strata with a single cluster under "fail"
+        raise ServiceError(
+            error.message + " " + _("On this page: choose how to treat them under “Strata with a single cluster”.")
+        ) from None
     except (ChildLabourError, MicrodataError, SurveyError) as error:
-        message = error.message
-        if "--lonely-psu" in message:
-            message += " " + _("On this page: choose how to treat them under “Strata with a single cluster”.")
-        raise ServiceError(message) from None
+        raise ServiceError(error.message) from None
     except FileNotFoundError:
         raise ServiceError(_("The uploaded file is no longer there: upload it again.")) from None
     except MemoryError:
