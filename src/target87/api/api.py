@@ -1,50 +1,44 @@
 """The REST API: ``/api/v1/…``, OpenAPI 3 at ``/api/openapi.json``, interactive docs at ``/api/docs``.
 
 Reads are public for published consultations. Writes need a bearer token (``target87 create-api-token``)
-of a user allowed to manage the consultation. Every error is RFC 9457 problem details with a 4xx status.
+of a user allowed to make the change (a convener; for contributions, a facilitator or rapporteur too). A token
+sent with a read shows what its user may see: drafts and ballots being prepared to the conveners. Every error
+is RFC 9457 problem details with a 4xx status.
+
+Lists of contributions, recommendations and ballots come a page at a time (``?limit=&offset=``, answered as
+``{"items": […], "count": n}``). Consultations and their programme are in this module, contributions and
+recommendations in ``deliberation.py``, ballots and their results in ``priorities.py``.
 """
 
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest
-from django.utils import timezone
+from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Router, Status
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
-from ninja.security import HttpBearer
 
 import target87
 from target87.consultations import selectors, services
 from target87.consultations.models import Consultation, Session
 from target87.people.models import Person
 
-from .models import ApiToken
+from . import deliberation
+from .auth import TokenAuth
 from .schemas import (
+    ERRORS,
     ConsultationIn,
     ConsultationOut,
     ConsultationPatch,
     KeyQuestionIn,
     KeyQuestionOut,
-    Problem,
     RoomIn,
     RoomOut,
     SessionIn,
     SessionOut,
     SessionPatch,
 )
-
-
-class TokenAuth(HttpBearer):
-    def authenticate(self, request: HttpRequest, token: str):
-        row = ApiToken.objects.select_related("user").filter(key_hash=ApiToken.hash(token), revoked_at=None).first()
-        if row is None or not row.user.is_active:
-            return None
-        ApiToken.objects.filter(pk=row.pk).update(last_used_at=timezone.now())
-        request.user = row.user
-        return row.user
-
 
 api = NinjaAPI(
     title="Target 8.7 API",
@@ -115,7 +109,6 @@ def _http_error(request, exc: HttpError):
 
 
 v1 = Router(tags=["consultations"])
-ERRORS = {400: Problem, 401: Problem, 403: Problem, 404: Problem, 422: Problem}
 
 
 def _consultation(request, slug: str) -> Consultation:
@@ -246,3 +239,4 @@ def key_question_create(request, slug: str, payload: KeyQuestionIn):
 
 
 api.add_router("/v1/", v1)
+api.add_router("/v1/", deliberation.router)

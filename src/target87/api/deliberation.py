@@ -1,0 +1,109 @@
+"""Contributions and recommendations: what the breakout groups said, and what was drafted from it.
+
+Readers see what the public pages show: a contributor who chose to stay anonymous is never named (not to a
+convener either: the web pages and the exports do not name them). Facilitators, rapporteurs and conveners
+capture contributions with a token, through the same service as the capture page.
+"""
+
+# No ``from __future__ import annotations`` here: ninja reads a paginated endpoint's annotations in the
+# pagination module's namespace, where the names of this module's schemas are not known.
+from django.http import Http404
+from ninja import Query, Router, Status
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from target87.consultations import selectors as consultation_selectors
+from target87.consultations.models import Consultation
+from target87.core.errors import ServiceError
+from target87.deliberation import selectors, services
+from target87.deliberation.models import Recommendation
+
+from .auth import OPTIONAL, OptionalTokenAuth, TokenAuth
+from .schemas import (
+    ERRORS,
+    ContributionFilters,
+    ContributionIn,
+    ContributionOut,
+    RecommendationDetailOut,
+    RecommendationOut,
+)
+
+router = Router(tags=["deliberation"], auth=OptionalTokenAuth())
+
+#: the service's names for the fields that the payload names after the ids it sends
+PAYLOAD_FIELDS = {"key_question": "key_question_id", "session": "session_id"}
+
+
+def _consultation(request, slug: str) -> Consultation:
+    return consultation_selectors.consultation_get(slug=slug, user=request.user)
+
+
+def _in_payload_terms(error: ServiceError) -> ServiceError:
+    if not hasattr(error, "error_dict"):
+        return error
+    return ServiceError({PAYLOAD_FIELDS.get(field, field): messages for field, messages in error.message_dict.items()})
+
+
+@router.get(
+    "/consultations/{slug}/contributions",
+    response={200: list[ContributionOut], **ERRORS},
+    summary="Contributions of the breakout groups",
+    openapi_extra=OPTIONAL,
+)
+@paginate(LimitOffsetPagination)
+def contribution_list(request, slug: str, filters: Query[ContributionFilters]):
+    rows = selectors.contribution_list(
+        consultation=_consultation(request, slug),
+        key_question=filters.key_question,
+        kind=filters.kind or "",
+    )
+    if filters.session_id is not None:
+        rows = rows.filter(session_id=filters.session_id)
+    if filters.thematic_area:
+        rows = rows.filter(thematic_area=filters.thematic_area)
+    return rows
+
+
+@router.post(
+    "/consultations/{slug}/contributions",
+    response={201: ContributionOut, **ERRORS},
+    auth=TokenAuth(),
+    summary="Capture a contribution (facilitators, rapporteurs, conveners)",
+)
+def contribution_create(request, slug: str, payload: ContributionIn):
+    """Sending again with the same ``client_key`` stores the contribution once and answers with the one stored."""
+    consultation = _consultation(request, slug)
+    data = payload.dict()
+    try:
+        contribution = services.contribution_create(
+            actor=request.auth,
+            consultation=consultation,
+            key_question=data.pop("key_question_id"),
+            session=data.pop("session_id"),
+            **data,
+        )
+    except ServiceError as error:
+        raise _in_payload_terms(error) from None
+    return Status(201, contribution)
+
+
+@router.get(
+    "/consultations/{slug}/recommendations",
+    response={200: list[RecommendationOut], **ERRORS},
+    summary="Recommendations, in their order",
+    openapi_extra=OPTIONAL,
+)
+@paginate(LimitOffsetPagination)
+def recommendation_list(request, slug: str):
+    return selectors.recommendation_list(consultation=_consultation(request, slug))
+
+
+@router.get(
+    "/recommendations/{recommendation_id}", response={200: RecommendationDetailOut, **ERRORS}, openapi_extra=OPTIONAL
+)
+def recommendation_detail(request, recommendation_id: int):
+    """A recommendation with every version of it and the contributions it comes from."""
+    found = Recommendation.objects.filter(pk=recommendation_id).values_list("consultation__slug", "number").first()
+    if found is None:
+        raise Http404
+    slug, number = found
+    return selectors.recommendation_get(consultation=_consultation(request, slug), number=number)
