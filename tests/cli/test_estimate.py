@@ -84,15 +84,16 @@ def test_csv_output_matches_r_end_to_end(survey_csv, capsys):
         assert math.isclose(float(row["number"]), float(r["total"]), rel_tol=1e-6)
 
 
-def test_ci_method_and_level(survey_csv, capsys):
+@pytest.mark.parametrize("method", ["beta", "likelihood"])
+def test_ci_method_and_level(survey_csv, capsys, method):
     code, out, _err = run(
         [
             "child-labour",
             str(survey_csv),
             "--by",
-            "sex+area".replace("+", ","),
+            "sex,area",
             "--ci-method",
-            "beta",
+            method,
             "--level",
             "0.9",
         ],
@@ -100,10 +101,13 @@ def test_ci_method_and_level(survey_csv, capsys):
     )
     assert code == 0
     ref = r_reference(1)
-    for row in csv.DictReader(io.StringIO(out)):
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert len(rows) == 1 + 4
+    for row in rows:
         domain = "_T" if row["sex"] == "_T" else f"{row['sex']}|{row['area']}"
         table = "" if domain == "_T" else "sex+area"
-        assert abs(float(row["ci_lower"]) / 100 - float(ref[(table, domain)]["beta_lo"])) <= 1e-6
+        assert abs(float(row["ci_lower"]) / 100 - float(ref[(table, domain)][f"{method}_lo"])) <= 1e-6
+        assert abs(float(row["ci_upper"]) / 100 - float(ref[(table, domain)][f"{method}_hi"])) <= 1e-6
 
 
 def test_json_table_and_sdmx_formats(survey_csv, capsys):

@@ -11,7 +11,7 @@ suppressPackageStartupMessages(library(survey))
 args <- commandArgs(trailingOnly = TRUE)
 cases <- read.csv(args[1], stringsAsFactors = FALSE, colClasses = "character")
 base <- dirname(args[1])
-methods <- c("logit", "xlogit", "mean", "beta", "asin")
+methods <- c("logit", "likelihood", "xlogit", "mean", "beta", "asin")
 out <- list()
 num <- function(x) format(x, digits = 17)
 
@@ -42,10 +42,10 @@ for (k in seq_len(nrow(cases))) {
                   mean = num(coef(m)[[1]]), se = num(SE(m)[[1]]),
                   total = num(coef(tt)[[1]]), se_total = num(SE(tt)[[1]]))
       for (meth in methods) {
-        ci <- tryCatch(attr(svyciprop(~y, sub, method = meth, level = level), "ci"),
-                       error = function(e) c(NA, NA), warning = function(w) {
-                         suppressWarnings(attr(svyciprop(~y, sub, method = meth, level = level), "ci"))
-                       })
+        # warnings (e.g. a GLM that does not converge at p = 0) are silenced; an error gives NA
+        ci <- tryCatch(withCallingHandlers(attr(svyciprop(~y, sub, method = meth, level = level), "ci"),
+                                           warning = function(w) invokeRestart("muffleWarning")),
+                       error = function(e) c(NA, NA))
         row[[paste0(meth, "_lo")]] <- num(ci[[1]])
         row[[paste0(meth, "_hi")]] <- num(ci[[2]])
       }

@@ -127,6 +127,23 @@ def test_options_reach_the_engine(stat_client):
     assert "90 % confidence interval" in html
 
 
+def test_likelihood_interval_offered_and_computed(stat_client):
+    data = survey()
+    estimation = upload(stat_client, csv_upload(data))
+    configure = stat_client.get(reverse("indicators:configure", kwargs={"uuid": estimation.uuid})).content.decode()
+    assert re.search(
+        r'<option value="likelihood">Profile likelihood, Rao-Scott scaled \(likelihood\)</option>', configure
+    )
+    html = _result_html(stat_client, estimation, ci_method="likelihood", tables=["sex", "age_group"])
+    expected = estimate_child_labour(data, by=[("sex",), ("age_group",)], options=Options(ci_method="likelihood"))
+    assert _cells(html, "sex", "ci") == [f"{r.ci_lower:.1f} – {r.ci_upper:.1f}" for r in expected.rows[1:3]]
+    assert _cells(html, "total", "ci") == [f"{expected.rows[0].ci_lower:.1f} – {expected.rows[0].ci_upper:.1f}"]
+    # an interval of its own: not the default logit one
+    logit = estimate_child_labour(data, options=Options(ci_method="logit")).rows[0]
+    assert (expected.rows[0].ci_lower, expected.rows[0].ci_upper) != (logit.ci_lower, logit.ci_upper)
+    assert Estimation.objects.get().options["ci_method"] == "likelihood"
+
+
 def test_empty_domain_shown_as_such(stat_client):
     data = survey()
     for i, age in enumerate(data["age"]):

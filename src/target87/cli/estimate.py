@@ -94,8 +94,10 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument(
         "--ci-method",
         default="logit",
-        choices=("logit", "xlogit", "mean", "beta", "asin"),
-        help=_("confidence interval, as R's svyciprop (default logit)"),
+        choices=("logit", "likelihood", "xlogit", "mean", "beta", "asin"),
+        help=_(
+            "confidence interval, as R's svyciprop (default logit; likelihood: the Rao-Scott scaled profile likelihood)"
+        ),
     )
     c.add_argument("--level", default=0.95, type=float, help=_("confidence level (default 0.95)"))
     c.add_argument(

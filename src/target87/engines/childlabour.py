@@ -821,7 +821,8 @@ class _Accumulator:
                     codes = codes.astype(np.int8)
                 variables[v] = (codes, cats)
         progress(0.75, _("Estimating"))
-        results = tabulate(design, y, variables, [()] + [t for t in self.tables if t], scope)
+        tables = [()] + [t for t in self.tables if t]
+        results = tabulate(design, y, variables, tables, scope, glm_start=options.ci_method == "likelihood")
         del variables, y, scope, design
         progress(0.9, _("Confidence intervals"))
 
@@ -834,7 +835,16 @@ class _Accumulator:
         rows: list[EstimateRow] = []
         for tb in results:
             est = tb.estimates
-            lo, hi = ci_proportion(est.mean, est.se_mean, est.df, est.n, options.ci_method, options.level)
+            lo, hi = ci_proportion(
+                est.mean,
+                est.se_mean,
+                est.df,
+                est.n,
+                options.ci_method,
+                options.level,
+                n_nonzero=est.n_nonzero,
+                glm_start=est.glm_start,
+            )
             for i, cats in enumerate(tb.categories):
                 label = {v: TOTAL for v in self.order}
                 label.update(dict(zip(tb.variables, cats)))

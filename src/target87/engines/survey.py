@@ -4,7 +4,8 @@ The design is the one-stage-with-replacement approximation of a stratified multi
 estimator of R's ``svydesign(ids = ~psu, strata = ~stratum, weights = ~weight, nest = TRUE)`` (with
 ``fpc = ~fpc`` when a finite population correction is given). Variances are Taylor-linearised; the
 formulas follow R's ``survey`` package (``svymean``, ``svytotal``, ``svyrecvar``/``onestrat``,
-``degf`` and ``svyciprop``) so that the numbers agree with it to rounding error:
+``degf`` and ``svyciprop``, its ``likelihood`` interval included) so that the numbers agree with it
+to rounding error:
 
 * the variance of a statistic is the sum over strata of ``f_h * n_h / (n_h - 1) * Σ_j (z_hj - z̄_h)²``,
   where ``z_hj`` is the total of the statistic's influence values over PSU ``j`` of stratum ``h``,
@@ -39,7 +40,7 @@ from target87.engines.i18n import gettext as _
 from target87.engines.i18n import ngettext
 
 LONELY_PSU_OPTIONS = ("fail", "remove", "certainty", "adjust", "average")
-CI_METHODS = ("logit", "xlogit", "mean", "beta", "asin")
+CI_METHODS = ("logit", "likelihood", "xlogit", "mean", "beta", "asin")
 
 #: above this many (PSU, cell) slots the sums are collected sparsely (by sorting) instead of densely
 _DENSE_LIMIT = 1 << 24
@@ -119,6 +120,9 @@ class DomainEstimates:
     total: np.ndarray  #: weighted total Σ w·y over the domain
     se_total: np.ndarray
     df: np.ndarray  #: design degrees of freedom of the domain (PSUs less strata, non-zero weights)
+    n_nonzero: np.ndarray | None = None  #: rows of non-zero weight in the domain (None: as n)
+    #: sums of the first iteration of R's GLM fit in each domain, for likelihood intervals (when asked)
+    glm_start: np.ndarray | None = None
 
 
 class Design:
@@ -288,7 +292,7 @@ class Design:
         pair_psu = (present // c1)[keep]
         pair_cell = pair_cell[keep]
         sums = [s[keep] for s in sums]
-        nonzero = sums[3] > 0 if len(sums) > 3 else np.ones(pair_psu.size, dtype=bool)
+        nonzero = sums[3] if len(sums) > 3 else sums[0]  # rows of non-zero weight
         return CellSummary(self, pair_psu, pair_cell, sums[0], sums[1], sums[2], nonzero, n_cells)
 
     def _keys_and_values(self, y, cell, c1, a, b):
@@ -307,15 +311,26 @@ class Design:
             cols.append((w != 0).astype(np.float64))
         return keys, cols
 
-    def estimate(self, y: np.ndarray, domain: np.ndarray | None = None, n_domains: int = 1) -> DomainEstimates:
-        """Mean and total of ``y`` in each domain (``domain`` codes, -1 = in none; None = all rows)."""
+    def estimate(
+        self, y: np.ndarray, domain: np.ndarray | None = None, n_domains: int = 1, *, glm_start: bool = False
+    ) -> DomainEstimates:
+        """Mean and total of ``y`` in each domain (``domain`` codes, -1 = in none; None = all rows).
+
+        ``glm_start``: also the sums that likelihood intervals need (another pass over the rows).
+        """
         if domain is None:
             domain = np.zeros(self.n, dtype=np.int64)
-        return self.summarise(y, domain, n_domains).domains(np.arange(n_domains), n_domains)
+        est = self.summarise(y, domain, n_domains).domains(np.arange(n_domains), n_domains)
+        if glm_start:
+            est.glm_start = _glm_first_iteration(self.weights, y, lambda a, b: domain[a:b], est.n, est.weight_sum)
+        return est
 
 
 class CellSummary:
-    """Sums of weights and weighted values per (PSU, cell) pair; tables of domains are built from it."""
+    """Sums of weights and weighted values per (PSU, cell) pair; tables of domains are built from it.
+
+    ``count`` and ``nonzero`` are the numbers of rows, and of rows of non-zero weight, of each pair.
+    """
 
     def __init__(self, design, pair_psu, pair_cell, count, wsum, wysum, nonzero, n_cells):
         self.design = design
@@ -340,7 +355,7 @@ class CellSummary:
         present, (count, wsum, wysum, nz) = _group_sums(
             key,
             des.n_psu_total * D,
-            [self.count[keep], self.wsum[keep], self.wysum[keep], self.nonzero[keep].astype(np.float64)],
+            [self.count[keep], self.wsum[keep], self.wysum[keep], self.nonzero[keep]],
         )
         g_psu = present // D
         g_dom = present % D
@@ -364,7 +379,14 @@ class CellSummary:
         se_mean = np.where(empty, np.nan, np.sqrt(var_mean))
         se_total = np.where(empty, np.nan, np.sqrt(var_total))
         return DomainEstimates(
-            n=n.astype(np.int64), weight_sum=W, mean=mean, se_mean=se_mean, total=Y, se_total=se_total, df=df
+            n=n.astype(np.int64),
+            weight_sum=W,
+            mean=mean,
+            se_mean=se_mean,
+            total=Y,
+            se_total=se_total,
+            df=df,
+            n_nonzero=np.bincount(g_dom, nz, minlength=D).astype(np.int64),
         )
 
     def _variance(self, g_psu, g_dom, vals, D):
@@ -456,14 +478,25 @@ def _qt(p, df):
 
 
 def ci_proportion(
-    p: np.ndarray, se: np.ndarray, df: np.ndarray, n: np.ndarray, method: str = "logit", level: float = 0.95
+    p: np.ndarray,
+    se: np.ndarray,
+    df: np.ndarray,
+    n: np.ndarray,
+    method: str = "logit",
+    level: float = 0.95,
+    n_nonzero: np.ndarray | None = None,
+    glm_start: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Confidence limits of proportions ``p`` with standard errors ``se``, as ``svyciprop``.
 
-    ``df`` are the design degrees of freedom, ``n`` the numbers of rows (used by ``beta``). ``logit`` is
-    the Wald interval of the intercept of a quasi-binomial survey GLM, which for an intercept-only
-    model is ``expit(logit p ± t · se / (p (1 - p)))`` — computed here in closed form (R iterates the
-    GLM; at p = 0 or 1 the limits are p itself, where R's non-converged fit gives ~1e-12 of it).
+    ``df`` are the design degrees of freedom, ``n`` the numbers of rows in the domains (used by
+    ``beta`` and ``likelihood``); ``likelihood`` also needs ``n_nonzero``, those of non-zero weight
+    (default ``n``), and ``glm_start`` (:attr:`DomainEstimates.glm_start`). ``logit`` is the Wald
+    interval of the intercept of a quasi-binomial survey GLM, which for an intercept-only model is
+    ``expit(logit p ± t · se / (p (1 - p)))`` — computed here in closed form (R iterates the GLM; at
+    p = 0 or 1 the limits are p itself, where R's non-converged fit gives ~1e-12 of it).
+    ``likelihood`` inverts the Rao-Scott scaled profile likelihood of that GLM, following R's
+    iterations, profile and spline (:func:`_likelihood_interval`).
     """
     if method not in CI_METHODS:
         raise SurveyError(
@@ -499,6 +532,13 @@ def ci_proportion(
             infinite = np.isinf(z) & np.isfinite(p)
             lo = np.where(infinite, 0.0, lo)
             hi = np.where(infinite, np.nan, hi)
+        elif method == "likelihood":
+            if glm_start is None:
+                raise ValueError(
+                    "the likelihood interval needs the GLM's first iteration: tabulate(..., glm_start=True)"
+                )
+            nz = n if n_nonzero is None else n_nonzero
+            lo, hi = _likelihood_interval(p, se, df, n, nz, glm_start, level)
         elif method == "asin":
             eta = np.arcsin(np.sqrt(p))
             half = t * se / (2 * np.sqrt(p * (1 - p)))
@@ -513,6 +553,303 @@ def ci_proportion(
             lo = np.where(bad, np.nan, lo)
             hi = np.where(bad, np.nan, hi)
     return lo, hi
+
+
+#: MASSprofile_glm's default number of steps each side of the estimate (less one)
+_PROFILE_STEPS = 9
+#: glm.control(): convergence of the deviance and most iterations
+_GLM_EPSILON, _GLM_MAXIT = 1e-8, 25
+_EPS = float(np.finfo(np.float64).eps)
+
+
+def _likelihood_interval(p, se, df, n, n_nonzero, start, level):
+    """``svyciprop(method = "likelihood")``: the Rao-Scott scaled profile likelihood interval.
+
+    R fits ``svyglm(y ~ 1, family = quasibinomial)`` on the domain and calls its
+    ``confint(method = "likelihood")``: ``MASSprofile_glm`` profiles the deviance in up to 9 steps
+    each side of the intercept and ``confint_profile`` reads the limits off an interpolating spline.
+    For an intercept-only model every piece depends on the rows only through the domain's proportion
+    ``p``, its standard error, its ``n`` rows (``n_nonzero`` of non-zero weight), its degrees of
+    freedom and the first iteration of R's fit (``start``, see :func:`_glm_first_iteration`), so this
+    follows R's steps, vectorised over the domains:
+
+    * R's iteratively reweighted least squares, from ``start`` (its later iterations have one fitted
+      value for every row): the intercept ``b0`` and the working weights of its last iteration, whose
+      sum ``S`` makes the model-based variance ``1 / S``;
+    * the design-based standard error of the intercept ``sd = se / μ'(b0)`` and the design effect
+      ``λ = sd² S``; ``α = Φ(t_df · √λ) / 2`` with t the lower (1 - level)/2 quantile;
+    * the profile stops once the signed root deviance reaches ``zmax = √qf(α, 1, n - 1, upper)``, in
+      steps of ``zmax / 5`` times ``sd``, 9 at most each side; the signed root deviance at ``b`` is
+      ``±√((D(b) - D(b0)) / φ)`` with the binomial deviance ``D`` of the weights rescaled to mean 1
+      and the dispersion ``φ`` (``svyvar`` of the Pearson residuals);
+    * ``spline()`` (Forsythe-Malcolm-Moler) through the steps, evaluated at 3 × as many equally spaced
+      points, and ``approx()`` of the intercept at the root deviances ``±Φ⁻¹(2α)``; expit of both.
+
+    Where R stops with an error (df ≤ 0, p at 0 or 1, a zero standard error) the limits are NaN; so
+    they are in the unlikely case of a fit that converges at its first iteration.
+    """
+    sp = _special()
+    p, se, df, n, n_nonzero = np.broadcast_arrays(*(np.asarray(a, dtype=np.float64) for a in (p, se, df, n, n_nonzero)))
+    shape, size = p.shape, p.size
+    p, se, df, n, n_nonzero = (a.reshape(-1) for a in (p, se, df, n, n_nonzero))
+    start = np.asarray(start, dtype=np.float64).reshape(4, size)
+    lo = np.full(size, np.nan)
+    hi = np.full(size, np.nan)
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        b0, S, iterations = _glm_fit(p, n, start)
+        mu0 = _r_plogis(b0)
+        sd = se / _r_mu_eta(b0)
+        lam = sd**2 * S
+        t = _qt((1 - level) / 2, df)
+        alpha = sp.ndtr(t * np.sqrt(lam)) / 2
+        k = n - 1
+        # R's qf(alpha, 1, k, lower.tail = FALSE): through qbeta, or qchisq beyond 4e5 df
+        xb = sp.betaincinv(k / 2, 0.5, alpha)
+        zmax = np.where(k > 4e5, -sp.ndtri(alpha / 2), np.sqrt((1 / xb - 1) * k))
+        phi = n_nonzero / (n_nonzero - 1) * (p * (1 - p)) / (mu0 * (1 - mu0))
+        cut = sp.ndtri(2 * alpha)  # the lower limit's root deviance; the upper one is its opposite
+        ok = (df > 0) & (p > 0) & (p < 1) & (sd > 0) & np.isfinite(sd) & (zmax > 0) & np.isfinite(zmax)
+        ok &= np.isfinite(cut) & (iterations > 1)
+    idx = np.flatnonzero(ok)
+    if not idx.size:
+        return lo.reshape(shape), hi.reshape(shape)
+    b0, mu0, sd, zmax, phi, n, p, cut = (a[idx] for a in (b0, mu0, sd, zmax, phi, n, p, cut))
+    # the steps, (domain, side, step): b0 ± step · zmax/5 · sd
+    steps = np.arange(1, _PROFILE_STEPS + 1, dtype=np.float64)
+    sign = np.array([-1.0, 1.0])
+    b = b0[:, None, None] + sign[None, :, None] * steps[None, None, :] * (zmax / 5 * sd)[:, None, None]
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        mu = _r_plogis(b)
+        m0, w1, w0 = mu0[:, None, None], (n * p)[:, None, None], (n * (1 - p))[:, None, None]
+        dev = 2 * (
+            np.where(w1 > 0, w1 * np.log(m0 / mu), 0.0) + np.where(w0 > 0, w0 * np.log((1 - m0) / (1 - mu)), 0.0)
+        )
+        z = sign[None, :, None] * np.sqrt(np.maximum(dev / phi[:, None, None], 0.0))
+    # R computes step k while k ≤ 9 and the previous |z| < zmax: the steps up to the first |z| ≥ zmax.
+    # A NaN stops R with an error.
+    reached = np.abs(z) >= zmax[:, None, None]
+    taken = np.where(reached.any(axis=2), reached.argmax(axis=2) + 1, _PROFILE_STEPS)  # (domain, side)
+    used = steps[None, None, :] <= taken[:, :, None]
+    bad = np.isnan(np.where(used, z, 0.0)).any(axis=(1, 2))
+    nodes = 1 + taken.sum(axis=1)  # b0 and the steps taken
+    for m in np.unique(nodes[~bad]):
+        g = np.flatnonzero((nodes == m) & ~bad)
+        # the nodes in increasing order (R sorts the profile): the steps down reversed, b0, the steps up
+        down = taken[g, 0][:, None]
+        col = np.arange(m)[None, :]
+        rows = np.arange(g.size)[:, None]
+        left, centre = col < down, col == down
+        step_down = np.clip(down - col - 1, 0, _PROFILE_STEPS - 1)
+        step_up = np.clip(col - down - 1, 0, _PROFILE_STEPS - 1)
+        zg, bg = z[g], b[g]
+        zs = np.where(left, zg[rows, 0, step_down], np.where(centre, 0.0, zg[rows, 1, step_up]))
+        bs = np.where(left, bg[rows, 0, step_down], np.where(centre, b0[g][:, None], bg[rows, 1, step_up]))
+        lo[idx[g]], hi[idx[g]] = _spline_inverse(bs, zs, cut[g])
+    with np.errstate(over="ignore", invalid="ignore"):
+        return _expit(lo).reshape(shape), _expit(hi).reshape(shape)
+
+
+def _glm_fit(p, n, start):
+    """R's ``glm.fit`` of ``y ~ 1`` (quasi-binomial, logit link, weights of mean 1) in each domain.
+
+    ``start`` holds the sums of the first iteration over the domain's rows (:func:`_glm_first_iteration`);
+    from the second on, every row has the same fitted value and the sums need only ``n p`` and ``n``.
+    Returns the intercept, the sum of the working weights of the last iteration and the number of
+    iterations, as R stops: when the deviance changes by less than 1e-8 of itself (+ 0.1), or after 25.
+    """
+    s0, s1, dev_start, c = start
+    w1, w0 = n * p, n * (1 - p)
+
+    def deviance(mu):
+        return c + 2 * (np.where(w1 > 0, w1 * np.log(1 / mu), 0.0) + np.where(w0 > 0, w0 * np.log(1 / (1 - mu)), 0.0))
+
+    beta = s1 / s0
+    weight_sum = s0.copy()
+    dev_old = dev_start
+    iterations = np.ones(p.shape, dtype=np.int64)
+    active = np.ones(p.shape, dtype=bool)
+    for it in range(1, _GLM_MAXIT + 1):
+        if it > 1:
+            a = np.flatnonzero(active)
+            eta = beta[a]
+            mu, mu_eta = _r_plogis(eta), _r_mu_eta(eta)
+            beta[a] = eta + (w1[a] - mu * n[a]) / (mu_eta * n[a])
+            weight_sum[a] = n[a] * mu_eta**2 / (mu * (1 - mu))
+            iterations[a] = it
+        dev = deviance(_r_plogis(beta))
+        done = np.abs(dev - dev_old) / (np.abs(dev) + 0.1) < _GLM_EPSILON
+        active &= ~done
+        dev_old = dev
+        if not active.any():
+            break
+    return beta, weight_sum, iterations
+
+
+def _glm_first_iteration(weights, y, row_domain, n, weight_sum):
+    """Sums over each domain's rows of R's first iteration of ``glm.fit`` (quasi-binomial, logit).
+
+    R rescales the weights of the domain to mean 1 (``w / mean(w)``), starts every row at
+    ``μ = (w y + 0.5) / (w + 1)`` and takes one weighted least-squares step. Returns, per domain, the
+    sum of the working weights, their sum times the working response, the deviance at the start and
+    the constant ``2 Σ w (y log y + (1 - y) log(1 - y))`` of the deviance (0 for a 0/1 variable), as
+    rows of a (4, domains) array. ``row_domain(a, b)`` gives the domain of rows a..b (-1: none).
+    """
+    D = n.size
+    out = np.zeros((4, D))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean_w = weight_sum / n
+    for a in range(0, weights.size, _BLOCK_ROWS):
+        b = min(weights.size, a + _BLOCK_ROWS)
+        d = row_domain(a, b)
+        w = weights[a:b]
+        rows = np.flatnonzero((d >= 0) & (w > 0))  # R's fit leaves out rows of zero weight
+        if not rows.size:
+            continue
+        d = d[rows]
+        wt = w[rows] / mean_w[d]
+        yy = np.asarray(y[a:b][rows], dtype=np.float64)
+        with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+            mustart = (wt * yy + 0.5) / (wt + 1)
+            eta = np.log(mustart / (1 - mustart))
+            mu = _r_plogis(eta)
+            mu_eta = _r_mu_eta(eta)
+            z = eta + (yy - mu) / mu_eta
+            ww = wt * mu_eta**2 / (mu * (1 - mu))
+            dev = 2 * wt * (_y_log_y(yy, mu) + _y_log_y(1 - yy, 1 - mu))
+            const = 2 * wt * (_y_log_y(yy, yy) + _y_log_y(1 - yy, 1 - yy))
+        for k, v in enumerate((ww, ww * z, dev, const)):
+            out[k] += np.bincount(d, v, minlength=D)
+    return out
+
+
+def _y_log_y(y, mu):
+    return np.where(y != 0, y * np.log(np.where(y != 0, y, 1.0) / mu), 0.0)
+
+
+def _r_plogis(eta):
+    """R's inverse logit link (``make.link("logit")``): exp(η) / (1 + exp(η)), with exp(η) at ε or 1/ε beyond ±30."""
+    e = np.where(eta < -30, _EPS, np.where(eta > 30, 1 / _EPS, np.exp(np.clip(eta, -30, 30))))
+    return e / (1 + e)
+
+
+def _r_mu_eta(eta):
+    """R's dμ/dη of the logit link: exp(η) / (1 + exp(η))², ε beyond ±30."""
+    e = np.exp(np.clip(eta, -30, 30))
+    return np.where((eta > 30) | (eta < -30), _EPS, e / ((1 + e) * (1 + e)))
+
+
+def _spline_inverse(x, y, cut):
+    """Per row: ``approx(s$y, s$x, xout = c(cut, -cut))$y`` with ``s = spline(x, y)``, as R computes them.
+
+    ``x`` (rows × nodes) increase along each row; ``spline`` uses Forsythe, Malcolm and Moler's end
+    conditions and evaluates at ``3 × nodes`` equally spaced points; ``approx`` is linear, NaN outside.
+    """
+    rows, m = x.shape
+    # nodes that do not increase (a standard error too small to move the intercept) end in an
+    # error in R, or in ties it collapses: NaN
+    with np.errstate(invalid="ignore"):
+        strict = np.all(np.diff(x, axis=1) > 0, axis=1) & np.all(np.isfinite(x), axis=1) & (m >= 2)
+    lo = np.full(rows, np.nan)
+    hi = np.full(rows, np.nan)
+    if not strict.any():
+        return lo, hi
+    x, y, cut = x[strict], y[strict], cut[strict]
+    b, c, d = _fmm_coefficients(x, y)
+    n_out = 3 * m
+    xmin, xmax = x[:, 0], x[:, -1]
+    by = (xmax - xmin) / (n_out - 1)
+    u = xmin[:, None] + np.arange(n_out)[None, :] * by[:, None]  # R's seq.int(xmin, xmax, length.out = n)
+    u[:, -1] = xmax
+    # node i with x[i] ≤ u < x[i + 1] (the last node at u = xmax)
+    i = np.clip((x[:, None, :] <= u[:, :, None]).sum(axis=2) - 1, 0, m - 1)
+    r = np.arange(x.shape[0])[:, None]
+    dx = u - x[r, i]
+    v = y[r, i] + dx * (b[r, i] + dx * (c[r, i] + dx * d[r, i]))
+    out = []
+    for target in (cut, -cut):
+        out.append(_approx(v, u, target))
+    lo[strict], hi[strict] = out
+    return lo, hi
+
+
+def _fmm_coefficients(x, y):
+    """R's ``fmm_spline`` (stats/src/splines.c), row by row at once: the cubic's b, c, d at each node."""
+    rows, n = x.shape
+    b = np.zeros((rows, n))
+    c = np.zeros((rows, n))
+    d = np.zeros((rows, n))
+    if n < 3:
+        b[:, 0] = b[:, 1] = (y[:, 1] - y[:, 0]) / (x[:, 1] - x[:, 0])
+        return b, c, d
+    d[:, 0] = x[:, 1] - x[:, 0]
+    c[:, 1] = (y[:, 1] - y[:, 0]) / d[:, 0]
+    for i in range(1, n - 1):
+        d[:, i] = x[:, i + 1] - x[:, i]
+        b[:, i] = 2.0 * (d[:, i - 1] + d[:, i])
+        c[:, i + 1] = (y[:, i + 1] - y[:, i]) / d[:, i]
+        c[:, i] = c[:, i + 1] - c[:, i]
+    b[:, 0] = -d[:, 0]
+    b[:, n - 1] = -d[:, n - 2]
+    c[:, 0] = c[:, n - 1] = 0.0
+    if n > 3:
+        c0 = c[:, 2] / (x[:, 3] - x[:, 1]) - c[:, 1] / (x[:, 2] - x[:, 0])
+        cn = c[:, n - 2] / (x[:, n - 1] - x[:, n - 3]) - c[:, n - 3] / (x[:, n - 2] - x[:, n - 4])
+        c[:, 0] = c0 * d[:, 0] * d[:, 0] / (x[:, 3] - x[:, 0])
+        c[:, n - 1] = -cn * d[:, n - 2] * d[:, n - 2] / (x[:, n - 1] - x[:, n - 4])
+    for i in range(1, n):
+        t = d[:, i - 1] / b[:, i - 1]
+        b[:, i] = b[:, i] - t * d[:, i - 1]
+        c[:, i] = c[:, i] - t * c[:, i - 1]
+    c[:, n - 1] = c[:, n - 1] / b[:, n - 1]
+    for i in range(n - 2, -1, -1):
+        c[:, i] = (c[:, i] - d[:, i] * c[:, i + 1]) / b[:, i]
+    b[:, n - 1] = (y[:, n - 1] - y[:, n - 2]) / d[:, n - 2] + d[:, n - 2] * (c[:, n - 2] + 2.0 * c[:, n - 1])
+    for i in range(n - 1):
+        b[:, i] = (y[:, i + 1] - y[:, i]) / d[:, i] - d[:, i] * (c[:, i + 1] + 2.0 * c[:, i])
+        d[:, i] = (c[:, i + 1] - c[:, i]) / d[:, i]
+        c[:, i] = 3.0 * c[:, i]
+    c[:, n - 1] = 3.0 * c[:, n - 1]
+    d[:, n - 1] = d[:, n - 2]
+    return b, c, d
+
+
+def _approx(x, y, v):
+    """Per row, R's ``approx(x, y, xout = v)$y``: linear, NaN outside the range; x sorted, ties averaged."""
+    out = np.full(x.shape[0], np.nan)
+    order = np.argsort(x, axis=1, kind="stable")
+    r = np.arange(x.shape[0])[:, None]
+    xs, ys = x[r, order], y[r, order]
+    ties = np.any(np.diff(xs, axis=1) == 0, axis=1)
+    for k in np.flatnonzero(ties):  # rare: collapse equal x to the mean of their y, as regularize.values
+        ux, inverse = np.unique(xs[k], return_inverse=True)
+        uy = np.bincount(inverse, ys[k]) / np.bincount(inverse)
+        out[k] = _approx_row(ux, uy, v[k])
+    plain = np.flatnonzero(~ties)
+    if plain.size:
+        xs, ys, v = xs[plain], ys[plain], v[plain]
+        m = xs.shape[1]
+        rr = np.arange(plain.size)
+        j = np.clip((xs <= v[:, None]).sum(axis=1), 1, m - 1)
+        i = j - 1
+        x0, x1, y0, y1 = xs[rr, i], xs[rr, j], ys[rr, i], ys[rr, j]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            val = y0 + (y1 - y0) * ((v - x0) / (x1 - x0))
+        val = np.where(v == x1, y1, np.where(v == x0, y0, val))
+        inside = (v >= xs[:, 0]) & (v <= xs[:, -1])
+        out[plain] = np.where(inside, val, np.nan)
+    return out
+
+
+def _approx_row(x, y, v):
+    if x.size < 2 or not x[0] <= v <= x[-1]:
+        return np.nan
+    j = min(max(int(np.searchsorted(x, v, side="right")), 1), x.size - 1)
+    i = j - 1
+    if v == x[j]:
+        return y[j]
+    if v == x[i]:
+        return y[i]
+    return y[i] + (y[j] - y[i]) * ((v - x[i]) / (x[j] - x[i]))
 
 
 def _expit(x):
@@ -537,6 +874,8 @@ def tabulate(
     variables: dict[str, tuple[np.ndarray, Sequence[str]]],
     tables: Sequence[Sequence[str]],
     scope: np.ndarray | None = None,
+    *,
+    glm_start: bool = False,
 ) -> list[Table]:
     """Estimate the mean and total of ``y`` for every domain of every table, in one pass over the rows.
 
@@ -544,6 +883,7 @@ def tabulate(
     (such a row counts in the tables that do not use that variable). ``tables`` lists the variables of
     each table (``()`` is the total). ``scope`` (a boolean mask) restricts every domain to a
     subpopulation, as ``subset()`` of the design would; the rows outside stay in the design.
+    ``glm_start`` also sums, for each table, what likelihood intervals need (another pass over the rows).
     """
     used: list[str] = []
     for t in tables:
@@ -610,6 +950,13 @@ def tabulate(
             dom = np.where((code == k) | (dom < 0), -1, dom + code * mult)
             mult *= k
         est = summary.domains(dom, n_dom)
+        if glm_start:
+            row_dom = np.append(dom, -1)  # cell -1 (a row outside the scope) → no domain
+
+            def row_domain(a, b, row_dom=row_dom):
+                return row_dom[cell_c[a:b]]
+
+            est.glm_start = _glm_first_iteration(design.weights, y, row_domain, est.n, est.weight_sum)
         labels = [list(map(str, variables[v][1])) for v in t]
         cats = [tuple(c) for c in _product(labels)] if t else [()]
         out.append(Table(tuple(t), cats, est))

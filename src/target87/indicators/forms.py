@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from target87.core import countries
+from target87.engines.survey import CI_METHODS
 
 from .columns import parts
 from .enums import (
@@ -21,6 +22,8 @@ from .enums import (
 from .services import check_upload, max_upload_bytes, size_text
 
 NONE = ""
+#: the engine's confidence intervals, in its order (as R's svyciprop lists them), with their labels
+CI_LABELS = {"likelihood": _("Profile likelihood, Rao-Scott scaled (likelihood)"), **CI_METHOD_LABELS}
 
 
 class UploadForm(forms.Form):
@@ -99,7 +102,9 @@ class EstimationForm(forms.Form):
         label=_("Also treat strata with a single cluster within a domain (R's survey.adjust.domain.lonely)"),
         required=False,
     )
-    ci_method = forms.ChoiceField(label=_("Confidence interval"), choices=list(CI_METHOD_LABELS.items()))
+    ci_method = forms.ChoiceField(
+        label=_("Confidence interval"), choices=[(method, CI_LABELS[method]) for method in CI_METHODS]
+    )
     level = forms.FloatField(label=_("Confidence level"), min_value=0.5, max_value=0.999, initial=0.95)
     population = forms.FloatField(
         label=_("Children aged 5–17 in the population (optional)"),
