@@ -24,7 +24,7 @@ from target87.consultations import selectors, services
 from target87.consultations.models import Consultation, Session
 from target87.people.models import Person
 
-from . import deliberation
+from . import deliberation, priorities
 from .auth import TokenAuth
 from .schemas import (
     ERRORS,
@@ -240,3 +240,4 @@ def key_question_create(request, slug: str, payload: KeyQuestionIn):
 
 api.add_router("/v1/", v1)
 api.add_router("/v1/", deliberation.router)
+api.add_router("/v1/", priorities.router)
