@@ -121,6 +121,18 @@ def test_contributions_are_filtered_by_question_group_kind_and_area(client, cons
     )
 
 
+def test_listing_contributions_takes_three_queries_however_many_there_are(
+    client, consultation, questions, breakout, django_assert_num_queries
+):
+    for _ in range(6):
+        ContributionFactory(
+            consultation=consultation, key_question=questions[0], session=breakout, author=participant(consultation)
+        )
+    with django_assert_num_queries(3):  # the consultation, the count, the page
+        response = client.get(CONTRIBUTIONS)
+    assert [c["author"] is not None for c in response.json()["items"]] == [True] * 6
+
+
 def test_an_unknown_kind_in_the_filter_is_a_problem_naming_it(client, consultation):
     response = client.get(f"{CONTRIBUTIONS}?kind=rumour")
     assert response.status_code == 422 and response["Content-Type"] == PROBLEM
