@@ -41,6 +41,31 @@ def test_a_vote_on_a_closed_ballot_is_refused_and_nothing_is_stored(consultation
     assert Vote.objects.count() == 0 and BallotPaper.objects.count() == 0
 
 
+def test_after_a_first_vote_closing_still_refuses_the_next_one_and_keeps_the_votes(consultation, convener):
+    b = ballot(consultation, convener, "consensus", items=3)
+    p = participant(consultation)
+    services.vote_cast(participation=p, ballot=b, values={"S1": 1})
+    services.vote_cast(participation=p, ballot=b, values={"S2": 1})  # the participant's paper is known by now
+    services.ballot_close(actor=convener, ballot=Ballot.objects.get(pk=b.pk))
+    for values in ({"S1": -1}, {"S3": 0}):  # as a process that has not yet seen the closing would try
+        with pytest.raises(ServiceError) as refused:
+            services.vote_cast(participation=p, ballot=b, values=values)
+        assert refused.value.messages == ["This ballot is closed: your vote was not recorded."]
+    assert _stored(b, p) == {"S1": 1, "S2": 1}
+
+
+def test_after_a_first_choice_closing_still_refuses_the_next_pair(consultation, convener):
+    b = ballot(consultation, convener, "bradley-terry", items=3)
+    p = participant(consultation)
+    first, second, third = sorted(_ids(b).values())
+    services.pairwise_choose(participation=p, ballot=b, winner=first, loser=second)
+    services.ballot_close(actor=convener, ballot=Ballot.objects.get(pk=b.pk))
+    with pytest.raises(ServiceError) as refused:
+        services.pairwise_choose(participation=p, ballot=b, winner=third, loser=first)
+    assert refused.value.messages == ["This ballot is closed: your vote was not recorded."]
+    assert list(PairwiseChoice.objects.filter(ballot=b).values_list("winner_id", flat=True)) == [first]
+
+
 def test_a_vote_on_a_ballot_not_yet_open_is_refused(consultation, convener):
     b = ballot(consultation, convener, "approval", open_=False)
     with pytest.raises(ServiceError) as refused:

@@ -126,7 +126,7 @@ def _cast(ballot: Ballot, voters: list[Participation], rng: random.Random, when:
         group = services.voter_group(p)
         moment = when + dt.timedelta(seconds=7 * n)
         papers.append(
-            BallotPaper(ballot=ballot, participation=p, group=group, first_cast_at=moment, last_cast_at=moment)
+            BallotPaper(ballot=ballot, participation=p, group=group, first_cast_at=moment)
         )
         if ballot.method == "consensus":
             for item, (_text, chances) in zip(items, STATEMENTS, strict=False):

@@ -105,14 +105,14 @@ class BallotItem(models.Model):
 
 
 class BallotPaper(models.Model):
-    """That a participant voted on a ballot: when first and last, and the stakeholder group they vote in
-    (their organisation's at their first vote; all their votes on the ballot count in that group)."""
+    """That a participant voted on a ballot: when first, and the stakeholder group they vote in (their
+    organisation's at their first vote; all their votes on the ballot count in that group). The votes keep the
+    time each was cast."""
 
     ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="papers")
     participation = models.ForeignKey("people.Participation", on_delete=models.CASCADE, related_name="ballot_papers")
     group = models.CharField(_("stakeholder group"), max_length=32)
     first_cast_at = models.DateTimeField()
-    last_cast_at = models.DateTimeField()
 
     class Meta:
         ordering = ["ballot", "first_cast_at"]

@@ -4,14 +4,17 @@ Conveners create, open and close ballots (``actor``, checked with ``require``). 
 their access link (``participation``, checked by :func:`voter_check`): a vote on a closed ballot, an unknown
 item, a ranking with repeated positions or too many dots raises
 :class:`~target87.core.errors.ServiceError` and stores nothing. A second vote replaces the first: each
-submission is an upsert on the database's one-live-vote constraint, inside one transaction that first
-upserts the participant's :class:`~target87.priorities.models.BallotPaper` (which makes two submissions of
-the same participant wait for each other rather than interleave).
+submission is an upsert on the database's one-live-vote constraint.
 
-A vote takes three statements in its transaction: the ballot's status, read under a key-share lock on
-PostgreSQL (so a closing either counts this vote or refuses it, never neither), the paper's upsert and the
-vote's. The audit log gets one entry per participant and ballot, at their first vote: later votes are in the
-votes themselves (each with the time it was cast) and in the paper's ``last_cast_at``.
+A participant's first vote on a ballot is one transaction: the paper's upsert, made only if the ballot is open
+(its status read under a key-share lock on PostgreSQL, so a closing either counts the vote or refuses it, never
+neither), then the votes' upserts and the audit entry. A whole-ballot submission (dots, approval, score, ranked)
+is always such a transaction: the paper's upsert locks its row, so two submissions of the same participant wait
+for each other rather than interleave. On ballots voted one statement or one pair at a time, once this process
+has seen the participant's paper written, each further vote is a single statement of its own — the upsert of
+that one vote, made only if the ballot is open — which is what lets a plenary of hundreds vote at once. The
+audit log gets one entry per participant and ballot, at their first vote: later votes are in the votes
+themselves, each with the time it was cast.
 """
 
 from __future__ import annotations
@@ -289,29 +292,95 @@ def _clean_values(ballot: Ballot, items: dict[int, BallotItem], values: Mapping)
     return cleaned
 
 
-def _open_paper(ballot: Ballot, participation, now) -> bool:
-    """Inside the vote's transaction: check that the ballot is open and upsert the participant's paper.
+def _status_guard() -> str:
+    """The clause that makes a vote's statement read the ballot's status: under a key-share lock on PostgreSQL,
+    so that a closing (``SELECT … FOR UPDATE``) that started first has committed by then and the status read is
+    its own, while one that starts later waits for this vote, which it then counts. On SQLite writers take
+    turns (an ``IMMEDIATE`` transaction or a single statement)."""
+    return " FOR KEY SHARE" if connection.vendor == "postgresql" else ""
 
-    On PostgreSQL the status is read ``FOR KEY SHARE``: a closing (``SELECT … FOR UPDATE``) that started first
-    has committed by then, and the status read is its own; one that starts later waits for this vote, which it
-    then counts. On SQLite the transaction is ``IMMEDIATE``: writers, closings included, take turns. Returns
-    whether this is the participant's first paper on the ballot."""
+
+def _open_paper(ballot: Ballot, participation, now) -> bool:
+    """Inside the vote's transaction: check that the ballot is open and upsert the participant's paper (the
+    upsert locks the paper's row: two submissions of one participant wait for each other). Returns whether this
+    is the participant's first paper on the ballot."""
     qn = connection.ops.quote_name
-    lock = " FOR KEY SHARE" if connection.vendor == "postgresql" else ""
     stamp = connection.ops.adapt_datetimefield_value(now)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT status FROM {qn(Ballot._meta.db_table)} WHERE id = %s{lock}", [ballot.pk])
-        row = cursor.fetchone()
-        if row is None or row[0] != BallotStatus.OPEN:
-            raise ServiceError(_("This ballot is closed: your vote was not recorded."))
         cursor.execute(
-            f"INSERT INTO {qn(BallotPaper._meta.db_table)} "
-            f"(ballot_id, participation_id, {qn('group')}, first_cast_at, last_cast_at) VALUES (%s, %s, %s, %s, %s) "
-            "ON CONFLICT (ballot_id, participation_id) DO UPDATE SET last_cast_at = excluded.last_cast_at "
-            "RETURNING first_cast_at = last_cast_at",
-            [ballot.pk, participation.pk, voter_group(participation), stamp, stamp],
+            f"INSERT INTO {qn(BallotPaper._meta.db_table)} (ballot_id, participation_id, {qn('group')}, first_cast_at) "
+            f"SELECT id, %s, %s, %s FROM {qn(Ballot._meta.db_table)} WHERE id = %s AND status = %s{_status_guard()} "
+            f"ON CONFLICT (ballot_id, participation_id) DO UPDATE SET {qn('group')} = "
+            f"{qn(BallotPaper._meta.db_table)}.{qn('group')} RETURNING first_cast_at = %s",
+            [participation.pk, voter_group(participation), stamp, ballot.pk, BallotStatus.OPEN, stamp],
         )
-        return bool(cursor.fetchone()[0])
+        row = cursor.fetchone()
+    if row is None:
+        raise ServiceError(_("This ballot is closed: your vote was not recorded."))
+    return bool(row[0])
+
+
+#: per ballot (its id and creation time: an id used again after a rollback is another ballot), the participants
+#: whose paper this process has seen written; a paper stays as long as the ballot and the registration do
+_papers: dict[tuple[int, float], set[int]] = {}
+
+
+def _papers_known(ballot: Ballot) -> set[int]:
+    key = (ballot.pk, ballot.created_at.timestamp())
+    known = _papers.get(key)
+    if known is None:
+        if len(_papers) >= 256:
+            _papers.clear()
+        known = _papers[key] = set()
+    return known
+
+
+_upserts: dict[tuple, str] = {}
+
+
+def _upsert_alone(
+    ballot: Ballot,
+    model,
+    values: dict,
+    conflict: tuple[str, ...],
+    update: tuple[str, ...],
+    mine: tuple[int, int] | None = None,
+) -> dict[int, int] | None:
+    """One row's upsert as a single statement of its own (atomic without a transaction), made only if the ballot
+    is open: the vote of a participant whose paper is known, on a ballot voted one statement or pair at a time.
+
+    With ``mine`` (participation id, item id; PostgreSQL), the same statement also reads the participant's other
+    votes on the ballot and returns them all, this one included, by item id."""
+    key = (model, tuple(values), connection.vendor, mine is not None)
+    sql = _upserts.get(key)
+    if sql is None:
+        qn = connection.ops.quote_name
+        sql = (
+            f"INSERT INTO {qn(model._meta.db_table)} (ballot_id, {', '.join(values)}) "
+            f"SELECT id, {', '.join(['%s'] * len(values))} FROM {qn(Ballot._meta.db_table)} "
+            f"WHERE id = %s AND status = %s{_status_guard()} "
+            f"ON CONFLICT ({', '.join(conflict)}) DO UPDATE SET {', '.join(f'{c} = excluded.{c}' for c in update)} "
+        )
+        if mine is None:
+            sql += "RETURNING 1"
+        else:  # the other votes as they were when the statement began (so this one is left out of them)
+            sql = (
+                f"WITH cast_ AS ({sql} RETURNING item_id, value) SELECT item_id, value FROM cast_ UNION ALL "
+                f"SELECT item_id, value FROM {qn(Vote._meta.db_table)} WHERE ballot_id = %s AND "
+                "participation_id = %s AND item_id <> %s AND EXISTS (SELECT 1 FROM cast_)"
+            )
+        _upserts[key] = sql
+    params = [*values.values(), ballot.pk, BallotStatus.OPEN]
+    with connection.cursor() as cursor:
+        if mine is None:
+            cursor.execute(sql, params)
+            stored = cursor.fetchone()
+        else:
+            cursor.execute(sql, [*params, ballot.pk, *mine])
+            stored = dict(cursor.fetchall())
+    if not stored:
+        raise ServiceError(_("This ballot is closed: your vote was not recorded."))
+    return stored if mine is not None else None
 
 
 def _audit_first(participation, ballot: Ballot, action: str, changes: dict | None = None) -> None:
@@ -341,27 +410,68 @@ def vote_cast(*, participation: Participation | None, ballot: Ballot, values: Ma
 
     For dots, approval, score and ranked ballots the submission is the participant's whole ballot and replaces
     their previous one; for agree/disagree ballots each statement's vote replaces the previous vote on that
-    statement only. Returns the stored values by item id.
+    statement only (see :func:`statement_vote`). Returns the stored values by item id.
     """
     if ballot.method == Method.PAIRWISE:
         raise ServiceError(_("This ballot is voted by choosing between pairs."))
     voter_check(participation=participation, ballot=ballot)
-    items = {item.pk: item for item in selectors.ballot_items(ballot=ballot)}
-    cleaned = _clean_values(ballot, items, values)
+    cleaned = _clean_values(ballot, _items(ballot), values)
+    if ballot.method == Method.CONSENSUS and len(cleaned) == 1:
+        mine = _statement_vote(ballot, participation, cleaned)
+        return {pk: mine[pk] for pk in cleaned}
+    _cast_first_or_whole(ballot, participation, cleaned, timezone.now(), replace=ballot.method != Method.CONSENSUS)
+    return cleaned
+
+
+def statement_vote(*, participation: Participation | None, ballot: Ballot, item, value) -> dict[int, int]:
+    """A participant's vote on one statement of an agree/disagree ballot (1 agree, −1 disagree, 0 pass; ``item``
+    is its id or code), replacing their previous vote on that statement. Returns all their live votes on the
+    ballot by item id, this one included: what the next statement is chosen from."""
+    if ballot.method != Method.CONSENSUS:
+        raise ServiceError(_("This ballot is not voted statement by statement."))
+    voter_check(participation=participation, ballot=ballot)
+    return _statement_vote(ballot, participation, _clean_values(ballot, _items(ballot), {item: value}))
+
+
+def _statement_vote(ballot: Ballot, participation, cleaned: Mapping[int, int]) -> dict[int, int]:
     now = timezone.now()
+    if participation.pk not in _papers_known(ballot):
+        _cast_first_or_whole(ballot, participation, cleaned, now, replace=False)
+        return selectors.my_votes(ballot=ballot, participation=participation)
+    ((item_id, value),) = cleaned.items()
+    vote = {
+        "item_id": item_id,
+        "participation_id": participation.pk,
+        "value": value,
+        "cast_at": connection.ops.adapt_datetimefield_value(now),
+    }
+    upsert = {"conflict": ("item_id", "participation_id"), "update": ("value", "cast_at")}
+    if connection.vendor == "postgresql":  # the vote and the reading of the others in one round trip
+        return _upsert_alone(ballot, Vote, vote, **upsert, mine=(participation.pk, item_id))
+    _upsert_alone(ballot, Vote, vote, **upsert)
+    return selectors.my_votes(ballot=ballot, participation=participation)
+
+
+def _items(ballot: Ballot) -> dict[int, BallotItem]:
+    return {item.pk: item for item in selectors.ballot_items(ballot=ballot)}
+
+
+def _cast_first_or_whole(ballot: Ballot, participation, cleaned: Mapping[int, int], now, *, replace: bool) -> None:
+    """A participant's first vote on the ballot, or a whole-ballot submission: the paper, then the votes (with
+    ``replace``, the participant's votes on items not in ``cleaned`` are withdrawn), in one transaction."""
     with transaction.atomic():
         first = _open_paper(ballot, participation, now)
-        if ballot.method != Method.CONSENSUS and not first:
+        if replace and not first:
             Vote.objects.filter(ballot_id=ballot.pk, participation_id=participation.pk).exclude(
                 item_id__in=list(cleaned)
             ).delete()
         _upsert_votes(ballot, participation, cleaned, now)
         if first:
             _audit_first(participation, ballot, "vote.cast", {"items": len(cleaned)})
-    return cleaned
+    _papers_known(ballot).add(participation.pk)
 
 
-def pairwise_choose(*, participation: Participation | None, ballot: Ballot, winner, loser) -> PairwiseChoice:
+def pairwise_choose(*, participation: Participation | None, ballot: Ballot, winner, loser) -> None:
     """Record that the participant preferred ``winner`` to ``loser``; a new choice on the same pair replaces it."""
     if ballot.method != Method.PAIRWISE:
         raise ServiceError(_("This ballot is not voted by pairs."))
@@ -375,23 +485,20 @@ def pairwise_choose(*, participation: Participation | None, ballot: Ballot, winn
         raise ServiceError({"items": [_("Choose between two different items.")]})
     first_id, second_id = sorted((win.pk, lose.pk))
     now = timezone.now()
+    choice = {
+        "participation_id": participation.pk,
+        "first_id": first_id,
+        "second_id": second_id,
+        "winner_id": win.pk,
+        "cast_at": connection.ops.adapt_datetimefield_value(now),
+    }
+    upsert = {"conflict": ("participation_id", "first_id", "second_id"), "update": ("winner_id", "cast_at")}
+    if participation.pk in _papers_known(ballot):
+        _upsert_alone(ballot, PairwiseChoice, choice, **upsert)
+        return
     with transaction.atomic():
         first = _open_paper(ballot, participation, now)
-        PairwiseChoice.objects.bulk_create(
-            [
-                PairwiseChoice(
-                    ballot=ballot,
-                    participation_id=participation.pk,
-                    first_id=first_id,
-                    second_id=second_id,
-                    winner_id=win.pk,
-                    cast_at=now,
-                )
-            ],
-            update_conflicts=True,
-            unique_fields=["participation", "first", "second"],
-            update_fields=["winner", "cast_at"],
-        )
+        _upsert_alone(ballot, PairwiseChoice, choice, **upsert)
         if first:
             _audit_first(participation, ballot, "vote.pairwise")
-    return PairwiseChoice.objects.get(participation_id=participation.pk, first_id=first_id, second_id=second_id)
+    _papers_known(ballot).add(participation.pk)

@@ -17,7 +17,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.template import Context, loader
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -95,8 +97,6 @@ def participant_ballots(request, slug):
 
 
 def _values_from_post(ballot, post) -> dict:
-    if ballot.method == Method.CONSENSUS:
-        return {post.get("item", ""): post.get("vote", "")}
     values = {}
     for key, value in post.items():
         if key.startswith("item-"):
@@ -131,10 +131,22 @@ def _voted_list(items, mine: dict[int, int]) -> str:
     return mark_safe("".join(rows))
 
 
-def _panel_context(request, ballot, participation, *, errors=None, saved=False):
+def _panel(request, context: dict, *, status: int = 200) -> HttpResponse:
+    """The ballot's panel alone, the answer to a vote sent with htmx. It is rendered without the context
+    processors (the panel uses none of them: only its CSRF token, given here), which a vote would otherwise pay
+    for on every statement."""
+    panel = loader.get_template("priorities/_vote_panel.html").template
+    # the token this vote was accepted with (the middleware checked it) serves the next form as well
+    token = request.POST.get("csrfmiddlewaretoken") or request.META.get("HTTP_X_CSRFTOKEN") or get_token(request)
+    return HttpResponse(panel.render(Context({**context, "csrf_token": token})), status=status)
+
+
+def _panel_context(request, ballot, participation, *, errors=None, saved=False, mine=None):
+    """What the panel shows; ``mine``: the participant's votes on an agree/disagree ballot, if already read."""
     items = selectors.ballot_items(ballot=ballot)
     context = {
         "ballot": ballot,
+        "vote_url": reverse("priorities:vote", kwargs={"pk": ballot.pk}),
         "participation": participation,
         "items": items,
         "errors": errors or [],
@@ -146,7 +158,7 @@ def _panel_context(request, ballot, participation, *, errors=None, saved=False):
         context["pair"] = selectors.next_pair(ballot=ballot, participation=participation)
         context["done"] = len(selectors.my_pairs(ballot=ballot, participation=participation))
     elif ballot.method == Method.CONSENSUS:
-        mine = selectors.my_votes(ballot=ballot, participation=participation)
+        mine = selectors.my_votes(ballot=ballot, participation=participation) if mine is None else mine
         wanted = request.GET.get("statement", "")
         statement = next((i for i in items if str(i.pk) == wanted), None) if wanted.isdigit() else None
         context["statement"] = statement or selectors.next_statement(
@@ -244,7 +256,7 @@ def vote(request, pk):
 
 
 def _vote(request, ballot, voter, participation, *, htmx: bool) -> HttpResponse:
-    errors, status = [], 200
+    errors, status, mine = [], 200, None
     if request.method == "POST":
         try:
             if ballot.method == Method.PAIRWISE:
@@ -257,6 +269,13 @@ def _vote(request, ballot, voter, participation, *, htmx: bool) -> HttpResponse:
                         winner=request.POST.get("winner"),
                         loser=request.POST.get("loser"),
                     )
+            elif ballot.method == Method.CONSENSUS:
+                mine = services.statement_vote(
+                    participation=voter,
+                    ballot=ballot,
+                    item=request.POST.get("item", ""),
+                    value=request.POST.get("vote"),
+                )
             else:
                 services.vote_cast(participation=voter, ballot=ballot, values=_values_from_post(ballot, request.POST))
         except PermissionDenied as denied:
@@ -266,11 +285,10 @@ def _vote(request, ballot, voter, participation, *, htmx: bool) -> HttpResponse:
         else:
             if not htmx:
                 return see_other(f"{reverse('priorities:vote', kwargs={'pk': ballot.pk})}?saved=1")
-            context = _panel_context(request, ballot, voter, saved=True)
-            return render(request, "priorities/_vote_panel.html", context)
+            return _panel(request, _panel_context(request, ballot, voter, saved=True, mine=mine))
     context = _panel_context(request, ballot, voter, errors=errors, saved=request.GET.get("saved") == "1")
     if htmx and request.method == "POST":
-        return render(request, "priorities/_vote_panel.html", context)
+        return _panel(request, context)
     if participation is None:
         participation = Participation.objects.select_related("person").get(pk=voter.pk)
     return render(
