@@ -214,3 +214,10 @@ def test_closing_keeps_the_result_and_plain_majority_differs_from_consensus(cons
     assert result["participants"] == 16 and result["votes"] == 32
     assert result["group_names"] == ["employers", "government", "workers"]
     assert result["divisive"][0] == "S1"
+
+
+def test_observers_do_not_vote(consultation, convener):
+    b = ballot(consultation, convener, "approval")
+    with pytest.raises(PermissionDenied, match=r"Observers follow the consultation but do not vote\."):
+        services.vote_cast(participation=participant(consultation, role="observer"), ballot=b, values={"R1": 1})
+    assert Vote.objects.count() == 0 and BallotPaper.objects.count() == 0

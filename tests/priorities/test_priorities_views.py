@@ -281,3 +281,27 @@ def test_the_audit_log_has_one_entry_per_participant_and_ballot(client, consulta
     entries = AuditEntry.objects.filter(action="vote.cast", object_id=str(b.pk))
     assert [(e.actor_label, e.changes) for e in entries] == [(str(p), {"items": 1})]
     assert b.papers.get().participation_id == p.pk and Vote.objects.count() == 3
+
+
+def test_an_observer_follows_the_ballot_but_cannot_vote(client, consultation, convener):
+    b = ballot(consultation, convener, "consensus", items=2)
+    observer = participant(consultation, "un_international", role="observer")
+    observer_token = people.access_link_issue(actor=convener, participation=observer)
+    response = client.get(f"/a/{observer_token}/ballots/{b.pk}/", follow=True)
+    assert response.status_code == 403
+    assert "Observers follow the consultation but do not vote." in response.content.decode()
+    response = client.post(f"/ballots/{b.pk}/vote/", {"item": b.items.first().pk, "vote": "1"})
+    assert response.status_code == 403 and Vote.objects.count() == 0
+    assert client.get(f"/ballots/{b.pk}/results/").status_code == 200  # what observers come for
+
+
+def test_a_participant_made_an_observer_stops_voting(client, consultation, convener):
+    b = ballot(consultation, convener, "consensus", items=2)
+    p, token = _link(client, consultation, convener)
+    client.get(f"/a/{token}/ballots/{b.pk}/")
+    first, second = b.items.order_by("position")
+    client.post(f"/ballots/{b.pk}/vote/", {"item": first.pk, "vote": "1"}, HTTP_HX_REQUEST="true")
+    people.participation_update(actor=convener, participation=p, role="observer")
+    response = client.post(f"/ballots/{b.pk}/vote/", {"item": second.pk, "vote": "1"})
+    assert response.status_code == 403 and "Observers follow the consultation" in response.content.decode()
+    assert list(Vote.objects.values_list("item_id", flat=True)) == [first.pk]

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,6 +32,7 @@ from target87.core.errors import ServiceError
 from target87.core.permissions import require
 from target87.deliberation.models import Recommendation
 from target87.deliberation.services import participant_check
+from target87.people.enums import Role
 from target87.people.models import Participation
 
 from . import selectors, voters
@@ -59,6 +61,8 @@ def voter_check(*, participation: Participation | voters.Voter | None, ballot: B
         voters.check(participation, consultation_id=ballot.consultation_id)
     else:
         participant_check(participation=participation, consultation=ballot.consultation)
+        if participation.role == Role.OBSERVER:
+            raise PermissionDenied(voters.observer_refusal())
     if ballot.status == BallotStatus.CLOSED:
         raise ServiceError(_("This ballot is closed: your vote was not recorded."))
     if ballot.status != BallotStatus.OPEN:

@@ -32,6 +32,7 @@ from target87.core.errors import ServiceError
 from target87.core.forms import apply_service_error
 from target87.deliberation.services import participant_check
 from target87.deliberation.views import _needs_link, _participant, open_access_link, see_other
+from target87.people.enums import Role
 from target87.people.models import AccessLink, Participation
 
 from . import exporters, selectors, services, voters
@@ -201,6 +202,8 @@ def _checked_voter(request, consultation) -> tuple[Participation, voters.Voter]:
         if participation is not None and participation.consultation_id == consultation.pk:
             raise _Refused(str(denied)) from None
         raise _Refused from None
+    if participation.role == Role.OBSERVER:
+        raise _Refused(voters.observer_refusal())
     links = AccessLink.objects.filter(participation=participation)
     link = (
         links.filter(pk=link_id).first() if link_id else links.filter(revoked_at=None).order_by("-expires_at").first()

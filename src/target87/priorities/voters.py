@@ -4,9 +4,10 @@ Opening a personal access link, or loading a voting page, checks the participant
 approved, link neither withdrawn nor expired) and gives the browser a signed *voter pass* cookie: the
 participation, the access link, the consultation, the stakeholder group and when the link expires. A vote then
 trusts the pass's signature (made with the site's secret key: it cannot be forged or altered) and checks it
-against the consultation's withdrawn links and registrations no longer approved, which each process reloads at
-most every :data:`REFRESH_SECONDS`. So a withdrawn link, or a registration declined or cancelled, stops voting
-within two seconds in every process — at once in the process that made the change, and at once on any page
+against the consultation's withdrawn links, registrations no longer approved and observers (who follow the
+consultation but do not vote), which each process reloads at most every :data:`REFRESH_SECONDS`. So a withdrawn
+link, a registration declined or cancelled, or a participant made an observer, stops voting within two seconds
+in every process — at once in the process that made the change, and at once on any page
 load, which asks the database.
 """
 
@@ -22,7 +23,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext as _
 
-from target87.people.enums import RegistrationStatus
+from target87.people.enums import RegistrationStatus, Role
 from target87.people.models import AccessLink, Participation
 
 COOKIE = "target87_voter"
@@ -85,22 +86,25 @@ def take_pass(response) -> None:
 # --- what each process knows of withdrawn links and registrations no longer approved ---------------------------
 
 _lock = threading.Lock()
-_refused: dict[int, tuple[float, frozenset[int], frozenset[int]]] = {}
+_refused: dict[int, tuple[float, frozenset[int], frozenset[int], frozenset[int]]] = {}
 
 
-def _load(consultation_id: int) -> tuple[float, frozenset[int], frozenset[int]]:
+def observer_refusal() -> str:
+    return _("Observers follow the consultation but do not vote.")
+
+
+def _load(consultation_id: int) -> tuple[float, frozenset[int], frozenset[int], frozenset[int]]:
     links = AccessLink.objects.filter(participation__consultation_id=consultation_id, revoked_at__isnull=False)
-    participations = Participation.objects.filter(consultation_id=consultation_id).exclude(
-        status=RegistrationStatus.APPROVED
-    )
+    participations = Participation.objects.filter(consultation_id=consultation_id).order_by()
     return (
         time.monotonic(),
         frozenset(links.order_by().values_list("pk", flat=True)),
-        frozenset(participations.order_by().values_list("pk", flat=True)),
+        frozenset(participations.exclude(status=RegistrationStatus.APPROVED).values_list("pk", flat=True)),
+        frozenset(participations.filter(role=Role.OBSERVER).values_list("pk", flat=True)),
     )
 
 
-def _refusals(consultation_id: int) -> tuple[float, frozenset[int], frozenset[int]]:
+def _refusals(consultation_id: int) -> tuple[float, frozenset[int], frozenset[int], frozenset[int]]:
     entry = _refused.get(consultation_id)
     if entry is None or time.monotonic() - entry[0] > REFRESH_SECONDS:
         with _lock:
@@ -124,11 +128,13 @@ def check(voter: Voter, *, consultation_id: int) -> Voter:
         raise PermissionDenied(_("Your access link is for another consultation."))
     if voter.expires <= time.time():
         raise PermissionDenied(_("This access link has expired. Ask the organisers for a new one."))
-    _loaded, links, participations = _refusals(consultation_id)
+    _loaded, links, participations, observers = _refusals(consultation_id)
     if voter.pk in participations:
         raise PermissionDenied(_("Your registration is not approved, so you cannot take part here."))
     if voter.link_id in links:
         raise PermissionDenied(_("This access link has been withdrawn. Ask the organisers for a new one."))
+    if voter.pk in observers:
+        raise PermissionDenied(observer_refusal())
     return voter
 
 
