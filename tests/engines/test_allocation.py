@@ -304,3 +304,14 @@ def test_bad_requests_are_named(problem, rule, words):
     for w in words:
         assert w in info.value.message
     assert "INFEASIBLE" not in info.value.message
+
+
+def test_a_stakeholder_group_too_small_for_every_group_is_named_with_the_count_of_groups_left_without():
+    people = [P("gov1", "government"), *(P(f"w{k}", "workers") for k in range(3))]
+    people += [P(f"e{k}", "employers") for k in range(3)]
+    one_short = allocate(Problem(people, [Group("A", 4), Group("B", 4)]), FAST).notes
+    assert any("only 1 of" in n and "for 2 groups; 1 group has none." in n for n in one_short), one_short
+    people = [P("gov1", "government"), *(P(f"w{k}", "workers") for k in range(5))]
+    people += [P(f"e{k}", "employers") for k in range(3)]
+    two_short = allocate(Problem(people, [Group(g, 3) for g in "ABC"]), FAST).notes
+    assert any("for 3 groups; 2 groups have none." in n for n in two_short), two_short

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from target87.engines.i18n import gettext as _
+from target87.engines.i18n import ngettext
 
 from . import cpsat
 from .bounds import cells_bound, lower_bound
@@ -379,14 +380,13 @@ def metrics(
         for c in TRIPARTITE:
             have = totals["stakeholder"].get(c, 0)
             if have < len(groups):
+                missing = len(groups) - have
                 notes.append(
-                    _("Round {round}: only {count} of {label} for {groups} groups; {missing} groups have none.").format(
-                        round=r,
-                        count=have,
-                        label=stakeholder_label(c),
-                        groups=len(groups),
-                        missing=len(groups) - have,
-                    )
+                    ngettext(
+                        "Round {round}: only {count} of {label} for {groups} groups; {missing} group has none.",
+                        "Round {round}: only {count} of {label} for {groups} groups; {missing} groups have none.",
+                        missing,
+                    ).format(round=r, count=have, label=stakeholder_label(c), groups=len(groups), missing=missing)
                 )
     # pairs meeting in more than one round (keep-together pairs excepted)
     index = {p.id: i for i, p in enumerate(people)}
