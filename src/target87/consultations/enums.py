@@ -2,12 +2,14 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ConsultationStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    PUBLISHED = "published", _("Published")
-    CLOSED = "closed", _("Closed")
+    # with a context: the words agree with "consultation" in languages with grammatical gender
+    DRAFT = "draft", pgettext_lazy("consultation status", "Draft")
+    PUBLISHED = "published", pgettext_lazy("consultation status", "Published")
+    CLOSED = "closed", pgettext_lazy("consultation status", "Closed")
 
 
 class Lens(models.TextChoices):

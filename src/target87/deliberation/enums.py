@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ContributionKind(models.TextChoices):
@@ -38,6 +39,7 @@ class FeedbackKind(models.TextChoices):
 
 
 class FeedbackStatus(models.TextChoices):
-    OPEN = "open", _("Open")
-    ACCEPTED = "accepted", _("Accepted")
-    DECLINED = "declined", _("Declined")
+    # with a context: the words agree with "comment" in languages with grammatical gender
+    OPEN = "open", pgettext_lazy("comment status", "Open")
+    ACCEPTED = "accepted", pgettext_lazy("comment status", "Accepted")
+    DECLINED = "declined", pgettext_lazy("comment status", "Declined")
