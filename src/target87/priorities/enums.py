@@ -29,3 +29,11 @@ class Agreement(models.IntegerChoices):
     AGREE = 1, _("Agree")
     DISAGREE = -1, _("Disagree")
     PASS = 0, _("Pass / unsure")
+
+
+class ProposalStatus(models.TextChoices):
+    """Where a statement proposed by a participant stands: the convener reviews each before it is voted on."""
+
+    PENDING = "pending", _("Waiting for review")
+    ACCEPTED = "accepted", _("Accepted")
+    REJECTED = "rejected", _("Not accepted")

@@ -9,10 +9,13 @@
     (``timestamp,datetime,comment-id,author-id,agrees,disagrees,moderated,comment-body``), ``votes.csv``
     (``timestamp,datetime,comment-id,voter-id,vote``, 1 agree, −1 disagree, 0 pass) and
     ``participants-votes.csv`` (``participant,group-id,n-comments,n-votes,n-agree,n-disagree`` then one
-    column per comment id). As in Pol.is, comment and participant ids are integers from 0 (statements in
-    ballot order, participants in the order they first voted), timestamps are Unix seconds and ``group-id``
-    is the participant's opinion cluster on the map. Statements are set by the convener, so each is
-    ``moderated`` 1 (accepted) and written by participant 0's side of the table, ``author-id`` 0.
+    column per comment id). As in Pol.is, comment and participant ids are integers from 0 (the ballot's
+    statements in ballot order, then the proposed statements that were not put to the vote, in the order they
+    were proposed; participants in the order they first voted or proposed a statement), timestamps are Unix
+    seconds and ``group-id`` is the participant's opinion cluster on the map. The convener's statements are
+    ``moderated`` 1 (accepted) with ``author-id`` 0, as the conversation owner's seed comments are; a statement a
+    participant proposed has its proposer's participant id as ``author-id`` (counted in their ``n-comments``)
+    and is ``moderated`` 1 once accepted, 0 while it waits for review and −1 when it was not accepted.
 """
 
 from __future__ import annotations
@@ -26,8 +29,8 @@ from django.utils.translation import gettext_lazy as _
 
 from target87.deliberation.exporters import BaseExporter, csv_bytes, get, register, response  # noqa: F401
 
-from .enums import Method
-from .models import BallotItem, BallotPaper, PairwiseChoice, Vote
+from .enums import Method, ProposalStatus
+from .models import BallotItem, BallotPaper, PairwiseChoice, StatementProposal, Vote
 
 
 class BallotExporter(BaseExporter):
@@ -63,23 +66,26 @@ class VotesCSV(BallotExporter):
     suffix = "votes"
 
     def render(self) -> bytes:
-        groups = _groups(self.ballot)
-        codes = dict(BallotItem.objects.filter(ballot=self.ballot).values_list("pk", "code"))
+        # the votes first, then the papers and items they name (an open ballot may gain both meanwhile)
         if self.ballot.method == Method.PAIRWISE:
-            rows = (
+            rows = list(
                 PairwiseChoice.objects.filter(ballot=self.ballot)
                 .order_by("cast_at", "id")
                 .values_list("participation_id", "first_id", "second_id", "winner_id", "cast_at")
             )
+        else:
+            rows = list(
+                Vote.objects.filter(ballot=self.ballot)
+                .order_by("participation_id", "item__position")
+                .values_list("participation_id", "item_id", "value", "cast_at")
+            )
+        groups = _groups(self.ballot)
+        codes = dict(BallotItem.objects.filter(ballot=self.ballot).values_list("pk", "code"))
+        if self.ballot.method == Method.PAIRWISE:
             return csv_bytes(
                 ["voter", "group", "winner", "loser", "cast_at"],
                 ([p, groups[p], codes[w], codes[s if w == f else f], at.isoformat()] for p, f, s, w, at in rows),
             )
-        rows = (
-            Vote.objects.filter(ballot=self.ballot)
-            .order_by("participation_id", "item__position")
-            .values_list("participation_id", "item_id", "value", "cast_at")
-        )
         return csv_bytes(
             ["voter", "group", "item", "value", "cast_at"],
             ([p, groups[p], codes[i], v, at.isoformat()] for p, i, v, at in rows),
@@ -92,22 +98,40 @@ def _js_time(moment) -> tuple[int, str]:
 
 
 class _Polis:
-    """The ids Pol.is would give: statements by ballot order, participants by first vote, from 0."""
+    """The ids Pol.is would give: statements by ballot order then the proposals left out, participants by first
+    vote or proposal, from 0. The votes are read first: every item and paper they need is there when the rest is
+    read, even while people vote and statements are accepted."""
+
+    MODERATED = {ProposalStatus.ACCEPTED: 1, ProposalStatus.PENDING: 0, ProposalStatus.REJECTED: -1}
 
     def __init__(self, ballot) -> None:
-        self.items = list(BallotItem.objects.filter(ballot=ballot).order_by("position"))
-        self.tid = {item.pk: n for n, item in enumerate(self.items)}
-        papers = BallotPaper.objects.filter(ballot=ballot).order_by("first_cast_at", "participation_id")
-        self.pid = {paper.participation_id: n for n, paper in enumerate(papers)}
         self.votes = list(
             Vote.objects.filter(ballot=ballot)
             .order_by("cast_at", "id")
             .values_list("participation_id", "item_id", "value", "cast_at")
         )
+        self.items = list(BallotItem.objects.filter(ballot=ballot).select_related("proposal").order_by("position"))
+        proposals = list(StatementProposal.objects.filter(ballot=ballot).order_by("created_at", "id"))
+        #: proposed statements never put to the vote (waiting for review, or not accepted)
+        self.left_out = [p for p in proposals if p.item_id is None]
+        self.tid = {item.pk: n for n, item in enumerate(self.items)}
+        self.left_out_tid = {p.pk: len(self.items) + n for n, p in enumerate(self.left_out)}
+        first = dict(BallotPaper.objects.filter(ballot=ballot).values_list("participation_id", "first_cast_at"))
+        for proposal in proposals:
+            known = first.get(proposal.participation_id)
+            if known is None or proposal.created_at < known:
+                first[proposal.participation_id] = proposal.created_at
+        order = sorted(first.items(), key=lambda kv: (kv[1], kv[0]))
+        self.pid = {participation: n for n, (participation, _at) in enumerate(order)}
+        self.authored = Counter(p.participation_id for p in proposals)
         clusters = {}
         for point in ((ballot.result or {}).get("opinion_map") or {}).get("participants", []):
             clusters[int(point["voter"])] = point["cluster"]
         self.cluster = clusters
+
+    @property
+    def comment_ids(self) -> list[int]:
+        return list(range(len(self.items) + len(self.left_out)))
 
 
 POLIS_METHODS = (Method.CONSENSUS,)
@@ -130,22 +154,22 @@ class PolisComments(BallotExporter):
         counts: dict[int, Counter] = defaultdict(Counter)
         for _p, item, value, _at in polis.votes:
             counts[item][value] += 1
-        stamp, text = _js_time(_moment(self.ballot))
+        seeded = _js_time(_moment(self.ballot))
+        rows = []
+        for item in polis.items:
+            proposal = item.proposed
+            stamp, text = _js_time(proposal.created_at) if proposal else seeded
+            author = polis.pid[proposal.participation_id] if proposal else 0
+            body = item.text or item.label
+            rows.append([stamp, text, polis.tid[item.pk], author, counts[item.pk][1], counts[item.pk][-1], 1, body])
+        for proposal in polis.left_out:
+            stamp, text = _js_time(proposal.created_at)
+            moderated = polis.MODERATED[proposal.status]
+            tid, author = polis.left_out_tid[proposal.pk], polis.pid[proposal.participation_id]
+            rows.append([stamp, text, tid, author, 0, 0, moderated, proposal.text])
         return csv_bytes(
             ["timestamp", "datetime", "comment-id", "author-id", "agrees", "disagrees", "moderated", "comment-body"],
-            (
-                [
-                    stamp,
-                    text,
-                    polis.tid[item.pk],
-                    0,
-                    counts[item.pk][1],
-                    counts[item.pk][-1],
-                    1,
-                    item.text or item.label,
-                ]
-                for item in polis.items
-            ),
+            rows,
         )
 
 
@@ -179,15 +203,15 @@ class PolisParticipantsVotes(BallotExporter):
         by_participant: dict[int, dict[int, int]] = defaultdict(dict)
         for participation, item, value, _at in polis.votes:
             by_participant[participation][polis.tid[item]] = value
-        tids = list(range(len(polis.items)))
+        tids = polis.comment_ids
         rows = []
         for participation, pid in sorted(polis.pid.items(), key=lambda kv: kv[1]):
             votes = by_participant.get(participation, {})
             values = list(votes.values())
             cluster = polis.cluster.get(participation, "")
-            rows.append(
-                [pid, cluster, 0, len(values), values.count(1), values.count(-1), *[votes.get(t, "") for t in tids]]
-            )
+            authored = polis.authored.get(participation, 0)
+            counted = [len(values), values.count(1), values.count(-1)]
+            rows.append([pid, cluster, authored, *counted, *[votes.get(t, "") for t in tids]])
         return csv_bytes(
             ["participant", "group-id", "n-comments", "n-votes", "n-agree", "n-disagree", *[str(t) for t in tids]], rows
         )

@@ -1,4 +1,5 @@
-"""The convener's ballot form. Votes are read straight from the POST by the views (one field per item)."""
+"""The convener's forms for ballots and their items. Votes, and the statements participants propose, are read
+straight from the POST by the views (one field per item)."""
 
 from __future__ import annotations
 
@@ -28,6 +29,11 @@ class BallotForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+    takes_proposals = forms.BooleanField(
+        label=_("Participants may propose statements (agree / disagree only)"),
+        required=False,
+        help_text=_("While the ballot is open; you review each statement before it is put to the vote."),
+    )
 
     def __init__(self, *args, consultation, **kwargs):
         super().__init__(*args, **kwargs)
@@ -42,3 +48,40 @@ class BallotForm(forms.Form):
         data = dict(self.cleaned_data)
         data["statements"] = [line for line in (data["statements"] or "").splitlines() if line.strip()]
         return data
+
+
+class ItemForm(forms.Form):
+    """An item of a ballot being prepared: a recommendation's label and text, or a statement."""
+
+    label = forms.CharField(label=_("Label"), max_length=200, required=False)
+    text = forms.CharField(label=_("Text"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, item, ballot, **kwargs):
+        self.item = item
+        kwargs.setdefault("initial", {"label": item.label, "text": item.text})
+        kwargs.setdefault("prefix", f"item-{item.pk}")
+        super().__init__(*args, **kwargs)
+        if item.recommendation_id is None and ballot.method == Method.CONSENSUS:
+            del self.fields["label"]
+            self.fields["text"].label = _("Statement")
+
+
+class ItemAddForm(forms.Form):
+    """A new item at the end of a ballot being prepared: a recommendation, or (agree / disagree) a statement."""
+
+    recommendation = forms.TypedChoiceField(label=_("Recommendation"), coerce=int, required=False, empty_value=None)
+    text = forms.CharField(
+        label=_("Statement"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, ballot, taken=(), **kwargs):
+        kwargs.setdefault("prefix", "add")
+        super().__init__(*args, **kwargs)
+        self.fields["recommendation"].choices = [("", "—")] + [
+            (r.pk, f"{r.code}. {r.title}")
+            for r in ballot.consultation.recommendations.exclude(pk__in=list(taken)).order_by("number")
+        ]
+        if ballot.method != Method.CONSENSUS:
+            del self.fields["text"]
+        else:
+            self.fields["recommendation"].label = _("Recommendation (or write a statement below)")

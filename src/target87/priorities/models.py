@@ -7,7 +7,13 @@ What the database guarantees:
   counted twice;
 - one :class:`BallotPaper` per participant per ballot: the participation count, and the row that makes a
   participant's concurrent submissions wait for each other;
-- values within the method's range where a constraint can say it.
+- values within the method's range where a constraint can say it;
+- a statement proposed by a participant (:class:`StatementProposal`) is accepted with the ballot item it became,
+  and the same statement is proposed once per ballot.
+
+A ballot's items change only while it is being prepared, and on an open agree/disagree ballot when the convener
+accepts a proposed statement; each change counts up :attr:`Ballot.items_version` in the same transaction, which
+the processes' caches of the items are keyed on (see :func:`target87.priorities.selectors.ballot_items`).
 """
 
 from __future__ import annotations
@@ -18,9 +24,11 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .enums import BallotStatus, Method
+from .enums import BallotStatus, Method, ProposalStatus
 
 DEFAULT_DOTS = 10
+#: the longest statement a participant may propose (a tweet's length: read at a glance on a phone)
+PROPOSAL_LENGTH = 280
 
 
 class Ballot(models.Model):
@@ -41,6 +49,12 @@ class Ballot(models.Model):
     opened_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     result = models.JSONField(_("result at closing"), null=True, blank=True)
+    takes_proposals = models.BooleanField(
+        _("participants may propose statements"),
+        default=False,
+        help_text=_("Agree / disagree ballots: the convener reviews each proposed statement before it is voted on."),
+    )
+    items_version = models.PositiveIntegerField(_("changes to the items"), default=0, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -102,6 +116,14 @@ class BallotItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code}. {self.label}"
+
+    @property
+    def proposed(self) -> StatementProposal | None:
+        """The participant's proposal this statement was accepted from, or None (the convener's own item)."""
+        try:
+            return self.proposal
+        except StatementProposal.DoesNotExist:
+            return None
 
 
 class BallotPaper(models.Model):
@@ -172,3 +194,46 @@ class PairwiseChoice(models.Model):
     @property
     def loser_id(self) -> int:
         return self.second_id if self.winner_id == self.first_id else self.first_id
+
+
+class StatementProposal(models.Model):
+    """A statement a participant proposed on an open agree/disagree ballot, and the convener's review of it.
+
+    Accepted, it became :attr:`item` (voted like the others, the proposer anonymous); not accepted, it stays here
+    for the record, with who decided and when. ``group`` is the proposer's stakeholder group when they proposed
+    it; ``key`` the statement as compared for duplicates (case, spaces and closing punctuation aside)."""
+
+    ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="proposals")
+    participation = models.ForeignKey(
+        "people.Participation", on_delete=models.CASCADE, related_name="statement_proposals"
+    )
+    group = models.CharField(_("stakeholder group"), max_length=32)
+    text = models.CharField(_("statement"), max_length=PROPOSAL_LENGTH)
+    key = models.CharField(max_length=PROPOSAL_LENGTH)
+    status = models.CharField(
+        _("status"), max_length=16, choices=ProposalStatus.choices, default=ProposalStatus.PENDING
+    )
+    item = models.OneToOneField(BallotItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="proposal")
+    created_at = models.DateTimeField(_("proposed at"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["ballot", "created_at", "id"]
+        verbose_name = _("proposed statement")
+        verbose_name_plural = _("proposed statements")
+        constraints = [
+            models.UniqueConstraint(fields=["ballot", "key"], name="proposal_once_per_ballot"),
+            models.CheckConstraint(condition=Q(status__in=ProposalStatus.values), name="proposal_status_valid"),
+            models.CheckConstraint(
+                condition=Q(status=ProposalStatus.PENDING, decided_at__isnull=True)
+                | (~Q(status=ProposalStatus.PENDING) & Q(decided_at__isnull=False)),
+                name="proposal_decided_when_reviewed",
+            ),
+        ]
+        indexes = [models.Index(fields=["ballot", "status"])]
+
+    def __str__(self) -> str:
+        return self.text

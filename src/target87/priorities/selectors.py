@@ -22,8 +22,8 @@ from target87.engines import ranking
 from target87.people.models import Participation
 
 from . import results
-from .enums import BallotStatus, Method
-from .models import Ballot, BallotItem, BallotPaper, PairwiseChoice, Vote
+from .enums import BallotStatus, Method, ProposalStatus
+from .models import Ballot, BallotItem, BallotPaper, PairwiseChoice, StatementProposal, Vote
 
 LIVE_SECONDS = 1
 RESULTS_SECONDS = 10
@@ -39,8 +39,19 @@ def ballot_get(*, pk) -> Ballot:
     return ballot
 
 
+def ballot_get_viewable(*, pk, user) -> Ballot:
+    """The ballot if ``user`` may see its results and plenary screen: those who may view the consultation see
+    open and closed ballots; a ballot being prepared only those who manage it. Else :class:`Http404`."""
+    ballot = ballot_get(pk=pk)
+    if not user.has_perm("priorities.view_results", ballot.consultation) or (
+        ballot.status == BallotStatus.DRAFT and not user.has_perm("priorities.manage_ballot", ballot.consultation)
+    ):
+        raise Http404
+    return ballot
+
+
 _ballots: dict[int, tuple[float, Ballot]] = {}
-_items: dict[tuple[int, float], list[BallotItem]] = {}
+_items: dict[tuple[int, float, int], list[BallotItem]] = {}
 _lock = threading.Lock()
 
 
@@ -53,6 +64,14 @@ def ballot_cached(*, pk) -> Ballot:
         ballot = ballot_get(pk=pk)
         found = _ballots[pk] = (time.monotonic(), ballot)
     return found[1]
+
+
+def ballot_refresh(*, pk) -> Ballot:
+    """The ballot read again now, and kept as :func:`ballot_cached` gives it (after a vote named an item that
+    the cached ballot's items do not have: one accepted in the last second)."""
+    ballot = ballot_get(pk=pk)
+    _ballots[int(pk)] = (time.monotonic(), ballot)
+    return ballot
 
 
 def _ballot_changed(sender, instance, **kwargs) -> None:
@@ -70,18 +89,37 @@ def ballot_list(*, consultation, statuses=None) -> QuerySet[Ballot]:
     return ballots.order_by("-created_at", "-id")
 
 
+def _key(ballot) -> tuple[int, float, int]:
+    """What a ballot's cached items and counts are kept under: its id, its creation time (an id used again, after
+    a rollback, is another ballot) and how many times its items have changed."""
+    return (ballot.pk, ballot.created_at.timestamp(), ballot.items_version)
+
+
 def ballot_items(*, ballot) -> list[BallotItem]:
-    """The ballot's items in order. They are fixed when the ballot is prepared, so each process keeps them (the
-    key holds the ballot's creation time: an id used again, after a rollback, is another ballot)."""
-    key = (ballot.pk, ballot.created_at.timestamp())
+    """The ballot's items in order, with the proposal each statement came from if a participant proposed it.
+
+    Each process keeps them under the ballot's :attr:`~target87.priorities.models.Ballot.items_version`, which
+    every change to the items counts up in the same transaction: a process sees new items as soon as it reads the
+    ballot again (the voting pages do on every load; votes within :data:`BALLOT_SECONDS`)."""
+    key = _key(ballot)
     items = _items.get(key)
     if items is None:
-        items = list(BallotItem.objects.filter(ballot_id=ballot.pk).order_by("position"))
+        items = list(BallotItem.objects.filter(ballot_id=ballot.pk).select_related("proposal").order_by("position"))
         with _lock:
             if len(_items) >= 256:
                 _items.clear()
             _items[key] = items
     return items
+
+
+def ballot_item_find(*, ballot, pk) -> BallotItem | None:
+    """The ballot's item of that id as the database has it now, or None."""
+    if not str(pk or "").isdigit():
+        return None
+    item = BallotItem.objects.filter(ballot_id=ballot.pk, pk=pk).first()
+    if item is not None:
+        item.ballot = ballot
+    return item
 
 
 def participants_count(*, ballot) -> int:
@@ -131,13 +169,20 @@ def next_statement(
     return rng.choice(remaining) if remaining else None
 
 
+def _codes(ballot, *, fresh: bool = False) -> dict[int, str]:
+    """The items' codes by id; ``fresh``: read now (votes on a statement accepted after the ballot was read)."""
+    if fresh:
+        return dict(BallotItem.objects.filter(ballot_id=ballot.pk).order_by().values_list("pk", "code"))
+    return {item.pk: item.code for item in ballot_items(ballot=ballot)}
+
+
 def engine_votes(*, ballot) -> list:
     """The ballot's live votes in the engine's shape: voters by participation id, items by code.
 
     The votes are read before the papers: a paper is written in the same transaction as its first vote, so every
     vote read has its paper by the time the papers are read, even while people vote (read the other way round,
     a vote cast in between would have no group)."""
-    codes = {item.pk: item.code for item in ballot_items(ballot=ballot)}
+    codes = _codes(ballot)
     if ballot.method == Method.PAIRWISE:
         rows = list(
             PairwiseChoice.objects.filter(ballot=ballot)
@@ -148,6 +193,8 @@ def engine_votes(*, ballot) -> list:
         return [ranking.Comparison(str(p), groups[p], codes[w], codes[s if w == f else f]) for p, f, s, w in rows]
     rows = list(Vote.objects.filter(ballot=ballot).order_by("id").values_list("participation_id", "item_id", "value"))
     groups = dict(BallotPaper.objects.filter(ballot=ballot).order_by().values_list("participation_id", "group"))
+    if any(i not in codes for _p, i, _v in rows):  # a statement accepted since the ballot was read
+        codes = _codes(ballot, fresh=True)
     return [ranking.Vote(str(p), groups[p], codes[i], v) for p, i, v in rows]
 
 
@@ -177,7 +224,7 @@ def ballot_results(*, ballot) -> dict:
     """The full result: the one kept at closing, or a count of the votes so far (at most every ten seconds)."""
     if ballot.status == BallotStatus.CLOSED and ballot.result is not None:
         return ballot.result
-    key = f"target87:ballot:{ballot.pk}:{ballot.created_at.timestamp()}:results:{int(time.time()) // RESULTS_SECONDS}"
+    key = "target87:ballot:{}:{}:{}:results:{}".format(*_key(ballot), int(time.time()) // RESULTS_SECONDS)
     data = cache.get(key)
     if data is None:
         data = ballot_count(ballot=ballot)
@@ -190,7 +237,7 @@ def ballot_live(*, ballot) -> dict:
     if ballot.status == BallotStatus.CLOSED and ballot.result is not None:
         data = ballot.result
     else:
-        key = f"target87:ballot:{ballot.pk}:{ballot.created_at.timestamp()}:live:{int(time.time()) // LIVE_SECONDS}"
+        key = "target87:ballot:{}:{}:{}:live:{}".format(*_key(ballot), int(time.time()) // LIVE_SECONDS)
         data = cache.get(key)
         if data is None:
             data = ballot_count(ballot=ballot, live=True)
@@ -251,3 +298,37 @@ def votes_count(*, ballot) -> int:
     if ballot.method == Method.PAIRWISE:
         return pairs_count(ballot=ballot)
     return Vote.objects.filter(ballot=ballot).count()
+
+
+# --- statements proposed by participants -------------------------------------------------------------------
+
+
+def proposal_list(*, ballot, statuses=None) -> QuerySet[StatementProposal]:
+    """The statements proposed on the ballot, oldest first, with their proposer (for the convener's review)."""
+    proposals = StatementProposal.objects.filter(ballot=ballot).select_related(
+        "participation__person", "item", "decided_by"
+    )
+    if statuses:
+        proposals = proposals.filter(status__in=statuses)
+    return proposals.order_by("created_at", "id")
+
+
+def proposal_get(*, ballot, pk) -> StatementProposal:
+    proposal = StatementProposal.objects.filter(ballot_id=ballot.pk, pk=pk).first()
+    if proposal is None:
+        raise Http404
+    proposal.ballot = ballot
+    return proposal
+
+
+def proposals_pending_count(*, ballot) -> int:
+    return StatementProposal.objects.filter(ballot=ballot, status=ProposalStatus.PENDING).count()
+
+
+def my_proposals(*, ballot, participation) -> list[StatementProposal]:
+    """What the participant proposed on the ballot, and where each stands."""
+    return list(
+        StatementProposal.objects.filter(ballot_id=ballot.pk, participation_id=participation.pk)
+        .select_related("item")
+        .order_by("created_at", "id")
+    )

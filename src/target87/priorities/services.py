@@ -15,14 +15,23 @@ has seen the participant's paper written, each further vote is a single statemen
 that one vote, made only if the ballot is open — which is what lets a plenary of hundreds vote at once. The
 audit log gets one entry per participant and ballot, at their first vote: later votes are in the votes
 themselves, each with the time it was cast.
+
+A ballot's items are set while it is being prepared (:func:`ballot_item_add`, :func:`ballot_item_update`,
+:func:`ballot_item_remove`, :func:`ballot_items_reorder`); once it is open they stay as they are, except on an
+agree/disagree ballot that takes proposals, where a participant's statement (:func:`statement_propose`) becomes a
+new item when the convener accepts it (:func:`proposal_accept`). Every change to the items counts up the ballot's
+``items_version`` in the same transaction, under the ballot's row lock: each process's cache of the items is keyed
+on it (see :func:`target87.priorities.selectors.ballot_items`).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 
 from django.core.exceptions import PermissionDenied
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -36,12 +45,16 @@ from target87.people.enums import Role
 from target87.people.models import Participation
 
 from . import selectors, voters
-from .enums import RANKED, BallotStatus, Method
-from .models import Ballot, BallotItem, BallotPaper, PairwiseChoice, Vote
+from .enums import RANKED, BallotStatus, Method, ProposalStatus
+from .models import PROPOSAL_LENGTH, Ballot, BallotItem, BallotPaper, PairwiseChoice, StatementProposal, Vote
 
 NO_GROUP = "none"
 MAX_DOTS = 100
 MAX_ITEMS = 200
+MAX_STATEMENT = 1000
+MAX_LABEL = 200
+#: how many of a participant's proposed statements may wait for review on one ballot at a time
+MAX_PENDING = 5
 
 
 def voter_group(participation: Participation | voters.Voter) -> str:
@@ -57,17 +70,34 @@ def voter_check(*, participation: Participation | voters.Voter | None, ballot: B
 
     ``participation`` is a participation read from the database, or the :class:`~target87.priorities.voters.Voter`
     of a voter pass, checked against the withdrawn links and registrations that each process keeps."""
+    _taking_part(participation, ballot)
+    if ballot.status == BallotStatus.CLOSED:
+        raise ServiceError(_("This ballot is closed: your vote was not recorded."))
+    if ballot.status != BallotStatus.OPEN:
+        raise ServiceError(_("This ballot is not open yet: your vote was not recorded."))
+    return participation
+
+
+def _taking_part(participation: Participation | voters.Voter | None, ballot: Ballot) -> None:
+    """That the participant may take part in the ballot's consultation (approved, not an observer)."""
     if isinstance(participation, voters.Voter):
         voters.check(participation, consultation_id=ballot.consultation_id)
     else:
         participant_check(participation=participation, consultation=ballot.consultation)
         if participation.role == Role.OBSERVER:
             raise PermissionDenied(voters.observer_refusal())
-    if ballot.status == BallotStatus.CLOSED:
-        raise ServiceError(_("This ballot is closed: your vote was not recorded."))
-    if ballot.status != BallotStatus.OPEN:
-        raise ServiceError(_("This ballot is not open yet: your vote was not recorded."))
-    return participation
+
+
+_CLOSING = re.compile(r"[\s.!?;:…,。！？]+$")
+
+
+def statement_key(text: str) -> str:
+    """A statement as compared for duplicates: without case, repeated spaces or closing punctuation."""
+    return _CLOSING.sub("", " ".join((text or "").split()).casefold())
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= MAX_LABEL else text[: MAX_LABEL - 1] + "…"
 
 
 # --- ballots -------------------------------------------------------------------------------------------
@@ -85,8 +115,12 @@ def ballot_create(
     question: str = "",
     dots: int | None = None,
     session=None,
+    takes_proposals: bool = False,
 ) -> Ballot:
-    """A ballot (being prepared) on recommendations of the consultation and, for agree/disagree, statements."""
+    """A ballot (being prepared) on recommendations of the consultation and, for agree/disagree, statements.
+
+    ``takes_proposals`` (agree/disagree only): while it is open, participants may propose statements, which the
+    convener reviews before they are voted on."""
     require(actor, "priorities.manage_ballot", consultation)
     errors: dict[str, list[str]] = {}
     title = (title or "").strip()
@@ -120,8 +154,12 @@ def ballot_create(
         errors["statements"] = [
             _("Statements are voted on with agree / disagree; choose that method or leave them out.")
         ]
-    if any(len(t) > 1000 for t in texts):
+    if any(len(t) > MAX_STATEMENT for t in texts):
         errors["statements"] = [_("Keep each statement under 1,000 characters.")]
+    elif len({statement_key(t) for t in texts}) < len(texts):
+        errors["statements"] = [_("Each statement appears once: remove the repeated ones.")]
+    if takes_proposals and method != Method.CONSENSUS:
+        errors["takes_proposals"] = [_("Participants propose statements on agree / disagree ballots only.")]
     count = len(found) + len(texts)
     if count < 2 and "recommendations" not in errors:
         errors["recommendations"] = [_("A ballot needs at least two items.")]
@@ -137,15 +175,13 @@ def ballot_create(
         dots=int(dots) if method == Method.DOTS else 10,
         created_by=actor,
         session=session,
+        takes_proposals=bool(takes_proposals),
     )
     items = [
         BallotItem(ballot=ballot, recommendation=r, code=r.code, label=r.title, text=r.text)
         for r in sorted(found.values(), key=lambda r: r.number)
     ]
-    items += [
-        BallotItem(ballot=ballot, code=f"S{n}", label=t if len(t) <= 200 else t[:199] + "…", text=t)
-        for n, t in enumerate(texts, start=1)
-    ]
+    items += [BallotItem(ballot=ballot, code=f"S{n}", label=_short(t), text=t) for n, t in enumerate(texts, start=1)]
     for position, item in enumerate(items, start=1):
         item.position = position
     BallotItem.objects.bulk_create(items)
@@ -154,7 +190,7 @@ def ballot_create(
         action="ballot.create",
         obj=ballot,
         consultation=consultation,
-        changes={"method": method, "items": [i.code for i in items]},
+        changes={"method": method, "items": [i.code for i in items], "takes_proposals": ballot.takes_proposals},
     )
     return ballot
 
@@ -214,6 +250,25 @@ def _whole(value) -> int | None:
     return int(number) if number.is_integer() else None
 
 
+class _UnknownItem(ServiceError):
+    """A vote names an item the ballot's items (as this process has them) do not have."""
+
+
+def _cleaned(ballot: Ballot, values: Mapping) -> dict[int, int]:
+    """The submitted values checked against the ballot's items. An agree/disagree ballot may have been given a
+    statement since this process read it (at most :data:`~target87.priorities.selectors.BALLOT_SECONDS` ago): an
+    item not found is looked for again in the ballot as it is now."""
+    try:
+        return _clean_values(ballot, _items(ballot), values)
+    except _UnknownItem:
+        if ballot.method != Method.CONSENSUS:
+            raise
+        fresh = selectors.ballot_refresh(pk=ballot.pk)
+        if fresh.items_version == ballot.items_version:
+            raise
+        return _clean_values(fresh, _items(fresh), values)
+
+
 def _clean_values(ballot: Ballot, items: dict[int, BallotItem], values: Mapping) -> dict[int, int]:
     """The submitted values by item id, checked against the method; raises ServiceError saying what is wrong."""
     by_code = {item.code: item for item in items.values()}
@@ -221,7 +276,7 @@ def _clean_values(ballot: Ballot, items: dict[int, BallotItem], values: Mapping)
     for key, raw in values.items():
         item = by_code.get(str(key)) or items.get(key if isinstance(key, int) else _whole(key) or -1)
         if item is None:
-            raise ServiceError(
+            raise _UnknownItem(
                 {"items": [_("Item %(item)s is not on this ballot: nothing was recorded.") % {"item": key}]}
             )
         if raw in (None, ""):
@@ -419,7 +474,7 @@ def vote_cast(*, participation: Participation | None, ballot: Ballot, values: Ma
     if ballot.method == Method.PAIRWISE:
         raise ServiceError(_("This ballot is voted by choosing between pairs."))
     voter_check(participation=participation, ballot=ballot)
-    cleaned = _clean_values(ballot, _items(ballot), values)
+    cleaned = _cleaned(ballot, values)
     if ballot.method == Method.CONSENSUS and len(cleaned) == 1:
         mine = _statement_vote(ballot, participation, cleaned)
         return {pk: mine[pk] for pk in cleaned}
@@ -434,7 +489,7 @@ def statement_vote(*, participation: Participation | None, ballot: Ballot, item,
     if ballot.method != Method.CONSENSUS:
         raise ServiceError(_("This ballot is not voted statement by statement."))
     voter_check(participation=participation, ballot=ballot)
-    return _statement_vote(ballot, participation, _clean_values(ballot, _items(ballot), {item: value}))
+    return _statement_vote(ballot, participation, _cleaned(ballot, {item: value}))
 
 
 def _statement_vote(ballot: Ballot, participation, cleaned: Mapping[int, int]) -> dict[int, int]:
@@ -506,3 +561,377 @@ def pairwise_choose(*, participation: Participation | None, ballot: Ballot, winn
         if first:
             _audit_first(participation, ballot, "vote.pairwise")
     _papers_known(ballot).add(participation.pk)
+
+
+# --- the items of a ballot being prepared ----------------------------------------------------------------------
+
+
+def _locked(actor, ballot: Ballot) -> Ballot:
+    """The ballot, locked for a change to its items by a convener."""
+    require(actor, "priorities.manage_ballot", ballot.consultation)
+    return Ballot.objects.select_related("consultation").select_for_update(of=("self",)).get(pk=ballot.pk)
+
+
+def _draft(actor, ballot: Ballot) -> Ballot:
+    """The ballot, locked, if its items may still be changed; else ServiceError saying why not."""
+    ballot = _locked(actor, ballot)
+    if ballot.status == BallotStatus.OPEN:
+        if ballot.method == Method.CONSENSUS and ballot.takes_proposals:
+            raise ServiceError(
+                _(
+                    "This ballot is open: participants are voting on its items, so they can no longer be changed. "
+                    "Only statements proposed by participants are added, once you accept them."
+                )
+            )
+        raise ServiceError(
+            _("This ballot is open: participants are voting on its items, so they can no longer be changed.")
+        )
+    if ballot.status != BallotStatus.DRAFT:
+        raise ServiceError(_("This ballot is closed: its items and its result are kept as they were voted."))
+    return ballot
+
+
+def _items_changed(ballot: Ballot) -> None:
+    """Inside the change's transaction, the ballot locked: every process reads the items again."""
+    ballot.items_version += 1
+    ballot.save(update_fields=["items_version"])
+
+
+def _duplicate(ballot: Ballot, label: str, *, leaving_out: int | None = None) -> BallotItem | None:
+    key = statement_key(label)
+    for item in BallotItem.objects.filter(ballot=ballot).exclude(pk=leaving_out):
+        if statement_key(item.label) == key or (item.recommendation_id is None and statement_key(item.text) == key):
+            return item
+    return None
+
+
+def _label_and_text(ballot: Ballot, label: str, text: str, *, statement: bool, leaving_out=None) -> tuple[str, str]:
+    """The item's label and text, checked; a statement's label is its text, shortened if need be."""
+    label, text = " ".join((label or "").split()), (text or "").strip()
+    if statement and not label:
+        label = _short(" ".join(text.split()))
+    errors: dict[str, list[str]] = {}
+    if not label:
+        errors["label" if not statement else "text"] = [
+            _("Write the statement.") if statement else _("Give the item a label.")
+        ]
+    elif len(label) > MAX_LABEL:
+        errors["label"] = [_("Keep the label under 200 characters (it has %(count)d).") % {"count": len(label)}]
+    if len(text) > MAX_STATEMENT:
+        errors["text"] = [_("Keep the text under 1,000 characters (it has %(count)d).") % {"count": len(text)}]
+    if not errors:
+        twin = _duplicate(ballot, text if statement else label, leaving_out=leaving_out)
+        if twin is not None:
+            errors["label" if not statement else "text"] = [
+                _("%(code)s already says this: each item appears once on a ballot.") % {"code": twin.code}
+            ]
+    if errors:
+        raise ServiceError(errors)
+    return label, text
+
+
+def _next_statement_code(ballot: Ballot) -> str:
+    numbers = [
+        int(code[1:])
+        for code in BallotItem.objects.filter(ballot=ballot, code__startswith="S").values_list("code", flat=True)
+        if code[1:].isdigit()
+    ]
+    return f"S{max(numbers, default=0) + 1}"
+
+
+def _next_position(ballot: Ballot) -> int:
+    return (BallotItem.objects.filter(ballot=ballot).aggregate(last=Max("position"))["last"] or 0) + 1
+
+
+def _set_positions(ballot: Ballot, order: list[int]) -> None:
+    """The items in ``order`` (their ids), numbered from 1: moved out of the way first, so that no two items ever
+    share a position (the database's constraint is checked row by row)."""
+    items = {item.pk: item for item in BallotItem.objects.filter(ballot=ballot)}
+    for item in items.values():
+        item.position += MAX_ITEMS * 10
+    BallotItem.objects.bulk_update(items.values(), ["position"])
+    for position, pk in enumerate(order, start=1):
+        items[pk].position = position
+    BallotItem.objects.bulk_update(items.values(), ["position"])
+
+
+@transaction.atomic
+def ballot_item_add(
+    *, actor, ballot: Ballot, label: str = "", text: str = "", recommendation: Recommendation | int | None = None
+) -> BallotItem:
+    """Add a recommendation of the consultation, or (agree/disagree ballots) a statement, at the end of the
+    ballot being prepared."""
+    ballot = _draft(actor, ballot)
+    if BallotItem.objects.filter(ballot=ballot).count() >= MAX_ITEMS:
+        raise ServiceError(_("A ballot holds at most %(max)d items.") % {"max": MAX_ITEMS})
+    if recommendation not in (None, ""):
+        pk = getattr(recommendation, "pk", recommendation)
+        found = (
+            Recommendation.objects.filter(consultation=ballot.consultation, pk=pk).first()
+            if str(pk).isdigit()
+            else None
+        )
+        if found is None:
+            raise ServiceError({"recommendation": [_("Choose a recommendation of this consultation.")]})
+        if BallotItem.objects.filter(ballot=ballot, recommendation=found).exists():
+            raise ServiceError({"recommendation": [_("%(code)s is already on this ballot.") % {"code": found.code}]})
+        label, text = _label_and_text(ballot, label or found.title, text or found.text, statement=False)
+        code = found.code
+    else:
+        if ballot.method != Method.CONSENSUS:
+            raise ServiceError(
+                {"text": [_("Statements are voted on with agree / disagree; on this ballot, add recommendations.")]}
+            )
+        label, text = _label_and_text(ballot, "", text or label, statement=True)
+        code, found = _next_statement_code(ballot), None
+    item = BallotItem.objects.create(
+        ballot=ballot, recommendation=found, code=code, label=label, text=text, position=_next_position(ballot)
+    )
+    _items_changed(ballot)
+    audit.record(
+        actor=actor,
+        action="ballot.item_add",
+        obj=ballot,
+        consultation=ballot.consultation,
+        changes={"item": item.code, "label": item.label},
+    )
+    return item
+
+
+@transaction.atomic
+def ballot_item_update(*, actor, item: BallotItem, label: str = "", text: str = "") -> BallotItem:
+    """Change an item's label and text on a ballot being prepared (a statement's label follows its text)."""
+    ballot = _draft(actor, item.ballot)
+    item = BallotItem.objects.get(pk=item.pk, ballot=ballot)
+    statement = item.recommendation_id is None and ballot.method == Method.CONSENSUS
+    label, text = _label_and_text(ballot, "" if statement else label, text, statement=statement, leaving_out=item.pk)
+    changes = audit.model_changes(item, {"label": label, "text": text})
+    if changes:
+        item.label, item.text = label, text
+        item.save(update_fields=["label", "text"])
+        _items_changed(ballot)
+        audit.record(
+            actor=actor,
+            action="ballot.item_update",
+            obj=ballot,
+            consultation=ballot.consultation,
+            changes={"item": item.code, **changes},
+        )
+    return item
+
+
+@transaction.atomic
+def ballot_item_remove(*, actor, item: BallotItem) -> None:
+    """Take an item off a ballot being prepared; the others close up behind it."""
+    ballot = _draft(actor, item.ballot)
+    item = BallotItem.objects.get(pk=item.pk, ballot=ballot)
+    order = list(BallotItem.objects.filter(ballot=ballot).order_by("position").values_list("pk", flat=True))
+    if len(order) <= 2:
+        raise ServiceError(_("A ballot needs at least two items: add another before taking this one off."))
+    item.delete()
+    order.remove(item.pk)
+    _set_positions(ballot, order)
+    _items_changed(ballot)
+    audit.record(
+        actor=actor,
+        action="ballot.item_remove",
+        obj=ballot,
+        consultation=ballot.consultation,
+        changes={"item": item.code, "label": item.label},
+    )
+
+
+@transaction.atomic
+def ballot_items_reorder(*, actor, ballot: Ballot, order: Iterable) -> list[BallotItem]:
+    """Put the items of a ballot being prepared in ``order`` (every item's id, once)."""
+    ballot = _draft(actor, ballot)
+    current = list(BallotItem.objects.filter(ballot=ballot).order_by("position").values_list("pk", "code"))
+    wanted = [_whole(pk) for pk in order]
+    if sorted(wanted, key=lambda pk: pk or 0) != sorted(pk for pk, _code in current):
+        raise ServiceError(_("Give the order of every item of this ballot, each once."))
+    if wanted != [pk for pk, _code in current]:
+        _set_positions(ballot, wanted)
+        _items_changed(ballot)
+        codes = dict(current)
+        audit.record(
+            actor=actor,
+            action="ballot.items_reorder",
+            obj=ballot,
+            consultation=ballot.consultation,
+            changes={"order": [codes[pk] for pk in wanted]},
+        )
+    return list(BallotItem.objects.filter(ballot=ballot).order_by("position"))
+
+
+def ballot_item_move(*, actor, item: BallotItem, by: int) -> list[BallotItem]:
+    """Move an item up (``by`` −1) or down (+1) on a ballot being prepared."""
+    order = list(BallotItem.objects.filter(ballot_id=item.ballot_id).order_by("position").values_list("pk", flat=True))
+    if item.pk not in order:
+        raise ServiceError(_("This item is not on the ballot."))
+    at = order.index(item.pk)
+    to = min(max(at + by, 0), len(order) - 1)
+    order.insert(to, order.pop(at))
+    return ballot_items_reorder(actor=actor, ballot=item.ballot, order=order)
+
+
+@transaction.atomic
+def ballot_proposals_set(*, actor, ballot: Ballot, allowed: bool) -> Ballot:
+    """Let participants propose statements on an agree/disagree ballot (being prepared or open), or stop them."""
+    ballot = _locked(actor, ballot)
+    allowed = bool(allowed)
+    if allowed and ballot.method != Method.CONSENSUS:
+        raise ServiceError(_("Participants propose statements on agree / disagree ballots only."))
+    if ballot.status == BallotStatus.CLOSED:
+        raise ServiceError(_("This ballot is closed: its items and its result are kept as they were voted."))
+    if ballot.takes_proposals != allowed:
+        ballot.takes_proposals = allowed
+        ballot.save(update_fields=["takes_proposals"])
+        audit.record(
+            actor=actor,
+            action="ballot.proposals",
+            obj=ballot,
+            consultation=ballot.consultation,
+            changes={"takes_proposals": allowed},
+        )
+    return ballot
+
+
+# --- statements proposed by participants ---------------------------------------------------------------------
+
+
+def statement_propose(*, participation: Participation | voters.Voter | None, ballot: Ballot, text: str):
+    """A participant proposes a statement on an open agree/disagree ballot that takes proposals. It waits for the
+    convener's review (:func:`proposal_accept`, :func:`proposal_reject`) before anyone votes on it.
+
+    Refused, with nothing stored: an empty statement, one over :data:`~target87.priorities.models.PROPOSAL_LENGTH`
+    characters, one already on the ballot or already proposed, and more than :data:`MAX_PENDING` of the
+    participant's statements waiting at once."""
+    _taking_part(participation, ballot)
+    if ballot.method != Method.CONSENSUS or not ballot.takes_proposals:
+        raise ServiceError(_("This ballot does not take proposed statements."))
+    status = Ballot.objects.filter(pk=ballot.pk).values_list("status", flat=True).first()
+    if status == BallotStatus.CLOSED:
+        raise ServiceError(_("This ballot is closed: your statement was not recorded."))
+    if status != BallotStatus.OPEN:
+        raise ServiceError(_("This ballot is not open yet: your statement was not recorded."))
+    text = " ".join((text or "").split())
+    if not text:
+        raise ServiceError({"text": [_("Write your statement first.")]})
+    if len(text) > PROPOSAL_LENGTH:
+        raise ServiceError(
+            {
+                "text": [
+                    _("Keep your statement to %(limit)d characters (it has %(count)d).")
+                    % {"limit": PROPOSAL_LENGTH, "count": len(text)}
+                ]
+            }
+        )
+    key = statement_key(text)
+    twin = _duplicate(ballot, text)
+    if twin is not None:
+        raise ServiceError({"text": [_("%(code)s already says this: vote on it instead.") % {"code": twin.code}]})
+    already = _("This statement has already been proposed: the organisers review it once.")
+    if StatementProposal.objects.filter(ballot=ballot, key=key).exists():
+        raise ServiceError({"text": [already]})
+    waiting = StatementProposal.objects.filter(
+        ballot=ballot, participation_id=participation.pk, status=ProposalStatus.PENDING
+    ).count()
+    if waiting >= MAX_PENDING:
+        raise ServiceError(
+            {
+                "text": [
+                    _("%(count)d of your statements are waiting for review: propose more once they are read.")
+                    % {"count": waiting}
+                ]
+            }
+        )
+    try:
+        with transaction.atomic():
+            proposal = StatementProposal.objects.create(
+                ballot_id=ballot.pk,
+                participation_id=participation.pk,
+                group=voter_group(participation),
+                text=text,
+                key=key,
+                created_at=timezone.now(),
+            )
+            person = participation
+            if isinstance(person, voters.Voter):
+                person = Participation.objects.select_related("person", "consultation").get(pk=participation.pk)
+            audit.record(
+                actor=person,
+                action="statement.propose",
+                obj=proposal,
+                consultation=ballot.consultation,
+                changes={"ballot": ballot.pk, "text": text},
+            )
+    except IntegrityError:  # the same statement, proposed at the same moment by someone else
+        raise ServiceError({"text": [already]}) from None
+    return proposal
+
+
+def _pending(actor, proposal: StatementProposal) -> tuple[Ballot, StatementProposal]:
+    """The proposal's ballot and the proposal, both locked, if the proposal still waits for review."""
+    ballot = _locked(actor, proposal.ballot)
+    proposal = StatementProposal.objects.select_for_update().get(pk=proposal.pk, ballot=ballot)
+    if proposal.status != ProposalStatus.PENDING:
+        raise ServiceError(
+            _("This statement has already been reviewed: it is %(status)s.")
+            % {"status": proposal.get_status_display().lower()}
+        )
+    return ballot, proposal
+
+
+@transaction.atomic
+def proposal_accept(*, actor, proposal: StatementProposal) -> BallotItem:
+    """Put a proposed statement to the vote: a new item at the end of the open ballot (the next S code), which
+    every process serves within :data:`~target87.priorities.selectors.BALLOT_SECONDS`."""
+    ballot, proposal = _pending(actor, proposal)
+    if ballot.status != BallotStatus.OPEN:
+        raise ServiceError(
+            _("Statements are accepted while the ballot is open; this one is %(status)s.")
+            % {"status": ballot.get_status_display().lower()}
+        )
+    if BallotItem.objects.filter(ballot=ballot).count() >= MAX_ITEMS:
+        raise ServiceError(_("A ballot holds at most %(max)d items.") % {"max": MAX_ITEMS})
+    twin = _duplicate(ballot, proposal.text)
+    if twin is not None:
+        raise ServiceError(
+            _("%(code)s already says this: leave this statement out rather than accept it.") % {"code": twin.code}
+        )
+    item = BallotItem.objects.create(
+        ballot=ballot,
+        code=_next_statement_code(ballot),
+        label=_short(proposal.text),
+        text=proposal.text,
+        position=_next_position(ballot),
+    )
+    proposal.status, proposal.item = ProposalStatus.ACCEPTED, item
+    proposal.decided_by, proposal.decided_at = actor, timezone.now()
+    proposal.save(update_fields=["status", "item", "decided_by", "decided_at"])
+    _items_changed(ballot)
+    audit.record(
+        actor=actor,
+        action="statement.accept",
+        obj=proposal,
+        consultation=ballot.consultation,
+        changes={"ballot": ballot.pk, "item": item.code},
+    )
+    return item
+
+
+@transaction.atomic
+def proposal_reject(*, actor, proposal: StatementProposal) -> StatementProposal:
+    """Leave a proposed statement out of the vote: it stays hidden, kept for the record with who decided."""
+    ballot, proposal = _pending(actor, proposal)
+    proposal.status = ProposalStatus.REJECTED
+    proposal.decided_by, proposal.decided_at = actor, timezone.now()
+    proposal.save(update_fields=["status", "decided_by", "decided_at"])
+    audit.record(
+        actor=actor,
+        action="statement.reject",
+        obj=proposal,
+        consultation=ballot.consultation,
+        changes={"ballot": ballot.pk},
+    )
+    return proposal

@@ -8,6 +8,10 @@ panel is swapped for the next pair, the next statement or the saved ballot.
 Opening the link, and every voting page, checks the participant in the database and gives the browser a signed
 voter pass (:mod:`target87.priorities.voters`); a vote then needs no query to know who votes, and a withdrawn
 link or a registration no longer approved stops voting within two seconds.
+
+On an agree/disagree ballot that takes proposals, the panel also has a small form to propose a statement
+(``/ballots/<id>/propose/``, checked in the database like a page load); the convener's ballot page lists the
+statements waiting for review, with accept and reject, and, while the ballot is being prepared, edits its items.
 """
 
 from __future__ import annotations
@@ -36,19 +40,9 @@ from target87.people.enums import Role
 from target87.people.models import AccessLink, Participation
 
 from . import exporters, selectors, services, voters
-from .enums import RANKED, BallotStatus, Method
-from .forms import BallotForm
-
-
-def _viewable(request, pk):
-    ballot = selectors.ballot_get(pk=pk)
-    if not request.user.has_perm("priorities.view_results", ballot.consultation) or (
-        ballot.status == BallotStatus.DRAFT
-        and not request.user.has_perm("priorities.manage_ballot", ballot.consultation)
-    ):
-        raise Http404
-    return ballot
-
+from .enums import RANKED, BallotStatus, Method, ProposalStatus
+from .forms import BallotForm, ItemAddForm, ItemForm
+from .models import PROPOSAL_LENGTH
 
 # --- participants ------------------------------------------------------------------------------------------
 
@@ -142,8 +136,9 @@ def _panel(request, context: dict, *, status: int = 200) -> HttpResponse:
     return HttpResponse(panel.render(Context({**context, "csrf_token": token})), status=status)
 
 
-def _panel_context(request, ballot, participation, *, errors=None, saved=False, mine=None):
-    """What the panel shows; ``mine``: the participant's votes on an agree/disagree ballot, if already read."""
+def _panel_context(request, ballot, participation, *, errors=None, saved=False, mine=None, wanted=None):
+    """What the panel shows; ``mine``: the participant's votes on an agree/disagree ballot, if already read;
+    ``wanted``: the statement to show (else the one the page asks for, else a random one not voted yet)."""
     items = selectors.ballot_items(ballot=ballot)
     context = {
         "ballot": ballot,
@@ -160,13 +155,14 @@ def _panel_context(request, ballot, participation, *, errors=None, saved=False, 
         context["done"] = len(selectors.my_pairs(ballot=ballot, participation=participation))
     elif ballot.method == Method.CONSENSUS:
         mine = selectors.my_votes(ballot=ballot, participation=participation) if mine is None else mine
-        wanted = request.GET.get("statement", "")
+        wanted = request.GET.get("statement", "") if wanted is None else wanted
         statement = next((i for i in items if str(i.pk) == wanted), None) if wanted.isdigit() else None
         context["statement"] = statement or selectors.next_statement(
             ballot=ballot, participation=participation, voted=mine
         )
         context["voted"] = _voted_list(items, mine)
         context["done"] = len(mine)
+        context["proposal_limit"] = PROPOSAL_LENGTH
     else:
         mine = selectors.my_votes(ballot=ballot, participation=participation)
         context["rows"] = [(item, mine.get(item.pk)) for item in items]
@@ -292,14 +288,69 @@ def _vote(request, ballot, voter, participation, *, htmx: bool) -> HttpResponse:
     context = _panel_context(request, ballot, voter, errors=errors, saved=request.GET.get("saved") == "1")
     if htmx and request.method == "POST":
         return _panel(request, context)
+    context["proposed"] = request.GET.get("proposed") == "1"
+    return _vote_page(request, ballot, voter, participation, context, status=status)
+
+
+def _vote_page(request, ballot, voter, participation, context, *, status=200) -> HttpResponse:
+    """The whole voting page: the panel, and on agree/disagree ballots the statements the participant proposed."""
     if participation is None:
         participation = Participation.objects.select_related("person").get(pk=voter.pk)
+    if ballot.method == Method.CONSENSUS:
+        context["my_proposals"] = selectors.my_proposals(ballot=ballot, participation=voter)
     return render(
         request,
         "priorities/vote.html",
         {**context, "participation": participation, "consultation": ballot.consultation},
         status=status,
     )
+
+
+@require_POST
+def propose(request, pk):
+    """A participant proposes a statement (agree/disagree ballots that take proposals). Checked in the database,
+    as a page load is: proposals are few, and each waits for the convener's review. Without JavaScript the answer
+    is the voting page again; with htmx, the panel (the same statement still shown) and the list of the
+    participant's proposals."""
+    htmx = request.headers.get("HX-Request") == "true"
+    ballot = selectors.ballot_get(pk=pk)
+    if ballot.status == BallotStatus.DRAFT:
+        raise Http404
+    try:
+        participation, voter = _checked_voter(request, ballot.consultation)
+    except _Refused as refused:
+        return _refusal(request, ballot.consultation, refused)
+    text = request.POST.get("text", "")
+    wanted = request.POST.get("statement", "")
+    try:
+        services.statement_propose(participation=participation, ballot=ballot, text=text)
+    except PermissionDenied as denied:
+        return _refusal(request, ballot.consultation, _Refused(str(denied)))
+    except ServiceError as error:
+        context = _panel_context(request, ballot, voter, wanted=wanted)
+        if ballot.takes_proposals and ballot.status == BallotStatus.OPEN:
+            context.update(proposal_errors=error.messages, proposal_text=text)
+        else:
+            context["errors"] = error.messages
+        if htmx:
+            response = _panel(request, context)
+        else:
+            response = _vote_page(request, ballot, voter, participation, context, status=400)
+    else:
+        if htmx:
+            context = _panel_context(request, ballot, voter, wanted=wanted)
+            context["proposed"] = True
+            response = _panel(request, context)
+            response.write(
+                loader.get_template("priorities/_my_proposals.html").render(
+                    {"my_proposals": selectors.my_proposals(ballot=ballot, participation=voter), "oob": True}
+                )
+            )
+        else:
+            url = reverse("priorities:vote", kwargs={"pk": ballot.pk})
+            response = see_other(f"{url}?proposed=1" + (f"&statement={wanted}" if wanted.isdigit() else ""))
+    voters.give_pass(response, voter)
+    return response
 
 
 # --- results and the plenary screen ---------------------------------------------------------------------------
@@ -322,7 +373,7 @@ def consultation_ballots(request, slug):
 
 @require_GET
 def results(request, pk):
-    ballot = _viewable(request, pk)
+    ballot = selectors.ballot_get_viewable(pk=pk, user=request.user)
     data = selectors.ballot_results(ballot=ballot)
     table = selectors.results_table(ballot=ballot, data=data)
     return render(
@@ -369,7 +420,7 @@ def _screen_context(request, ballot):
 
 @require_GET
 def screen(request, pk):
-    ballot = _viewable(request, pk)
+    ballot = selectors.ballot_get_viewable(pk=pk, user=request.user)
     context = _screen_context(request, ballot)
     context["qr"] = segno.make(context["vote_url"], error="m").svg_inline(scale=6, border=2)
     return render(request, "priorities/screen.html", context)
@@ -377,7 +428,7 @@ def screen(request, pk):
 
 @require_GET
 def screen_live(request, pk):
-    ballot = _viewable(request, pk)
+    ballot = selectors.ballot_get_viewable(pk=pk, user=request.user)
     return render(request, "priorities/_screen_live.html", _screen_context(request, ballot))
 
 
@@ -421,25 +472,164 @@ def _managed_ballot(request, slug, pk):
     return ballot
 
 
+def _manage_context(request, ballot, *, bound: ItemForm | None = None, add_form=None, items_errors=()) -> dict:
+    """The convener's ballot page: while it is being prepared, a form for each item and one to add an item
+    (``bound``: the item form that was just refused, with its messages)."""
+    vote_url = request.build_absolute_uri(reverse("priorities:vote", kwargs={"pk": ballot.pk}))
+    items = selectors.ballot_items(ballot=ballot)
+    context = {
+        "consultation": ballot.consultation,
+        "ballot": ballot,
+        "items": items,
+        "participants": selectors.participants_count(ballot=ballot),
+        "votes": selectors.votes_count(ballot=ballot),
+        "vote_url": vote_url,
+        "qr": segno.make(vote_url, error="m").svg_inline(scale=4),
+        "exporters": exporters.for_ballot(ballot),
+        "items_errors": items_errors,
+    }
+    if ballot.status == BallotStatus.DRAFT:
+        context["item_forms"] = [
+            bound if bound is not None and bound.item.pk == item.pk else ItemForm(item=item, ballot=ballot)
+            for item in items
+        ]
+        taken = [item.recommendation_id for item in items if item.recommendation_id]
+        context["add_form"] = add_form or ItemAddForm(ballot=ballot, taken=taken)
+    if ballot.method == Method.CONSENSUS:
+        context.update(_proposals_context(ballot))
+    return context
+
+
+def _proposals_context(ballot, *, notice: str = "", problems=()) -> dict:
+    """The proposed statements, and ``state``: what the page shows, which its polling sends back (an unchanged
+    list is answered with 204 No Content, so that the convener's page does not move under their hand)."""
+    proposals = list(selectors.proposal_list(ballot=ballot))
+    pending = [p for p in proposals if p.status == ProposalStatus.PENDING]
+    return {
+        "ballot": ballot,
+        "consultation": ballot.consultation,
+        "pending": pending,
+        "reviewed": [p for p in proposals if p.status != ProposalStatus.PENDING],
+        "notice": notice,
+        "problems": problems,
+        "state": f"{len(proposals)}.{len(pending)}.{ballot.status}.{int(ballot.takes_proposals)}",
+    }
+
+
 @login_required
 @require_GET
 def manage_ballot(request, slug, pk):
     ballot = _managed_ballot(request, slug, pk)
-    vote_url = request.build_absolute_uri(reverse("priorities:vote", kwargs={"pk": ballot.pk}))
-    return render(
-        request,
-        "priorities/manage_ballot.html",
-        {
-            "consultation": ballot.consultation,
-            "ballot": ballot,
-            "items": selectors.ballot_items(ballot=ballot),
-            "participants": selectors.participants_count(ballot=ballot),
-            "votes": selectors.votes_count(ballot=ballot),
-            "vote_url": vote_url,
-            "qr": segno.make(vote_url, error="m").svg_inline(scale=4),
-            "exporters": exporters.for_ballot(ballot),
-        },
-    )
+    return render(request, "priorities/manage_ballot.html", _manage_context(request, ballot))
+
+
+@login_required
+@require_POST
+def manage_ballot_items(request, slug, pk):
+    """Change the items of a ballot being prepared: ``action`` is add, update, remove, up or down (``item``: its
+    id). A refusal comes back on the page, with what was typed and why."""
+    ballot = _managed_ballot(request, slug, pk)
+    action = request.POST.get("action", "")
+    item = None
+    if action in ("update", "remove", "up", "down"):
+        item = selectors.ballot_item_find(ballot=ballot, pk=request.POST.get("item"))
+        if item is None:
+            messages.error(request, _("This item is no longer on the ballot."))
+            return see_other(reverse("priorities:manage_ballot", kwargs={"slug": slug, "pk": pk}) + "#items")
+        item.ballot = ballot
+    bound, add_form, problems = None, None, []
+    try:
+        if action == "add":
+            taken = [i.recommendation_id for i in selectors.ballot_items(ballot=ballot) if i.recommendation_id]
+            add_form = ItemAddForm(request.POST, ballot=ballot, taken=taken)
+            if add_form.is_valid():
+                added = services.ballot_item_add(
+                    actor=request.user,
+                    ballot=ballot,
+                    recommendation=add_form.cleaned_data["recommendation"],
+                    text=add_form.cleaned_data.get("text", ""),
+                )
+                messages.success(request, _("%(code)s added at the end of the ballot.") % {"code": added.code})
+        elif action == "update":
+            bound = ItemForm(request.POST, item=item, ballot=ballot)
+            if bound.is_valid():
+                services.ballot_item_update(
+                    actor=request.user,
+                    item=item,
+                    label=bound.cleaned_data.get("label", ""),
+                    text=bound.cleaned_data.get("text", ""),
+                )
+                messages.success(request, _("%(code)s changed.") % {"code": item.code})
+        elif action == "remove":
+            services.ballot_item_remove(actor=request.user, item=item)
+            messages.success(request, _("%(code)s taken off the ballot.") % {"code": item.code})
+        elif action in ("up", "down"):
+            services.ballot_item_move(actor=request.user, item=item, by=-1 if action == "up" else 1)
+        else:
+            problems = [_("Choose what to do with the items.")]
+    except ServiceError as error:
+        if action == "add":
+            apply_service_error(add_form, error)
+        elif action == "update":
+            apply_service_error(bound, error)
+        else:
+            problems = error.messages
+    if problems or (add_form is not None and add_form.errors) or (bound is not None and bound.errors):
+        ballot = selectors.ballot_get(pk=ballot.pk)
+        if add_form is not None and not add_form.errors:
+            add_form = None
+        context = _manage_context(
+            request,
+            ballot,
+            bound=bound if bound is not None and bound.errors else None,
+            add_form=add_form,
+            items_errors=problems,
+        )
+        return render(request, "priorities/manage_ballot.html", context, status=400)
+    return see_other(reverse("priorities:manage_ballot", kwargs={"slug": slug, "pk": pk}) + "#items")
+
+
+@login_required
+@require_GET
+def manage_proposals(request, slug, pk):
+    """The statements proposed on the ballot: those waiting for review, then those reviewed (polled by the page
+    while the ballot is open)."""
+    ballot = _managed_ballot(request, slug, pk)
+    context = _proposals_context(ballot)
+    if request.GET.get("seen") == context["state"]:
+        return HttpResponse(status=204)
+    return render(request, "priorities/_proposals.html", context)
+
+
+@login_required
+@require_POST
+def manage_proposal(request, slug, pk, proposal):
+    """Accept a proposed statement (it is put to the vote) or reject it (it stays hidden, kept for the record)."""
+    ballot = _managed_ballot(request, slug, pk)
+    found = selectors.proposal_get(ballot=ballot, pk=proposal)
+    action = request.POST.get("action")
+    notice, problems = "", []
+    try:
+        if action == "accept":
+            item = services.proposal_accept(actor=request.user, proposal=found)
+            notice = _("Accepted as %(code)s: participants now vote on it.") % {"code": item.code}
+        elif action == "reject":
+            services.proposal_reject(actor=request.user, proposal=found)
+            notice = _("Not accepted: the statement stays out of the vote, kept for the record.")
+        else:
+            problems = [_("Choose to accept or to reject the statement.")]
+    except ServiceError as error:
+        problems = error.messages
+    if request.headers.get("HX-Request") == "true":
+        ballot = selectors.ballot_get(pk=ballot.pk)
+        return render(
+            request, "priorities/_proposals.html", _proposals_context(ballot, notice=notice, problems=problems)
+        )
+    if notice:
+        messages.success(request, notice)
+    for problem in problems:
+        messages.error(request, problem)
+    return see_other(reverse("priorities:manage_ballot", kwargs={"slug": slug, "pk": pk}) + "#proposals")
 
 
 @login_required
@@ -454,6 +644,12 @@ def manage_ballot_status(request, slug, pk):
         elif action == "close":
             services.ballot_close(actor=request.user, ballot=ballot)
             messages.success(request, _("The ballot is closed and its result kept."))
+        elif action in ("proposals-on", "proposals-off"):
+            ballot = services.ballot_proposals_set(actor=request.user, ballot=ballot, allowed=action == "proposals-on")
+            if ballot.takes_proposals:
+                messages.success(request, _("Participants may propose statements: you review each one here."))
+            else:
+                messages.success(request, _("Participants no longer propose statements."))
         else:
             messages.error(request, _("Choose to open or to close the ballot."))
     except ServiceError as error:
