@@ -123,3 +123,18 @@ def test_lonely_psu_and_options_through_the_file(tmp_path, small_pieces):
         estimate_child_labour_file(path, by=BY, options=opts),
         estimate_child_labour(read_microdata(path), by=BY, options=opts),
     )
+
+
+def test_parquet_pieces_widened_codes_zero_weights_and_likelihood(tmp_path, small_pieces):
+    data = survey()
+    data["weight"][::97] = 0.0  # rows of zero weight stay in the design
+    psu = data["psu"].astype(np.int64)
+    psu[-700:] += 3_000_000_000  # the last pieces need 64-bit PSU codes
+    data["psu"] = psu
+    path = tmp_path / "s.parquet"
+    pq.write_table(pa.table(data), path, row_group_size=1000)
+    assert microdata.row_count(path) == 6000
+    opts = Options(ci_method="likelihood", level=0.9)
+    by_file = estimate_child_labour_file(path, by=BY, options=opts)
+    same(by_file, estimate_child_labour(read_microdata(path), by=BY, options=opts))
+    assert all(r.ci_lower is not None and r.ci_lower < r.estimate < r.ci_upper for r in by_file.rows if r.n > 200)

@@ -18,6 +18,8 @@ EXIT_BAD_INPUT = 2
 FORMATS = ("csv", "json", "table", "sdmx-csv")
 #: files above this size get a progress bar on an interactive terminal
 PROGRESS_BYTES = 50_000_000
+#: pyarrow's optional cloud file system modules (pyarrow.fs does without them)
+CLOUD_FILESYSTEMS = ("pyarrow._s3fs", "pyarrow._gcsfs", "pyarrow._azurefs", "pyarrow._hdfs")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -188,6 +190,10 @@ def _child_labour(args) -> int:
     in_own_process = "pyarrow" not in sys.modules and "scipy.special" not in sys.modules
     if in_own_process:
         os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")
+        # the command reads local files only: without Arrow's cloud file systems (S3, GCS, Azure,
+        # HDFS), which pyarrow.parquet loads when it can, with their libraries (~3 MiB of memory)
+        for module in CLOUD_FILESYSTEMS:
+            sys.modules.setdefault(module, None)
 
     from target87.engines import survey
     from target87.engines.childlabour import (

@@ -57,7 +57,7 @@ from target87.engines.survey import (
     SurveyError,
     ci_proportion,
     factorize,
-    tabulate,
+    summarise_tables,
 )
 
 AGE_GROUPS = (("5-11", 5, 11), ("12-14", 12, 14), ("15-17", 15, 17))
@@ -496,7 +496,7 @@ def estimate_child_labour_file(
     the data's. When a piece holds bad values, the whole file is read again by the plain path, whose
     messages name every row concerned.
     """
-    from target87.engines.microdata import iter_microdata, list_columns, read_microdata
+    from target87.engines.microdata import iter_microdata, list_columns, read_microdata, release_memory, row_count
 
     mapping, definition, tables, options, progress = _setup(mapping, definition, by, options, progress)
     need = required_columns(mapping, definition, tables)
@@ -506,11 +506,12 @@ def estimate_child_labour_file(
     numeric = [c for role in ("weight", "age", "econ_hours", "chore_hours", "fpc") for c in need.get(role, [])]
     progress(0.02, _("Reading and checking values"))
     try:
-        acc = _Accumulator(mapping, definition, tables, options, need)
+        acc = _Accumulator(mapping, definition, tables, options, need, rows=row_count(path))
         for chunk, fraction in iter_microdata(path, columns, numeric=numeric):
             acc.add(chunk, release=True)
             del chunk
             progress(0.02 + 0.6 * fraction, _("Reading and checking values"))
+        release_memory()  # what the reader held
         acc.merge()
     except MemoryError:
         raise
@@ -538,6 +539,48 @@ class _Fallback(Exception):
     """The pieces of a file cannot be put together (a column changed type): read it whole instead."""
 
 
+class _Pieces:
+    """The pieces of one per-row array, in order, put together at the end.
+
+    When the number of rows is known beforehand (``rows``), each piece is copied at once into one
+    array of that size: a piece that is a view of a file's buffer lets the buffer go, and nothing is
+    concatenated at the end (which would hold the pieces and the whole at once). Otherwise, or when
+    the pieces turn out longer than announced, they are kept and concatenated at the end.
+    """
+
+    def __init__(self, rows: int | None = None):
+        self.rows = rows
+        self.array: np.ndarray | None = None
+        self.filled = 0
+        self.parts: list[np.ndarray] = []
+
+    def append(self, part: np.ndarray) -> None:
+        part = np.asarray(part)
+        if self.rows is None or self.parts or self.filled + part.size > self.rows:
+            if self.array is not None:  # more rows than announced: pieces from here on
+                self.parts.append(self.array[: self.filled])
+                self.array = None
+            self.parts.append(part)
+            return
+        if self.array is None:
+            self.array = np.empty(self.rows, dtype=part.dtype)
+        elif not np.can_cast(part.dtype, self.array.dtype, "safe"):  # e.g. codes that need 64 bits
+            self.array = self.array.astype(np.result_type(self.array.dtype, part.dtype))
+        self.array[self.filled : self.filled + part.size] = part
+        self.filled += part.size
+
+    def whole(self, dtype) -> np.ndarray:
+        """The array, once; an empty one of ``dtype`` without pieces."""
+        if self.array is not None:
+            out = self.array if self.filled == self.array.size else self.array[: self.filled]
+        elif self.parts:
+            out = self.parts[0] if len(self.parts) == 1 else np.concatenate(self.parts)
+        else:
+            out = np.empty(0, dtype)
+        self.array, self.parts, self.filled = None, [], 0
+        return out
+
+
 class _Labels:
     """The pieces of a categorical column (strata, PSU, sex, area, a --by column), merged at the end.
 
@@ -546,8 +589,9 @@ class _Labels:
     The categories are the same either way.
     """
 
-    def __init__(self, name: str):
+    def __init__(self, name: str, rows: int | None = None):
         self.name = name
+        self.ints = _Pieces(rows)
         self.parts: list[Any] = []
         self.kinds: set[str] = set()
         self.labels: Mapping[Any, str] = {}
@@ -567,7 +611,11 @@ class _Labels:
             ):
                 kind, part = "text", _dictionary_part(col)
         self.kinds.add(kind)
-        self.parts.append(part)
+        if kind == "int":
+            self.ints.append(part)
+        else:
+            self.parts.append(part)
+        del part
         if release:
             data.release(self.name)
 
@@ -578,8 +626,7 @@ class _Labels:
             raise _Fallback(self.name)
         kind = next(iter(self.kinds), "raw")
         if kind == "int":
-            values = parts[0] if len(parts) == 1 else np.concatenate(parts)
-            del parts
+            values = self.ints.whole(np.int64)
             if not labels:
                 return factorize(values)[0], None
             return categorical_ints(values, {})
@@ -664,14 +711,16 @@ class _Accumulator:
         tables: list[tuple[str, ...]],
         options: Options,
         need: dict[str, list[str]],
+        rows: int | None = None,
     ):
+        """``rows``: the number of rows of the file when it is known before reading it."""
         self.mapping, self.definition, self.tables, self.options, self.need = mapping, definition, tables, options, need
         self.n = 0
-        self.weights: list[np.ndarray] = []
-        self.y: list[np.ndarray] = []
-        self.scope: list[np.ndarray] = []
-        self.age_group: list[np.ndarray] = []
-        self.fpc: list[np.ndarray] = []
+        self.weights = _Pieces(rows)
+        self.y = _Pieces(rows)
+        self.scope = _Pieces(rows)
+        self.age_group = _Pieces(rows)
+        self.fpc = _Pieces(rows)
         self.missing_hours: dict[str, int] = {}
         self.order: list[str] = []
         for t in tables:
@@ -681,10 +730,10 @@ class _Accumulator:
         self.labels: dict[str, _Labels] = {}
         for role in ("strata", "psu"):
             if role in need:
-                self.labels[role] = _Labels(need[role][0])
+                self.labels[role] = _Labels(need[role][0], rows)
         for v in self.order:
             if v != "age_group":
-                self.labels[v] = _Labels(need[v][0] if v in ("sex", "area") else v)
+                self.labels[v] = _Labels(need[v][0] if v in ("sex", "area") else v, rows)
 
     def add(self, data: MicroTable, release: bool = False) -> None:
         need, mapping, options, definition = self.need, self.mapping, self.options, self.definition
@@ -777,14 +826,9 @@ class _Accumulator:
         mapping, options, definition = self.mapping, self.options, self.definition
         n = self.n
 
-        def joined(parts: list[np.ndarray], dtype) -> np.ndarray:
-            out = parts[0] if len(parts) == 1 else (np.concatenate(parts) if parts else np.empty(0, dtype))
-            parts.clear()
-            return out
-
-        weights = joined(self.weights, np.float64)
-        scope = joined(self.scope, bool)
-        y = joined(self.y, bool)
+        weights = self.weights.whole(np.float64)
+        scope = self.scope.whole(bool)
+        y = self.y.whole(bool)
         n_children = int(scope.sum())
         notes = [
             _("{count} children with no {column} were counted as working 0 hours.").format(
@@ -795,7 +839,7 @@ class _Accumulator:
         progress(0.65, _("Setting up the survey design"))
         strata = self._checked("strata", mapping.strata)
         psu = self._checked("psu", mapping.psu)
-        fpc = joined(self.fpc, np.float64) if "fpc" in self.need else None
+        fpc = self.fpc.whole(np.float64) if "fpc" in self.need else None
         design = Design(
             weights,
             strata[0] if strata else None,
@@ -807,14 +851,14 @@ class _Accumulator:
         )
         del strata, psu, weights, fpc
         try:
-            design.check_lonely(np.flatnonzero(scope))
+            design.check_lonely(scope)
         except LonelyPSUError as exc:
             raise LonelyStrataError(exc.message, exc.strata) from None
 
         variables: dict[str, tuple[np.ndarray, list[str]]] = {}
         for v in self.order:
             if v == "age_group":
-                variables[v] = (joined(self.age_group, np.int8), [g[0] for g in AGE_GROUPS])
+                variables[v] = (self.age_group.whole(np.int8), [g[0] for g in AGE_GROUPS])
             else:
                 codes, cats = self.categories.pop(v)
                 if len(cats) < 127:
@@ -822,8 +866,10 @@ class _Accumulator:
                 variables[v] = (codes, cats)
         progress(0.75, _("Estimating"))
         tables = [()] + [t for t in self.tables if t]
-        results = tabulate(design, y, variables, tables, scope, glm_start=options.ci_method == "likelihood")
-        del variables, y, scope, design
+        sums = summarise_tables(design, y, variables, tables, scope, glm_start=options.ci_method == "likelihood")
+        del variables, y, scope, design  # the tables are made from the sums alone
+        results = sums.tables()
+        del sums
         progress(0.9, _("Confidence intervals"))
 
         w_children = float(results[0].estimates.weight_sum[0]) if n_children else 0.0

@@ -422,9 +422,9 @@ def as_micro_table(data: Any) -> MicroTable:
 
 
 #: rows per piece when a file is read piece by piece (Parquet batches; CSV blocks are in bytes)
-CHUNK_ROWS = 1 << 17
+CHUNK_ROWS = 1 << 16
 CSV_BLOCK_BYTES = 1 << 22
-CSV_THREADS = False
+CSV_THREADS = True
 
 
 def iter_microdata(path: str | Path, columns: Iterable[str], numeric: Iterable[str] = (), prefetch: bool = True):
@@ -485,6 +485,27 @@ def _prefetched(pieces):
                 worker.join(0.05)
 
 
+def row_count(path: str | Path) -> int | None:
+    """The number of rows of a Parquet file, from its metadata; None for the other formats."""
+    path = Path(path)
+    if file_format(path) != "parquet" or not path.is_file():
+        return None
+    try:
+        import pyarrow.parquet as pq
+
+        return int(pq.read_metadata(path).num_rows)
+    except Exception:  # unreadable: reading it will say why
+        return None
+
+
+def release_memory() -> None:
+    """Give the memory Arrow has freed back to the system (its pool may keep it for reuse)."""
+    import sys
+
+    if "pyarrow" in sys.modules:
+        sys.modules["pyarrow"].default_memory_pool().release_unused()
+
+
 def _iter_pieces(path: str | Path, columns: Iterable[str], numeric: Iterable[str] = ()):
     """The pieces of :func:`iter_microdata`, read in this thread.
 
@@ -504,11 +525,11 @@ def _iter_pieces(path: str | Path, columns: Iterable[str], numeric: Iterable[str
     if kind == "parquet":
         import pyarrow.parquet as pq
 
-        pf = pq.ParquetFile(path, pre_buffer=False, buffer_size=1 << 20)
+        pf = pq.ParquetFile(path, pre_buffer=False, buffer_size=1 << 16)
         schema = pf.schema_arrow
         text = [c for c in wanted if str(schema.field(c).type) in ("string", "large_string")]
         if text:  # text columns as dictionaries: compact, and their categories come from the dictionary
-            pf = pq.ParquetFile(path, read_dictionary=text, pre_buffer=False, buffer_size=1 << 20)
+            pf = pq.ParquetFile(path, read_dictionary=text, pre_buffer=False, buffer_size=1 << 16)
         total = max(1, pf.metadata.num_rows)
         done = 0
         for batch in pf.iter_batches(batch_size=CHUNK_ROWS, columns=wanted, use_threads=False):

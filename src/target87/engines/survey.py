@@ -46,6 +46,8 @@ CI_METHODS = ("logit", "likelihood", "xlogit", "mean", "beta", "asin")
 _DENSE_LIMIT = 1 << 24
 #: rows per block when summing over the rows
 _BLOCK_ROWS = 1 << 20
+#: rows per block when summing into dense (PSU, cell) tables: a block's keys and values, 16 bytes a row
+_SUM_BLOCK_ROWS = 1 << 18
 
 
 class SurveyError(Exception):
@@ -125,6 +127,20 @@ class DomainEstimates:
     glm_start: np.ndarray | None = None
 
 
+@dataclass(frozen=True)
+class DesignLayout:
+    """What variances need from a design, without its rows: the stratum of each PSU, the PSUs of each
+    stratum, the finite population corrections and the lonely-PSU rules."""
+
+    psu_stratum: np.ndarray  #: stratum of each PSU
+    n_psu: np.ndarray  #: PSUs of each stratum (float)
+    f: np.ndarray  #: (N_h - n_h) / N_h of each stratum; 1 without a correction
+    n_strata: int
+    n_psu_total: int
+    lonely_psu: str
+    adjust_domain_lonely: bool
+
+
 class Design:
     """A stratified cluster design (one-stage-with-replacement approximation, nested PSUs).
 
@@ -201,7 +217,6 @@ class Design:
                 pidx = inv.reshape(-1).astype(np.int64)
                 psu_stratum = uniq // n_p
             del key
-        self.stratum = scodes
         self.psu = pidx
         self.psu_stratum = psu_stratum.astype(np.int64)
         self.n_psu_total = int(psu_stratum.size)
@@ -230,17 +245,29 @@ class Design:
                 raise SurveyError(_("The finite population correction implies more than 100% sampling in some strata."))
             with np.errstate(invalid="ignore", divide="ignore"):
                 self.f = np.where(np.isposinf(popsize), 1.0, (popsize - self.n_psu) / popsize)
+        del scodes  # not kept: the stratum of a row is the stratum of its PSU
         self.all_weights_nonzero = bool(np.all(w != 0))
+        self.layout = DesignLayout(
+            psu_stratum=self.psu_stratum,
+            n_psu=self.n_psu,
+            f=self.f,
+            n_strata=self.n_strata,
+            n_psu_total=self.n_psu_total,
+            lonely_psu=self.lonely_psu,
+            adjust_domain_lonely=self.adjust_domain_lonely,
+        )
 
     # -- checks ---------------------------------------------------------------------------------
     def lonely_strata(self, rows: np.ndarray | None = None) -> list[str]:
-        """Labels of the strata with a single PSU (and a non-zero sampling fraction) among ``rows``."""
+        """Labels of the strata with a single PSU (and a non-zero sampling fraction) among ``rows``
+        (row numbers or a mask of the rows)."""
         lonely = (self.n_psu == 1) & (self.f >= 1e-7)
         if not lonely.any():
             return []
         if rows is not None:
-            used = np.bincount(self.stratum[rows], minlength=self.n_strata) > 0
-            lonely &= used
+            psu_used = np.zeros(self.n_psu_total, dtype=bool)
+            psu_used[self.psu[rows]] = True
+            lonely &= np.bincount(self.psu_stratum[psu_used], minlength=self.n_strata) > 0
         return [self.stratum_labels[i] for i in np.flatnonzero(lonely)]
 
     def check_lonely(self, rows: np.ndarray | None = None) -> None:
@@ -269,31 +296,45 @@ class Design:
         y = np.asarray(y)
         c1 = n_cells + 1
         size = self.n_psu_total * c1
-        n_sums = 3 if self.all_weights_nonzero else 4
         if size <= max(_DENSE_LIMIT, 2 * self.n):
-            # dense sums, block by block of rows: the temporaries stay small
-            acc = [np.zeros(size) for _ in range(n_sums)]
-            block = max(_BLOCK_ROWS, size)  # each block costs a pass over the sums too
+            # dense sums, block by block of rows: the temporaries stay small. Each block costs a
+            # pass over the sums too, hence blocks of at least half their size.
+            acc: list[np.ndarray] = []
+            block = max(_SUM_BLOCK_ROWS, size // 2)
             for a in range(0, self.n, block):
                 b = min(self.n, a + block)
                 keys, cols = self._keys_and_values(y, cell, c1, a, b)
                 for k, c in enumerate(cols):
-                    acc[k] += np.bincount(keys, c, minlength=size)
+                    part = np.bincount(keys, c, minlength=size)
+                    if k < len(acc):
+                        acc[k] += part
+                    else:
+                        acc.append(part)
+                    del part
                 del keys, cols
             present = np.flatnonzero(acc[0])
-            sums = [s_[present] for s_ in acc]
+            # one sum at a time, each dense table freed once its present pairs are taken
+            sums = []
+            for k in range(len(acc)):
+                sums.append(acc[k][present].astype(np.float64, copy=False))
+                acc[k] = None
             del acc
         else:
             keys, cols = self._keys_and_values(y, cell, c1, 0, self.n)
             present, sums = _group_sums(keys, size, cols)
             del keys, cols
         pair_cell = present % c1
-        keep = pair_cell < n_cells
-        pair_psu = (present // c1)[keep]
-        pair_cell = pair_cell[keep]
-        sums = [s[keep] for s in sums]
+        keep = pair_cell < n_cells  # the last cell holds the rows in no domain
+        if keep.all():
+            pair_psu = present // c1
+        else:
+            pair_psu = (present // c1)[keep]
+            pair_cell = pair_cell[keep]
+            for k in range(len(sums)):
+                sums[k] = sums[k][keep]
+        del present, keep
         nonzero = sums[3] if len(sums) > 3 else sums[0]  # rows of non-zero weight
-        return CellSummary(self, pair_psu, pair_cell, sums[0], sums[1], sums[2], nonzero, n_cells)
+        return CellSummary(self.layout, pair_psu, pair_cell, sums[0], sums[1], sums[2], nonzero, n_cells)
 
     def _keys_and_values(self, y, cell, c1, a, b):
         """(PSU, cell) keys of rows a..b and the values to sum: count, w, w·y (and w ≠ 0)."""
@@ -330,10 +371,11 @@ class CellSummary:
     """Sums of weights and weighted values per (PSU, cell) pair; tables of domains are built from it.
 
     ``count`` and ``nonzero`` are the numbers of rows, and of rows of non-zero weight, of each pair.
+    It keeps the design's layout, not its rows.
     """
 
-    def __init__(self, design, pair_psu, pair_cell, count, wsum, wysum, nonzero, n_cells):
-        self.design = design
+    def __init__(self, layout: DesignLayout, pair_psu, pair_cell, count, wsum, wysum, nonzero, n_cells):
+        self.layout = layout
         self.pair_psu = pair_psu
         self.pair_cell = pair_cell
         self.count = count
@@ -344,21 +386,28 @@ class CellSummary:
 
     def domains(self, cell_to_domain: np.ndarray, n_domains: int) -> DomainEstimates:
         """Estimates for domains made of cells: ``cell_to_domain[c]`` is the domain of cell c (or -1)."""
-        des = self.design
+        des = self.layout
         D = int(n_domains)
-        dom = np.asarray(cell_to_domain, dtype=np.int64)[self.pair_cell]
-        keep = dom >= 0
-        dom = dom[keep]
-        psu = self.pair_psu[keep]
+        cell_domain = np.asarray(cell_to_domain, dtype=np.int64)
+        columns = [self.count, self.wsum, self.wysum, self.nonzero]
+        if (cell_domain >= 0).all():  # every cell is in a domain: the pairs as they are
+            key = cell_domain[self.pair_cell]
+            key += self.pair_psu * D
+        else:
+            dom = cell_domain[self.pair_cell]
+            keep = dom >= 0
+            key = dom[keep]
+            key += self.pair_psu[keep] * D
+            del dom
+            columns = [c[keep] for c in columns[:3]]
+            columns.append(columns[0] if self.nonzero is self.count else self.nonzero[keep])
+            del keep
         # aggregate the cells of a domain: (PSU, domain) totals
-        key = psu * D + dom
-        present, (count, wsum, wysum, nz) = _group_sums(
-            key,
-            des.n_psu_total * D,
-            [self.count[keep], self.wsum[keep], self.wysum[keep], self.nonzero[keep]],
-        )
+        present, (count, wsum, wysum, nz) = _group_sums(key, des.n_psu_total * D, columns)
+        del key, columns
         g_psu = present // D
         g_dom = present % D
+        del present
         n = np.bincount(g_dom, count, minlength=D)
         W = np.bincount(g_dom, wsum, minlength=D)
         Y = np.bincount(g_dom, wysum, minlength=D)
@@ -366,7 +415,8 @@ class CellSummary:
             mean = Y / W
             # PSU totals of the influence values: of the mean, Σ w (y - m) / W; of the total, Σ w y
             z_mean = (wysum - mean[g_dom] * wsum) / W[g_dom]
-        var_mean, var_total = self._variance(g_psu, g_dom, np.stack([z_mean, wysum]), D)
+        var_mean, var_total = self._variance(g_psu, g_dom, (z_mean, wysum), D)
+        del z_mean, wysum, wsum
         # degrees of freedom: PSUs less strata among the rows of non-zero weight
         nzmask = nz > 0
         psus_nz = np.bincount(g_dom[nzmask], minlength=D)
@@ -391,10 +441,10 @@ class CellSummary:
 
     def _variance(self, g_psu, g_dom, vals, D):
         """Variances (one per row of ``vals``) of statistics with PSU totals ``vals`` per (PSU, domain)."""
-        des = self.design
+        des = self.layout
         H = des.n_strata
-        h = des.psu_stratum[g_psu]
-        hd = h * D + g_dom
+        hd = des.psu_stratum[g_psu] * D
+        hd += g_dom
         HD = H * D
         m = np.bincount(hd, minlength=HD).astype(np.float64)  # PSUs of stratum h present in domain d
         n_h = np.repeat(des.n_psu, D)  # PSUs of the stratum in the whole design
@@ -420,7 +470,11 @@ class CellSummary:
         for v in vals:
             S = np.bincount(hd, v, minlength=HD)
             mu = S / n_h
-            centred = np.bincount(hd, (v - mu[hd]) ** 2, minlength=HD) + (n_h - m) * mu**2
+            dev = mu[hd]
+            np.subtract(v, dev, out=dev)
+            dev *= dev
+            centred = np.bincount(hd, dev, minlength=HD) + (n_h - m) * mu**2
+            del dev
             if uncentred.any():
                 raw = np.bincount(hd, v * v, minlength=HD)
                 centred = np.where(uncentred, raw, centred)
@@ -884,7 +938,39 @@ def tabulate(
     each table (``()`` is the total). ``scope`` (a boolean mask) restricts every domain to a
     subpopulation, as ``subset()`` of the design would; the rows outside stay in the design.
     ``glm_start`` also sums, for each table, what likelihood intervals need (another pass over the rows).
+    To free the rows before the tables are made, call :func:`summarise_tables` and then its ``tables()``.
     """
+    return summarise_tables(design, y, variables, tables, scope, glm_start=glm_start).tables()
+
+
+@dataclass
+class TableSums:
+    """The sums :func:`tabulate` makes over the rows; ``tables()`` makes the tables from them alone."""
+
+    summary: CellSummary
+    #: per table: its variables, the domain of each cell (-1: none), its number of domains, its categories
+    layouts: list[tuple[tuple[str, ...], np.ndarray, int, list[tuple[str, ...]]]]
+    glm_starts: list[np.ndarray | None]
+
+    def tables(self) -> list[Table]:
+        out = []
+        for (variables, cell_domain, n_domains, categories), start in zip(self.layouts, self.glm_starts, strict=True):
+            est = self.summary.domains(cell_domain, n_domains)
+            est.glm_start = start
+            out.append(Table(variables, categories, est))
+        return out
+
+
+def summarise_tables(
+    design: Design,
+    y: np.ndarray,
+    variables: dict[str, tuple[np.ndarray, Sequence[str]]],
+    tables: Sequence[Sequence[str]],
+    scope: np.ndarray | None = None,
+    *,
+    glm_start: bool = False,
+) -> TableSums:
+    """The pass over the rows of :func:`tabulate` (same arguments): what it returns holds no row."""
     used: list[str] = []
     for t in tables:
         for v in t:
@@ -918,27 +1004,28 @@ def tabulate(
     # cells that occur: a compact numbering keeps the (PSU, cell) table small
     if n_cells > min(design.n, 1 << 16):
         occurring, cell_c = np.unique(cell, return_inverse=True)
+        del cell
         cell_c = cell_c.reshape(-1)
         if occurring.size and occurring[0] < 0:
-            cell_c = cell_c - 1
+            cell_c -= 1
             occurring = occurring[1:]
     else:  # renumber the cells that occur through a lookup table, block by block
         counts = np.zeros(n_cells + 1, dtype=np.int64)
-        for a in range(0, design.n, _BLOCK_ROWS):
-            counts += np.bincount(cell[a : a + _BLOCK_ROWS].astype(np.intp) + 1, minlength=n_cells + 1)
+        for a in range(0, design.n, _SUM_BLOCK_ROWS):
+            counts += np.bincount(cell[a : a + _SUM_BLOCK_ROWS].astype(np.intp) + 1, minlength=n_cells + 1)
         occurring = np.flatnonzero(counts[1:])
         if occurring.size < n_cells:
             lut = np.full(n_cells + 1, -1, dtype=cell.dtype)
             lut[occurring + 1] = np.arange(occurring.size, dtype=cell.dtype)
             cell_c = np.empty_like(cell)
-            for a in range(0, design.n, _BLOCK_ROWS):
-                b = min(design.n, a + _BLOCK_ROWS)
+            for a in range(0, design.n, _SUM_BLOCK_ROWS):
+                b = min(design.n, a + _SUM_BLOCK_ROWS)
                 cell_c[a:b] = lut[cell[a:b].astype(np.intp) + 1]
         else:
             cell_c = cell
         del cell
     summary = design.summarise(y, cell_c, occurring.size)
-    out = []
+    layouts = []
     for t in tables:
         idx = [used.index(v) for v in t]
         shape = [sizes[i] - 1 for i in idx]
@@ -949,18 +1036,25 @@ def tabulate(
             code = (occurring // radices[i]) % sizes[i]
             dom = np.where((code == k) | (dom < 0), -1, dom + code * mult)
             mult *= k
-        est = summary.domains(dom, n_dom)
-        if glm_start:
+        labels = [list(map(str, variables[v][1])) for v in t]
+        cats = [tuple(c) for c in _product(labels)] if t else [()]
+        layouts.append((tuple(t), dom, n_dom, cats))
+    starts: list[np.ndarray | None] = [None] * len(layouts)
+    if glm_start:
+        # the domains' rows and weights, from the cells' sums: R rescales each domain's weights to mean 1
+        cell_n = np.bincount(summary.pair_cell, summary.count, minlength=occurring.size)
+        cell_w = np.bincount(summary.pair_cell, summary.wsum, minlength=occurring.size)
+        for k, (_t, dom, n_dom, _cats) in enumerate(layouts):
+            inside = dom >= 0
+            n = np.bincount(dom[inside], cell_n[inside], minlength=n_dom)
+            w = np.bincount(dom[inside], cell_w[inside], minlength=n_dom)
             row_dom = np.append(dom, -1)  # cell -1 (a row outside the scope) → no domain
 
             def row_domain(a, b, row_dom=row_dom):
                 return row_dom[cell_c[a:b]]
 
-            est.glm_start = _glm_first_iteration(design.weights, y, row_domain, est.n, est.weight_sum)
-        labels = [list(map(str, variables[v][1])) for v in t]
-        cats = [tuple(c) for c in _product(labels)] if t else [()]
-        out.append(Table(tuple(t), cats, est))
-    return out
+            starts[k] = _glm_first_iteration(design.weights, y, row_domain, n, w)
+    return TableSums(summary, layouts, starts)
 
 
 def _product(lists):
