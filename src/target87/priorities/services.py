@@ -728,8 +728,8 @@ def ballot_item_remove(*, actor, item: BallotItem) -> None:
     order = list(BallotItem.objects.filter(ballot=ballot).order_by("position").values_list("pk", flat=True))
     if len(order) <= 2:
         raise ServiceError(_("A ballot needs at least two items: add another before taking this one off."))
-    item.delete()
     order.remove(item.pk)
+    item.delete()
     _set_positions(ballot, order)
     _items_changed(ballot)
     audit.record(
