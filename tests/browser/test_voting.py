@@ -74,7 +74,7 @@ def test_phone_makes_ten_pairwise_choices_and_votes_on_statements_while_the_scre
     for n, answer in enumerate(["Agree", "Disagree", "Agree", "Pass / unsure"], start=1):
         code = phone.locator("[data-statement]").get_attribute("data-statement")
         phone.get_by_role("button", name=answer, exact=True).click()
-        expect(phone.locator("[data-count]")).to_have_text(f"statements voted: {n} of 8")
+        expect(phone.locator("[data-count]")).to_have_text(f"statements voted: {n} of 9")
         cast.append((code, {"Agree": 1, "Disagree": -1}.get(answer, 0)))
     stored = dict(Vote.objects.filter(ballot=statements, participation=delegate).values_list("item__code", "value"))
     assert stored == dict(cast)

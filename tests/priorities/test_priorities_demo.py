@@ -1,4 +1,5 @@
-"""The demonstration has contributions, recommendations, and a closed ballot of every kind with its result."""
+"""The demonstration has contributions, recommendations, a closed ballot of every kind with its result, and on the
+live agree/disagree ballot a statement proposed by a participant and accepted, and one waiting for review."""
 
 import io
 
@@ -27,6 +28,10 @@ def test_the_demo_has_deliberation_and_a_closed_ballot_of_every_kind(db):
         "bradley-terry",
         "consensus",
     ]
+    live = Ballot.objects.get(consultation__slug=demo, status="open", method="consensus")
+    proposals = list(live.proposals.order_by("created_at").values_list("status", "item__code", "group"))
+    assert proposals == [("accepted", "S9", "workers"), ("pending", None, "civil_society")]
+    assert live.takes_proposals and live.votes.filter(item__code="S9").count() > 10
     before = (Vote.objects.count(), Ballot.objects.count(), Contribution.objects.count())
     call_command("load_demo", stdout=io.StringIO())
     assert (Vote.objects.count(), Ballot.objects.count(), Contribution.objects.count()) == before

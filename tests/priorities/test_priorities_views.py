@@ -6,7 +6,7 @@ import zipfile
 
 import pytest
 
-from factories_deliberation import RecommendationFactory, ballot, participant
+from factories_deliberation import RecommendationFactory, ballot, facilitator_of, participant
 from target87.cli import rank as rank_command
 from target87.people import services as people
 from target87.priorities import services
@@ -305,3 +305,204 @@ def test_a_participant_made_an_observer_stops_voting(client, consultation, conve
     response = client.post(f"/ballots/{b.pk}/vote/", {"item": second.pk, "vote": "1"})
     assert response.status_code == 403 and "Observers follow the consultation" in response.content.decode()
     assert list(Vote.objects.values_list("item_id", flat=True)) == [first.pk]
+
+
+# --- statements proposed by participants, and the items of a ballot being prepared ---------------------------
+
+
+def test_a_participant_proposes_a_statement_from_the_panel_without_javascript(client, consultation, convener):
+    from target87.priorities.models import StatementProposal
+
+    b = ballot(consultation, convener, "consensus", items=2, takes_proposals=True)
+    p, token = _link(client, consultation, convener, "workers")
+    client.get(f"/a/{token}/ballots/{b.pk}/")
+    page = client.get(f"/ballots/{b.pk}/vote/").content.decode()
+    assert "Propose a statement" in page and f'action="/ballots/{b.pk}/propose/"' in page
+    response = client.post(f"/ballots/{b.pk}/propose/", {"text": "Interpreters join every labour inspection."})
+    assert (response.status_code, response["Location"]) == (303, f"/ballots/{b.pk}/vote/?proposed=1")
+    page = client.get(response["Location"]).content.decode()
+    assert "Thank you: your statement was sent to the organisers." in page
+    assert "Interpreters join every labour inspection." in page and "Waiting for review" in page
+    assert list(StatementProposal.objects.values_list("participation_id", "status")) == [(p.pk, "pending")]
+
+
+def test_a_refused_proposal_comes_back_with_the_message_and_the_text(client, consultation, convener):
+    from target87.priorities.models import StatementProposal
+
+    b = ballot(consultation, convener, "consensus", items=2, takes_proposals=True)
+    _p, token = _link(client, consultation, convener)
+    client.get(f"/a/{token}/ballots/{b.pk}/")
+    response = client.post(f"/ballots/{b.pk}/propose/", {"text": "Statement 1"})
+    assert response.status_code == 400
+    assert "S1 already says this: vote on it instead." in response.content.decode()
+    long = "x" * 300
+    response = client.post(f"/ballots/{b.pk}/propose/", {"text": long}, HTTP_HX_REQUEST="true")
+    panel = response.content.decode()
+    assert response.status_code == 200 and panel.startswith('<div id="ballot-panel"')
+    assert "Keep your statement to 280 characters (it has 300)." in panel and f">{long}</textarea>" in panel
+    assert StatementProposal.objects.count() == 0
+
+
+def test_with_htmx_the_panel_keeps_the_statement_and_the_list_of_proposals_follows(client, consultation, convener):
+    b = ballot(consultation, convener, "consensus", items=3, takes_proposals=True)
+    _p, token = _link(client, consultation, convener)
+    client.get(f"/a/{token}/ballots/{b.pk}/")
+    s2 = b.items.get(code="S2")
+    response = client.post(
+        f"/ballots/{b.pk}/propose/", {"text": "Fees are never charged.", "statement": s2.pk}, HTTP_HX_REQUEST="true"
+    )
+    html = response.content.decode()
+    assert 'data-statement="S2"' in html and "data-proposed" in html
+    assert 'id="my-proposals" class="my-proposals" hx-swap-oob="true"' in html and "Fees are never charged." in html
+
+
+def test_the_panel_has_no_proposal_form_when_the_ballot_does_not_take_them(client, consultation, convener):
+    b = ballot(consultation, convener, "consensus", items=2)
+    _p, token = _link(client, consultation, convener)
+    client.get(f"/a/{token}/ballots/{b.pk}/")
+    assert "Propose a statement" not in client.get(f"/ballots/{b.pk}/vote/").content.decode()
+    response = client.post(f"/ballots/{b.pk}/propose/", {"text": "Anyway."})
+    assert response.status_code == 400
+    assert "This ballot does not take proposed statements." in response.content.decode()
+
+
+def test_an_observer_cannot_propose(client, consultation, convener):
+    from target87.priorities.models import StatementProposal
+
+    b = ballot(consultation, convener, "consensus", items=2, takes_proposals=True)
+    observer = participant(consultation, role="observer")
+    client.get(f"/a/{people.access_link_issue(actor=convener, participation=observer)}/ballots/{b.pk}/")
+    response = client.post(f"/ballots/{b.pk}/propose/", {"text": "From the gallery."})
+    assert response.status_code == 403 and "Observers follow the consultation" in response.content.decode()
+    assert StatementProposal.objects.count() == 0
+
+
+def test_the_convener_accepts_and_the_participant_then_votes_on_it(client, convener_client, consultation, convener):
+    from django.test import Client
+
+    from target87.core.models import AuditEntry
+
+    b = ballot(consultation, convener, "consensus", items=2, takes_proposals=True)
+    delegate = Client()
+    p, token = _link(delegate, consultation, convener, "survivor_led")
+    delegate.get(f"/a/{token}/ballots/{b.pk}/")
+    for item in b.items.all():
+        delegate.post(f"/ballots/{b.pk}/vote/", {"item": item.pk, "vote": "1"})
+    assert "You have voted on every statement" in delegate.get(f"/ballots/{b.pk}/vote/").content.decode()
+    delegate.post(f"/ballots/{b.pk}/propose/", {"text": "Survivors are paid for their advice."})
+    delegate.post(f"/ballots/{b.pk}/propose/", {"text": "Off topic remark."})
+    page = convener_client.get(f"/manage/{consultation.slug}/ballots/{b.pk}/").content.decode()
+    assert "Statements proposed by participants" in page and "Survivors are paid for their advice." in page
+    assert str(p.person.name) in page and "Survivor-led organisation" in page
+    accept, reject = b.proposals.order_by("pk")
+    response = convener_client.post(
+        f"/manage/{consultation.slug}/ballots/{b.pk}/proposals/{accept.pk}/", {"action": "accept"}
+    )
+    assert response.status_code == 303
+    fragment = convener_client.post(
+        f"/manage/{consultation.slug}/ballots/{b.pk}/proposals/{reject.pk}/",
+        {"action": "reject"},
+        HTTP_HX_REQUEST="true",
+    ).content.decode()
+    assert fragment.startswith('<section id="proposals"') and "No statement is waiting for review." in fragment
+    assert "accepted as S3" in fragment and "Not accepted" in fragment
+    # the participant gets the accepted statement next, and only that one
+    page = delegate.get(f"/ballots/{b.pk}/vote/").content.decode()
+    assert 'data-statement="S3"' in page and "Proposed by a participant" in page
+    assert "statements voted: 2 of 3" in page and "accepted as S3" in page and "Off topic remark." in page
+    assert "Off topic remark." not in client.get(f"/ballots/{b.pk}/results/").content.decode()
+    assert sorted(AuditEntry.objects.filter(action__startswith="statement.").values_list("action", flat=True)) == [
+        "statement.accept",
+        "statement.propose",
+        "statement.propose",
+        "statement.reject",
+    ]
+
+
+def test_the_proposals_list_polls_and_is_left_alone_when_nothing_changed(convener_client, consultation, convener):
+    b = ballot(consultation, convener, "consensus", items=2, takes_proposals=True)
+    url = f"/manage/{consultation.slug}/ballots/{b.pk}/proposals/"
+    fragment = convener_client.get(url).content.decode()
+    seen = fragment.split("?seen=")[1].split('"')[0]
+    assert convener_client.get(f"{url}?seen={seen}").status_code == 204
+    services.statement_propose(participation=participant(consultation), ballot=b, text="New one.")
+    response = convener_client.get(f"{url}?seen={seen}")
+    assert response.status_code == 200 and "New one." in response.content.decode()
+
+
+def test_the_proposals_are_the_conveners_only(client, consultation, convener):
+    from target87.priorities.models import StatementProposal
+
+    b = ballot(consultation, convener, "consensus", items=2, takes_proposals=True)
+    proposal = services.statement_propose(participation=participant(consultation), ballot=b, text="An idea.")
+    client.force_login(facilitator_of(consultation))
+    response = client.post(f"/manage/{consultation.slug}/ballots/{b.pk}/proposals/{proposal.pk}/", {"action": "accept"})
+    assert response.status_code == 403
+    assert StatementProposal.objects.get().status == "pending"
+
+
+def test_a_convener_edits_the_items_of_a_ballot_being_prepared(convener_client, consultation, convener):
+    b = ballot(consultation, convener, "consensus", items=3, open_=False)
+    url = f"/manage/{consultation.slug}/ballots/{b.pk}/items/"
+    s1, s2, s3 = b.items.order_by("position")
+    page = convener_client.get(f"/manage/{consultation.slug}/ballots/{b.pk}/").content.decode()
+    assert "Edit S1" in page and "Add an item" in page
+    response = convener_client.post(url, {"action": "update", "item": s2.pk, f"item-{s2.pk}-text": "Rewritten."})
+    assert response.status_code == 303 and response["Location"].endswith("#items")
+    convener_client.post(url, {"action": "add", "add-text": "Added at the end."})
+    convener_client.post(url, {"action": "down", "item": s1.pk})
+    convener_client.post(url, {"action": "remove", "item": s3.pk})
+    assert list(b.items.order_by("position").values_list("code", "label")) == [
+        ("S2", "Rewritten."),
+        ("S1", "Statement 1"),
+        ("S4", "Added at the end."),
+    ]
+    response = convener_client.post(url, {"action": "update", "item": s1.pk, f"item-{s1.pk}-text": "rewritten"})
+    page = response.content.decode()
+    assert response.status_code == 400 and "S2 already says this: each item appears once on a ballot." in page
+    assert ">\nrewritten</textarea>" in page
+    response = convener_client.post(url, {"action": "add", "add-text": ""})
+    assert response.status_code == 400 and "Write the statement." in response.content.decode()
+
+
+def test_once_open_the_item_forms_are_gone_and_a_change_is_refused_with_the_reason(
+    convener_client, consultation, convener
+):
+    b = ballot(consultation, convener, "consensus", items=3)
+    page = convener_client.get(f"/manage/{consultation.slug}/ballots/{b.pk}/").content.decode()
+    assert "Edit S1" not in page and "its items can no longer be changed" in page
+    response = convener_client.post(
+        f"/manage/{consultation.slug}/ballots/{b.pk}/items/", {"action": "remove", "item": b.items.first().pk}
+    )
+    assert response.status_code == 400
+    assert "participants are voting on its items, so they can no longer be changed" in response.content.decode()
+    assert b.items.count() == 3
+
+
+def test_the_convener_prepares_a_ballot_that_takes_proposals(convener_client, consultation):
+    response = convener_client.post(
+        f"/manage/{consultation.slug}/ballots/",
+        {"title": "Closing declaration", "method": "consensus", "statements": "One\nTwo", "takes_proposals": "on"},
+    )
+    b = Ballot.objects.get()
+    assert response.status_code == 302 and b.takes_proposals
+    response = convener_client.post(
+        f"/manage/{consultation.slug}/ballots/",
+        {"title": "Scores", "method": "score", "recommendations": [], "takes_proposals": "on"},
+    )
+    assert "Participants propose statements on agree / disagree ballots only." in response.content.decode()
+
+
+def test_the_screen_counts_the_statements_as_they_are_added(client, consultation, convener):
+    b = ballot(consultation, convener, "consensus", items=2, takes_proposals=True)
+    live = client.get(f"/ballots/{b.pk}/screen/live/").content.decode()
+    assert "<strong data-statements>2</strong>" in live
+    proposal = services.statement_propose(participation=participant(consultation), ballot=b, text="A third.")
+    services.proposal_accept(actor=convener, proposal=proposal)
+    voter = participant(consultation)
+    services.vote_cast(participation=voter, ballot=Ballot.objects.get(pk=b.pk), values={"S3": 1})
+    from django.core.cache import cache
+
+    cache.clear()
+    live = client.get(f"/ballots/{b.pk}/screen/live/").content.decode()
+    assert "<strong data-statements>3</strong>" in live and "A third." in live

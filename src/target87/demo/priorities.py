@@ -4,7 +4,9 @@ The ballots are prepared, opened and closed through the priorities services; the
 generated from a preference profile per stakeholder group (seeded, so every load gives the same votes) and
 written in bulk, as the voting pages would have stored them, one live vote per participant and item. The
 agree/disagree statements are written so that the plain count and the consensus across groups disagree:
-the employers' and business groups reject the statement most voters agree with. Idempotent: a consultation that already has ballots is left as it is.
+the employers' and business groups reject the statement most voters agree with. On the live agree/disagree
+ballot participants propose statements: one was accepted by the convener (and is being voted on), one waits for
+review. Idempotent: a consultation that already has ballots is left as it is.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from django.db import transaction
 
 from target87.people.models import Participation
 from target87.priorities import services
-from target87.priorities.models import Ballot, BallotPaper, PairwiseChoice, Vote
+from target87.priorities.models import Ballot, BallotPaper, PairwiseChoice, StatementProposal, Vote
 
 #: how much each stakeholder group favours each recommendation (R1…R12), on top of a shared base
 BASE = [0.8, 0.6, 0.5, 0.4, 0.3, 0.6, 0.5, 0.7, 0.4, 0.4, 0.5, 0.4]
@@ -65,6 +67,17 @@ STATEMENTS = [
     ("Every country of the sub-region should run a forced labour survey before 2020.", {"*": 0.7, "government": 0.5}),
 ]
 
+#: statements proposed on the live agree/disagree ballot, by a participant of the group: the first accepted (with
+#: each group's chance of agreeing), the second waiting for the convener's review
+PROPOSED = [
+    (
+        "Labour inspectors should bring interpreters for the languages of migrant workers.",
+        "workers",
+        {"employers": 0.55, "private_sector": 0.6, "*": 0.85},
+    ),
+    ("Fishing vessels should carry a tracking device that labour inspectors can follow.", "civil_society", None),
+]
+
 CLOSED = [
     ("dots", "Dots: where should the Alliance put its effort first?", {"dots": 10}),
     ("approval", "Approval: which recommendations do you support?", {}),
@@ -76,7 +89,7 @@ CLOSED = [
 ]
 OPEN = [
     ("bradley-terry", "Live: which recommendation should the Alliance take up first?", {}),
-    ("consensus", "Live: statements for the closing declaration", {}),
+    ("consensus", "Live: statements for the closing declaration", {"takes_proposals": True}),
 ]
 
 TZ_OFFSET = dt.timezone(dt.timedelta(hours=7))
@@ -118,24 +131,28 @@ def _participants(consultation) -> list[Participation]:
     )
 
 
-def _cast(ballot: Ballot, voters: list[Participation], rng: random.Random, when: dt.datetime) -> None:
+def _cast(
+    ballot: Ballot, voters: list[Participation], rng: random.Random, when: dt.datetime, statements=STATEMENTS
+) -> None:
+    """The votes of ``voters``; on agree/disagree ballots, ``statements``: each item's chances of agreement (an item
+    beyond :data:`STATEMENTS` came later: fewer voters have seen it)."""
     items = list(ballot.items.order_by("position"))
     ids = [item.pk for item in items]
     papers, votes, choices = [], [], []
     for n, p in enumerate(voters):
         group = services.voter_group(p)
         moment = when + dt.timedelta(seconds=7 * n)
-        papers.append(
-            BallotPaper(ballot=ballot, participation=p, group=group, first_cast_at=moment)
-        )
+        papers.append(BallotPaper(ballot=ballot, participation=p, group=group, first_cast_at=moment))
         if ballot.method == "consensus":
-            for item, (_text, chances) in zip(items, STATEMENTS, strict=False):
-                if rng.random() < 0.1:
+            for position, (item, chances) in enumerate(zip(items, statements, strict=False)):
+                late = position >= len(STATEMENTS)  # proposed and accepted after the ballot opened
+                if rng.random() < (0.4 if late else 0.1):
                     continue  # not seen
                 agree = chances.get(group, chances.get("*", 0.5))
                 draw = rng.random()
                 value = 1 if draw < agree else 0 if draw < agree + 0.1 else -1
-                votes.append(Vote(ballot=ballot, item=item, participation=p, value=value, cast_at=moment))
+                cast_at = moment + dt.timedelta(minutes=3) if late else moment
+                votes.append(Vote(ballot=ballot, item=item, participation=p, value=value, cast_at=cast_at))
         elif ballot.method == "bradley-terry":
             utilities = _utilities(group, rng)
             pairs = set()
@@ -164,6 +181,22 @@ def _cast(ballot: Ballot, voters: list[Participation], rng: random.Random, when:
     PairwiseChoice.objects.bulk_create(choices, batch_size=2000)
 
 
+def _propose(ballot: Ballot, convener, people: list[Participation], when: dt.datetime) -> list[dict]:
+    """The statements of :data:`PROPOSED`, proposed and reviewed through the services (a minute or two after the
+    ballot opened); returns the chances of agreement of those accepted."""
+    accepted = []
+    for n, (text, group, chances) in enumerate(PROPOSED):
+        proposer = next(p for p in people if services.voter_group(p) == group)
+        proposal = services.statement_propose(participation=proposer, ballot=ballot, text=text)
+        proposed_at = when + dt.timedelta(minutes=1 + n)
+        StatementProposal.objects.filter(pk=proposal.pk).update(created_at=proposed_at)
+        if chances is not None:
+            services.proposal_accept(actor=convener, proposal=proposal)
+            StatementProposal.objects.filter(pk=proposal.pk).update(decided_at=proposed_at + dt.timedelta(minutes=1))
+            accepted.append(chances)
+    return accepted
+
+
 @transaction.atomic
 def load(*, consultation, stdout=None) -> None:
     from target87.demo.bangkok import CONVENER_USERNAME
@@ -181,6 +214,7 @@ def load(*, consultation, stdout=None) -> None:
     people = _participants(consultation)
     for number, (method, title, options) in enumerate(CLOSED + OPEN):
         statements = [text for text, _chances in STATEMENTS] if method == "consensus" else []
+        agreement = [chances for _text, chances in STATEMENTS]
         ballot = services.ballot_create(
             actor=convener,
             consultation=consultation,
@@ -195,7 +229,9 @@ def load(*, consultation, stdout=None) -> None:
         turnout = 0.8 if (method, title, options) in CLOSED else 0.5  # the open ballots are still being voted on
         voters = [p for p in people if rng.random() < turnout]
         when = CLOSING + dt.timedelta(minutes=5 * number)
-        _cast(ballot, voters, rng, when)
+        if ballot.takes_proposals:
+            agreement += _propose(ballot, convener, people, when)
+        _cast(ballot, voters, rng, when, agreement)
         if (method, title, options) in CLOSED:
             ballot = services.ballot_close(actor=convener, ballot=ballot)
             Ballot.objects.filter(pk=ballot.pk).update(opened_at=when, closed_at=when + dt.timedelta(minutes=4))

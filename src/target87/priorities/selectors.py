@@ -22,7 +22,7 @@ from target87.engines import ranking
 from target87.people.models import Participation
 
 from . import results
-from .enums import BallotStatus, Method, ProposalStatus
+from .enums import BallotStatus, Method
 from .models import Ballot, BallotItem, BallotPaper, PairwiseChoice, StatementProposal, Vote
 
 LIVE_SECONDS = 1
@@ -319,10 +319,6 @@ def proposal_get(*, ballot, pk) -> StatementProposal:
         raise Http404
     proposal.ballot = ballot
     return proposal
-
-
-def proposals_pending_count(*, ballot) -> int:
-    return StatementProposal.objects.filter(ballot=ballot, status=ProposalStatus.PENDING).count()
 
 
 def my_proposals(*, ballot, participation) -> list[StatementProposal]:
