@@ -752,8 +752,9 @@ def _glm_first_iteration(weights, y, row_domain, n, weight_sum):
     out = np.zeros((4, D))
     with np.errstate(invalid="ignore", divide="ignore"):
         mean_w = weight_sum / n
-    for a in range(0, weights.size, _BLOCK_ROWS):
-        b = min(weights.size, a + _BLOCK_ROWS)
+    block = _SUM_BLOCK_ROWS // 4  # a dozen temporaries a row
+    for a in range(0, weights.size, block):
+        b = min(weights.size, a + block)
         d = row_domain(a, b)
         w = weights[a:b]
         rows = np.flatnonzero((d >= 0) & (w > 0))  # R's fit leaves out rows of zero weight
@@ -761,18 +762,29 @@ def _glm_first_iteration(weights, y, row_domain, n, weight_sum):
             continue
         d = d[rows]
         wt = w[rows] / mean_w[d]
-        yy = np.asarray(y[a:b][rows], dtype=np.float64)
+        yr = y[a:b][rows]
+        yy = np.asarray(yr, dtype=np.float64)
         with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
             mustart = (wt * yy + 0.5) / (wt + 1)
             eta = np.log(mustart / (1 - mustart))
+            del mustart
             mu = _r_plogis(eta)
             mu_eta = _r_mu_eta(eta)
             z = eta + (yy - mu) / mu_eta
+            del eta
             ww = wt * mu_eta**2 / (mu * (1 - mu))
-            dev = 2 * wt * (_y_log_y(yy, mu) + _y_log_y(1 - yy, 1 - mu))
-            const = 2 * wt * (_y_log_y(yy, yy) + _y_log_y(1 - yy, 1 - yy))
-        for k, v in enumerate((ww, ww * z, dev, const)):
-            out[k] += np.bincount(d, v, minlength=D)
+            del mu_eta
+            if yr.dtype == bool:  # y log(y / μ) + (1 - y) log((1 - y) / (1 - μ)), of which one term is 0
+                dev = 2 * wt * np.log(1 / np.where(yr, mu, 1 - mu))
+                const = None
+            else:
+                dev = 2 * wt * (_y_log_y(yy, mu) + _y_log_y(1 - yy, 1 - mu))
+                const = 2 * wt * (_y_log_y(yy, yy) + _y_log_y(1 - yy, 1 - yy))
+        del mu, wt, yy
+        z *= ww
+        for k, v in enumerate((ww, z, dev, const)):
+            if v is not None:
+                out[k] += np.bincount(d, v, minlength=D)
     return out
 
 
