@@ -1,0 +1,70 @@
+"""A statement proposed from a phone during an agree/disagree ballot: the convener accepts it from the ballot's page
+(which shows it without being reloaded), and the participant then votes on it."""
+
+from playwright.sync_api import expect
+
+from factories import ConsultationFactory, convener_of
+from factories_deliberation import ballot, participant
+from target87.people import services as people
+from target87.priorities.models import StatementProposal, Vote
+
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+TEXT = "Labour inspectors bring interpreters for the languages of migrant workers."
+
+
+def _fits(page, width: int = 390) -> None:
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
+def test_a_participant_proposes_a_statement_the_convener_accepts_and_everyone_votes_on_it(
+    transactional_db, live_server, page_factory
+):
+    consultation = ConsultationFactory(slug="proposals-check")
+    convener = convener_of(consultation)
+    b = ballot(consultation, convener, "consensus", items=2, takes_proposals=True)
+    delegate = participant(consultation, "workers")
+    token = people.access_link_issue(actor=convener, participation=delegate)
+
+    desk = page_factory(**PHONE)
+    desk.goto("/accounts/login/")
+    desk.get_by_label("User name").fill(convener.username)
+    desk.get_by_label("Password").fill("a-long-test-password")
+    desk.get_by_role("button", name="Sign in").click()
+    desk.wait_for_url("**/manage/")
+    desk.goto(f"/manage/{consultation.slug}/ballots/{b.pk}/")
+    expect(desk.locator("#proposals")).to_contain_text("No statement is waiting for review.")
+    desk.evaluate("window.notReloaded = true")
+
+    phone = page_factory(**PHONE)
+    phone.goto(f"/a/{token}/ballots/{b.pk}/")
+    for n, answer in enumerate(["Agree", "Disagree"], start=1):
+        phone.get_by_role("button", name=answer, exact=True).click()
+        expect(phone.locator("[data-count]")).to_have_text(f"statements voted: {n} of 2")
+    expect(phone.locator(".done")).to_have_text("You have voted on every statement. Thank you!")
+    phone.get_by_text("Propose a statement").click()
+    phone.get_by_label("Your statement").fill(TEXT)
+    phone.get_by_role("button", name="Send for review").click()
+    expect(phone.locator("[data-proposed]")).to_contain_text("your statement was sent to the organisers")
+    expect(phone.locator("#my-proposals")).to_contain_text("Waiting for review")
+    _fits(phone)
+    assert list(StatementProposal.objects.values_list("text", "status")) == [(TEXT, "pending")]
+
+    # the convener's page shows the proposal within the next poll, without reloading
+    pending = desk.locator("#proposals li", has_text=TEXT)
+    expect(pending).to_be_visible(timeout=8000)
+    assert desk.evaluate("window.notReloaded") is True
+    _fits(desk)
+    pending.get_by_role("button", name="Accept").click()
+    expect(desk.locator("#proposals")).to_contain_text("Accepted as S3: participants now vote on it.")
+    expect(desk.locator("#proposals")).to_contain_text("No statement is waiting for review.")
+
+    # the participant, on their next page, gets the new statement to vote on
+    phone.reload()
+    expect(phone.locator("[data-statement]")).to_have_attribute("data-statement", "S3")
+    expect(phone.locator(".statement-text")).to_have_text(TEXT)
+    expect(phone.locator(".proposed-by")).to_have_text("Proposed by a participant")
+    expect(phone.locator("#my-proposals")).to_contain_text("accepted as S3")
+    phone.get_by_role("button", name="Agree", exact=True).click()
+    expect(phone.locator("[data-count]")).to_have_text("statements voted: 3 of 3")
+    _fits(phone)
+    assert list(Vote.objects.filter(participation=delegate, item__code="S3").values_list("value", flat=True)) == [1]
