@@ -567,9 +567,11 @@ def pairwise_choose(*, participation: Participation | None, ballot: Ballot, winn
 
 
 def _locked(actor, ballot: Ballot) -> Ballot:
-    """The ballot, locked for a change to its items by a convener."""
+    """The ballot, locked for a change to its items by a convener. The lock (``FOR NO KEY UPDATE`` on PostgreSQL)
+    makes two such changes take turns, and a closing wait for them, but lets votes go on meanwhile: their
+    ``FOR KEY SHARE`` does not wait for it."""
     require(actor, "priorities.manage_ballot", ballot.consultation)
-    return Ballot.objects.select_related("consultation").select_for_update(of=("self",)).get(pk=ballot.pk)
+    return Ballot.objects.select_related("consultation").select_for_update(of=("self",), no_key=True).get(pk=ballot.pk)
 
 
 def _draft(actor, ballot: Ballot) -> Ballot:
