@@ -6,7 +6,9 @@ from target87.engines import sdmx
 def test_domains_are_coded_with_the_sdg_code_lists():
     domains = [{"sex": "_T", "age_group": "_T"}, {"sex": "Female", "age_group": "5-11"}, {"area": "Rural"}]
     assert sdmx.code_domains(domains) == [
-        sdmx.Dimensions("_T", "Y5T17", "_T"), sdmx.Dimensions("F", "Y5T11", "_T"), sdmx.Dimensions("_T", "Y5T17", "R")
+        sdmx.Dimensions("_T", "Y5T17", "_T"),
+        sdmx.Dimensions("F", "Y5T11", "_T"),
+        sdmx.Dimensions("_T", "Y5T17", "R"),
     ]
 
 

@@ -97,4 +97,5 @@ CI_METHOD_LABELS = {
     "mean": _("Wald: estimate ± t × SE (mean)"),
     "beta": _("Beta (Korn and Graubard)"),
     "asin": _("Arcsine square root (asin)"),
+    "likelihood": _("Profile likelihood, Rao-Scott scaled (likelihood)"),
 }

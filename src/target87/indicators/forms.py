@@ -22,8 +22,6 @@ from .enums import (
 from .services import check_upload, max_upload_bytes, size_text
 
 NONE = ""
-#: the engine's confidence intervals, in its order (as R's svyciprop lists them), with their labels
-CI_LABELS = {"likelihood": _("Profile likelihood, Rao-Scott scaled (likelihood)"), **CI_METHOD_LABELS}
 
 
 class UploadForm(forms.Form):
@@ -103,7 +101,7 @@ class EstimationForm(forms.Form):
         required=False,
     )
     ci_method = forms.ChoiceField(
-        label=_("Confidence interval"), choices=[(method, CI_LABELS[method]) for method in CI_METHODS]
+        label=_("Confidence interval"), choices=[(method, CI_METHOD_LABELS[method]) for method in CI_METHODS]
     )
     level = forms.FloatField(label=_("Confidence level"), min_value=0.5, max_value=0.999, initial=0.95)
     population = forms.FloatField(
