@@ -8,7 +8,6 @@ browser, through each participant's personal link.
 
 from __future__ import annotations
 
-from django.http import Http404
 from ninja import Router
 from ninja.pagination import LimitOffsetPagination, paginate
 
@@ -24,14 +23,8 @@ router = Router(tags=["priorities"], auth=OptionalTokenAuth())
 
 
 def _viewable(request, ballot_id: int) -> Ballot:
-    """The ballot if the caller may see its results page: drafts only for those who manage the consultation."""
-    ballot = selectors.ballot_get(pk=ballot_id)
-    user = request.user
-    if not user.has_perm("priorities.view_results", ballot.consultation) or (
-        ballot.status == BallotStatus.DRAFT and not user.has_perm("priorities.manage_ballot", ballot.consultation)
-    ):
-        raise Http404
-    return ballot
+    """The ballot if the caller may see its results page (the pages' own rule): drafts only for its conveners."""
+    return selectors.ballot_get_viewable(pk=ballot_id, user=request.user)
 
 
 @router.get(

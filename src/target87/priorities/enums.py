@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Method(models.TextChoices):
@@ -20,9 +21,10 @@ RANKED = {Method.BORDA, Method.SCHULZE}
 
 
 class BallotStatus(models.TextChoices):
-    DRAFT = "draft", _("Being prepared")
-    OPEN = "open", _("Open")
-    CLOSED = "closed", _("Closed")
+    # with a context: the words agree with "ballot" in languages with grammatical gender
+    DRAFT = "draft", pgettext_lazy("ballot status", "Being prepared")
+    OPEN = "open", pgettext_lazy("ballot status", "Open")
+    CLOSED = "closed", pgettext_lazy("ballot status", "Closed")
 
 
 class Agreement(models.IntegerChoices):
