@@ -14,6 +14,7 @@ load, which asks the database.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import threading
 import time
 
@@ -49,13 +50,20 @@ class Voter:
 
     @classmethod
     def from_cookie(cls, value: str | None) -> Voter | None:
+        """The voter a pass describes, if its signature holds (each process remembers the passes it has
+        checked: a participant's every vote carries the same one)."""
         if not value:
             return None
-        try:
-            pk, consultation_id, group, link_id, expires = signing.loads(value, salt=SALT)
-            return cls(int(pk), int(consultation_id), str(group), int(link_id), float(expires))
-        except (signing.BadSignature, ValueError, TypeError):
-            return None
+        return _verified(value)
+
+
+@functools.lru_cache(maxsize=8192)
+def _verified(value: str) -> Voter | None:
+    try:
+        pk, consultation_id, group, link_id, expires = signing.loads(value, salt=SALT)
+        return Voter(int(pk), int(consultation_id), str(group), int(link_id), float(expires))
+    except (signing.BadSignature, ValueError, TypeError):
+        return None
 
 
 def voter_for(participation: Participation, link: AccessLink) -> Voter:
