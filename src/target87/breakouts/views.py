@@ -5,15 +5,15 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from target87.consultations import selectors as consultation_selectors
 from target87.consultations.models import Session
+from target87.core import exporters as core_exporters
 from target87.core.errors import ServiceError
 from target87.core.forms import apply_service_error
 from target87.people.models import Participation
@@ -368,7 +368,5 @@ def group_lists(request, slug, pk):
 def group_lists_csv(request, slug, pk):
     consultation, _session, allocation, run, groups = _lists(request, slug, pk)
     members = selectors.group_members(run=run, groups=groups)
-    response = HttpResponse(exporters.group_lists_csv(groups, members), content_type="text/csv; charset=utf-8")
-    name = slugify(f"{consultation.slug}-{allocation.session.title}-groups")
-    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-    return response
+    exporter = exporters.GroupListsCSV(consultation, session=allocation.session, groups=groups, members=members)
+    return core_exporters.response(exporter)

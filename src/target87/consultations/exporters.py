@@ -1,7 +1,7 @@
-"""Schedule exporters: one mechanism for every format.
+"""Schedule exporters: iCalendar and the frab/pretalx schedule JSON, on the core export mechanism.
 
-An exporter is a registered class with an identifier, a name, a content type and a file extension; it
-renders a consultation (or a participant's share of it) to bytes. Views look exporters up by identifier.
+An exporter renders a consultation's sessions (all of them, or a participant's agenda) to bytes; views look it
+up in :data:`schedule_exporters` by identifier.
 """
 
 from __future__ import annotations
@@ -18,35 +18,30 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 import target87
+from target87.core.exporters import BaseExporter, Registry
 
 from .models import Consultation, Session
 
 #: A fixed namespace, so that a session's UID stays the same in every export, for ever.
 UID_NAMESPACE = uuid.UUID("5f0e8b1e-8a7d-4b57-9a58-7a3c2d870087")
 
-EXPORTERS: dict[str, type[BaseExporter]] = {}
+schedule_exporters = Registry("schedule")
+get = schedule_exporters.get
 
 
-def register(cls: type[BaseExporter]) -> type[BaseExporter]:
-    EXPORTERS[cls.identifier] = cls
-    return cls
+class ScheduleExporter(BaseExporter):
+    inline = True  # calendar programs and schedule apps open it where it is
 
-
-class BaseExporter:
-    identifier: str = ""
-    name = ""
-    content_type = "application/octet-stream"
-    extension = ""
-
-    def __init__(self, consultation: Consultation, base_url: str = "") -> None:
+    def __init__(
+        self, consultation: Consultation, *, sessions: Iterable[Session], base_url: str = "", suffix: str = ""
+    ) -> None:
         self.consultation = consultation
+        self.sessions = sessions
         self.base_url = base_url.rstrip("/")
+        self.suffix = suffix
 
-    def filename(self, suffix: str = "") -> str:
-        return f"{self.consultation.slug}{suffix}.{self.extension}"
-
-    def render(self, sessions: Iterable[Session]) -> bytes:  # pragma: no cover - abstract
-        raise NotImplementedError
+    def filename(self) -> str:
+        return f"{self.consultation.slug}{self.suffix}.{self.extension}"
 
     # shared helpers
     def session_guid(self, session: Session) -> uuid.UUID:
@@ -56,8 +51,8 @@ class BaseExporter:
         return f"{self.base_url}{session.get_absolute_url()}"
 
 
-@register
-class ICalExporter(BaseExporter):
+@schedule_exporters.register
+class ICalExporter(ScheduleExporter):
     """iCalendar (RFC 5545) with the event's time zone, one VEVENT per session, stable UIDs."""
 
     identifier = "ical"
@@ -65,15 +60,19 @@ class ICalExporter(BaseExporter):
     content_type = "text/calendar; charset=utf-8"
     extension = "ics"
 
-    def render(self, sessions: Iterable[Session], calendar_name: str | None = None) -> bytes:
+    def __init__(self, consultation: Consultation, *, calendar_name: str | None = None, **kwargs) -> None:
+        super().__init__(consultation, **kwargs)
+        self.calendar_name = calendar_name
+
+    def render(self) -> bytes:
         consultation = self.consultation
         calendar = icalendar.Calendar()
         calendar.add("prodid", f"-//Target 8.7//{target87.__version__}//EN")
         calendar.add("version", "2.0")
         calendar.add("calscale", "GREGORIAN")
-        calendar.add("x-wr-calname", calendar_name or consultation.title)
+        calendar.add("x-wr-calname", self.calendar_name or consultation.title)
         calendar.add("x-wr-timezone", consultation.time_zone)
-        sessions = list(sessions)
+        sessions = list(self.sessions)
         calendar.add_missing_timezones()
         stamp = timezone.now()
         for session in sessions:
@@ -107,8 +106,8 @@ def _hhmm(delta: dt.timedelta) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
-@register
-class FrabJsonExporter(BaseExporter):
+@schedule_exporters.register
+class FrabJsonExporter(ScheduleExporter):
     """The frab/pretalx schedule JSON that schedule apps (Giggity, Fahrplan, ConfClerk…) read."""
 
     identifier = "frab-json"
@@ -116,10 +115,10 @@ class FrabJsonExporter(BaseExporter):
     content_type = "application/json"
     extension = "json"
 
-    def render(self, sessions: Iterable[Session]) -> bytes:
+    def render(self) -> bytes:
         consultation = self.consultation
         tz = consultation.tz
-        sessions = list(sessions)
+        sessions = list(self.sessions)
         fallback_room = consultation.venue or str(_("Venue"))
         rooms = [r for r in consultation.rooms.all()]
         room_names = [r.name for r in rooms]
@@ -212,7 +211,3 @@ class FrabJsonExporter(BaseExporter):
             "links": [],
             "attachments": [],
         }
-
-
-def get(identifier: str) -> type[BaseExporter]:
-    return EXPORTERS[identifier]

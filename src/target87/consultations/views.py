@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
+
+from target87.core import exporters as core_exporters
 
 from . import exporters, selectors
 from .enums import SessionKind, ThematicArea
@@ -45,14 +46,10 @@ def session_detail(request, slug, pk):
     return render(request, "consultations/session.html", {"consultation": consultation, "session": session})
 
 
-def export_response(exporter: exporters.BaseExporter, sessions, suffix: str = "", **kwargs) -> HttpResponse:
-    response = HttpResponse(exporter.render(sessions, **kwargs), content_type=exporter.content_type)
-    response["Content-Disposition"] = f'inline; filename="{exporter.filename(suffix)}"'
-    return response
-
-
 @require_GET
 def schedule_export(request, slug, exporter):
     consultation = selectors.consultation_get(slug=slug, user=request.user)
-    instance = exporters.get(exporter)(consultation, base_url=request.build_absolute_uri("/"))
-    return export_response(instance, selectors.session_queryset(consultation))
+    sessions = selectors.session_queryset(consultation)
+    return core_exporters.response(
+        exporters.get(exporter)(consultation, sessions=sessions, base_url=request.build_absolute_uri("/"))
+    )

@@ -1,70 +1,35 @@
 """CSV exports of what was said and decided, so that it can be audited and re-read elsewhere.
 
-One mechanism, as for the schedule: an exporter is a registered class with an identifier, a name, a content
-type and an extension, rendering bytes. ``priorities.exporters`` registers the ballots' exporters here too.
-Country codes are ISO 3166-1 alpha-3; times are UTC, ISO 8601.
+On the core export mechanism, in :data:`deliberation_exporters`; the ballots' exports are in
+``priorities.exporters``. Country codes are ISO 3166-1 alpha-3; times are UTC, ISO 8601.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-
-from django.http import Http404, HttpResponse
 from django.utils.translation import gettext_lazy as _
+
+from target87.core.exporters import BaseExporter, Registry, csv_bytes
 
 from .models import Contribution, Feedback, Recommendation
 
-EXPORTERS: dict[str, type[BaseExporter]] = {}
+deliberation_exporters = Registry("deliberation")
+get = deliberation_exporters.get
 
 
-def register(cls):
-    EXPORTERS[cls.identifier] = cls
-    return cls
-
-
-def get(identifier: str):
-    try:
-        return EXPORTERS[identifier]
-    except KeyError:
-        raise Http404 from None
-
-
-def response(exporter: BaseExporter) -> HttpResponse:
-    result = HttpResponse(exporter.render(), content_type=exporter.content_type)
-    result["Content-Disposition"] = f'attachment; filename="{exporter.filename()}"'
-    return result
-
-
-def csv_bytes(header: list[str], rows) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return out.getvalue().encode("utf-8")
-
-
-class BaseExporter:
-    do_not_call_in_templates = True  # templates list exporter classes by identifier and name
-    identifier = ""
-    name = ""
+class ConsultationCSVExporter(BaseExporter):
     content_type = "text/csv; charset=utf-8"
     extension = "csv"
     suffix = ""
 
-    def __init__(self, consultation, **options) -> None:
+    def __init__(self, consultation) -> None:
         self.consultation = consultation
-        self.options = options
 
     def filename(self) -> str:
         return f"{self.consultation.slug}-{self.suffix or self.identifier}.{self.extension}"
 
-    def render(self) -> bytes:  # pragma: no cover - abstract
-        raise NotImplementedError
 
-
-@register
-class ContributionsCSV(BaseExporter):
+@deliberation_exporters.register
+class ContributionsCSV(ConsultationCSVExporter):
     identifier = "contributions-csv"
     name = _("Contributions (CSV)")
     suffix = "contributions"
@@ -106,8 +71,8 @@ class ContributionsCSV(BaseExporter):
         )
 
 
-@register
-class RecommendationsCSV(BaseExporter):
+@deliberation_exporters.register
+class RecommendationsCSV(ConsultationCSVExporter):
     identifier = "recommendations-csv"
     name = _("Recommendations (CSV)")
     suffix = "recommendations"
@@ -150,8 +115,8 @@ class RecommendationsCSV(BaseExporter):
         )
 
 
-@register
-class FeedbackCSV(BaseExporter):
+@deliberation_exporters.register
+class FeedbackCSV(ConsultationCSVExporter):
     identifier = "comments-csv"
     name = _("Comments and amendments on recommendations (CSV)")
     suffix = "comments"

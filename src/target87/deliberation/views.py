@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from target87.consultations import selectors as consultation_selectors
 from target87.consultations.models import Consultation
+from target87.core import exporters as core_exporters
 from target87.core.errors import ServiceError
 from target87.core.forms import apply_service_error
 from target87.people import services as people_services
@@ -300,4 +301,4 @@ def amendment_decide(request, slug, number, pk):
 @require_GET
 def export(request, slug, exporter):
     consultation = _captured(request, slug)
-    return exporters.response(exporters.get(exporter)(consultation))
+    return core_exporters.response(exporters.get(exporter)(consultation))

@@ -6,27 +6,18 @@ the dimensions of the SDG global database (series, REF_AREA, TIME_PERIOD, SEX, A
 
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
+from target87.core.exporters import BaseExporter, Registry, csv_bytes
 from target87.engines import sdmx
 
 from .models import Estimation
 from .sdmx import code_rows
 
-EXPORTERS: dict[str, type[BaseExporter]] = {}
-
-
-def register(cls: type[BaseExporter]) -> type[BaseExporter]:
-    EXPORTERS[cls.identifier] = cls
-    return cls
-
-
-def get(identifier: str) -> type[BaseExporter]:
-    return EXPORTERS[identifier]
+estimate_exporters = Registry("estimate")
+get = estimate_exporters.get
 
 
 def _fmt(x) -> str:
@@ -35,13 +26,10 @@ def _fmt(x) -> str:
     return repr(x) if isinstance(x, float) else str(x)
 
 
-class BaseExporter:
-    identifier = ""
-    name = ""
+class EstimateExporter(BaseExporter):
     content_type = "text/csv; charset=utf-8"
     extension = "csv"
     suffix = ""
-    do_not_call_in_templates = True  # templates list the classes
 
     def __init__(self, estimation: Estimation) -> None:
         self.estimation = estimation
@@ -50,32 +38,28 @@ class BaseExporter:
         stem = Path(self.estimation.file_name).name.split(".")[0] or "survey"
         return f"{stem}-child-labour{self.suffix}.{self.extension}"
 
-    def render(self) -> bytes:  # pragma: no cover - abstract
-        raise NotImplementedError
 
-
-@register
-class CSVExporter(BaseExporter):
+@estimate_exporters.register
+class CSVExporter(EstimateExporter):
     identifier = "csv"
     name = _("CSV")
 
     def render(self) -> bytes:
         result = self.estimation.result
-        buf = io.StringIO()
-        w = csv.writer(buf, lineterminator="\n")
         variables = result["variables"]
-        w.writerow([*variables, "n", "estimate", "se", "ci_lower", "ci_upper", "number"])
-        for r in result["rows"]:
-            w.writerow(
+        return csv_bytes(
+            [*variables, "n", "estimate", "se", "ci_lower", "ci_upper", "number"],
+            (
                 [r["categories"][v] for v in variables]
                 + [r["n"]]
                 + [_fmt(r[k]) for k in ("estimate", "se", "ci_lower", "ci_upper", "number")]
-            )
-        return buf.getvalue().encode("utf-8")
+                for r in result["rows"]
+            ),
+        )
 
 
-@register
-class SDMXExporter(BaseExporter):
+@estimate_exporters.register
+class SDMXExporter(EstimateExporter):
     """Raises :class:`~target87.core.errors.ServiceError` when a category has no SDMX code."""
 
     identifier = "sdmx-csv"

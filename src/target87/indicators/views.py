@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from target87.core import countries
+from target87.core import exporters as core_exporters
 from target87.core.errors import ServiceError
 from target87.core.forms import apply_service_error
 
@@ -137,7 +138,7 @@ def _result_context(estimation, store_form=None):
         "level_percent": round(100 * float(options.get("level", 0.95))),
         "store_form": store_form,
         "storable": bool(definition.get("series")) and definition.get("comparable"),
-        "exporters": exporters.EXPORTERS.values(),
+        "exporters": exporters.estimate_exporters,
         "country": countries.name(options["ref_area"]) if options.get("ref_area") else "",
     }
 
@@ -146,17 +147,13 @@ def _result_context(estimation, store_form=None):
 @require_GET
 def download(request, uuid, exporter):
     estimation = selectors.estimation_get(uuid=uuid, user=request.user)
-    if estimation.status != EstimationStatus.DONE or exporter not in exporters.EXPORTERS:
+    if estimation.status != EstimationStatus.DONE or exporter not in exporters.estimate_exporters:
         return redirect("indicators:configure", uuid=estimation.uuid)
-    instance = exporters.get(exporter)(estimation)
     try:
-        content = instance.render()
+        return core_exporters.response(exporters.get(exporter)(estimation))
     except ServiceError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("indicators:result", uuid=estimation.uuid)
-    response = HttpResponse(content, content_type=instance.content_type)
-    response["Content-Disposition"] = f'attachment; filename="{instance.filename()}"'
-    return response
 
 
 @login_required

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from target87.consultations import exporters
 from target87.consultations import selectors as consultation_selectors
-from target87.consultations.views import export_response
+from target87.core import exporters as core_exporters
 from target87.core.errors import ServiceError
 from target87.core.forms import apply_service_error
 from target87.jobs.services import job_start
@@ -81,13 +81,15 @@ def agenda_ics(request, token):
     if isinstance(participation, HttpResponse):
         return participation
     consultation = participation.consultation
-    exporter = exporters.get("ical")(consultation, base_url=request.build_absolute_uri("/"))
     sessions = consultation_selectors.session_queryset(consultation)
     name = _("%(consultation)s — agenda of %(person)s") % {
         "consultation": consultation.title,
         "person": participation.person.name,
     }
-    return export_response(exporter, sessions, suffix="-agenda", calendar_name=name)
+    base_url = request.build_absolute_uri("/")
+    return core_exporters.response(
+        exporters.get("ical")(consultation, sessions=sessions, base_url=base_url, suffix="-agenda", calendar_name=name)
+    )
 
 
 # --- the convener's back office -------------------------------------------------------------------

@@ -27,18 +27,24 @@ from collections import Counter, defaultdict
 
 from django.utils.translation import gettext_lazy as _
 
-from target87.deliberation.exporters import BaseExporter, csv_bytes, get, register, response  # noqa: F401
+from target87.core.exporters import BaseExporter, Registry, csv_bytes
 
 from .enums import Method, ProposalStatus
 from .models import BallotItem, BallotPaper, PairwiseChoice, StatementProposal, Vote
 
+ballot_exporters = Registry("ballot")
+get = ballot_exporters.get
+
 
 class BallotExporter(BaseExporter):
+    content_type = "text/csv; charset=utf-8"
+    extension = "csv"
+    suffix = ""
     methods: tuple[str, ...] | None = None  # None: every method
     polis_name = ""
 
-    def __init__(self, consultation, *, ballot, **options) -> None:
-        super().__init__(consultation, **options)
+    def __init__(self, consultation, *, ballot) -> None:
+        self.consultation = consultation
         self.ballot = ballot
 
     def filename(self) -> str:
@@ -46,20 +52,14 @@ class BallotExporter(BaseExporter):
 
 
 def for_ballot(ballot) -> list[type[BallotExporter]]:
-    from target87.deliberation.exporters import EXPORTERS
-
-    return [
-        cls
-        for cls in EXPORTERS.values()
-        if issubclass(cls, BallotExporter) and (cls.methods is None or ballot.method in cls.methods)
-    ]
+    return [cls for cls in ballot_exporters if cls.methods is None or ballot.method in cls.methods]
 
 
 def _groups(ballot) -> dict[int, str]:
     return dict(BallotPaper.objects.filter(ballot=ballot).values_list("participation_id", "group"))
 
 
-@register
+@ballot_exporters.register
 class VotesCSV(BallotExporter):
     identifier = "votes-csv"
     name = _("Raw votes, long format (CSV)")
@@ -141,7 +141,7 @@ def _moment(ballot):
     return ballot.opened_at or ballot.created_at
 
 
-@register
+@ballot_exporters.register
 class PolisComments(BallotExporter):
     identifier = "polis-comments"
     name = _("Pol.is layout: comments.csv")
@@ -173,7 +173,7 @@ class PolisComments(BallotExporter):
         )
 
 
-@register
+@ballot_exporters.register
 class PolisVotes(BallotExporter):
     identifier = "polis-votes"
     name = _("Pol.is layout: votes.csv")
@@ -190,7 +190,7 @@ class PolisVotes(BallotExporter):
         return csv_bytes(["timestamp", "datetime", "comment-id", "voter-id", "vote"], rows)
 
 
-@register
+@ballot_exporters.register
 class PolisParticipantsVotes(BallotExporter):
     identifier = "polis-participants-votes"
     name = _("Pol.is layout: participants-votes.csv")
@@ -217,7 +217,7 @@ class PolisParticipantsVotes(BallotExporter):
         )
 
 
-@register
+@ballot_exporters.register
 class PolisZip(BallotExporter):
     identifier = "polis-zip"
     name = _("Pol.is layout: the three files (ZIP)")

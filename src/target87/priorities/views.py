@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from target87.consultations import selectors as consultation_selectors
+from target87.core import exporters as core_exporters
 from target87.core.errors import ServiceError
 from target87.core.forms import apply_service_error
 from target87.deliberation.services import participant_check
@@ -661,4 +662,4 @@ def manage_ballot_status(request, slug, pk):
 @require_GET
 def export(request, slug, pk, exporter):
     ballot = _managed_ballot(request, slug, pk)
-    return exporters.response(exporters.get(exporter)(ballot.consultation, ballot=ballot))
+    return core_exporters.response(exporters.get(exporter)(ballot.consultation, ballot=ballot))
