@@ -16,6 +16,8 @@ statements waiting for review, with accept and reject, and, while the ballot is 
 
 from __future__ import annotations
 
+import functools
+
 import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -24,7 +26,7 @@ from django.http import Http404, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template import Context, loader
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext_lazy
@@ -137,13 +139,19 @@ def _panel(request, context: dict, *, status: int = 200) -> HttpResponse:
     return HttpResponse(panel.render(Context({**context, "csrf_token": token})), status=status)
 
 
+@functools.lru_cache(maxsize=1024)
+def _vote_url(prefix: str, pk: int) -> str:
+    """Where the panel's forms post (the same for every vote on a ballot: worked out once per process)."""
+    return reverse("priorities:vote", kwargs={"pk": pk})
+
+
 def _panel_context(request, ballot, participation, *, errors=None, saved=False, mine=None, wanted=None):
     """What the panel shows; ``mine``: the participant's votes on an agree/disagree ballot, if already read;
     ``wanted``: the statement to show (else the one the page asks for, else a random one not voted yet)."""
     items = selectors.ballot_items(ballot=ballot)
     context = {
         "ballot": ballot,
-        "vote_url": reverse("priorities:vote", kwargs={"pk": ballot.pk}),
+        "vote_url": _vote_url(get_script_prefix(), ballot.pk),
         "participation": participation,
         "items": items,
         "errors": errors or [],
