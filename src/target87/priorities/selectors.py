@@ -11,6 +11,7 @@ import dataclasses
 import random
 import threading
 import time
+from typing import NamedTuple
 
 from django.core.cache import cache
 from django.db import connection
@@ -110,6 +111,28 @@ def ballot_items(*, ballot) -> list[BallotItem]:
                 _items.clear()
             _items[key] = items
     return items
+
+
+class ItemIndex(NamedTuple):
+    by_pk: dict[int, BallotItem]
+    by_code: dict[str, BallotItem]
+
+
+_indexes: dict[tuple[int, float, int], ItemIndex] = {}
+
+
+def ballot_item_index(*, ballot) -> ItemIndex:
+    """The ballot's items by id and by code, kept with its items (every vote looks its item up)."""
+    key = _key(ballot)
+    index = _indexes.get(key)
+    if index is None:
+        items = ballot_items(ballot=ballot)
+        index = ItemIndex({item.pk: item for item in items}, {item.code: item for item in items})
+        with _lock:
+            if len(_indexes) >= 256:
+                _indexes.clear()
+            _indexes[key] = index
+    return index
 
 
 def ballot_item_find(*, ballot, pk) -> BallotItem | None:

@@ -271,7 +271,7 @@ def _cleaned(ballot: Ballot, values: Mapping) -> dict[int, int]:
 
 def _clean_values(ballot: Ballot, items: dict[int, BallotItem], values: Mapping) -> dict[int, int]:
     """The submitted values by item id, checked against the method; raises ServiceError saying what is wrong."""
-    by_code = {item.code: item for item in items.values()}
+    by_code = selectors.ballot_item_index(ballot=ballot).by_code
     cleaned: dict[int, int] = {}
     for key, raw in values.items():
         item = by_code.get(str(key)) or items.get(key if isinstance(key, int) else _whole(key) or -1)
@@ -512,7 +512,7 @@ def _statement_vote(ballot: Ballot, participation, cleaned: Mapping[int, int]) -
 
 
 def _items(ballot: Ballot) -> dict[int, BallotItem]:
-    return {item.pk: item for item in selectors.ballot_items(ballot=ballot)}
+    return selectors.ballot_item_index(ballot=ballot).by_pk
 
 
 def _cast_first_or_whole(ballot: Ballot, participation, cleaned: Mapping[int, int], now, *, replace: bool) -> None:
