@@ -23,7 +23,9 @@ def convener_client(client, convener):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Each test starts with an empty cache: ids are reused after a rollback, cached values must not be.
+    """Each test starts with an empty cache (ids are reused after a rollback, cached values must not be) and
+    ends in the default language: a page requested in Spanish leaves Spanish active in this thread, and the next
+    test would read its messages in Spanish.
 
     The engine tests also run without Django (``-p no:django``): then there is no cache to clear.
     """
@@ -34,3 +36,7 @@ def _fresh_cache():
 
         cache.clear()
     yield
+    if settings.configured:
+        from django.utils import translation
+
+        translation.deactivate()
