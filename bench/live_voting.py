@@ -223,7 +223,11 @@ def _child(function: str, var: str, db: str, *args) -> dict:
 
 
 class Server:
-    def __init__(self, var: str, db: str, workers: int, threads: int) -> None:
+    def __init__(self, var: str, db: str, workers: int | None, threads: int | None) -> None:
+        from target87 import gunicorn_conf  # production's shape, unless the command line says otherwise
+
+        self.workers = workers or gunicorn_conf.workers
+        self.threads = threads or gunicorn_conf.threads
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process = subprocess.Popen(
@@ -235,9 +239,9 @@ class Server:
                 "--bind",
                 f"127.0.0.1:{self.port}",
                 "--workers",
-                str(workers),
+                str(self.workers),
                 "--threads",
-                str(threads),
+                str(self.threads),
             ],
             env=_env(var, db),
             cwd=ROOT,
@@ -528,6 +532,7 @@ def run(kind: str, args) -> dict:
         print(f"[{kind}] preparing {largest} participants and their links…", flush=True)
         data = _child("setup_data", var, db, largest, args.sizes)
         server = Server(var, db, args.workers, args.threads)
+        args.workers, args.threads = server.workers, server.threads
         meter = Meter(server.process.pid)
         report = {"sizes": {}}
         try:
@@ -639,8 +644,12 @@ def main() -> None:
     )
     parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--pg-url", default="postgres://target87:target87@127.0.0.1:5432/target87_bench")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes (one per core)")
-    parser.add_argument("--threads", type=int, default=4, help="threads per worker (they overlap on database waits)")
+    parser.add_argument(
+        "--workers", type=int, default=None, help="gunicorn worker processes (default: production's, one per core)"
+    )
+    parser.add_argument(
+        "--threads", type=int, default=None, help="threads per worker (default: production's, see gunicorn_conf)"
+    )
     parser.add_argument("--concurrency", type=int, default=32, help="clients in the capacity run")
     parser.add_argument("--requests", type=int, default=3200, help="requests per endpoint in the capacity run")
     args = parser.parse_args()

@@ -1,6 +1,7 @@
 """How the web server runs in production: ``gunicorn -c python:target87.gunicorn_conf target87.wsgi``.
 
-One worker process per core, each with a few threads (they overlap while a request waits for the database).
+One worker process per core, each with two threads (they overlap while a request waits for the database; more
+threads only contend for the interpreter: measured with ``bench/live_voting.py --threads``).
 Each worker listens on its own socket (``SO_REUSEPORT``) so that the kernel spreads the connections evenly: with
 one shared socket, the first worker to wake accepts most of the kept-alive connections of a plenary that opens
 its voting pages at once, and works alone while the others idle. Every value can be set from the environment.
@@ -11,7 +12,7 @@ import os
 bind = os.environ.get("BIND", f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}")
 workers = int(os.environ.get("WEB_CONCURRENCY", os.cpu_count() or 1))
 worker_class = "gthread"
-threads = int(os.environ.get("WEB_THREADS", "4"))
+threads = int(os.environ.get("WEB_THREADS", "2"))
 reuse_port = True
 # phones keep their connection between votes; a plenary of thousands stays within these
 keepalive = int(os.environ.get("WEB_KEEPALIVE", "75"))

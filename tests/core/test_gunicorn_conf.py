@@ -19,7 +19,7 @@ def _load(monkeypatch, **env):
 
 def test_one_worker_per_core_each_on_its_own_socket(monkeypatch):
     config = _load(monkeypatch)
-    assert config.worker_class_str == "gthread" and config.threads == 4
+    assert config.worker_class_str == "gthread" and config.threads == 2
     assert config.reuse_port, "without SO_REUSEPORT one worker takes most kept-alive connections"
     assert config.address == [("127.0.0.1", 8000)]
 
