@@ -174,3 +174,25 @@ def test_repeated_statements_are_refused_when_preparing(consultation, convener):
             actor=convener, consultation=consultation, title="T", method="consensus", statements=["Same", "same."]
         )
     assert refused.value.message_dict == {"statements": ["Each statement appears once: remove the repeated ones."]}
+
+
+def test_an_item_taken_off_twice_says_it_is_gone(convener, draft):
+    s2 = draft.items.get(code="S2")
+    services.ballot_item_add(actor=convener, ballot=draft, text="A fourth statement")
+    services.ballot_item_remove(actor=convener, item=s2)
+    for change in (
+        lambda: services.ballot_item_remove(actor=convener, item=s2),  # a second click on "Take off"
+        lambda: services.ballot_item_update(actor=convener, item=s2, text="Too late"),
+    ):
+        with pytest.raises(ServiceError) as refused:
+            change()
+        assert refused.value.messages == ["This item is no longer on the ballot."]
+    assert _codes(draft) == ["S1", "S3", "S4"]
+
+
+def test_a_recommendation_and_a_statement_at_once_are_refused(consultation, convener, draft):
+    rec = RecommendationFactory(consultation=consultation)
+    with pytest.raises(ServiceError) as refused:
+        services.ballot_item_add(actor=convener, ballot=draft, recommendation=rec.pk, text="A statement of my own")
+    assert refused.value.message_dict == {"text": ["Choose a recommendation or write a statement, not both."]}
+    assert _codes(draft) == ["S1", "S2", "S3"]

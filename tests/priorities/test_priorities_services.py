@@ -41,11 +41,15 @@ def test_a_vote_on_a_closed_ballot_is_refused_and_nothing_is_stored(consultation
     assert Vote.objects.count() == 0 and BallotPaper.objects.count() == 0
 
 
-def test_after_a_first_vote_closing_still_refuses_the_next_one_and_keeps_the_votes(consultation, convener):
+def test_after_a_first_vote_closing_still_refuses_the_next_one_and_keeps_the_votes(
+    consultation, convener, django_capture_on_commit_callbacks
+):
     b = ballot(consultation, convener, "consensus", items=3)
     p = participant(consultation)
-    services.vote_cast(participation=p, ballot=b, values={"S1": 1})
-    services.vote_cast(participation=p, ballot=b, values={"S2": 1})  # the participant's paper is known by now
+    with django_capture_on_commit_callbacks(execute=True):  # the first vote's transaction commits
+        services.vote_cast(participation=p, ballot=b, values={"S1": 1})
+    assert p.pk in services._papers_known(b)  # so the next votes are single statements
+    services.vote_cast(participation=p, ballot=b, values={"S2": 1})
     services.ballot_close(actor=convener, ballot=Ballot.objects.get(pk=b.pk))
     for values in ({"S1": -1}, {"S3": 0}):  # as a process that has not yet seen the closing would try
         with pytest.raises(ServiceError) as refused:
@@ -54,11 +58,15 @@ def test_after_a_first_vote_closing_still_refuses_the_next_one_and_keeps_the_vot
     assert _stored(b, p) == {"S1": 1, "S2": 1}
 
 
-def test_after_a_first_choice_closing_still_refuses_the_next_pair(consultation, convener):
+def test_after_a_first_choice_closing_still_refuses_the_next_pair(
+    consultation, convener, django_capture_on_commit_callbacks
+):
     b = ballot(consultation, convener, "bradley-terry", items=3)
     p = participant(consultation)
     first, second, third = sorted(_ids(b).values())
-    services.pairwise_choose(participation=p, ballot=b, winner=first, loser=second)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.pairwise_choose(participation=p, ballot=b, winner=first, loser=second)
+    assert p.pk in services._papers_known(b)
     services.ballot_close(actor=convener, ballot=Ballot.objects.get(pk=b.pk))
     with pytest.raises(ServiceError) as refused:
         services.pairwise_choose(participation=p, ballot=b, winner=third, loser=first)
@@ -221,3 +229,25 @@ def test_observers_do_not_vote(consultation, convener):
     with pytest.raises(PermissionDenied, match=r"Observers follow the consultation but do not vote\."):
         services.vote_cast(participation=participant(consultation, role="observer"), ballot=b, values={"R1": 1})
     assert Vote.objects.count() == 0 and BallotPaper.objects.count() == 0
+
+
+def test_a_first_vote_rolled_back_leaves_the_next_vote_a_first_vote_with_its_paper(consultation, convener):
+    b = ballot(consultation, convener, "consensus", items=3)
+    p = participant(consultation)
+    with pytest.raises(RuntimeError), transaction.atomic():  # e.g. a caller's outer transaction that fails
+        services.vote_cast(participation=p, ballot=b, values={"S1": 1})
+        raise RuntimeError
+    assert p.pk not in services._papers_known(b) and Vote.objects.count() == 0
+    services.vote_cast(participation=p, ballot=b, values={"S2": -1})
+    assert BallotPaper.objects.filter(ballot=b, participation=p).exists() and _stored(b, p) == {"S2": -1}
+
+
+def test_a_vote_whose_paper_went_missing_writes_the_paper_again(consultation, convener):
+    b = ballot(consultation, convener, "consensus", items=3)
+    p = participant(consultation)
+    services.vote_cast(participation=p, ballot=b, values={"S1": 1})
+    services._papers_known(b).add(p.pk)  # this process believes the paper is there …
+    BallotPaper.objects.filter(ballot=b).delete()  # … but it is not (say, restored from an older copy)
+    services.vote_cast(participation=p, ballot=b, values={"S2": 1})
+    assert BallotPaper.objects.filter(ballot=b, participation=p).count() == 1
+    assert _stored(b, p) == {"S1": 1, "S2": 1}

@@ -212,13 +212,16 @@ def test_the_trivial_page_answers(client, db):
     assert (response.status_code, response.content) == (200, b"ok")
 
 
-def test_a_vote_needs_no_query_to_know_who_votes(client, consultation, convener, django_assert_max_num_queries):
+def test_a_vote_needs_no_query_to_know_who_votes(
+    client, consultation, convener, django_assert_max_num_queries, django_capture_on_commit_callbacks
+):
     b = ballot(consultation, convener, "consensus", items=3)
     _p, token = _link(client, consultation, convener)
     client.get(f"/a/{token}/ballots/{b.pk}/")
     assert client.cookies["target87_voter"]["httponly"]
     items = list(b.items.all())
-    client.post(f"/ballots/{b.pk}/vote/", {"item": items[0].pk, "vote": "1"}, HTTP_HX_REQUEST="true")
+    with django_capture_on_commit_callbacks(execute=True):  # the first vote's transaction commits
+        client.post(f"/ballots/{b.pk}/vote/", {"item": items[0].pk, "vote": "1"}, HTTP_HX_REQUEST="true")
     # once the participant's paper is written: the vote (one statement, that checks the ballot is open) and the
     # participant's votes (for the next statement)
     with django_assert_max_num_queries(2):
@@ -476,7 +479,15 @@ def test_once_open_the_item_forms_are_gone_and_a_change_is_refused_with_the_reas
     )
     assert response.status_code == 400
     assert "participants are voting on its items, so they can no longer be changed" in response.content.decode()
-    assert b.items.count() == 3
+    # a colleague opened the ballot while this convener was adding or changing an item: the reason shows
+    for posted in (
+        {"action": "add", "text": "Added late"},
+        {"action": "update", "item": b.items.first().pk, "text": "x"},
+    ):
+        response = convener_client.post(f"/manage/{consultation.slug}/ballots/{b.pk}/items/", posted)
+        assert response.status_code == 400, posted
+        assert "participants are voting on its items, so they can no longer be changed" in response.content.decode()
+    assert b.items.count() == 3 and not b.items.filter(label__in=["Added late", "x"]).exists()
 
 
 def test_the_convener_prepares_a_ballot_that_takes_proposals(convener_client, consultation):
@@ -506,3 +517,11 @@ def test_the_screen_counts_the_statements_as_they_are_added(client, consultation
     cache.clear()
     live = client.get(f"/ballots/{b.pk}/screen/live/").content.decode()
     assert "<strong data-statements>3</strong>" in live and "A third." in live
+
+
+def test_a_ballot_offers_only_the_exports_of_its_method(convener_client, consultation, convener):
+    b = ballot(consultation, convener, "approval")
+    base = f"/manage/{consultation.slug}/ballots/{b.pk}/export/"
+    assert convener_client.get(base + "votes-csv/").status_code == 200
+    assert convener_client.get(base + "polis-zip/").status_code == 404  # Pol.is files are for agree/disagree
+    assert convener_client.get(base + "no-such-format/").status_code == 404

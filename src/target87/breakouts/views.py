@@ -211,7 +211,7 @@ def facilitator(request, slug, pk, number):
     chosen = request.POST.get("facilitator") or ""
     participation = (
         get_object_or_404(Participation.objects.select_related("person"), consultation=consultation, pk=chosen)
-        if chosen.isdigit()
+        if chosen.isdecimal()
         else None
     )
     error = ""

@@ -179,7 +179,7 @@ def parse_weights(items: list[str]):
     for item in items:
         name, _sep, value = item.partition("=")
         name = name.strip().replace("-", "_")
-        if name not in names or not value.strip().lstrip("-").isdigit():
+        if name not in names or not value.strip().lstrip("-").isdecimal():
             raise InputError(
                 _("--weight takes NAME=WHOLE_NUMBER with NAME one of: {names}; not {item!r}.").format(
                     names=", ".join(names), item=item

@@ -82,7 +82,7 @@ def contribute(request, slug):
     if participation is None:
         return _needs_link(request, consultation)
     initial = {}
-    if request.GET.get("session", "").isdigit():
+    if request.GET.get("session", "").isdecimal():
         initial["session"] = request.GET["session"]
         session = consultation.sessions.filter(pk=request.GET["session"]).first()
         questions = list(session.key_questions.all()) if session else []
@@ -110,7 +110,7 @@ def contribute(request, slug):
             "consultation": consultation,
             "participation": participation,
             "form": form,
-            "sent": request.GET.get("sent", "").isdigit(),
+            "sent": request.GET.get("sent", "").isdecimal(),
             "mine": selectors.contributions_of(participation=participation)[:20],
         },
         status=status,
@@ -124,7 +124,7 @@ def contribution_list(request, slug):
     kind = request.GET.get("kind", "")
     rows = selectors.contribution_list(
         consultation=consultation,
-        key_question=int(question) if question.isdigit() else None,
+        key_question=int(question) if question.isdecimal() else None,
         kind=kind if kind in ContributionKind.values else "",
     )
     return render(

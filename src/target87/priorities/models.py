@@ -201,7 +201,8 @@ class StatementProposal(models.Model):
 
     Accepted, it became :attr:`item` (voted like the others, the proposer anonymous); not accepted, it stays here
     for the record, with who decided and when. ``group`` is the proposer's stakeholder group when they proposed
-    it; ``key`` the statement as compared for duplicates (case, spaces and closing punctuation aside)."""
+    it; ``key`` a digest of the statement as compared for duplicates (case, spaces and closing punctuation aside:
+    a digest, because without case a statement can grow longer — "ß" compares as "ss")."""
 
     ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="proposals")
     participation = models.ForeignKey(
@@ -209,7 +210,7 @@ class StatementProposal(models.Model):
     )
     group = models.CharField(_("stakeholder group"), max_length=32)
     text = models.CharField(_("statement"), max_length=PROPOSAL_LENGTH)
-    key = models.CharField(max_length=PROPOSAL_LENGTH)
+    key = models.CharField(max_length=64)
     status = models.CharField(
         _("status"), max_length=16, choices=ProposalStatus.choices, default=ProposalStatus.PENDING
     )

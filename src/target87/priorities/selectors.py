@@ -137,7 +137,7 @@ def ballot_item_index(*, ballot) -> ItemIndex:
 
 def ballot_item_find(*, ballot, pk) -> BallotItem | None:
     """The ballot's item of that id as the database has it now, or None."""
-    if not str(pk or "").isdigit():
+    if not str(pk or "").isdecimal():
         return None
     item = BallotItem.objects.filter(ballot_id=ballot.pk, pk=pk).first()
     if item is not None:

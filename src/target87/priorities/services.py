@@ -26,6 +26,7 @@ on it (see :func:`target87.priorities.selectors.ballot_items`).
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable, Mapping
 
@@ -96,6 +97,11 @@ def statement_key(text: str) -> str:
     return _CLOSING.sub("", " ".join((text or "").split()).casefold())
 
 
+def proposal_key(text: str) -> str:
+    """What a proposed statement is kept under, once per ballot: a digest of its :func:`statement_key`."""
+    return hashlib.sha256(statement_key(text).encode()).hexdigest()
+
+
 def _short(text: str) -> str:
     return text if len(text) <= MAX_LABEL else text[: MAX_LABEL - 1] + "…"
 
@@ -135,7 +141,7 @@ def ballot_create(
     if session not in (None, ""):
         session = (
             Session.objects.filter(consultation=consultation, pk=getattr(session, "pk", session)).first()
-            if str(getattr(session, "pk", session)).isdigit()
+            if str(getattr(session, "pk", session)).isdecimal()
             else None
         )
         if session is None:
@@ -145,7 +151,7 @@ def ballot_create(
     ids = [r.pk if isinstance(r, Recommendation) else r for r in recommendations or []]
     found = {
         r.pk: r
-        for r in Recommendation.objects.filter(consultation=consultation, pk__in=[i for i in ids if str(i).isdigit()])
+        for r in Recommendation.objects.filter(consultation=consultation, pk__in=[i for i in ids if str(i).isdecimal()])
     }
     if len(found) != len(set(ids)):
         errors["recommendations"] = [_("Choose recommendations of this consultation.")]
@@ -384,6 +390,13 @@ def _open_paper(ballot: Ballot, participation, now) -> bool:
 _papers: dict[tuple[int, float], set[int]] = {}
 
 
+def _paper_written(ballot: Ballot, participation) -> None:
+    """Inside the transaction that wrote (or found) the participant's paper: once it commits, this process knows
+    the paper is there (a transaction rolled back, even an outer one, leaves it unknown)."""
+    pk = participation.pk
+    transaction.on_commit(lambda: _papers_known(ballot).add(pk))
+
+
 def _papers_known(ballot: Ballot) -> set[int]:
     key = (ballot.pk, ballot.created_at.timestamp())
     known = _papers.get(key)
@@ -406,19 +419,24 @@ def _upsert_alone(
     mine: tuple[int, int] | None = None,
 ) -> dict[int, int] | None:
     """One row's upsert as a single statement of its own (atomic without a transaction), made only if the ballot
-    is open: the vote of a participant whose paper is known, on a ballot voted one statement or pair at a time.
+    is open and the participant's paper is there: the vote of a participant whose first vote this process has
+    seen, on a ballot voted one statement or pair at a time. Returns None when nothing was stored (the ballot is
+    not open, or the paper is missing): the caller then goes the way of a first vote, which says which.
 
     With ``mine`` (participation id, item id; PostgreSQL), the same statement also reads the participant's other
-    votes on the ballot and returns them all, this one included, by item id."""
-    key = (model, tuple(values), connection.vendor, mine is not None)
+    votes on the ballot and returns them all, this one included, by item id; else ``{}`` once stored."""
+    key = (model, tuple(values), conflict, update, connection.vendor, mine is not None)
     sql = _upserts.get(key)
     if sql is None:
         qn = connection.ops.quote_name
+        lock = f"{_status_guard()} OF b" if connection.vendor == "postgresql" else ""
         sql = (
-            f"INSERT INTO {qn(model._meta.db_table)} (ballot_id, {', '.join(values)}) "
-            f"SELECT id, {', '.join(['%s'] * len(values))} FROM {qn(Ballot._meta.db_table)} "
-            f"WHERE id = %s AND status = %s{_status_guard()} "
-            f"ON CONFLICT ({', '.join(conflict)}) DO UPDATE SET {', '.join(f'{c} = excluded.{c}' for c in update)} "
+            f"INSERT INTO {qn(model._meta.db_table)} (ballot_id, {', '.join(qn(c) for c in values)}) "
+            f"SELECT b.id, {', '.join(['%s'] * len(values))} FROM {qn(Ballot._meta.db_table)} b "
+            f"JOIN {qn(BallotPaper._meta.db_table)} p ON p.ballot_id = b.id AND p.participation_id = %s "
+            f"WHERE b.id = %s AND b.status = %s{lock} "
+            f"ON CONFLICT ({', '.join(qn(c) for c in conflict)}) "
+            f"DO UPDATE SET {', '.join(f'{qn(c)} = excluded.{qn(c)}' for c in update)} "
         )
         if mine is None:
             sql += "RETURNING 1"
@@ -429,17 +447,13 @@ def _upsert_alone(
                 "participation_id = %s AND item_id <> %s AND EXISTS (SELECT 1 FROM cast_)"
             )
         _upserts[key] = sql
-    params = [*values.values(), ballot.pk, BallotStatus.OPEN]
+    params = [*values.values(), values["participation_id"], ballot.pk, BallotStatus.OPEN]
     with connection.cursor() as cursor:
         if mine is None:
             cursor.execute(sql, params)
-            stored = cursor.fetchone()
-        else:
-            cursor.execute(sql, [*params, ballot.pk, *mine])
-            stored = dict(cursor.fetchall())
-    if not stored:
-        raise ServiceError(_("This ballot is closed: your vote was not recorded."))
-    return stored if mine is not None else None
+            return {} if cursor.fetchone() else None
+        cursor.execute(sql, [*params, ballot.pk, *mine])
+        return dict(cursor.fetchall()) or None
 
 
 def _audit_first(participation, ballot: Ballot, action: str, changes: dict | None = None) -> None:
@@ -494,20 +508,22 @@ def statement_vote(*, participation: Participation | None, ballot: Ballot, item,
 
 def _statement_vote(ballot: Ballot, participation, cleaned: Mapping[int, int]) -> dict[int, int]:
     now = timezone.now()
-    if participation.pk not in _papers_known(ballot):
-        _cast_first_or_whole(ballot, participation, cleaned, now, replace=False)
-        return selectors.my_votes(ballot=ballot, participation=participation)
-    ((item_id, value),) = cleaned.items()
-    vote = {
-        "item_id": item_id,
-        "participation_id": participation.pk,
-        "value": value,
-        "cast_at": connection.ops.adapt_datetimefield_value(now),
-    }
-    upsert = {"conflict": ("item_id", "participation_id"), "update": ("value", "cast_at")}
-    if connection.vendor == "postgresql":  # the vote and the reading of the others in one round trip
-        return _upsert_alone(ballot, Vote, vote, **upsert, mine=(participation.pk, item_id))
-    _upsert_alone(ballot, Vote, vote, **upsert)
+    if participation.pk in _papers_known(ballot):
+        ((item_id, value),) = cleaned.items()
+        vote = {
+            "item_id": item_id,
+            "participation_id": participation.pk,
+            "value": value,
+            "cast_at": connection.ops.adapt_datetimefield_value(now),
+        }
+        upsert = {"conflict": ("item_id", "participation_id"), "update": ("value", "cast_at")}
+        if connection.vendor == "postgresql":  # the vote and the reading of the others in one round trip
+            mine = _upsert_alone(ballot, Vote, vote, **upsert, mine=(participation.pk, item_id))
+            if mine is not None:
+                return mine
+        elif _upsert_alone(ballot, Vote, vote, **upsert) is not None:
+            return selectors.my_votes(ballot=ballot, participation=participation)
+    _cast_first_or_whole(ballot, participation, cleaned, now, replace=False)
     return selectors.my_votes(ballot=ballot, participation=participation)
 
 
@@ -527,7 +543,7 @@ def _cast_first_or_whole(ballot: Ballot, participation, cleaned: Mapping[int, in
         _upsert_votes(ballot, participation, cleaned, now)
         if first:
             _audit_first(participation, ballot, "vote.cast", {"items": len(cleaned)})
-    _papers_known(ballot).add(participation.pk)
+        _paper_written(ballot, participation)
 
 
 def pairwise_choose(*, participation: Participation | None, ballot: Ballot, winner, loser) -> None:
@@ -552,15 +568,17 @@ def pairwise_choose(*, participation: Participation | None, ballot: Ballot, winn
         "cast_at": connection.ops.adapt_datetimefield_value(now),
     }
     upsert = {"conflict": ("participation_id", "first_id", "second_id"), "update": ("winner_id", "cast_at")}
-    if participation.pk in _papers_known(ballot):
-        _upsert_alone(ballot, PairwiseChoice, choice, **upsert)
+    if (
+        participation.pk in _papers_known(ballot)
+        and _upsert_alone(ballot, PairwiseChoice, choice, **upsert) is not None
+    ):
         return
     with transaction.atomic():
         first = _open_paper(ballot, participation, now)
         _upsert_alone(ballot, PairwiseChoice, choice, **upsert)
         if first:
             _audit_first(participation, ballot, "vote.pairwise")
-    _papers_known(ballot).add(participation.pk)
+        _paper_written(ballot, participation)
 
 
 # --- the items of a ballot being prepared ----------------------------------------------------------------------
@@ -636,7 +654,7 @@ def _next_statement_code(ballot: Ballot) -> str:
     numbers = [
         int(code[1:])
         for code in BallotItem.objects.filter(ballot=ballot, code__startswith="S").values_list("code", flat=True)
-        if code[1:].isdigit()
+        if code[1:].isdecimal()
     ]
     return f"S{max(numbers, default=0) + 1}"
 
@@ -666,11 +684,13 @@ def ballot_item_add(
     ballot = _draft(actor, ballot)
     if BallotItem.objects.filter(ballot=ballot).count() >= MAX_ITEMS:
         raise ServiceError(_("A ballot holds at most %(max)d items.") % {"max": MAX_ITEMS})
+    if recommendation not in (None, "") and ballot.method == Method.CONSENSUS and (text or label).strip():
+        raise ServiceError({"text": [_("Choose a recommendation or write a statement, not both.")]})
     if recommendation not in (None, ""):
         pk = getattr(recommendation, "pk", recommendation)
         found = (
             Recommendation.objects.filter(consultation=ballot.consultation, pk=pk).first()
-            if str(pk).isdigit()
+            if str(pk).isdecimal()
             else None
         )
         if found is None:
@@ -701,10 +721,19 @@ def ballot_item_add(
 
 
 @transaction.atomic
+def _item_still_there(ballot: Ballot, item: BallotItem) -> BallotItem:
+    """The item as it is now that the ballot is locked (another convener, or a second click, may have taken it
+    off meanwhile)."""
+    found = BallotItem.objects.filter(pk=item.pk, ballot=ballot).first()
+    if found is None:
+        raise ServiceError(_("This item is no longer on the ballot."))
+    return found
+
+
 def ballot_item_update(*, actor, item: BallotItem, label: str = "", text: str = "") -> BallotItem:
     """Change an item's label and text on a ballot being prepared (a statement's label follows its text)."""
     ballot = _draft(actor, item.ballot)
-    item = BallotItem.objects.get(pk=item.pk, ballot=ballot)
+    item = _item_still_there(ballot, item)
     statement = item.recommendation_id is None and ballot.method == Method.CONSENSUS
     label, text = _label_and_text(ballot, "" if statement else label, text, statement=statement, leaving_out=item.pk)
     changes = audit.model_changes(item, {"label": label, "text": text})
@@ -726,7 +755,7 @@ def ballot_item_update(*, actor, item: BallotItem, label: str = "", text: str = 
 def ballot_item_remove(*, actor, item: BallotItem) -> None:
     """Take an item off a ballot being prepared; the others close up behind it."""
     ballot = _draft(actor, item.ballot)
-    item = BallotItem.objects.get(pk=item.pk, ballot=ballot)
+    item = _item_still_there(ballot, item)
     order = list(BallotItem.objects.filter(ballot=ballot).order_by("position").values_list("pk", flat=True))
     if len(order) <= 2:
         raise ServiceError(_("A ballot needs at least two items: add another before taking this one off."))
@@ -828,7 +857,7 @@ def statement_propose(*, participation: Participation | voters.Voter | None, bal
                 ]
             }
         )
-    key = statement_key(text)
+    key = proposal_key(text)
     twin = _duplicate(ballot, text)
     if twin is not None:
         raise ServiceError({"text": [_("%(code)s already says this: vote on it instead.") % {"code": twin.code}]})

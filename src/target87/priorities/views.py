@@ -134,9 +134,7 @@ def _panel(request, context: dict, *, status: int = 200) -> HttpResponse:
     processors (the panel uses none of them: only its CSRF token, given here), which a vote would otherwise pay
     for on every statement."""
     panel = loader.get_template("priorities/_vote_panel.html").template
-    # the token this vote was accepted with (the middleware checked it) serves the next form as well
-    token = request.POST.get("csrfmiddlewaretoken") or request.META.get("HTTP_X_CSRFTOKEN") or get_token(request)
-    return HttpResponse(panel.render(Context({**context, "csrf_token": token})), status=status)
+    return HttpResponse(panel.render(Context({**context, "csrf_token": get_token(request)})), status=status)
 
 
 @functools.lru_cache(maxsize=1024)
@@ -165,7 +163,7 @@ def _panel_context(request, ballot, participation, *, errors=None, saved=False, 
     elif ballot.method == Method.CONSENSUS:
         mine = selectors.my_votes(ballot=ballot, participation=participation) if mine is None else mine
         wanted = request.GET.get("statement", "") if wanted is None else wanted
-        statement = next((i for i in items if str(i.pk) == wanted), None) if wanted.isdigit() else None
+        statement = next((i for i in items if str(i.pk) == wanted), None) if wanted.isdecimal() else None
         context["statement"] = statement or selectors.next_statement(
             ballot=ballot, participation=participation, voted=mine
         )
@@ -357,7 +355,7 @@ def propose(request, pk):
             )
         else:
             url = reverse("priorities:vote", kwargs={"pk": ballot.pk})
-            response = see_other(f"{url}?proposed=1" + (f"&statement={wanted}" if wanted.isdigit() else ""))
+            response = see_other(f"{url}?proposed=1" + (f"&statement={wanted}" if wanted.isdecimal() else ""))
     voters.give_pass(response, voter)
     return response
 
@@ -587,6 +585,11 @@ def manage_ballot_items(request, slug, pk):
         ballot = selectors.ballot_get(pk=ballot.pk)
         if add_form is not None and not add_form.errors:
             add_form = None
+        if ballot.status != BallotStatus.DRAFT:  # opened meanwhile: the item forms are gone, say why above the items
+            for form in (add_form, bound):
+                if form is not None:
+                    problems = [*problems, *(e for errors in form.errors.values() for e in errors)]
+            add_form = bound = None
         context = _manage_context(
             request,
             ballot,
@@ -670,4 +673,7 @@ def manage_ballot_status(request, slug, pk):
 @require_GET
 def export(request, slug, pk, exporter):
     ballot = _managed_ballot(request, slug, pk)
-    return core_exporters.response(exporters.get(exporter)(ballot.consultation, ballot=ballot))
+    chosen = exporters.get(exporter)
+    if chosen not in exporters.for_ballot(ballot):  # e.g. the Pol.is files of a ballot that is not agree/disagree
+        raise Http404
+    return core_exporters.response(chosen(ballot.consultation, ballot=ballot))
