@@ -864,20 +864,22 @@ def statement_propose(*, participation: Participation | voters.Voter | None, bal
     already = _("This statement has already been proposed: the organisers review it once.")
     if StatementProposal.objects.filter(ballot=ballot, key=key).exists():
         raise ServiceError({"text": [already]})
-    waiting = StatementProposal.objects.filter(
-        ballot=ballot, participation_id=participation.pk, status=ProposalStatus.PENDING
-    ).count()
-    if waiting >= MAX_PENDING:
-        raise ServiceError(
-            {
-                "text": [
-                    _("%(count)d of your statements are waiting for review: propose more once they are read.")
-                    % {"count": waiting}
-                ]
-            }
-        )
     try:
         with transaction.atomic():
+            # the participant's row locked: two quick submits count each other's waiting statements
+            list(Participation.objects.select_for_update().filter(pk=participation.pk).values_list("pk", flat=True))
+            waiting = StatementProposal.objects.filter(
+                ballot=ballot, participation_id=participation.pk, status=ProposalStatus.PENDING
+            ).count()
+            if waiting >= MAX_PENDING:
+                raise ServiceError(
+                    {
+                        "text": [
+                            _("%(count)d of your statements are waiting for review: propose more once they are read.")
+                            % {"count": waiting}
+                        ]
+                    }
+                )
             proposal = StatementProposal.objects.create(
                 ballot_id=ballot.pk,
                 participation_id=participation.pk,
