@@ -196,3 +196,14 @@ def test_a_recommendation_and_a_statement_at_once_are_refused(consultation, conv
         services.ballot_item_add(actor=convener, ballot=draft, recommendation=rec.pk, text="A statement of my own")
     assert refused.value.message_dict == {"text": ["Choose a recommendation or write a statement, not both."]}
     assert _codes(draft) == ["S1", "S2", "S3"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_every_change_to_items_runs_in_its_own_transaction(consultation, convener):
+    """Outside a test's transaction, as on the server: the ballot's lock needs the service's own transaction."""
+    b = ballot(consultation, convener, "consensus", items=3, open_=False)
+    s1 = b.items.get(code="S1")
+    services.ballot_item_update(actor=convener, item=s1, text="Inspectors visit every farm.")
+    added = services.ballot_item_add(actor=convener, ballot=b, text="Data are shared.")
+    services.ballot_item_remove(actor=convener, item=added)
+    assert _items(b) == [(1, "S1", "Inspectors visit every farm."), (2, "S2", "Statement 2"), (3, "S3", "Statement 3")]

@@ -720,7 +720,6 @@ def ballot_item_add(
     return item
 
 
-@transaction.atomic
 def _item_still_there(ballot: Ballot, item: BallotItem) -> BallotItem:
     """The item as it is now that the ballot is locked (another convener, or a second click, may have taken it
     off meanwhile)."""
@@ -730,6 +729,7 @@ def _item_still_there(ballot: Ballot, item: BallotItem) -> BallotItem:
     return found
 
 
+@transaction.atomic
 def ballot_item_update(*, actor, item: BallotItem, label: str = "", text: str = "") -> BallotItem:
     """Change an item's label and text on a ballot being prepared (a statement's label follows its text)."""
     ballot = _draft(actor, item.ballot)
