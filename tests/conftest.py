@@ -32,9 +32,10 @@ def _fresh_cache():
     from django.conf import settings
 
     if settings.configured:
-        from django.core.cache import cache
+        from django.core.cache import caches
 
-        cache.clear()
+        for alias in settings.CACHES:
+            caches[alias].clear()
     yield
     if settings.configured:
         from django.utils import translation

@@ -525,3 +525,28 @@ def test_a_ballot_offers_only_the_exports_of_its_method(convener_client, consult
     assert convener_client.get(base + "votes-csv/").status_code == 200
     assert convener_client.get(base + "polis-zip/").status_code == 404  # Pol.is files are for agree/disagree
     assert convener_client.get(base + "no-such-format/").status_code == 404
+
+
+def test_a_vote_sent_with_htmx_carries_the_pages_token_and_the_panel_sets_no_cookie(consultation, convener):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    b = ballot(consultation, convener, "consensus", items=3)
+    _p, token = _link(client, consultation, convener)
+    client.get(f"/a/{token}/ballots/{b.pk}/")
+    page = client.get(f"/ballots/{b.pk}/vote/")
+    header = page.content.decode().split("hx-headers='")[1].split("'")[0]
+    csrf = header.split('"X-CSRFToken": "')[1].split('"')[0]
+    first, second = b.items.get(code="S1"), b.items.get(code="S2")
+    refused = client.post(f"/ballots/{b.pk}/vote/", {"item": first.pk, "vote": "1"}, HTTP_HX_REQUEST="true")
+    assert refused.status_code == 403 and Vote.objects.count() == 0
+    answer = client.post(
+        f"/ballots/{b.pk}/vote/", {"item": first.pk, "vote": "1"}, HTTP_HX_REQUEST="true", HTTP_X_CSRFTOKEN=csrf
+    )
+    panel = answer.content.decode()
+    assert answer.status_code == 200 and 'data-statement="S2"' in panel
+    assert "csrfmiddlewaretoken" not in panel and "csrftoken" not in answer.cookies
+    client.post(
+        f"/ballots/{b.pk}/vote/", {"item": second.pk, "vote": "-1"}, HTTP_HX_REQUEST="true", HTTP_X_CSRFTOKEN=csrf
+    )
+    assert sorted(Vote.objects.values_list("item__code", "value")) == [("S1", 1), ("S2", -1)]

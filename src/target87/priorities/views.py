@@ -23,7 +23,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template import Context, loader
 from django.urls import get_script_prefix, reverse
@@ -131,10 +130,11 @@ def _voted_list(items, mine: dict[int, int]) -> str:
 
 def _panel(request, context: dict, *, status: int = 200) -> HttpResponse:
     """The ballot's panel alone, the answer to a vote sent with htmx. It is rendered without the context
-    processors (the panel uses none of them: only its CSRF token, given here), which a vote would otherwise pay
-    for on every statement."""
+    processors (the panel uses none of them), which a vote would otherwise pay for on every statement, and
+    without a CSRF token (the panel's forms write theirs only when there is one): htmx sends the token the voting
+    page put in its ``hx-headers``, so a fragment neither masks a new token nor sets the cookie again."""
     panel = loader.get_template("priorities/_vote_panel.html").template
-    return HttpResponse(panel.render(Context({**context, "csrf_token": get_token(request)})), status=status)
+    return HttpResponse(panel.render(Context({**context, "csrf_token": ""})), status=status)
 
 
 @functools.lru_cache(maxsize=1024)
@@ -156,6 +156,7 @@ def _panel_context(request, ballot, participation, *, errors=None, saved=False, 
         "saved": saved,
         "ranked": ballot.method in RANKED,
         "positions": range(1, len(items) + 1),
+        "language": get_language(),  # a statement's card is kept per language
     }
     if ballot.method == Method.PAIRWISE:
         context["pair"] = selectors.next_pair(ballot=ballot, participation=participation)
