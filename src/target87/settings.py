@@ -190,14 +190,6 @@ else:
             "LOCATION": str(VAR_DIR / "cache"),
         }
     }
-# Pieces of pages that never change once rendered (a statement's voting card in one language), kept in each
-# process's memory: quicker to take from there than from a shared cache, and nothing to invalidate.
-CACHES["fragments"] = {
-    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-    "LOCATION": "fragments",
-    "TIMEOUT": None,
-    "OPTIONS": {"MAX_ENTRIES": 20_000},
-}
 
 # --- background jobs --------------------------------------------------------------------------------
 # huey keeps its queue in SQLite (or Redis): a queued job survives a restart of the web process and

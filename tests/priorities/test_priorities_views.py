@@ -550,3 +550,29 @@ def test_a_vote_sent_with_htmx_carries_the_pages_token_and_the_panel_sets_no_coo
         f"/ballots/{b.pk}/vote/", {"item": second.pk, "vote": "-1"}, HTTP_HX_REQUEST="true", HTTP_X_CSRFTOKEN=csrf
     )
     assert sorted(Vote.objects.values_list("item__code", "value")) == [("S1", 1), ("S2", -1)]
+
+
+def test_each_participant_sees_their_own_votes_in_their_language_after_a_vote(consultation, convener):
+    from django.test import Client
+
+    b = ballot(consultation, convener, "consensus", items=2)
+    first, second = b.items.get(code="S1"), b.items.get(code="S2")
+    answers = {}
+    for group, value, language in (("government", "1", "en"), ("workers", "-1", "en"), ("employers", "1", "es")):
+        client = Client()
+        _p, token = _link(client, consultation, convener, group)
+        client.post("/i18n/setlang/", {"language": language, "next": "/"})
+        client.get(f"/a/{token}/ballots/{b.pk}/")
+        panel = client.post(f"/ballots/{b.pk}/vote/", {"item": first.pk, "vote": value}, HTTP_HX_REQUEST="true")
+        answers[group] = panel.content.decode()
+        again = client.post(f"/ballots/{b.pk}/vote/", {"item": second.pk, "vote": "0"}, HTTP_HX_REQUEST="true")
+        answers[group + " again"] = again.content.decode()
+    # the same point of the ballot (one statement of two voted, the other shown next), each with their own list
+    assert 'data-statement="S2"' in answers["government"] and 'data-statement="S2"' in answers["workers"]
+    assert f'?statement={first.pk}">{first.label}</a> — Agree</li></ul>' in answers["government"]
+    assert f'?statement={first.pk}">{first.label}</a> — Disagree</li></ul>' in answers["workers"]
+    assert "statements voted: 1 of 2" in answers["workers"]
+    assert "Sus votos" in answers["employers"] and "De acuerdo" in answers["employers"]
+    assert "Your votes" not in answers["employers"] and "Sus votos" not in answers["workers"]
+    assert "You have voted on every statement" in answers["workers again"]
+    assert answers["workers again"].count("<li>") == 2 and "— Pass / unsure</li>" in answers["workers again"]

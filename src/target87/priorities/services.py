@@ -37,7 +37,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from target87.consultations.models import Consultation, Session
-from target87.core import audit
+from target87.core import audit, prepared
 from target87.core.errors import ServiceError
 from target87.core.permissions import require
 from target87.deliberation.models import Recommendation
@@ -407,7 +407,7 @@ def _papers_known(ballot: Ballot) -> set[int]:
     return known
 
 
-_upserts: dict[tuple, str] = {}
+_upserts: dict[tuple, prepared.Statement] = {}
 
 
 def _upsert_alone(
@@ -424,7 +424,8 @@ def _upsert_alone(
     not open, or the paper is missing): the caller then goes the way of a first vote, which says which.
 
     With ``mine`` (participation id, item id; PostgreSQL), the same statement also reads the participant's other
-    votes on the ballot and returns them all, this one included, by item id; else ``{}`` once stored."""
+    votes on the ballot and returns them all, this one included, by item id; else ``{}`` once stored. On
+    PostgreSQL the statement is prepared once per connection (:mod:`target87.core.prepared`)."""
     key = (model, tuple(values), conflict, update, connection.vendor, mine is not None)
     sql = _upserts.get(key)
     if sql is None:
@@ -446,13 +447,21 @@ def _upsert_alone(
                 f"SELECT item_id, value FROM {qn(Vote._meta.db_table)} WHERE ballot_id = %s AND "
                 "participation_id = %s AND item_id <> %s AND EXISTS (SELECT 1 FROM cast_)"
             )
-        _upserts[key] = sql
+        column = lambda model, name: model._meta.get_field(name).cast_db_type(connection)  # noqa: E731
+        types = [column(model, c) for c in values] + [
+            column(BallotPaper, "participation_id"),
+            column(Ballot, "id"),
+            column(Ballot, "status"),
+        ]
+        if mine is not None:
+            types += [column(Vote, "ballot_id"), column(Vote, "participation_id"), column(Vote, "item_id")]
+        sql = _upserts[key] = prepared.Statement(sql, types)
     params = [*values.values(), values["participation_id"], ballot.pk, BallotStatus.OPEN]
     with connection.cursor() as cursor:
         if mine is None:
-            cursor.execute(sql, params)
+            sql.run(cursor, params)
             return {} if cursor.fetchone() else None
-        cursor.execute(sql, [*params, ballot.pk, *mine])
+        sql.run(cursor, [*params, ballot.pk, *mine])
         return dict(cursor.fetchall()) or None
 
 

@@ -137,6 +137,36 @@ def _panel(request, context: dict, *, status: int = 200) -> HttpResponse:
     return HttpResponse(panel.render(Context({**context, "csrf_token": ""})), status=status)
 
 
+#: a statement ballot's panel around the participant's list of votes, by what it shows (see _statement_panel)
+_statement_panels: dict[tuple, tuple[str, str]] = {}
+_VOTED = mark_safe("<!--voted-->")
+
+
+def _statement_panel(request, context: dict) -> HttpResponse:
+    """The panel after a vote on a statement: the same for everyone at the same point of the ballot (the statement
+    shown next, how many of how many they have voted, in one language) but for their list of votes. Each process
+    renders it once per such point, with a marker where the list goes, and fills in the list for each vote."""
+    ballot, statement = context["ballot"], context["statement"]
+    key = (
+        get_language(),
+        context["vote_url"],
+        ballot.pk,
+        ballot.status,
+        ballot.takes_proposals,
+        statement and (statement.pk, statement.code, statement.label, statement.text, statement.proposed),
+        context["done"],
+        len(context["items"]),
+    )
+    pieces = _statement_panels.get(key)
+    if pieces is None:
+        panel = loader.get_template("priorities/_vote_panel.html").template
+        head, tail = panel.render(Context({**context, "csrf_token": "", "voted": _VOTED})).split(_VOTED)
+        if len(_statement_panels) >= 20_000:
+            _statement_panels.clear()
+        pieces = _statement_panels[key] = (head, tail)
+    return HttpResponse(pieces[0] + context["voted"] + pieces[1])
+
+
 @functools.lru_cache(maxsize=1024)
 def _vote_url(prefix: str, pk: int) -> str:
     """Where the panel's forms post (the same for every vote on a ballot: worked out once per process)."""
@@ -156,7 +186,6 @@ def _panel_context(request, ballot, participation, *, errors=None, saved=False, 
         "saved": saved,
         "ranked": ballot.method in RANKED,
         "positions": range(1, len(items) + 1),
-        "language": get_language(),  # a statement's card is kept per language
     }
     if ballot.method == Method.PAIRWISE:
         context["pair"] = selectors.next_pair(ballot=ballot, participation=participation)
@@ -292,7 +321,10 @@ def _vote(request, ballot, voter, participation, *, htmx: bool) -> HttpResponse:
         else:
             if not htmx:
                 return see_other(f"{reverse('priorities:vote', kwargs={'pk': ballot.pk})}?saved=1")
-            return _panel(request, _panel_context(request, ballot, voter, saved=True, mine=mine))
+            context = _panel_context(request, ballot, voter, saved=True, mine=mine)
+            if ballot.method == Method.CONSENSUS:
+                return _statement_panel(request, context)
+            return _panel(request, context)
     context = _panel_context(request, ballot, voter, errors=errors, saved=request.GET.get("saved") == "1")
     if htmx and request.method == "POST":
         return _panel(request, context)
