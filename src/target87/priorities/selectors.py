@@ -188,7 +188,7 @@ def next_statement(
     """A random statement the participant has not voted on yet, or None (as in Pol.is)."""
     rng = rng or random.Random()
     voted = my_votes(ballot=ballot, participation=participation) if voted is None else voted
-    remaining = [item for item in ballot_items(ballot=ballot) if item.pk not in voted]
+    remaining = [item for item in ballot_items(ballot=ballot) if item.id not in voted]
     return rng.choice(remaining) if remaining else None
 
 

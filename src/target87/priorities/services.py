@@ -294,7 +294,6 @@ def _clean_values(ballot: Ballot, items: dict[int, BallotItem], values: Mapping)
             )
         cleaned[item.pk] = value
     method = ballot.method
-    name = {item.pk: item.code for item in items.values()}
     if method == Method.DOTS:
         if any(v < 0 for v in cleaned.values()):
             raise ServiceError({"items": [_("A number of dots cannot be negative.")]})
@@ -315,7 +314,7 @@ def _clean_values(ballot: Ballot, items: dict[int, BallotItem], values: Mapping)
             raise ServiceError({"items": [_("An approval is yes (1) or no (0).")]})
         cleaned = {pk: cleaned.get(pk, 0) for pk in items}
     elif method == Method.SCORE:
-        bad = [name[pk] for pk, v in cleaned.items() if not 0 <= v <= 5]
+        bad = [items[pk].code for pk, v in cleaned.items() if not 0 <= v <= 5]
         if bad:
             raise ServiceError({"items": [_("Scores run from 0 to 5 (check %(items)s).") % {"items": ", ".join(bad)}]})
         if not cleaned:
@@ -324,8 +323,8 @@ def _clean_values(ballot: Ballot, items: dict[int, BallotItem], values: Mapping)
         if not cleaned:
             raise ServiceError({"items": [_("Rank at least one item: 1 for your first choice.")]})
         by_position: dict[int, list[str]] = {}
-        for pk, position in sorted(cleaned.items(), key=lambda kv: name[kv[0]]):
-            by_position.setdefault(position, []).append(name[pk])
+        for pk, position in sorted(cleaned.items(), key=lambda kv: items[kv[0]].code):
+            by_position.setdefault(position, []).append(items[pk].code)
         repeated = {p: codes for p, codes in by_position.items() if len(codes) > 1}
         if repeated:
             position, codes = min(repeated.items())

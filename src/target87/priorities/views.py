@@ -113,10 +113,10 @@ def _voted_list(items, mine: dict[int, int]) -> str:
     language = get_language()
     rows = []
     for item in items:
-        value = mine.get(item.pk)
+        value = mine.get(item.id)  # the field, not the ``pk`` property: a few times cheaper, 30 times a vote
         if value is None:
             continue
-        key = (item.pk, item.label, value, language)
+        key = (item.id, item.label, value, language)
         row = _voted_rows.get(key)
         if row is None:
             if len(_voted_rows) > 20_000:
