@@ -274,9 +274,9 @@ class Server:
 TICK = os.sysconf("SC_CLK_TCK")
 
 
-def _proc_cpu(match) -> float:
-    """CPU seconds (user + system) of the processes ``match(pid, name, pgrp)`` accepts."""
-    total = 0
+def _proc_cpu(match) -> dict[int, float]:
+    """CPU seconds (user + system) of each process ``match(pid, name, pgrp)`` accepts, by pid."""
+    seconds = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
@@ -288,8 +288,8 @@ def _proc_cpu(match) -> float:
         name = stat[stat.index("(") + 1 : stat.rindex(")")]
         fields = stat[stat.rindex(")") + 2 :].split()
         if match(int(entry), name, int(fields[2])):
-            total += int(fields[11]) + int(fields[12])  # utime, stime
-    return total / TICK
+            seconds[int(entry)] = (int(fields[11]) + int(fields[12])) / TICK  # utime, stime
+    return seconds
 
 
 def _machine_cpu() -> float:
@@ -319,7 +319,10 @@ class Meter:
     def stop(self) -> dict:
         last = self._sample()
         wall = last["wall"] - self.first["wall"]
-        return {k: (last[k] - self.first[k]) / wall for k in ("server", "database", "client", "machine")}
+        used = {k: last[k] - self.first[k] for k in ("client", "machine")}
+        for k in ("server", "database"):  # a process that ended in between (a PostgreSQL worker) drops out
+            used[k] = sum(cpu - self.first[k].get(pid, 0.0) for pid, cpu in last[k].items())
+        return {k: used[k] / wall for k in ("server", "database", "client", "machine")}
 
 
 # --- the load ----------------------------------------------------------------------------------------------------
