@@ -121,6 +121,9 @@ DATABASES = {
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
     )
 }
+# PostgreSQL: the vote's statement is prepared once per connection (target87.core.prepared); turn it off behind a
+# pooler that shares server connections between clients (PgBouncer in transaction mode)
+PREPARED_STATEMENTS = env_bool("PREPARED_STATEMENTS", True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers go on while one writer writes; IMMEDIATE takes the write lock at BEGIN, so two
     # writers queue instead of failing half-way with "database is locked".

@@ -54,3 +54,12 @@ def test_a_new_connection_prepares_its_own():
     assert _answer(add, 1) == 101
     connection.close()
     assert _answer(add, 2) == 102
+
+
+@pytest.mark.django_db
+def test_turned_off_the_text_runs_as_it_is(settings):
+    settings.PREPARED_STATEMENTS = False
+    add = Statement("SELECT %s + 2", ["integer"])
+    with CaptureQueriesContext(connection) as queries:
+        assert _answer(add, 40) == 42
+    assert [q["sql"] for q in queries.captured_queries] == ["SELECT 40 + 2"]

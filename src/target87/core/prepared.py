@@ -5,7 +5,8 @@ work. Django binds parameters on the client side (no prepared statements), so th
 SQL's own ``PREPARE`` the first time a connection runs them, then run with ``EXECUTE``: through Django's cursor
 still (its error translation, its query log and the tests' query counts see them). ``PREPARE`` is outside
 transactions: a rollback does not undo it. A connection pooler that shares server connections between clients
-(PgBouncer in transaction mode) does not keep SQL-prepared statements: set ``PREPARED_STATEMENTS = False`` there.
+(PgBouncer in transaction mode) does not keep SQL-prepared statements: set ``PREPARED_STATEMENTS=0`` in the
+environment there.
 Other databases run the statement's text as it is.
 """
 
@@ -41,7 +42,7 @@ class Statement:
 
     def run(self, cursor, params) -> None:
         """Run the statement on ``cursor`` (a cursor of ``django.db.connection``) with ``params``."""
-        if connection.vendor != "postgresql" or not getattr(settings, "PREPARED_STATEMENTS", True):
+        if connection.vendor != "postgresql" or not settings.PREPARED_STATEMENTS:
             cursor.execute(self.sql, params)
             return
         raw = connection.connection
