@@ -32,10 +32,9 @@ def _fresh_cache():
     from django.conf import settings
 
     if settings.configured:
-        from django.core.cache import caches
+        from django.core.cache import cache
 
-        for alias in settings.CACHES:
-            caches[alias].clear()
+        cache.clear()
     yield
     if settings.configured:
         from django.utils import translation

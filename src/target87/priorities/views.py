@@ -133,8 +133,12 @@ def _panel(request, context: dict, *, status: int = 200) -> HttpResponse:
     processors (the panel uses none of them), which a vote would otherwise pay for on every statement, and
     without a CSRF token (the panel's forms write theirs only when there is one): htmx sends the token the voting
     page put in its ``hx-headers``, so a fragment neither masks a new token nor sets the cookie again."""
+    return HttpResponse(_panel_html(context), status=status)
+
+
+def _panel_html(context: dict) -> str:
     panel = loader.get_template("priorities/_vote_panel.html").template
-    return HttpResponse(panel.render(Context({**context, "csrf_token": ""})), status=status)
+    return panel.render(Context({**context, "csrf_token": ""}))
 
 
 #: a statement ballot's panel around the participant's list of votes, by what it shows (see _statement_panel)
@@ -142,7 +146,7 @@ _statement_panels: dict[tuple, tuple[str, str]] = {}
 _VOTED = mark_safe("<!--voted-->")
 
 
-def _statement_panel(request, context: dict) -> HttpResponse:
+def _statement_panel(context: dict) -> HttpResponse:
     """The panel after a vote on a statement: the same for everyone at the same point of the ballot (the statement
     shown next, how many of how many they have voted, in one language) but for their list of votes. Each process
     renders it once per such point, with a marker where the list goes, and fills in the list for each vote."""
@@ -159,8 +163,7 @@ def _statement_panel(request, context: dict) -> HttpResponse:
     )
     pieces = _statement_panels.get(key)
     if pieces is None:
-        panel = loader.get_template("priorities/_vote_panel.html").template
-        head, tail = panel.render(Context({**context, "csrf_token": "", "voted": _VOTED})).split(_VOTED)
+        head, tail = _panel_html({**context, "voted": _VOTED}).split(_VOTED)
         if len(_statement_panels) >= 20_000:
             _statement_panels.clear()
         pieces = _statement_panels[key] = (head, tail)
@@ -323,7 +326,7 @@ def _vote(request, ballot, voter, participation, *, htmx: bool) -> HttpResponse:
                 return see_other(f"{reverse('priorities:vote', kwargs={'pk': ballot.pk})}?saved=1")
             context = _panel_context(request, ballot, voter, saved=True, mine=mine)
             if ballot.method == Method.CONSENSUS:
-                return _statement_panel(request, context)
+                return _statement_panel(context)
             return _panel(request, context)
     context = _panel_context(request, ballot, voter, errors=errors, saved=request.GET.get("saved") == "1")
     if htmx and request.method == "POST":
