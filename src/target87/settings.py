@@ -124,6 +124,9 @@ DATABASES = {
 # PostgreSQL: the vote's statement is prepared once per connection (target87.core.prepared); turn it off behind a
 # pooler that shares server connections between clients (PgBouncer in transaction mode)
 PREPARED_STATEMENTS = env_bool("PREPARED_STATEMENTS", True)
+# PostgreSQL: the statement votes that arrive together in a process are written as one statement
+# (target87.priorities.writes); 0 writes each on its own
+COMBINED_WRITES = env_bool("COMBINED_WRITES", True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers go on while one writer writes; IMMEDIATE takes the write lock at BEGIN, so two
     # writers queue instead of failing half-way with "database is locked".

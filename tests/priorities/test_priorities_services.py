@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from factories import ConsultationFactory
 from factories_deliberation import ballot, participant
 from target87.core.errors import ServiceError
-from target87.priorities import selectors, services
+from target87.priorities import selectors, services, writes
 from target87.priorities.models import Ballot, BallotPaper, PairwiseChoice, Vote
 
 
@@ -48,7 +48,7 @@ def test_after_a_first_vote_closing_still_refuses_the_next_one_and_keeps_the_vot
     p = participant(consultation)
     with django_capture_on_commit_callbacks(execute=True):  # the first vote's transaction commits
         services.vote_cast(participation=p, ballot=b, values={"S1": 1})
-    assert p.pk in services._papers_known(b)  # so the next votes are single statements
+    assert p.pk in writes.papers_known(b)  # so the next votes are single statements
     services.vote_cast(participation=p, ballot=b, values={"S2": 1})
     services.ballot_close(actor=convener, ballot=Ballot.objects.get(pk=b.pk))
     for values in ({"S1": -1}, {"S3": 0}):  # as a process that has not yet seen the closing would try
@@ -66,7 +66,7 @@ def test_after_a_first_choice_closing_still_refuses_the_next_pair(
     first, second, third = sorted(_ids(b).values())
     with django_capture_on_commit_callbacks(execute=True):
         services.pairwise_choose(participation=p, ballot=b, winner=first, loser=second)
-    assert p.pk in services._papers_known(b)
+    assert p.pk in writes.papers_known(b)
     services.ballot_close(actor=convener, ballot=Ballot.objects.get(pk=b.pk))
     with pytest.raises(ServiceError) as refused:
         services.pairwise_choose(participation=p, ballot=b, winner=third, loser=first)
@@ -237,7 +237,7 @@ def test_a_first_vote_rolled_back_leaves_the_next_vote_a_first_vote_with_its_pap
     with pytest.raises(RuntimeError), transaction.atomic():  # e.g. a caller's outer transaction that fails
         services.vote_cast(participation=p, ballot=b, values={"S1": 1})
         raise RuntimeError
-    assert p.pk not in services._papers_known(b) and Vote.objects.count() == 0
+    assert p.pk not in writes.papers_known(b) and Vote.objects.count() == 0
     services.vote_cast(participation=p, ballot=b, values={"S2": -1})
     assert BallotPaper.objects.filter(ballot=b, participation=p).exists() and _stored(b, p) == {"S2": -1}
 
@@ -246,7 +246,7 @@ def test_a_vote_whose_paper_went_missing_writes_the_paper_again(consultation, co
     b = ballot(consultation, convener, "consensus", items=3)
     p = participant(consultation)
     services.vote_cast(participation=p, ballot=b, values={"S1": 1})
-    services._papers_known(b).add(p.pk)  # this process believes the paper is there …
+    writes.papers_known(b).add(p.pk)  # this process believes the paper is there …
     BallotPaper.objects.filter(ballot=b).delete()  # … but it is not (say, restored from an older copy)
     services.vote_cast(participation=p, ballot=b, values={"S2": 1})
     assert BallotPaper.objects.filter(ballot=b, participation=p).count() == 1

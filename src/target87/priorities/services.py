@@ -12,7 +12,9 @@ neither), then the votes' upserts and the audit entry. A whole-ballot submission
 is always such a transaction: the paper's upsert locks its row, so two submissions of the same participant wait
 for each other rather than interleave. On ballots voted one statement or one pair at a time, once this process
 has seen the participant's paper written, each further vote is a single statement of its own — the upsert of
-that one vote, made only if the ballot is open — which is what lets a plenary of hundreds vote at once. The
+that one vote, made only if the ballot is open — which is what lets a plenary of hundreds vote at once (on
+PostgreSQL, the statement votes arriving together in a process share one such statement: see
+:mod:`~target87.priorities.writes`, where every statement that stores votes lives). The
 audit log gets one entry per participant and ballot, at their first vote: later votes are in the votes
 themselves, each with the time it was cast.
 
@@ -37,7 +39,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from target87.consultations.models import Consultation, Session
-from target87.core import audit, prepared
+from target87.core import audit
 from target87.core.errors import ServiceError
 from target87.core.permissions import require
 from target87.deliberation.models import Recommendation
@@ -45,25 +47,17 @@ from target87.deliberation.services import participant_check
 from target87.people.enums import Role
 from target87.people.models import Participation
 
-from . import selectors, voters
+from . import selectors, voters, writes
 from .enums import RANKED, BallotStatus, Method, ProposalStatus
-from .models import PROPOSAL_LENGTH, Ballot, BallotItem, BallotPaper, PairwiseChoice, StatementProposal, Vote
+from .models import PROPOSAL_LENGTH, Ballot, BallotItem, PairwiseChoice, StatementProposal, Vote
+from .writes import NO_GROUP, voter_group  # noqa: F401 (part of this module's interface)
 
-NO_GROUP = "none"
 MAX_DOTS = 100
 MAX_ITEMS = 200
 MAX_STATEMENT = 1000
 MAX_LABEL = 200
 #: how many of a participant's proposed statements may wait for review on one ballot at a time
 MAX_PENDING = 5
-
-
-def voter_group(participation: Participation | voters.Voter) -> str:
-    """The stakeholder group a participant votes in: their organisation's (as their voter pass says, if they
-    vote with one: it is read from the database each time they open their link or a voting page)."""
-    if isinstance(participation, voters.Voter):
-        return participation.group or NO_GROUP
-    return participation.person.stakeholder_group or NO_GROUP
 
 
 def voter_check(*, participation: Participation | voters.Voter | None, ballot: Ballot):
@@ -356,114 +350,6 @@ def _clean_values(ballot: Ballot, items: dict[int, BallotItem], values: Mapping)
     return cleaned
 
 
-def _status_guard() -> str:
-    """The clause that makes a vote's statement read the ballot's status: under a key-share lock on PostgreSQL,
-    so that a closing (``SELECT … FOR UPDATE``) that started first has committed by then and the status read is
-    its own, while one that starts later waits for this vote, which it then counts. On SQLite writers take
-    turns (an ``IMMEDIATE`` transaction or a single statement)."""
-    return " FOR KEY SHARE" if connection.vendor == "postgresql" else ""
-
-
-def _open_paper(ballot: Ballot, participation, now) -> bool:
-    """Inside the vote's transaction: check that the ballot is open and upsert the participant's paper (the
-    upsert locks the paper's row: two submissions of one participant wait for each other). Returns whether this
-    is the participant's first paper on the ballot."""
-    qn = connection.ops.quote_name
-    stamp = connection.ops.adapt_datetimefield_value(now)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {qn(BallotPaper._meta.db_table)} (ballot_id, participation_id, {qn('group')}, first_cast_at) "
-            f"SELECT id, %s, %s, %s FROM {qn(Ballot._meta.db_table)} WHERE id = %s AND status = %s{_status_guard()} "
-            f"ON CONFLICT (ballot_id, participation_id) DO UPDATE SET {qn('group')} = "
-            f"{qn(BallotPaper._meta.db_table)}.{qn('group')} RETURNING first_cast_at = %s",
-            [participation.pk, voter_group(participation), stamp, ballot.pk, BallotStatus.OPEN, stamp],
-        )
-        row = cursor.fetchone()
-    if row is None:
-        raise ServiceError(_("This ballot is closed: your vote was not recorded."))
-    return bool(row[0])
-
-
-#: per ballot (its id and creation time: an id used again after a rollback is another ballot), the participants
-#: whose paper this process has seen written; a paper stays as long as the ballot and the registration do
-_papers: dict[tuple[int, float], set[int]] = {}
-
-
-def _paper_written(ballot: Ballot, participation) -> None:
-    """Inside the transaction that wrote (or found) the participant's paper: once it commits, this process knows
-    the paper is there (a transaction rolled back, even an outer one, leaves it unknown)."""
-    pk = participation.pk
-    transaction.on_commit(lambda: _papers_known(ballot).add(pk))
-
-
-def _papers_known(ballot: Ballot) -> set[int]:
-    key = (ballot.pk, ballot.created_at.timestamp())
-    known = _papers.get(key)
-    if known is None:
-        if len(_papers) >= 256:
-            _papers.clear()
-        known = _papers[key] = set()
-    return known
-
-
-_upserts: dict[tuple, prepared.Statement] = {}
-
-
-def _upsert_alone(
-    ballot: Ballot,
-    model,
-    values: dict,
-    conflict: tuple[str, ...],
-    update: tuple[str, ...],
-    mine: tuple[int, int] | None = None,
-) -> dict[int, int] | None:
-    """One row's upsert as a single statement of its own (atomic without a transaction), made only if the ballot
-    is open and the participant's paper is there: the vote of a participant whose first vote this process has
-    seen, on a ballot voted one statement or pair at a time. Returns None when nothing was stored (the ballot is
-    not open, or the paper is missing): the caller then goes the way of a first vote, which says which.
-
-    With ``mine`` (participation id, item id; PostgreSQL), the same statement also reads the participant's other
-    votes on the ballot and returns them all, this one included, by item id; else ``{}`` once stored. On
-    PostgreSQL the statement is prepared once per connection (:mod:`target87.core.prepared`)."""
-    key = (model, tuple(values), conflict, update, connection.vendor, mine is not None)
-    sql = _upserts.get(key)
-    if sql is None:
-        qn = connection.ops.quote_name
-        lock = f"{_status_guard()} OF b" if connection.vendor == "postgresql" else ""
-        sql = (
-            f"INSERT INTO {qn(model._meta.db_table)} (ballot_id, {', '.join(qn(c) for c in values)}) "
-            f"SELECT b.id, {', '.join(['%s'] * len(values))} FROM {qn(Ballot._meta.db_table)} b "
-            f"JOIN {qn(BallotPaper._meta.db_table)} p ON p.ballot_id = b.id AND p.participation_id = %s "
-            f"WHERE b.id = %s AND b.status = %s{lock} "
-            f"ON CONFLICT ({', '.join(qn(c) for c in conflict)}) "
-            f"DO UPDATE SET {', '.join(f'{qn(c)} = excluded.{qn(c)}' for c in update)} "
-        )
-        if mine is None:
-            sql += "RETURNING 1"
-        else:  # the other votes as they were when the statement began (so this one is left out of them)
-            sql = (
-                f"WITH cast_ AS ({sql} RETURNING item_id, value) SELECT item_id, value FROM cast_ UNION ALL "
-                f"SELECT item_id, value FROM {qn(Vote._meta.db_table)} WHERE ballot_id = %s AND "
-                "participation_id = %s AND item_id <> %s AND EXISTS (SELECT 1 FROM cast_)"
-            )
-        column = lambda model, name: model._meta.get_field(name).cast_db_type(connection)  # noqa: E731
-        types = [column(model, c) for c in values] + [
-            column(BallotPaper, "participation_id"),
-            column(Ballot, "id"),
-            column(Ballot, "status"),
-        ]
-        if mine is not None:
-            types += [column(Vote, "ballot_id"), column(Vote, "participation_id"), column(Vote, "item_id")]
-        sql = _upserts[key] = prepared.Statement(sql, types)
-    params = [*values.values(), values["participation_id"], ballot.pk, BallotStatus.OPEN]
-    with connection.cursor() as cursor:
-        if mine is None:
-            sql.run(cursor, params)
-            return {} if cursor.fetchone() else None
-        sql.run(cursor, [*params, ballot.pk, *mine])
-        return dict(cursor.fetchall()) or None
-
-
 def _audit_first(participation, ballot: Ballot, action: str, changes: dict | None = None) -> None:
     """The audit entry of a participant's first vote on a ballot (later votes are kept in the votes)."""
     if isinstance(participation, voters.Voter):
@@ -471,19 +357,6 @@ def _audit_first(participation, ballot: Ballot, action: str, changes: dict | Non
     audit.record(
         actor=participation, action=action, obj=ballot, consultation=participation.consultation, changes=changes
     )
-
-
-def _upsert_votes(ballot: Ballot, participation, cleaned: Mapping[int, int], now) -> None:
-    """One live vote per item and participant: a new value replaces the old (the database's constraint)."""
-    qn = connection.ops.quote_name
-    stamp = connection.ops.adapt_datetimefield_value(now)
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {qn(Vote._meta.db_table)} (ballot_id, item_id, participation_id, value, cast_at) "
-            "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (item_id, participation_id) "
-            "DO UPDATE SET value = excluded.value, cast_at = excluded.cast_at",
-            [(ballot.pk, pk, participation.pk, value, stamp) for pk, value in cleaned.items()],
-        )
 
 
 def vote_cast(*, participation: Participation | None, ballot: Ballot, values: Mapping) -> dict[int, int]:
@@ -516,21 +389,25 @@ def statement_vote(*, participation: Participation | None, ballot: Ballot, item,
 
 def _statement_vote(ballot: Ballot, participation, cleaned: Mapping[int, int]) -> dict[int, int]:
     now = timezone.now()
-    if participation.pk in _papers_known(ballot):
+    if participation.pk in writes.papers_known(ballot):
         ((item_id, value),) = cleaned.items()
-        vote = {
-            "item_id": item_id,
-            "participation_id": participation.pk,
-            "value": value,
-            "cast_at": connection.ops.adapt_datetimefield_value(now),
-        }
-        upsert = {"conflict": ("item_id", "participation_id"), "update": ("value", "cast_at")}
-        if connection.vendor == "postgresql":  # the vote and the reading of the others in one round trip
-            mine = _upsert_alone(ballot, Vote, vote, **upsert, mine=(participation.pk, item_id))
-            if mine is not None:
-                return mine
-        elif _upsert_alone(ballot, Vote, vote, **upsert) is not None:
-            return selectors.my_votes(ballot=ballot, participation=participation)
+        mine = None
+        if writes.statement_votes_together():  # with the others of this process arriving meanwhile
+            mine = writes.statement_vote(ballot, participation, item_id, value, now)
+        else:
+            vote = {
+                "item_id": item_id,
+                "participation_id": participation.pk,
+                "value": value,
+                "cast_at": connection.ops.adapt_datetimefield_value(now),
+            }
+            upsert = {"conflict": ("item_id", "participation_id"), "update": ("value", "cast_at")}
+            if connection.vendor == "postgresql":  # the vote and the reading of the others in one round trip
+                mine = writes.upsert_alone(ballot, Vote, vote, **upsert, mine=(participation.pk, item_id))
+            elif writes.upsert_alone(ballot, Vote, vote, **upsert) is not None:
+                mine = selectors.my_votes(ballot=ballot, participation=participation)
+        if mine is not None:
+            return mine
     _cast_first_or_whole(ballot, participation, cleaned, now, replace=False)
     return selectors.my_votes(ballot=ballot, participation=participation)
 
@@ -543,15 +420,15 @@ def _cast_first_or_whole(ballot: Ballot, participation, cleaned: Mapping[int, in
     """A participant's first vote on the ballot, or a whole-ballot submission: the paper, then the votes (with
     ``replace``, the participant's votes on items not in ``cleaned`` are withdrawn), in one transaction."""
     with transaction.atomic():
-        first = _open_paper(ballot, participation, now)
+        first = writes.open_paper(ballot, participation, now)
         if replace and not first:
             Vote.objects.filter(ballot_id=ballot.pk, participation_id=participation.pk).exclude(
                 item_id__in=list(cleaned)
             ).delete()
-        _upsert_votes(ballot, participation, cleaned, now)
+        writes.upsert_votes(ballot, participation, cleaned, now)
         if first:
             _audit_first(participation, ballot, "vote.cast", {"items": len(cleaned)})
-        _paper_written(ballot, participation)
+        writes.paper_written(ballot, participation)
 
 
 def pairwise_choose(*, participation: Participation | None, ballot: Ballot, winner, loser) -> None:
@@ -577,16 +454,16 @@ def pairwise_choose(*, participation: Participation | None, ballot: Ballot, winn
     }
     upsert = {"conflict": ("participation_id", "first_id", "second_id"), "update": ("winner_id", "cast_at")}
     if (
-        participation.pk in _papers_known(ballot)
-        and _upsert_alone(ballot, PairwiseChoice, choice, **upsert) is not None
+        participation.pk in writes.papers_known(ballot)
+        and writes.upsert_alone(ballot, PairwiseChoice, choice, **upsert) is not None
     ):
         return
     with transaction.atomic():
-        first = _open_paper(ballot, participation, now)
-        _upsert_alone(ballot, PairwiseChoice, choice, **upsert)
+        first = writes.open_paper(ballot, participation, now)
+        writes.upsert_alone(ballot, PairwiseChoice, choice, **upsert)
         if first:
             _audit_first(participation, ballot, "vote.pairwise")
-        _paper_written(ballot, participation)
+        writes.paper_written(ballot, participation)
 
 
 # --- the items of a ballot being prepared ----------------------------------------------------------------------
