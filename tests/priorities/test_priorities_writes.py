@@ -126,3 +126,16 @@ def test_after_closing_a_vote_that_would_be_written_together_is_refused(consulta
         services.statement_vote(participation=p, ballot=b, item="S2", value=1)
     assert refused.value.messages == ["This ballot is closed: your vote was not recorded."]
     assert _stored(b) == {(p.pk, "S1"): 1}
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_turned_off_each_vote_is_written_on_its_own(consultation, convener, settings, monkeypatch):
+    settings.COMBINED_WRITES = False
+    monkeypatch.setattr(writes._statement_votes, "_write", lambda rows: pytest.fail("written together"))
+    b = ballot(consultation, convener, "consensus", items=2)
+    p = participant(consultation)
+    services.vote_cast(participation=p, ballot=b, values={"S1": 1})
+    assert not writes.statement_votes_together()
+    mine = services.statement_vote(participation=p, ballot=b, item="S2", value=-1)
+    assert _stored(b) == {(p.pk, "S1"): 1, (p.pk, "S2"): -1} and sorted(mine.values()) == [-1, 1]
