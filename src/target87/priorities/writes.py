@@ -5,7 +5,7 @@ A participant's first vote on a ballot opens their paper (:func:`open_paper`) in
 once this process has seen the paper written (:func:`papers_known`), each further vote on a ballot voted one
 statement or one pair at a time is a statement of its own (:func:`upsert_alone`), made only if the ballot is open.
 On PostgreSQL, the statement votes that arrive together in a process are written as one statement
-(:func:`statement_votes`): one round trip and one commit for all of them.
+(:func:`statement_vote`): one round trip and one commit for all of them.
 """
 
 from __future__ import annotations
