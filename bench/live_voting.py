@@ -226,10 +226,16 @@ def _child(function: str, var: str, db: str, *args) -> dict:
 
 class Server:
     def __init__(self, var: str, db: str, workers: int | None, threads: int | None) -> None:
-        from target87 import gunicorn_conf  # production's shape, unless the command line says otherwise
-
-        self.workers = workers or gunicorn_conf.workers
-        self.threads = threads or gunicorn_conf.threads
+        # production's shape for this database, unless the command line says otherwise
+        shape = subprocess.run(
+            [sys.executable, "-c", "from target87 import gunicorn_conf as c; print(c.workers, c.threads)"],
+            env=_env(var, db),
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.split()
+        self.workers = workers or int(shape[0])
+        self.threads = threads or int(shape[1])
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process = subprocess.Popen(
@@ -548,9 +554,8 @@ def run(kind: str, args) -> dict:
         print(f"[{kind}] preparing {largest} participants and their links…", flush=True)
         data = _child("setup_data", var, db, largest, args.sizes)
         server = Server(var, db, args.workers, args.threads)
-        args.workers, args.threads = server.workers, server.threads
         meter = Meter(server.process.pid)
-        report = {"sizes": {}}
+        report = {"sizes": {}, "shape": (server.workers, server.threads)}
         try:
             ballot = dict(data["ballots"]["capacity"], participations=data["participations"])
             report["capacity"] = asyncio.run(
@@ -599,7 +604,8 @@ def _cpu(cpu: dict) -> str:
 def show(kind: str, report: dict, args) -> None:
     cap = report["capacity"]
     ratio = cap["ratio"]
-    print(f"\n== {kind}: gunicorn, {args.workers} workers × {args.threads} threads, on {os.cpu_count()} cores ==")
+    workers, threads = report["shape"]
+    print(f"\n== {kind}: gunicorn, {workers} workers × {threads} threads, on {os.cpu_count()} cores ==")
     print(
         f"capacity with {args.concurrency} clients flat out, the two endpoints taking turns over {args.rounds} rounds:"
     )
