@@ -123,3 +123,11 @@ def test_many_threads_each_get_their_own_answer():
         worker.join(30)
     assert answers == {(n, k): (n * 100 + k) * 2 for n in range(threads) for k in range(20)}
     assert sum(sizes) == threads * 20 and max(sizes) > 1 and combiner.waiting() == 0
+
+
+def test_a_write_that_answers_for_fewer_rows_raises_in_every_thread_and_none_is_left_waiting():
+    gate = _Gate(then=lambda rows: ["stored"])  # one answer for two rows
+    combiner = Combiner(gate, key=lambda row: row)
+    answers = _submitting(combiner, ["a", "b", "c"])
+    assert [type(answers[row]) for row in "bc"] == [ValueError, ValueError]
+    assert "2 rows written but 1 results" in str(answers["b"]) and combiner.waiting() == 0

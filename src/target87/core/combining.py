@@ -96,7 +96,9 @@ class Combiner(Generic[Row, Result]):
         with self._lock:
             batch = self._take()
         try:
-            results = self._write([entry.row for entry in batch])
+            results = list(self._write([entry.row for entry in batch]))
+            if len(results) != len(batch):
+                raise ValueError(f"{len(batch)} rows written but {len(results)} results")
         except DatabaseError:
             logger.warning("A combined write of %d rows failed; each is written alone", len(batch), exc_info=True)
             results = [None] * len(batch)
