@@ -1,3 +1,6 @@
+import csv
+import io
+
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.http import Http404
@@ -126,6 +129,15 @@ def test_csv_bytes_with_byte_order_mark_and_crlf_for_spreadsheets():
     assert csv_bytes(["name"], [["Đức"]], lineterminator="\r\n", bom=True) == b"\xef\xbb\xbfname\r\n" + (
         "Đức\r\n".encode()
     )
+
+
+def test_csv_bytes_writes_text_that_looks_like_a_formula_as_text():
+    rows = [['=HYPERLINK("http://x")', "+1 is mine", "@SUM(A1)", "-drop", "\tx"], ["-1", -1, "+2.5", "1e3", "a=b"]]
+    written = list(csv.reader(io.StringIO(csv_bytes(["a", "b", "c", "d", "e"], rows).decode())))
+    assert written[1:] == [
+        ['\'=HYPERLINK("http://x")', "'+1 is mine", "'@SUM(A1)", "'-drop", "'\tx"],
+        ["-1", "-1", "+2.5", "1e3", "a=b"],  # numbers are still numbers
+    ]
 
 
 def test_each_domain_keeps_its_own_exporters():

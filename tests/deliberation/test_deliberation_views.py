@@ -123,6 +123,21 @@ def test_a_rapporteur_captures_and_exports_contributions(client, consultation):
     ]
 
 
+def test_the_contributions_export_keeps_a_typed_formula_as_text(client, consultation):
+    question = KeyQuestionFactory(consultation=consultation, position=1)
+    services.contribution_create(
+        consultation=consultation,
+        participation=participant(consultation, "workers"),
+        key_question=question,
+        kind="proposal",
+        text='=HYPERLINK("http://example.org","Click")',
+    )
+    client.force_login(facilitator_of(consultation, role="rapporteur"))
+    exported = client.get(f"/manage/{consultation.slug}/exports/contributions-csv.csv")
+    (row,) = csv.DictReader(io.StringIO(exported.content.decode()))
+    assert row["text"] == '\'=HYPERLINK("http://example.org","Click")'
+
+
 def test_a_participant_cannot_reach_the_capture_page(client, consultation, convener):
     _p, token = _open_link(client, consultation, convener)
     client.get(f"/a/{token}/")

@@ -81,10 +81,33 @@ def response(exporter: BaseExporter) -> HttpResponse:
     return result
 
 
+#: what a spreadsheet takes for the start of a formula when a cell begins with it
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def safe_cell(value):
+    """A cell a spreadsheet shows as text. Text that people typed (a contribution, a statement, a name) reaches
+    the exports; a cell that begins like a formula (``=HYPERLINK(…)``, ``@SUM(…)``) would run as one when the
+    file is opened, so it gets a leading apostrophe, which spreadsheets read as "this is text". Numbers, −1
+    included, stay as they are, so that the files are still read back as data."""
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS) and not _number(value):
+        return "'" + value
+    return value
+
+
 def csv_bytes(header: list[str], rows: Iterable[Iterable], *, lineterminator: str = "\n", bom: bool = False) -> bytes:
-    """A CSV file in UTF-8, with a byte-order mark if asked (so that spreadsheet programs read it as UTF-8)."""
+    """A CSV file in UTF-8, with a byte-order mark if asked (so that spreadsheet programs read it as UTF-8).
+    Text that would start a formula in a spreadsheet is written as text (see :func:`safe_cell`)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator=lineterminator)
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows([safe_cell(value) for value in row] for row in rows)
     return out.getvalue().encode("utf-8-sig" if bom else "utf-8")
