@@ -122,7 +122,7 @@ def test_a_timetable_clash_is_refused_with_the_message(client, consultation, tok
     response = post(client, "/api/v1/consultations/bangkok-test/sessions", body, token)
     assert response.status_code == 422
     problem = response.json()
-    assert problem["errors"][0]["field"] == "room"
+    assert problem["errors"][0]["field"] == "room_id"  # the field the client sent
     assert "“Breakout” and “Opening” would both be in Plenary Hall at the same time" in problem["detail"]
     assert Session.objects.count() == 1
 

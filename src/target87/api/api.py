@@ -26,6 +26,7 @@ from target87.people.models import Person
 
 from . import deliberation, priorities
 from .auth import TokenAuth
+from .errors import in_payload_terms
 from .schemas import (
     ERRORS,
     ConsultationIn,
@@ -178,6 +179,17 @@ def consultation_update(request, slug: str, payload: ConsultationPatch):
     )
 
 
+#: the service's names for the session fields that the payload names after the ids it sends
+SESSION_FIELDS = {"room": "room_id", "key_questions": "key_question_ids", "speakers": "speaker_ids"}
+
+
+def _session_save(request, consultation: Consultation, data: dict, session: Session | None = None) -> Session:
+    try:
+        return services.session_save(actor=request.auth, consultation=consultation, session=session, **data)
+    except ValidationError as error:
+        raise in_payload_terms(error, SESSION_FIELDS) from None
+
+
 def _session_relations(consultation: Consultation, data: dict) -> dict:
     if "room_id" in data:
         room_id = data.pop("room_id")
@@ -204,7 +216,7 @@ def _session_relations(consultation: Consultation, data: dict) -> dict:
 def session_create(request, slug: str, payload: SessionIn):
     consultation = _consultation(request, slug)
     data = _session_relations(consultation, payload.dict())
-    session = services.session_save(actor=request.auth, consultation=consultation, **data)
+    session = _session_save(request, consultation, data)
     return Status(201, _session_out(selectors.session_get(consultation=consultation, pk=session.pk)))
 
 
@@ -213,7 +225,7 @@ def session_update(request, slug: str, session_id: int, payload: SessionPatch):
     consultation = _consultation(request, slug)
     session = selectors.session_get(consultation=consultation, pk=session_id)
     data = _session_relations(consultation, payload.dict(exclude_unset=True))
-    services.session_save(actor=request.auth, consultation=consultation, session=session, **data)
+    _session_save(request, consultation, data, session)
     return _session_out(selectors.session_get(consultation=consultation, pk=session.pk))
 
 

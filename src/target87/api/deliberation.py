@@ -18,6 +18,7 @@ from target87.deliberation import selectors, services
 from target87.deliberation.models import Recommendation
 
 from .auth import OPTIONAL, OptionalTokenAuth, TokenAuth
+from .errors import in_payload_terms
 from .schemas import (
     ERRORS,
     ContributionFilters,
@@ -35,12 +36,6 @@ PAYLOAD_FIELDS = {"key_question": "key_question_id", "session": "session_id"}
 
 def _consultation(request, slug: str) -> Consultation:
     return consultation_selectors.consultation_get(slug=slug, user=request.user)
-
-
-def _in_payload_terms(error: ServiceError) -> ServiceError:
-    if not hasattr(error, "error_dict"):
-        return error
-    return ServiceError({PAYLOAD_FIELDS.get(field, field): messages for field, messages in error.message_dict.items()})
 
 
 @router.get(
@@ -82,7 +77,7 @@ def contribution_create(request, slug: str, payload: ContributionIn):
             **data,
         )
     except ServiceError as error:
-        raise _in_payload_terms(error) from None
+        raise in_payload_terms(error, PAYLOAD_FIELDS) from None
     return Status(201, contribution)
 
 
