@@ -90,7 +90,7 @@ def ballot_list(*, consultation, statuses=None) -> QuerySet[Ballot]:
     return ballots.order_by("-created_at", "-id")
 
 
-def _key(ballot) -> tuple[int, float, int]:
+def items_key(ballot) -> tuple[int, float, int]:
     """What a ballot's cached items and counts are kept under: its id, its creation time (an id used again, after
     a rollback, is another ballot) and how many times its items have changed."""
     return (ballot.pk, ballot.created_at.timestamp(), ballot.items_version)
@@ -102,7 +102,7 @@ def ballot_items(*, ballot) -> list[BallotItem]:
     Each process keeps them under the ballot's :attr:`~target87.priorities.models.Ballot.items_version`, which
     every change to the items counts up in the same transaction: a process sees new items as soon as it reads the
     ballot again (the voting pages do on every load; votes within :data:`BALLOT_SECONDS`)."""
-    key = _key(ballot)
+    key = items_key(ballot)
     items = _items.get(key)
     if items is None:
         items = list(BallotItem.objects.filter(ballot_id=ballot.pk).select_related("proposal").order_by("position"))
@@ -123,7 +123,7 @@ _indexes: dict[tuple[int, float, int], ItemIndex] = {}
 
 def ballot_item_index(*, ballot) -> ItemIndex:
     """The ballot's items by id and by code, kept with its items (every vote looks its item up)."""
-    key = _key(ballot)
+    key = items_key(ballot)
     index = _indexes.get(key)
     if index is None:
         items = ballot_items(ballot=ballot)
@@ -247,7 +247,7 @@ def ballot_results(*, ballot) -> dict:
     """The full result: the one kept at closing, or a count of the votes so far (at most every ten seconds)."""
     if ballot.status == BallotStatus.CLOSED and ballot.result is not None:
         return ballot.result
-    key = "target87:ballot:{}:{}:{}:results:{}".format(*_key(ballot), int(time.time()) // RESULTS_SECONDS)
+    key = "target87:ballot:{}:{}:{}:results:{}".format(*items_key(ballot), int(time.time()) // RESULTS_SECONDS)
     data = cache.get(key)
     if data is None:
         data = ballot_count(ballot=ballot)
@@ -260,7 +260,7 @@ def ballot_live(*, ballot) -> dict:
     if ballot.status == BallotStatus.CLOSED and ballot.result is not None:
         data = ballot.result
     else:
-        key = "target87:ballot:{}:{}:{}:live:{}".format(*_key(ballot), int(time.time()) // LIVE_SECONDS)
+        key = "target87:ballot:{}:{}:{}:live:{}".format(*items_key(ballot), int(time.time()) // LIVE_SECONDS)
         data = cache.get(key)
         if data is None:
             data = ballot_count(ballot=ballot, live=True)

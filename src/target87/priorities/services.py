@@ -401,11 +401,14 @@ def _statement_vote(ballot: Ballot, participation, cleaned: Mapping[int, int]) -
                 "value": value,
                 "cast_at": connection.ops.adapt_datetimefield_value(now),
             }
-            upsert = {"conflict": ("item_id", "participation_id"), "update": ("value", "cast_at")}
-            if connection.vendor == "postgresql":  # the vote and the reading of the others in one round trip
-                mine = writes.upsert_alone(ballot, Vote, vote, **upsert, mine=(participation.pk, item_id))
-            elif writes.upsert_alone(ballot, Vote, vote, **upsert) is not None:
-                mine = selectors.my_votes(ballot=ballot, participation=participation)
+            mine = writes.upsert_alone(
+                ballot,
+                Vote,
+                vote,
+                conflict=("item_id", "participation_id"),
+                update=("value", "cast_at"),
+                mine=(participation.pk, item_id),
+            )
         if mine is not None:
             return mine
     _cast_first_or_whole(ballot, participation, cleaned, now, replace=False)

@@ -101,14 +101,16 @@ def upsert_alone(
     seen, on a ballot voted one statement or pair at a time. Returns None when nothing was stored (the ballot is
     not open, or the paper is missing): the caller then goes the way of a first vote, which says which.
 
-    With ``mine`` (participation id, item id; PostgreSQL), the same statement also reads the participant's other
-    votes on the ballot and returns them all, this one included, by item id; else ``{}`` once stored. On
-    PostgreSQL the statement is prepared once per connection (:mod:`target87.core.prepared`)."""
-    key = (model, tuple(values), conflict, update, connection.vendor, mine is not None)
+    With ``mine`` (participation id, item id), it also reads the participant's votes on the ballot and returns
+    them all, this one included, by item id (else ``{}`` once stored): on PostgreSQL in the same statement, on
+    SQLite in a second one on the same cursor (SQLite has no writing ``WITH``). On PostgreSQL the statement is
+    prepared once per connection (:mod:`target87.core.prepared`)."""
+    postgres = connection.vendor == "postgresql"
+    key = (model, tuple(values), conflict, update, connection.vendor, mine is not None and postgres)
     sql = _upserts.get(key)
     if sql is None:
         qn = connection.ops.quote_name
-        lock = f"{status_guard()} OF b" if connection.vendor == "postgresql" else ""
+        lock = f"{status_guard()} OF b" if postgres else ""
         sql = (
             f"INSERT INTO {qn(model._meta.db_table)} (ballot_id, {', '.join(qn(c) for c in values)}) "
             f"SELECT b.id, {', '.join(['%s'] * len(values))} FROM {qn(Ballot._meta.db_table)} b "
@@ -117,7 +119,7 @@ def upsert_alone(
             f"ON CONFLICT ({', '.join(qn(c) for c in conflict)}) "
             f"DO UPDATE SET {', '.join(f'{qn(c)} = excluded.{qn(c)}' for c in update)} "
         )
-        if mine is None:
+        if mine is None or not postgres:
             sql += "RETURNING 1"
         else:  # the other votes as they were when the statement began (so this one is left out of them)
             sql = (
@@ -131,16 +133,25 @@ def upsert_alone(
             column(Ballot, "id"),
             column(Ballot, "status"),
         ]
-        if mine is not None:
+        if mine is not None and postgres:
             types += [column(Vote, "ballot_id"), column(Vote, "participation_id"), column(Vote, "item_id")]
         sql = _upserts[key] = prepared.Statement(sql, types)
     params = [*values.values(), values["participation_id"], ballot.pk, BallotStatus.OPEN]
     with connection.cursor() as cursor:
+        if mine is not None and postgres:
+            sql.run(cursor, [*params, ballot.pk, *mine])
+            return dict(cursor.fetchall()) or None
+        sql.run(cursor, params)
+        if not cursor.fetchone():
+            return None
         if mine is None:
-            sql.run(cursor, params)
-            return {} if cursor.fetchone() else None
-        sql.run(cursor, [*params, ballot.pk, *mine])
-        return dict(cursor.fetchall()) or None
+            return {}
+        cursor.execute(_MINE, [ballot.pk, mine[0]])
+        return dict(cursor.fetchall())
+
+
+#: a participant's votes on a ballot (see selectors.my_votes)
+_MINE = f"SELECT item_id, value FROM {Vote._meta.db_table} WHERE ballot_id = %s AND participation_id = %s"
 
 
 def upsert_votes(ballot: Ballot, participation, cleaned: Mapping[int, int], now) -> None:
