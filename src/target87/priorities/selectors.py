@@ -167,9 +167,13 @@ def my_pairs(*, ballot, participation: Participation) -> set[tuple[int, int]]:
     )
 
 
+#: the process's generator for what to show next (a new generator would be seeded from the system on every vote)
+_random = random.Random()
+
+
 def next_pair(*, ballot, participation: Participation, rng: random.Random | None = None):
     """A random pair of items the participant has not compared yet (as in All Our Ideas), or None."""
-    rng = rng or random.Random()
+    rng = rng or _random
     items = {item.pk: item for item in ballot_items(ballot=ballot)}
     ids = sorted(items)
     seen = my_pairs(ballot=ballot, participation=participation)
@@ -186,7 +190,7 @@ def next_statement(
     *, ballot, participation: Participation, rng: random.Random | None = None, voted: dict | None = None
 ):
     """A random statement the participant has not voted on yet, or None (as in Pol.is)."""
-    rng = rng or random.Random()
+    rng = rng or _random
     voted = my_votes(ballot=ballot, participation=participation) if voted is None else voted
     remaining = [item for item in ballot_items(ballot=ballot) if item.id not in voted]
     return rng.choice(remaining) if remaining else None
