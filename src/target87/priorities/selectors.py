@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import random
-import threading
 import time
 from typing import NamedTuple
 
@@ -19,6 +18,7 @@ from django.db.models import Count, QuerySet
 from django.db.models.signals import post_delete, post_save
 from django.http import Http404
 
+from target87.core.memo import Memo
 from target87.engines import ranking
 from target87.people.models import Participation
 
@@ -52,8 +52,7 @@ def ballot_get_viewable(*, pk, user) -> Ballot:
 
 
 _ballots: dict[int, tuple[float, Ballot]] = {}
-_items: dict[tuple[int, float, int], list[BallotItem]] = {}
-_lock = threading.Lock()
+_items: Memo[tuple[int, float, int], list[BallotItem]] = Memo(256)
 
 
 def ballot_cached(*, pk) -> Ballot:
@@ -105,11 +104,9 @@ def ballot_items(*, ballot) -> list[BallotItem]:
     key = items_key(ballot)
     items = _items.get(key)
     if items is None:
-        items = list(BallotItem.objects.filter(ballot_id=ballot.pk).select_related("proposal").order_by("position"))
-        with _lock:
-            if len(_items) >= 256:
-                _items.clear()
-            _items[key] = items
+        items = _items.keep(
+            key, list(BallotItem.objects.filter(ballot_id=ballot.pk).select_related("proposal").order_by("position"))
+        )
     return items
 
 
@@ -118,7 +115,7 @@ class ItemIndex(NamedTuple):
     by_code: dict[str, BallotItem]
 
 
-_indexes: dict[tuple[int, float, int], ItemIndex] = {}
+_indexes: Memo[tuple[int, float, int], ItemIndex] = Memo(256)
 
 
 def ballot_item_index(*, ballot) -> ItemIndex:
@@ -127,11 +124,7 @@ def ballot_item_index(*, ballot) -> ItemIndex:
     index = _indexes.get(key)
     if index is None:
         items = ballot_items(ballot=ballot)
-        index = ItemIndex({item.pk: item for item in items}, {item.code: item for item in items})
-        with _lock:
-            if len(_indexes) >= 256:
-                _indexes.clear()
-            _indexes[key] = index
+        index = _indexes.keep(key, ItemIndex({item.pk: item for item in items}, {item.code: item for item in items}))
     return index
 
 

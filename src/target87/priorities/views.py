@@ -36,6 +36,7 @@ from target87.consultations import selectors as consultation_selectors
 from target87.core import exporters as core_exporters
 from target87.core.errors import ServiceError
 from target87.core.forms import apply_service_error
+from target87.core.memo import Memo
 from target87.deliberation.services import participant_check
 from target87.deliberation.views import _needs_link, _participant, open_access_link, see_other
 from target87.people.enums import Role
@@ -110,7 +111,7 @@ def _htmx(request) -> bool:
 
 _ANSWERS = {1: gettext_lazy("Agree"), -1: gettext_lazy("Disagree"), 0: gettext_lazy("Pass / unsure")}
 #: per ballot's items (see selectors.items_key) and language: each statement's list item for each answer
-_voted_rows: dict[tuple, dict[int, dict[int, str]]] = {}
+_voted_rows: Memo[tuple, dict[int, dict[int, str]]] = Memo(256)
 
 
 def _voted_list(ballot, items, mine: dict[int, int]) -> str:
@@ -119,16 +120,16 @@ def _voted_list(ballot, items, mine: dict[int, int]) -> str:
     key = (*selectors.items_key(ballot), get_language())
     rows = _voted_rows.get(key)
     if rows is None:
-        rows = {
-            item.id: {
-                value: format_html('<li><a href="?statement={}">{}</a> — {}</li>', item.pk, item.label, answer)
-                for value, answer in _ANSWERS.items()
-            }
-            for item in items
-        }
-        if len(_voted_rows) >= 256:
-            _voted_rows.clear()
-        _voted_rows[key] = rows
+        rows = _voted_rows.keep(
+            key,
+            {
+                item.id: {
+                    value: format_html('<li><a href="?statement={}">{}</a> — {}</li>', item.pk, item.label, answer)
+                    for value, answer in _ANSWERS.items()
+                }
+                for item in items
+            },
+        )
     # the field, not the ``pk`` property: a few times cheaper, 30 times a vote
     return mark_safe("".join([rows[item.id][value] for item in items if (value := mine.get(item.id)) is not None]))
 
@@ -147,7 +148,7 @@ def _panel_html(context: dict) -> str:
 
 
 #: a statement ballot's panel around the participant's list of votes, by what it shows (see _statement_panel)
-_statement_panels: dict[tuple, tuple[str, str]] = {}
+_statement_panels: Memo[tuple, tuple[str, str]] = Memo(20_000)
 _VOTED = mark_safe("<!--voted-->")
 
 
@@ -168,9 +169,7 @@ def _statement_panel(context: dict) -> HttpResponse:
     pieces = _statement_panels.get(key)
     if pieces is None:
         head, tail = _panel_html({**context, "voted": _VOTED}).split(_VOTED)
-        if len(_statement_panels) >= 20_000:
-            _statement_panels.clear()
-        pieces = _statement_panels[key] = (head, tail)
+        pieces = _statement_panels.keep(key, (head, tail))
     return HttpResponse(pieces[0] + context["voted"] + pieces[1])
 
 

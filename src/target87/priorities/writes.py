@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from target87.core import combining, prepared
 from target87.core.errors import ServiceError
+from target87.core.memo import Memo
 
 from .enums import BallotStatus
 from .models import Ballot, BallotPaper, Vote
@@ -65,7 +66,7 @@ def open_paper(ballot: Ballot, participation, now) -> bool:
 
 #: per ballot (its id and creation time: an id used again after a rollback is another ballot), the participants
 #: whose paper this process has seen written; a paper stays as long as the ballot and the registration do
-_papers: dict[tuple[int, float], set[int]] = {}
+_papers: Memo[tuple[int, float], set[int]] = Memo(256)
 
 
 def paper_written(ballot: Ballot, participation) -> None:
@@ -79,9 +80,7 @@ def papers_known(ballot: Ballot) -> set[int]:
     key = (ballot.pk, ballot.created_at.timestamp())
     known = _papers.get(key)
     if known is None:
-        if len(_papers) >= 256:
-            _papers.clear()
-        known = _papers[key] = set()
+        known = _papers.keep(key, set())
     return known
 
 
