@@ -7,7 +7,6 @@ capture contributions with a token, through the same service as the capture page
 
 # No ``from __future__ import annotations`` here: ninja reads a paginated endpoint's annotations in the
 # pagination module's namespace, where the names of this module's schemas are not known.
-from django.http import Http404
 from ninja import Query, Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
@@ -15,7 +14,6 @@ from target87.consultations import selectors as consultation_selectors
 from target87.consultations.models import Consultation
 from target87.core.errors import ServiceError
 from target87.deliberation import selectors, services
-from target87.deliberation.models import Recommendation
 
 from .auth import OPTIONAL, OptionalTokenAuth, TokenAuth
 from .errors import in_payload_terms
@@ -97,8 +95,5 @@ def recommendation_list(request, slug: str):
 )
 def recommendation_detail(request, recommendation_id: int):
     """A recommendation with every version of it and the contributions it comes from."""
-    found = Recommendation.objects.filter(pk=recommendation_id).values_list("consultation__slug", "number").first()
-    if found is None:
-        raise Http404
-    slug, number = found
+    slug, number = selectors.recommendation_address(pk=recommendation_id)
     return selectors.recommendation_get(consultation=_consultation(request, slug), number=number)

@@ -47,6 +47,14 @@ def recommendation_list(*, consultation) -> QuerySet[Recommendation]:
     )
 
 
+def recommendation_address(*, pk) -> tuple[str, int]:
+    """Where a recommendation known by its id lives: its consultation's slug and its number there (404 if none)."""
+    found = Recommendation.objects.filter(pk=pk).values_list("consultation__slug", "number").first()
+    if found is None:
+        raise Http404
+    return found
+
+
 def recommendation_get(*, consultation, number) -> Recommendation:
     rec = (
         Recommendation.objects.filter(consultation=consultation, number=number)
