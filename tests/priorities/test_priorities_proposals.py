@@ -170,6 +170,29 @@ def test_accepting_adds_the_next_statement_that_voters_get_and_results_count(con
     assert (entry.actor, entry.changes) == (convener, {"ballot": open_ballot.pk, "item": "S4"})
 
 
+def test_the_proposer_agrees_with_their_statement_once_it_is_put_to_the_vote(consultation, convener, open_ballot):
+    """As in Pol.is: the author's agreement is counted, and they may change it like any other vote."""
+    proposer = participant(consultation, "civil_society")
+    proposal = services.statement_propose(participation=proposer, ballot=open_ballot, text="Fund shelters.")
+    assert selectors.my_votes(ballot=open_ballot, participation=proposer) == {}  # nothing while it waits
+    item = services.proposal_accept(actor=convener, proposal=proposal)
+    assert selectors.my_votes(ballot=open_ballot, participation=proposer) == {item.pk: 1}
+    current = Ballot.objects.get(pk=open_ballot.pk)
+    s4 = next(s for s in selectors.ballot_count(ballot=current)["statements"] if s["item"] == "S4")
+    assert (s4["agree"], s4["disagree"], s4["seen"]) == (1, 0, 1)
+    services.statement_vote(participation=proposer, ballot=current, item="S4", value=-1)
+    assert selectors.my_votes(ballot=current, participation=proposer) == {item.pk: -1}
+
+
+def test_a_proposer_who_may_no_longer_vote_is_not_counted(consultation, convener, open_ballot):
+    proposer = participant(consultation, "workers")
+    proposal = services.statement_propose(participation=proposer, ballot=open_ballot, text="Fund shelters.")
+    proposer.role = "observer"
+    proposer.save(update_fields=["role"])
+    item = services.proposal_accept(actor=convener, proposal=proposal)
+    assert item.code == "S4" and selectors.my_votes(ballot=open_ballot, participation=proposer) == {}
+
+
 def test_a_vote_on_a_statement_accepted_in_the_last_second_is_recorded(consultation, convener, open_ballot):
     """A process that read the ballot before the statement was accepted looks again rather than refuse it."""
     voter = participant(consultation)

@@ -409,10 +409,22 @@ def test_the_convener_accepts_and_the_participant_then_votes_on_it(client, conve
     ).content.decode()
     assert fragment.startswith('<section id="proposals"') and "No statement is waiting for review." in fragment
     assert "accepted as S3" in fragment and "Not accepted" in fragment
-    # the participant gets the accepted statement next, and only that one
+    # the proposer agrees with their statement as it is put to the vote (as in Pol.is), and may change that
+    s3 = b.items.get(code="S3")
     page = delegate.get(f"/ballots/{b.pk}/vote/").content.decode()
+    assert "statements voted: 3 of 3" in page
+    assert f'<li><a href="?statement={s3.pk}">Survivors are paid for their advice.</a> — Agree</li>' in page
+    assert "accepted as S3" in page and "Off topic remark." in page
+    page = delegate.get(f"/ballots/{b.pk}/vote/?statement={s3.pk}").content.decode()
     assert 'data-statement="S3"' in page and "Proposed by a participant" in page
-    assert "statements voted: 2 of 3" in page and "accepted as S3" in page and "Off topic remark." in page
+    # another participant gets the accepted statement next, and only that one
+    other = Client()
+    _q, other_token = _link(other, consultation, convener, "workers")
+    other.get(f"/a/{other_token}/ballots/{b.pk}/")
+    for item in b.items.exclude(code="S3"):
+        other.post(f"/ballots/{b.pk}/vote/", {"item": item.pk, "vote": "-1"})
+    page = other.get(f"/ballots/{b.pk}/vote/").content.decode()
+    assert 'data-statement="S3"' in page and "statements voted: 2 of 3" in page
     assert "Off topic remark." not in client.get(f"/ballots/{b.pk}/results/").content.decode()
     assert sorted(AuditEntry.objects.filter(action__startswith="statement.").values_list("action", flat=True)) == [
         "statement.accept",

@@ -135,19 +135,25 @@ def _cast(
     ballot: Ballot, voters: list[Participation], rng: random.Random, when: dt.datetime, statements=STATEMENTS
 ) -> None:
     """The votes of ``voters``; on agree/disagree ballots, ``statements``: each item's chances of agreement (an item
-    beyond :data:`STATEMENTS` came later: fewer voters have seen it)."""
+    beyond :data:`STATEMENTS` came later: fewer voters have seen it). A proposer's agreement with their accepted
+    statement is already recorded: it stays, and their paper takes the time of their first vote here."""
     items = list(ballot.items.order_by("position"))
     ids = [item.pk for item in items]
+    existing = set(BallotPaper.objects.filter(ballot=ballot).values_list("participation_id", flat=True))
+    voted = set(Vote.objects.filter(ballot=ballot).values_list("participation_id", "item_id"))
     papers, votes, choices = [], [], []
     for n, p in enumerate(voters):
         group = services.voter_group(p)
         moment = when + dt.timedelta(seconds=7 * n)
-        papers.append(BallotPaper(ballot=ballot, participation=p, group=group, first_cast_at=moment))
+        if p.pk in existing:
+            BallotPaper.objects.filter(ballot=ballot, participation=p).update(first_cast_at=moment)
+        else:
+            papers.append(BallotPaper(ballot=ballot, participation=p, group=group, first_cast_at=moment))
         if ballot.method == "consensus":
             for position, (item, chances) in enumerate(zip(items, statements, strict=False)):
                 late = position >= len(STATEMENTS)  # proposed and accepted after the ballot opened
-                if rng.random() < (0.4 if late else 0.1):
-                    continue  # not seen
+                if (p.pk, item.pk) in voted or rng.random() < (0.4 if late else 0.1):
+                    continue  # proposed by them, or not seen
                 agree = chances.get(group, chances.get("*", 0.5))
                 draw = rng.random()
                 value = 1 if draw < agree else 0 if draw < agree + 0.1 else -1
@@ -191,8 +197,12 @@ def _propose(ballot: Ballot, convener, people: list[Participation], when: dt.dat
         proposed_at = when + dt.timedelta(minutes=1 + n)
         StatementProposal.objects.filter(pk=proposal.pk).update(created_at=proposed_at)
         if chances is not None:
-            services.proposal_accept(actor=convener, proposal=proposal)
-            StatementProposal.objects.filter(pk=proposal.pk).update(decided_at=proposed_at + dt.timedelta(minutes=1))
+            item = services.proposal_accept(actor=convener, proposal=proposal)
+            decided_at = proposed_at + dt.timedelta(minutes=1)
+            StatementProposal.objects.filter(pk=proposal.pk).update(decided_at=decided_at)
+            # the proposer's agreement, recorded as the statement was accepted
+            Vote.objects.filter(item=item, participation=proposer).update(cast_at=decided_at)
+            BallotPaper.objects.filter(ballot=ballot, participation=proposer).update(first_cast_at=decided_at)
             accepted.append(chances)
     return accepted
 

@@ -831,6 +831,7 @@ def proposal_accept(*, actor, proposal: StatementProposal) -> BallotItem:
     proposal.decided_by, proposal.decided_at = actor, timezone.now()
     proposal.save(update_fields=["status", "item", "decided_by", "decided_at"])
     _items_changed(ballot)
+    _author_agrees(ballot, proposal, item)
     audit.record(
         actor=actor,
         action="statement.accept",
@@ -839,6 +840,25 @@ def proposal_accept(*, actor, proposal: StatementProposal) -> BallotItem:
         changes={"ballot": ballot.pk, "item": item.code},
     )
     return item
+
+
+def _author_agrees(ballot: Ballot, proposal: StatementProposal, item: BallotItem) -> None:
+    """As in Pol.is, whoever proposed a statement agrees with it: their vote is recorded as the statement is put
+    to the vote (they may change it like any other). A proposer who may no longer vote (an observer now, a
+    registration withdrawn) is left out: the statement then waits for their vote like every other one."""
+    author = Participation.objects.select_related("person__organisation", "consultation").get(
+        pk=proposal.participation_id
+    )
+    try:
+        _taking_part(author, ballot)
+    except PermissionDenied:
+        return
+    now = timezone.now()
+    first = writes.open_paper(ballot, author, now)
+    writes.upsert_votes(ballot, author, {item.pk: 1}, now)
+    if first:
+        _audit_first(author, ballot, "vote.cast", {"items": 1})
+    writes.paper_written(ballot, author)
 
 
 @transaction.atomic
