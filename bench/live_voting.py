@@ -625,7 +625,7 @@ def show(kind: str, report: dict, args) -> None:
             f"errors {c['errors']}; CPU: {_cpu(c['cpu'])}"
         )
     print(
-        f"  vote / trivial throughput: {ratio:.0%}, the median of the rounds' "
+        f"  vote / trivial throughput: {ratio:.1%}, the median of the rounds' "
         f"({', '.join(f'{r:.0%}' for r in cap['ratios'])})  (goal ≥ {RATIO_GOAL:.0%}: "
         f"{'met' if ratio >= RATIO_GOAL else 'NOT met'})"
     )
@@ -686,8 +686,8 @@ def main() -> None:
         "--threads", type=int, default=None, help="threads per worker (default: production's, see gunicorn_conf)"
     )
     parser.add_argument("--concurrency", type=int, default=32, help="clients in the capacity run")
-    parser.add_argument("--requests", type=int, default=6400, help="requests per endpoint in the capacity run")
-    parser.add_argument("--rounds", type=int, default=5, help="rounds in which the two endpoints take turns")
+    parser.add_argument("--requests", type=int, default=19200, help="requests per endpoint in the capacity run")
+    parser.add_argument("--rounds", type=int, default=15, help="rounds in which the two endpoints take turns")
     args = parser.parse_args()
     kinds = ["sqlite", "postgres"] if args.db == "both" else [args.db]
     reports = {kind: run(kind, args) for kind in kinds}
