@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core import signing
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -22,45 +21,13 @@ from target87.consultations.models import Consultation
 from target87.core import exporters as core_exporters
 from target87.core.errors import ServiceError
 from target87.core.forms import apply_service_error
-from target87.people import services as people_services
+from target87.core.http import see_other
 
 from . import exporters, selectors, services
 from .enums import ContributionKind
 from .forms import ContributionForm, FeedbackForm, RecommendationForm
 from .models import Feedback
-
-
-def see_other(url: str) -> HttpResponseRedirect:
-    """After a POST that stored something: go and GET the page (303 See Other)."""
-    response = HttpResponseRedirect(url)
-    response.status_code = 303
-    return response
-
-
-def open_access_link(request, token):
-    """The participation a personal link opens (kept in this browser's session), or the page saying why not."""
-    try:
-        participation = people_services.access_link_resolve(token=token)
-    except people_services.AccessLinkInvalid as invalid:
-        return render(request, "people/link_invalid.html", {"message": invalid.message}, status=403)
-    request.session["participation_id"] = participation.pk
-    # which link, for the voter pass (target87.priorities.voters): the token was checked just above
-    request.session["access_link_id"] = signing.loads(token, salt=people_services.ACCESS_SALT)[0]
-    return participation
-
-
-def _participant(request, consultation: Consultation):
-    """The participant on this browser if they may act in the consultation, else None."""
-    participation = selectors.participation_from_session(session=request.session)
-    try:
-        return services.participant_check(participation=participation, consultation=consultation)
-    except PermissionDenied:
-        return None
-
-
-def _needs_link(request, consultation, status=403):
-    return render(request, "deliberation/needs_link.html", {"consultation": consultation}, status=status)
-
+from .participants import needs_link, open_access_link, participant_here
 
 # --- participants ------------------------------------------------------------------------------------------
 
@@ -78,9 +45,9 @@ def contribute_link(request, token):
 @require_http_methods(["GET", "POST"])
 def contribute(request, slug):
     consultation = consultation_selectors.consultation_get(slug=slug, user=request.user)
-    participation = _participant(request, consultation)
+    participation = participant_here(request, consultation)
     if participation is None:
-        return _needs_link(request, consultation)
+        return needs_link(request, consultation)
     initial = {}
     if request.GET.get("session", "").isdecimal():
         initial["session"] = request.GET["session"]
@@ -158,12 +125,12 @@ def recommendation_list(request, slug):
 def recommendation_detail(request, slug, number):
     consultation = consultation_selectors.consultation_get(slug=slug, user=request.user)
     rec = selectors.recommendation_get(consultation=consultation, number=number)
-    participation = _participant(request, consultation)
+    participation = participant_here(request, consultation)
     form = FeedbackForm(request.POST or None)
     status = 200
     if request.method == "POST":
         if participation is None:
-            return _needs_link(request, consultation)
+            return needs_link(request, consultation)
         if form.is_valid():
             try:
                 services.feedback_create(participation=participation, recommendation=rec, **form.cleaned_data)

@@ -36,9 +36,10 @@ from target87.consultations import selectors as consultation_selectors
 from target87.core import exporters as core_exporters
 from target87.core.errors import ServiceError
 from target87.core.forms import apply_service_error
+from target87.core.http import see_other
 from target87.core.memo import Memo
+from target87.deliberation.participants import needs_link, open_access_link, participant_here
 from target87.deliberation.services import participant_check
-from target87.deliberation.views import _needs_link, _participant, open_access_link, see_other
 from target87.people.enums import Role
 from target87.people.models import AccessLink, Participation
 
@@ -79,9 +80,9 @@ def ballots_link(request, token):
 @require_GET
 def participant_ballots(request, slug):
     consultation = consultation_selectors.consultation_get(slug=slug, user=request.user)
-    participation = _participant(request, consultation)
+    participation = participant_here(request, consultation)
     if participation is None:
-        return _needs_link(request, consultation)
+        return needs_link(request, consultation)
     return render(
         request,
         "priorities/participant_ballots.html",
@@ -256,7 +257,7 @@ def _checked_voter(request, consultation) -> tuple[Participation, voters.Voter]:
 
 def _refusal(request, consultation, refused: _Refused) -> HttpResponse:
     if refused.message is None:
-        response = _needs_link(request, consultation)
+        response = needs_link(request, consultation)
     else:
         response = render(request, "people/link_invalid.html", {"message": refused.message}, status=403)
     if _htmx(request):
