@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from target87.engines.ranking import Vote, rank
+from target87.engines.ranking import RankingInputError, Vote, rank, rank_counts
 
 
 def votes_for(group: str, item: str, agree: int, disagree: int = 0, passed: int = 0, start: int = 0):
@@ -60,6 +60,30 @@ def test_majority_and_cross_group_consensus_disagree():
     assert result.divisive[0].most_agreeing_group == "employers"
 
 
+def test_counts_give_the_worked_example_without_the_votes():
+    """The same statement S and T as above, given as counts (agree, disagree, pass) per statement and group."""
+    counts = {
+        ("S", "gov"): (2, 1, 0),
+        ("S", "workers"): (1, 0, 1),
+        ("S", "survivors"): (0, 1, 0),
+        ("T", "gov"): (1, 0, 0),
+    }
+    result = rank_counts(counts, {"gov": 3, "workers": 2, "survivors": 1})
+    s, t = result.statement("S"), result.statement("T")
+    assert s.consensus == pytest.approx(3 / 5 * 1 / 2 * 1 / 3) and t.consensus == pytest.approx(2 / 3 * 1 / 2 * 1 / 2)
+    assert (s.seen, s.agree, s.disagree, s.passed, s.agree_share) == (6, 3, 2, 1, 0.5)
+    assert result.consensus.order() == ["T", "S"] and result.overall.order() == ["T", "S"]
+    assert (result.overall.voters, result.groups["gov"].voters) == (6, 3)
+    assert [d.item for d in result.divisive] == ["S", "T"] and result.opinion_map is None
+
+
+def test_counts_are_checked():
+    with pytest.raises(RankingInputError, match="three numbers"):
+        rank_counts({("S", "gov"): (1, -1, 0)}, {"gov": 1})
+    with pytest.raises(RankingInputError, match="number of voters"):
+        rank_counts({("S", "gov"): (1, 0, 0)}, {})
+
+
 def test_a_group_that_never_saw_a_statement_counts_as_undecided():
     votes = votes_for("a", "S", 1) + votes_for("b", "T", 1)
     result = rank(votes, "consensus", opinion_map=False)
@@ -90,6 +114,12 @@ def test_consensus_matches_the_formula_on_any_table(table):
         assert result.consensus.get(stats.item).score == stats.consensus
     ranks = [entry.rank for entry in result.consensus.items]
     assert ranks[0] == 1 and ranks == sorted(ranks)
+    # counted rather than read vote by vote (as the live screen does), the ranking is the same
+    counts: dict = {}
+    for vote in votes:
+        counts.setdefault((vote.item, vote.group), [0, 0, 0])[{1: 0, -1: 1, 0: 2}[vote.value]] += 1
+    voters = {g: len({v.voter for v in votes if v.group == g}) for g in groups}
+    assert rank_counts(counts, voters) == result
 
 
 def test_opinion_map_finds_two_camps():

@@ -251,3 +251,26 @@ def test_a_vote_whose_paper_went_missing_writes_the_paper_again(consultation, co
     services.vote_cast(participation=p, ballot=b, values={"S2": 1})
     assert BallotPaper.objects.filter(ballot=b, participation=p).count() == 1
     assert _stored(b, p) == {"S1": 1, "S2": 1}
+
+
+def test_the_live_count_of_statements_is_the_full_count_without_the_map(consultation, convener):
+    """The projector's count is made by the database (counts per statement and group); it must say what the
+    count from every vote says: the same rankings, figures and divisive statements."""
+    import random
+
+    b = ballot(consultation, convener, "consensus", items=5)
+    rng = random.Random(7)
+    codes = list(_ids(b))
+    for n in range(24):
+        p = participant(consultation, ["government", "workers", "employers", "survivor_led"][n % 4])
+        for code in rng.sample(codes, rng.randint(1, 5)):
+            services.statement_vote(participation=p, ballot=b, item=code, value=rng.choice([1, 1, -1, 0]))
+    full = selectors.ballot_count(ballot=b)
+    live = selectors.ballot_count(ballot=b, live=True)
+    assert full["opinion_map"] is not None and live["opinion_map"] is None
+    assert {k: v for k, v in live.items() if k != "opinion_map"} == {
+        k: v for k, v in full.items() if k != "opinion_map"
+    }
+    assert live["participants"] == 24 and live["votes"] == Vote.objects.filter(ballot=b).count()
+    empty = ballot(consultation, convener, "consensus", items=2)
+    assert selectors.ballot_count(ballot=empty, live=True) == selectors.ballot_count(ballot=empty)

@@ -221,8 +221,11 @@ def engine_votes(*, ballot) -> list:
 def ballot_count(*, ballot, live: bool = False) -> dict:
     """Count the ballot now with the ranking engine: overall, per stakeholder group, consensus.
 
-    ``live`` skips what the projector does not show (the opinion map, Bradley–Terry's bootstrap intervals).
+    ``live`` skips what the projector does not show (the opinion map, Bradley–Terry's bootstrap intervals);
+    on agree / disagree ballots the database then counts the votes (see :func:`_live_consensus`).
     """
+    if live and ballot.method == Method.CONSENSUS:
+        return _live_consensus(ballot)
     votes = engine_votes(ballot=ballot)
     if not votes:
         return results.empty(ballot.method)
@@ -238,6 +241,40 @@ def ballot_count(*, ballot, live: bool = False) -> dict:
     else:
         result = ranking.rank(votes, ballot.method, by_group=True, seed=ballot.pk, **options)
     return results.to_dict(result, participants=len({v.voter for v in votes}), votes=len(votes))
+
+
+def _live_consensus(ballot) -> dict:
+    """An agree / disagree ballot's count for the projector: the database counts agree, disagree and pass per
+    statement and stakeholder group, and the voters per group (a few hundred rows, whatever the number of
+    participants, where reading every vote took a quarter of a second a count at 2,000 participants); the engine
+    ranks from those counts exactly as from the votes, without the opinion map. One statement, one snapshot."""
+    qn = connection.ops.quote_name
+    vote, paper = qn(Vote._meta.db_table), qn(BallotPaper._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT v.item_id, p.{qn('group')}, v.value, COUNT(*), NULL FROM {vote} v JOIN {paper} p "
+            "ON p.ballot_id = v.ballot_id AND p.participation_id = v.participation_id WHERE v.ballot_id = %s "
+            f"GROUP BY v.item_id, p.{qn('group')}, v.value "
+            f"UNION ALL SELECT NULL, p.{qn('group')}, NULL, NULL, COUNT(DISTINCT v.participation_id) FROM {vote} v "
+            f"JOIN {paper} p ON p.ballot_id = v.ballot_id AND p.participation_id = v.participation_id "
+            f"WHERE v.ballot_id = %s GROUP BY p.{qn('group')}",
+            [ballot.pk, ballot.pk],
+        )
+        rows = cursor.fetchall()
+    if not rows:
+        return results.empty(ballot.method)
+    codes = _codes(ballot)
+    if any(item is not None and item not in codes for item, *_rest in rows):  # a statement accepted meanwhile
+        codes = _codes(ballot, fresh=True)
+    counts: dict[tuple[str, str], list[int]] = {}
+    voters: dict[str, int] = {}
+    for item, group, value, number, distinct in rows:
+        if item is None:
+            voters[group] = distinct
+        else:
+            counts.setdefault((codes[item], group), [0, 0, 0])[0 if value == 1 else 1 if value == -1 else 2] += number
+    result = ranking.rank_counts(counts, voters)
+    return results.to_dict(result, participants=sum(voters.values()), votes=sum(map(sum, counts.values())))
 
 
 def ballot_results(*, ballot) -> dict:

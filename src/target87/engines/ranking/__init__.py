@@ -30,8 +30,9 @@ Pure Python and numerical libraries only, no Django; the heavy libraries are imp
 
 from __future__ import annotations
 
+import dataclasses
 import zlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from target87.engines.i18n import gettext as _
 
@@ -69,9 +70,49 @@ __all__ = [
     "Vote",
     "check_method",
     "rank",
+    "rank_counts",
     "read_votes_csv",
     "votes_from_rows",
 ]
+
+
+def rank_counts(
+    counts: Mapping[tuple[str, str], Sequence[int]], voters: Mapping[str, int], *, by_group: bool = True
+) -> RankingResult:
+    """The agree / disagree ranking (``consensus``) from counts rather than votes, without the opinion map.
+
+    ``counts[(item, group)]`` is ``(agree, disagree, pass)``, how the members of the group voted on the
+    statement; ``voters[group]``, how many of its members voted at all. Everything but the map depends on these
+    alone, so a database can count them (the live screen does, every second) and the result is the one
+    :func:`rank` gives for the votes themselves.
+    """
+    from .consensus import stats_from_counts
+
+    if any(len(c) != 3 or min(c) < 0 for c in counts.values()) or any(n < 0 for n in voters.values()):
+        raise RankingInputError(_("Counts of votes are three numbers (agree, disagree, pass), none negative."))
+    counts = {key: c for key, c in counts.items() if sum(c) > 0}
+    items = sorted({item for item, _group in counts})
+    group_names = tuple(sorted({group for _item, group in counts}))
+    if any(voters.get(g, 0) < 1 for g in group_names):
+        raise RankingInputError(_("Each stakeholder group that voted needs its number of voters."))
+    stats = stats_from_counts(counts, items, group_names)
+    everyone = sum(voters.get(g, 0) for g in group_names)
+    plain = competition_ranking("consensus", {s.item: s.agree_share for s in stats}, everyone)
+    consensus = competition_ranking("consensus", {s.item: s.consensus for s in stats}, everyone)
+    groups = {}
+    if by_group:
+        for g in group_names:
+            groups[g] = competition_ranking("consensus", {s.item: s.group_agreement[g] for s in stats}, voters[g])
+    return RankingResult(
+        method="consensus",
+        overall=plain,
+        groups=groups,
+        consensus=consensus,
+        statements=tuple(stats),
+        divisive=tuple(sorted(stats, key=lambda s: (-round(s.divisiveness, 9), s.item))),
+        opinion_map=None,
+        group_names=group_names,
+    )
 
 
 def check_method(method: str) -> str:
@@ -129,29 +170,16 @@ def rank(
         return [vote for vote in votes if vote.group == group]
 
     if method == "consensus":
+        from .consensus import count
         from .consensus import opinion_map as build_map
-        from .consensus import statement_stats
 
-        stats = statement_stats(votes, items, group_names)
-        voters = len({vote.voter for vote in votes})
-        plain = competition_ranking(method, {s.item: s.agree_share for s in stats}, voters)
-        consensus = competition_ranking(method, {s.item: s.consensus for s in stats}, voters)
-        groups = {}
-        if by_group:
-            for g in group_names:
-                group_voters = len({vote.voter for vote in votes if vote.group == g})
-                groups[g] = competition_ranking(method, {s.item: s.group_agreement[g] for s in stats}, group_voters)
-        divisive = tuple(sorted(stats, key=lambda s: (-round(s.divisiveness, 9), s.item)))
-        return RankingResult(
-            method=method,
-            overall=plain,
-            groups=groups,
-            consensus=consensus,
-            statements=tuple(stats),
-            divisive=divisive,
-            opinion_map=build_map(votes, items, seed=seed) if opinion_map else None,
-            group_names=group_names,
-        )
+        voters: dict[str, set[str]] = {g: set() for g in group_names}
+        for vote in votes:
+            voters[vote.group].add(vote.voter)
+        result = rank_counts(count(votes), {g: len(v) for g, v in voters.items()}, by_group=by_group)
+        if opinion_map:
+            result = dataclasses.replace(result, opinion_map=build_map(votes, items, seed=seed))
+        return result
 
     def one(subset: list, rng_seed: int) -> Ranking:
         voters = len({vote.voter for vote in subset})

@@ -27,7 +27,7 @@ Opinion map
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from .types import OpinionMap, Participant, StatementStats, Vote
 
@@ -39,15 +39,29 @@ def smoothed(agree: int, seen: int) -> float:
     return (agree + 1) / (seen + 2)
 
 
-def statement_stats(votes: Sequence[Vote], items: Sequence[str], groups: Sequence[str]) -> list[StatementStats]:
-    counts: dict[str, dict[str, list[int]]] = {item: {g: [0, 0, 0] for g in groups} for item in items}
-    for vote in votes:
-        agree_disagree_pass = counts[vote.item][vote.group]
-        agree_disagree_pass[0 if vote.value == 1 else 1 if vote.value == -1 else 2] += 1
+#: per (statement, stakeholder group): how many of the group agreed, disagreed and passed
+Counts = Mapping[tuple[str, str], Sequence[int]]
 
+
+def count(votes: Sequence[Vote]) -> dict[tuple[str, str], list[int]]:
+    """The votes counted per (statement, group): [agree, disagree, pass] — all that the consensus, the plain
+    share and the divisiveness depend on (a database can count them too, without reading every vote)."""
+    counts: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0])
+    for vote in votes:
+        counts[vote.item, vote.group][0 if vote.value == 1 else 1 if vote.value == -1 else 2] += 1
+    return counts
+
+
+def statement_stats(votes: Sequence[Vote], items: Sequence[str], groups: Sequence[str]) -> list[StatementStats]:
+    return stats_from_counts(count(votes), items, groups)
+
+
+def stats_from_counts(counts: Counts, items: Sequence[str], groups: Sequence[str]) -> list[StatementStats]:
+    """Each statement's figures from the counts per (statement, group) (see :func:`count`)."""
+    none = (0, 0, 0)
     stats = []
     for item in items:
-        per_group = counts[item]
+        per_group = {g: counts.get((item, g), none) for g in groups}
         agree = sum(c[0] for c in per_group.values())
         disagree = sum(c[1] for c in per_group.values())
         passed = sum(c[2] for c in per_group.values())
