@@ -1,5 +1,6 @@
 """A statement proposed from a phone during an agree/disagree ballot: the convener accepts it from the ballot's page
-(which shows it without being reloaded), and the participant then votes on it."""
+(which shows it without being reloaded); the proposer's agreement is counted and they may change it, and another
+participant gets it to vote on."""
 
 from playwright.sync_api import expect
 
@@ -58,13 +59,31 @@ def test_a_participant_proposes_a_statement_the_convener_accepts_and_everyone_vo
     expect(desk.locator("#proposals")).to_contain_text("Accepted as S3: participants now vote on it.")
     expect(desk.locator("#proposals")).to_contain_text("No statement is waiting for review.")
 
-    # the participant, on their next page, gets the new statement to vote on
+    # the proposer agrees with their statement from the moment it is put to the vote (as in Pol.is); they see it
+    # among their votes and may change their mind like on any other statement
     phone.reload()
+    expect(phone.locator("[data-count]")).to_have_text("statements voted: 3 of 3")
+    expect(phone.locator("#my-proposals")).to_contain_text("accepted as S3")
+    phone.get_by_text("Your votes (you can change them)").click()
+    mine = phone.locator(".my-votes li", has_text=TEXT[:40])
+    expect(mine).to_contain_text("Agree")
+    mine.get_by_role("link").click()
     expect(phone.locator("[data-statement]")).to_have_attribute("data-statement", "S3")
     expect(phone.locator(".statement-text")).to_have_text(TEXT)
     expect(phone.locator(".proposed-by")).to_have_text("Proposed by a participant")
-    expect(phone.locator("#my-proposals")).to_contain_text("accepted as S3")
-    phone.get_by_role("button", name="Agree", exact=True).click()
+    phone.get_by_role("button", name="Disagree", exact=True).click()
     expect(phone.locator("[data-count]")).to_have_text("statements voted: 3 of 3")
     _fits(phone)
-    assert list(Vote.objects.filter(participation=delegate, item__code="S3").values_list("value", flat=True)) == [1]
+    assert list(Vote.objects.filter(participation=delegate, item__code="S3").values_list("value", flat=True)) == [-1]
+
+    # another participant gets the new statement to vote on
+    other = participant(consultation, "government")
+    other_page = page_factory(**PHONE)
+    other_page.goto(f"/a/{people.access_link_issue(actor=convener, participation=other)}/ballots/{b.pk}/")
+    for n in range(1, 3):  # the statements come in a random order: S3 within the first three
+        if other_page.locator("[data-statement]").get_attribute("data-statement") == "S3":
+            break
+        other_page.get_by_role("button", name="Agree", exact=True).click()
+        expect(other_page.locator("[data-count]")).to_have_text(f"statements voted: {n} of 3")
+    expect(other_page.locator("[data-statement]")).to_have_attribute("data-statement", "S3")
+    expect(other_page.locator(".proposed-by")).to_have_text("Proposed by a participant")
