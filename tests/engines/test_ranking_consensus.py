@@ -151,3 +151,80 @@ def test_opinion_map_with_too_few_participants_has_one_cluster():
     assert all(math.isfinite(p.x) and math.isfinite(p.y) for p in opinion.participants)
     same = rank([Vote("a", "g", "S", 1), Vote("b", "h", "S", 1)], "consensus").opinion_map
     assert same.clusters == 1 and {(p.x, p.y) for p in same.participants} == {(0.0, 0.0)}
+
+
+def _axes_profile() -> list[Vote]:
+    """Six participants: p1–p3 agree with S1, S2 and S3, p4–p6 disagree; on T, p1 and p4 agree, p2 and p5
+    disagree, p3 and p6 did not see it (so they take T's mean, 0)."""
+    votes = []
+    for i, voter in enumerate(["p1", "p2", "p3", "p4", "p5", "p6"]):
+        votes += [Vote(voter, "g", item, 1 if i < 3 else -1) for item in ("S1", "S2", "S3")]
+    votes += [Vote(voter, "g", "T", value) for voter, value in (("p1", 1), ("p2", -1), ("p4", 1), ("p5", -1))]
+    return votes
+
+
+def test_opinion_map_axes_and_silhouette_by_hand():
+    # Centred, the columns S1 = S2 = S3 = (1, 1, 1, −1, −1, −1) and T = (1, −1, 0, 1, −1, 0) are orthogonal, so
+    # the first axis is (S1 + S2 + S3)/√3 (variance share 18/22), the second T (4/22), and participant i sits
+    # at (±√3, T_i). Each axis is oriented so that its largest loading (the first, among equals) is positive.
+    opinion = rank(_axes_profile(), "consensus", seed=3).opinion_map
+    r3 = math.sqrt(3)
+    expected = {"p1": (r3, 1), "p2": (r3, -1), "p3": (r3, 0), "p4": (-r3, 1), "p5": (-r3, -1), "p6": (-r3, 0)}
+    assert {p.voter: (p.x, p.y) for p in opinion.participants} == {
+        voter: pytest.approx(point, abs=1e-12) for voter, point in expected.items()
+    }
+    assert opinion.explained_variance == pytest.approx((18 / 22, 4 / 22))
+    assert opinion.loadings == {
+        "S1": pytest.approx((1 / r3, 0), abs=1e-12),
+        "S2": pytest.approx((1 / r3, 0), abs=1e-12),
+        "S3": pytest.approx((1 / r3, 0), abs=1e-12),
+        "T": pytest.approx((0, 1), abs=1e-12),
+    }
+    # Two groups, the columns x = √3 and x = −√3 (equal sizes: the group of the first participant is 0).
+    assert opinion.clusters == 2
+    assert {p.voter: p.cluster for p in opinion.participants} == {"p1": 0, "p2": 0, "p3": 0, "p4": 1, "p5": 1, "p6": 1}
+    # Silhouette s = (b − a) / max(a, b), a the mean distance to the own group, b to the other group.
+    # Corner (√3, 1): a = (2 + 1)/2, b = (2√3 + 4 + √13)/3; middle (√3, 0): a = (1 + 1)/2, b = (2√3 + 2√13)/3.
+    b_corner = (2 * r3 + 4 + math.sqrt(13)) / 3
+    b_middle = (2 * r3 + 2 * math.sqrt(13)) / 3
+    by_hand = (4 * (b_corner - 1.5) / b_corner + 2 * (b_middle - 1) / b_middle) / 6
+    assert opinion.silhouette == pytest.approx(by_hand, rel=1e-12)  # 0.6353…
+
+
+def test_opinion_map_axes_do_not_depend_on_the_order_of_the_votes():
+    votes = _axes_profile()
+    assert rank(list(reversed(votes)), "consensus").opinion_map == rank(votes, "consensus").opinion_map
+
+
+CAMPS = {  # camp: (votes on S1…S6, members)
+    "a": ((1, 1, 1, -1, -1, -1), 6),
+    "b": ((-1, -1, 1, 1, 1, -1), 4),
+    "c": ((-1, 1, -1, -1, 1, 1), 3),
+}
+
+
+def _three_camps() -> list[Vote]:
+    """Every member but the first of a camp skips one statement; the second passes on another."""
+    items = ["S1", "S2", "S3", "S4", "S5", "S6"]
+    votes, n = [], 0
+    for camp, (pattern, size) in CAMPS.items():
+        for member in range(size):
+            n += 1
+            for j, (item, value) in enumerate(zip(items, pattern)):
+                if member > 0 and j == member % 6:
+                    continue
+                passed = member == 1 and j == (member + 3) % 6
+                votes.append(Vote(f"{camp}{member}", ["gov", "workers", "ngo"][n % 3], item, 0 if passed else value))
+    return votes
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3, 4])
+def test_opinion_map_finds_three_camps_numbered_by_size(seed):
+    opinion = rank(_three_camps(), "consensus", seed=seed).opinion_map
+    assert opinion.clusters == 3
+    assert {p.voter: p.cluster for p in opinion.participants} == {
+        f"{camp}{member}": number
+        for number, (camp, (_pattern, size)) in enumerate(CAMPS.items())
+        for member in range(size)
+    }
+    assert opinion.silhouette > 0.8
