@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from factories import RoomFactory, SessionFactory, UserFactory, at
+from factories import ConsultationFactory, ParticipationFactory, RoomFactory, SessionFactory, UserFactory, at
 from target87.api.models import ApiToken
 from target87.consultations.models import Consultation, Session
 
@@ -125,6 +125,26 @@ def test_a_timetable_clash_is_refused_with_the_message(client, consultation, tok
     assert problem["errors"][0]["field"] == "room_id"  # the field the client sent
     assert "“Breakout” and “Opening” would both be in Plenary Hall at the same time" in problem["detail"]
     assert Session.objects.count() == 1
+
+
+def test_a_speaker_from_another_consultation_is_refused_on_the_field_sent(client, consultation, token):
+    stranger = ParticipationFactory(consultation=ConsultationFactory(slug="suva"), person__name="Sione Tupou").person
+    body = {
+        "kind": "plenary",
+        "title": "Opening",
+        "start": "2016-09-14T09:00:00+07:00",
+        "end": "2016-09-14T10:00:00+07:00",
+        "speaker_ids": [stranger.pk],
+    }
+    response = post(client, "/api/v1/consultations/bangkok-test/sessions", body, token)
+    assert response.status_code == 422
+    assert response.json()["errors"] == [
+        {
+            "field": "speaker_ids",
+            "message": f"person {stranger.pk} does not take part in this consultation; add them as a participant first.",
+        }
+    ]
+    assert not Session.objects.exists()
 
 
 def test_creating_a_consultation_with_a_bad_time_zone(client, db):

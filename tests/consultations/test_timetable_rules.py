@@ -1,7 +1,16 @@
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from factories import PersonFactory, RoomFactory, SessionFactory, UserFactory, at, convener_of
+from factories import (
+    ConsultationFactory,
+    ParticipationFactory,
+    PersonFactory,
+    RoomFactory,
+    SessionFactory,
+    UserFactory,
+    at,
+    convener_of,
+)
 from target87.consultations import services
 from target87.consultations.models import Session, SessionSpeaker
 from target87.core.errors import ServiceError
@@ -41,7 +50,7 @@ def test_back_to_back_sessions_in_one_room_are_allowed(consultation, convener):
 
 
 def test_a_speaker_in_two_overlapping_sessions_is_refused(consultation, convener):
-    speaker = PersonFactory(name="Malee Srisuk")
+    speaker = ParticipationFactory(consultation=consultation, person__name="Malee Srisuk", role="panellist").person
     panel = SessionFactory(consultation=consultation, title="Expert panel", start=at(1, "09:00"), end=at(1, "10:00"))
     SessionSpeaker.objects.create(session=panel, person=speaker, role="panellist")
     with pytest.raises(ServiceError) as caught:
@@ -49,6 +58,43 @@ def test_a_speaker_in_two_overlapping_sessions_is_refused(consultation, convener
     assert caught.value.message_dict["speakers"] == [
         "Malee Srisuk cannot be in “Lunch talk” and “Expert panel” at the same time."
     ]
+
+
+def test_a_speaker_from_another_consultation_is_refused_by_name(consultation, convener):
+    elsewhere = ParticipationFactory(consultation=ConsultationFactory(slug="suva"), person__name="Sione Tupou").person
+    with pytest.raises(ServiceError) as caught:
+        _save(convener, consultation, title="Lunch talk", speakers=[elsewhere])
+    assert caught.value.message_dict["speakers"] == [
+        "Sione Tupou does not take part in this consultation; add them as a participant first."
+    ]
+    assert not Session.objects.exists()
+
+
+def test_speakers_given_by_id_name_the_ids_of_people_from_elsewhere(consultation, convener):
+    here = ParticipationFactory(consultation=consultation).person
+    nobody, stranger = PersonFactory(), PersonFactory()
+    with pytest.raises(ServiceError) as caught:
+        _save(convener, consultation, speakers=[here.pk, nobody.pk, stranger.pk])
+    assert caught.value.message_dict["speakers"] == [
+        f"person {nobody.pk}, person {stranger.pk} do not take part in this consultation; "
+        "add them as participants first."
+    ]
+
+
+def test_changing_the_speakers_to_someone_from_elsewhere_keeps_the_speakers_there_were(consultation, convener):
+    chair = ParticipationFactory(consultation=consultation, role="speaker").person
+    session = _save(convener, consultation, speakers=[(chair, "chair")])
+    with pytest.raises(ServiceError):
+        services.session_save(
+            actor=convener, consultation=consultation, session=session, speakers=[chair, PersonFactory()]
+        )
+    assert list(session.speakers.values_list("person_id", "role")) == [(chair.pk, "chair")]
+
+
+def test_a_speaker_given_twice_speaks_once_in_the_first_role(consultation, convener):
+    chair = ParticipationFactory(consultation=consultation, role="speaker").person
+    session = _save(convener, consultation, speakers=[(chair, "chair"), (chair, "speaker")])
+    assert list(session.speakers.values_list("person_id", "role")) == [(chair.pk, "chair")]
 
 
 def test_session_outside_the_consultation_days_is_refused(consultation, convener):
@@ -96,8 +142,6 @@ def test_saving_a_session_records_who_changed_what(consultation, convener):
 
 
 def test_only_conveners_of_this_consultation_change_its_timetable(consultation):
-    from factories import ConsultationFactory
-
     other_convener = convener_of(ConsultationFactory(slug="elsewhere"))
     with pytest.raises(PermissionDenied):
         _save(other_convener, consultation)
@@ -107,8 +151,6 @@ def test_only_conveners_of_this_consultation_change_its_timetable(consultation):
 
 
 def test_facilitator_of_another_consultation_cannot_manage_this_one(consultation):
-    from factories import ConsultationFactory, ParticipationFactory
-
     user = UserFactory()
     ParticipationFactory(
         consultation=ConsultationFactory(slug="other"), person=PersonFactory(user=user), role="facilitator"

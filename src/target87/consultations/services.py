@@ -14,10 +14,12 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from target87.core import audit, countries
 from target87.core.errors import ServiceError
 from target87.core.permissions import require
+from target87.people.selectors import people_for_consultation
 
 from .enums import ConsultationStatus, SessionKind, SpeakerRole, ThematicArea
 from .models import Consultation, KeyQuestion, Room, Session, SessionSpeaker
@@ -313,13 +315,39 @@ def _clean_session(consultation: Consultation, fields: dict) -> dict:
     return fields
 
 
+def _speaker(item) -> tuple[int, object]:
+    """The id and the person of a speaker given as a person, as an id, or as a ``(person, role)`` pair."""
+    person = item[0] if isinstance(item, tuple) else item
+    return (person.pk if hasattr(person, "pk") else int(person)), person
+
+
 def _speaker_rows(speakers: Iterable) -> list[tuple[int, str]]:
-    """Speakers given as persons (role: speaker) or as ``(person, role)`` pairs."""
-    rows = []
+    """Speakers given as persons or ids (role: speaker) or as ``(person, role)`` pairs; a person given twice
+    keeps their first place."""
+    rows: dict[int, str] = {}
     for item in speakers:
-        person, role = item if isinstance(item, tuple) else (item, SpeakerRole.SPEAKER)
-        rows.append((person.pk if hasattr(person, "pk") else int(person), role))
-    return rows
+        rows.setdefault(_speaker(item)[0], item[1] if isinstance(item, tuple) else SpeakerRole.SPEAKER)
+    return list(rows.items())
+
+
+def _check_speakers(consultation: Consultation, speakers: list) -> None:
+    """Refuse speakers who do not take part in the consultation, naming them (by their id when only that is known)."""
+    given = dict(_speaker(item) for item in speakers)
+    taking_part = set(
+        people_for_consultation(consultation=consultation).filter(pk__in=given).values_list("pk", flat=True)
+    )
+    names = [
+        getattr(person, "name", None) or _("person %(id)d") % {"id": pk}
+        for pk, person in given.items()
+        if pk not in taking_part
+    ]
+    if names:
+        message = ngettext(
+            "%(names)s does not take part in this consultation; add them as a participant first.",
+            "%(names)s do not take part in this consultation; add them as participants first.",
+            len(names),
+        ) % {"names": ", ".join(names)}
+        raise ServiceError({"speakers": [message]})
 
 
 @transaction.atomic
@@ -333,7 +361,8 @@ def session_save(
     speakers=None,
     **fields,
 ) -> Session:
-    """Create or change a session; refuse it, naming the clash, when it breaks a timetable rule."""
+    """Create or change a session; refuse it, naming the clash, when it breaks a timetable rule, and naming the
+    people, when a speaker does not take part in the consultation."""
     require(actor, "consultations.manage", consultation)
     fields = {k: v for k, v in fields.items() if k in SESSION_FIELDS}
     if session is not None:
@@ -346,6 +375,9 @@ def session_save(
         key_questions if key_questions is not None else (session.key_questions.all() if session else [])
     )
     fields = _clean_session(consultation, fields)
+    if speakers is not None:
+        speakers = list(speakers)
+        _check_speakers(consultation, speakers)
     speaker_rows = (
         _speaker_rows(speakers)
         if speakers is not None
