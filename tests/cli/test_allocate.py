@@ -187,3 +187,28 @@ def test_contradictory_pairs(tmp_path, capsys):
 
 def test_usage_error_is_exit_2(capsys):
     assert main(["--nonsense"]) == 2
+
+
+def test_semicolon_file_with_bom_allocates_as_the_comma_file(tmp_path, capsys):
+    comma = people_csv(tmp_path)
+    excel = tmp_path / "excel.csv"
+    text = (tmp_path / "people.csv").read_text(encoding="utf-8")
+    rows = [line.split(",") for line in text.splitlines()]
+    excel.write_bytes(("\ufeff" + "".join(";".join(f'"{c}"' for c in row) + "\r\n" for row in rows)).encode())
+    outputs = []
+    for path in (comma, str(excel)):
+        out = tmp_path / f"{len(outputs)}.csv"
+        code, _stdout, err = run(capsys, [path, "--groups", "3", "--seed", "1", "--time-limit", "2", "--out", str(out)])
+        assert code == 0, err
+        outputs.append(out.read_text())
+    assert outputs[1] == outputs[0]
+
+
+def test_file_in_another_encoding_names_the_line(tmp_path, capsys):
+    path = tmp_path / "people.csv"
+    path.write_bytes((HEADER + "P1,government,CI,f,fr,Travail forcé,,,\n").encode("latin-1"))
+    code, _out, err = run(capsys, [str(path), "--groups", "1", "--out", str(tmp_path / "o.csv")])
+    assert code == 2
+    assert "Line 2 of people.csv has characters in another encoding: save the file as “CSV UTF-8”" in " ".join(
+        err.split()
+    )

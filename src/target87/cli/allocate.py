@@ -36,6 +36,7 @@ import sys
 from dataclasses import fields
 from pathlib import Path
 
+from target87.engines import tabular
 from target87.engines.i18n import gettext as _
 
 
@@ -48,23 +49,18 @@ FALSE = {"", "0", "no", "n", "false", "non"}
 
 
 def _read_csv(path: str, required: list[str], label: str) -> list[dict[str, str]]:
-    p = Path(path)
     try:
-        text = p.read_text(encoding="utf-8-sig")
+        rows = tabular.read_rows(tabular.read_text(path), Path(path).name)
     except FileNotFoundError:
         raise InputError(_("{label} file {path} does not exist.").format(label=label, path=path)) from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except OSError as exc:
         raise InputError(
             _("Cannot read {label} file {path}: {error}").format(label=label, path=path, error=exc)
         ) from None
-    if not text.strip():
+    except tabular.TableError as exc:
+        raise InputError(exc.message) from None
+    if not rows:
         raise InputError(_("{label} file {path} is empty.").format(label=label, path=path))
-    try:
-        dialect = csv.Sniffer().sniff(text.splitlines()[0], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(text.splitlines(), dialect)
-    rows = [r for r in reader if any(c.strip() for c in r)]
     header = [h.strip().lower() for h in rows[0]]
     missing = [c for c in required if c not in header]
     if missing:

@@ -10,7 +10,6 @@ the first row of data (the line after a CSV header).
 from __future__ import annotations
 
 import contextlib
-import csv
 import math
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -18,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from target87.engines import tabular
 from target87.engines.i18n import gettext as _
 
 FORMATS = {
@@ -326,19 +326,21 @@ def list_columns(path: str | Path) -> list[str]:
 
 
 def _csv_header(path: Path) -> tuple[list[str], str]:
-    import gzip
-
-    opener = gzip.open if path.suffix.lower() == ".gz" else open
-    with opener(path, "rt", encoding="utf-8-sig", newline="") as fh:
-        header = fh.readline()
-    delimiter = _delimiter(header)
-    return [c.strip() for c in next(csv.reader([header], delimiter=delimiter), [])], delimiter
+    """The column names and the delimiter of a CSV file, as every page and command reads them."""
+    try:
+        return tabular.read_header(path)
+    except tabular.TableError as error:
+        raise MicrodataError(error.message) from None
 
 
-def _delimiter(header: str) -> str:
-    counts = {d: header.count(d) for d in (",", ";", "\t", "|")}
-    best = max(counts, key=counts.get)
-    return best if counts[best] else ","
+def _check_text(path: Path, table) -> None:
+    """Arrow reads text that is not UTF-8 as bytes: say which line, rather than show bytes as categories."""
+    import pyarrow as pa
+
+    for field in table.schema:
+        kind = field.type.value_type if pa.types.is_dictionary(field.type) else field.type
+        if pa.types.is_binary(kind) or pa.types.is_large_binary(kind):
+            raise MicrodataError(tabular.not_utf8_message(path.name, tabular.undecodable_line(path)))
 
 
 def _short(exc: Exception) -> str:
@@ -383,6 +385,7 @@ def read_microdata(path: str | Path, columns: Iterable[str] | None = None) -> Mi
                     table = pa.Table.from_batches(list(reader), schema=reader.schema)
             except pa.ArrowInvalid:
                 table = pacsv.read_csv(path, read_options=read, parse_options=parse, convert_options=convert)
+            _check_text(path, table)
             return MicroTable({c: table.column(c) for c in wanted}, names, source=path.name)
         if kind == "parquet":
             import pyarrow.parquet as pq
@@ -402,6 +405,8 @@ def read_microdata(path: str | Path, columns: Iterable[str] | None = None) -> Mi
     except MicrodataError:
         raise
     except Exception as exc:
+        if kind == "csv" and "invalid UTF8" in str(exc):
+            raise MicrodataError(tabular.not_utf8_message(path.name, tabular.undecodable_line(path))) from exc
         raise MicrodataError(_("Cannot read {file}: {reason}").format(file=path.name, reason=_short(exc))) from exc
 
 
@@ -566,6 +571,7 @@ def _iter_csv(path: Path, names: list[str], wanted: list[str], numeric: list[str
             convert_options=convert,
         ) as reader:
             for batch in reader:
+                _check_text(path, batch)
                 yield MicroTable({c: batch.column(c) for c in wanted}, names, source=path.name), 0.5
         return
     size = max(1, path.stat().st_size)
@@ -573,8 +579,10 @@ def _iter_csv(path: Path, names: list[str], wanted: list[str], numeric: list[str
     read = pacsv.ReadOptions(column_names=names, block_size=max(1 << 20, CSV_BLOCK_BYTES // 4), use_threads=CSV_THREADS)
     types: dict[str, Any] = {c: pa.float64() for c in numeric}
     with open(path, "rb") as fh:
-        header = fh.readline()
-        done = len(header)
+        header, done = b"\n", 0
+        while header and not header.strip():  # the header is the first line that is not blank
+            header = fh.readline()
+            done += len(header)
         rest = b""
         while True:
             block = fh.read(CSV_BLOCK_BYTES)
@@ -602,6 +610,7 @@ def _iter_csv(path: Path, names: list[str], wanted: list[str], numeric: list[str
                     pa.BufferReader(data), read_options=read, parse_options=parse, convert_options=convert
                 )
                 del data
+                _check_text(path, table)
                 if len(types) < len(wanted):  # the types of the first piece hold for the others
                     types = {f.name: f.type for f in table.schema}
                 done += CSV_BLOCK_BYTES

@@ -8,10 +8,9 @@ file has the MICS6 children 5–17 (“fs”) variable names.
 
 from __future__ import annotations
 
-import csv
-import gzip
 from pathlib import Path
 
+from target87.engines import tabular
 from target87.engines.childlabour import MAPPING_PRESETS, ColumnMapping
 from target87.engines.microdata import file_format, list_columns
 
@@ -68,16 +67,10 @@ def _code(code) -> str:
 
 
 def _add_examples(path: Path, columns: list[dict]) -> None:
-    opener = gzip.open if path.suffix.lower() == ".gz" else open
     try:
-        with opener(path, "rt", encoding="utf-8-sig", newline="") as fh:
-            head = [fh.readline() for _i in range(SAMPLE_ROWS + 1)]
-    except (OSError, UnicodeDecodeError, EOFError):
+        rows = tabular.read_head(path, SAMPLE_ROWS)[1:]
+    except (OSError, EOFError, tabular.TableError):  # no examples; estimating will say what is wrong
         return
-    header = head[0]
-    counts = {d: header.count(d) for d in (",", ";", "\t", "|")}
-    delimiter = max(counts, key=counts.get) if any(counts.values()) else ","
-    rows = list(csv.reader([line for line in head[1:] if line.strip()], delimiter=delimiter))
     for i, column in enumerate(columns):
         column["examples"] = [row[i].strip() for row in rows if i < len(row)]
 

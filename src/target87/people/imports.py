@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from django.utils.translation import gettext as _
 from target87.core import audit, countries
 from target87.core.errors import ServiceError
 from target87.core.permissions import require
+from target87.engines import tabular
 from target87.jobs.registry import job_kind
 
 from .enums import Gender, RegistrationStatus, Role, StakeholderGroup
@@ -33,16 +33,9 @@ def read_table(*, filename: str, content: bytes) -> list[dict[str, str]]:
     suffix = Path(filename).suffix.lower()
     if suffix == ".csv":
         try:
-            text = content.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise ServiceError(_("The file is not UTF-8 text. Save it as “CSV UTF-8” and try again.")) from None
-        sample = text[:4096]
-        try:
-            dialect = csv.Sniffer().sniff(sample, delimiters=",;\t") if sample.strip() else csv.excel
-        except csv.Error:
-            dialect = csv.excel
-        reader = csv.reader(io.StringIO(text), dialect)
-        table = [row for row in reader]
+            table = tabular.read_rows(tabular.decode(content, filename), filename)
+        except tabular.TableError as error:  # the engine's message, in the request's language
+            raise ServiceError(error.message) from None
     elif suffix == ".xlsx":
         from openpyxl import load_workbook
 

@@ -8,10 +8,10 @@ regard to case or surrounding spaces.
 from __future__ import annotations
 
 import csv
-import io
 import math
 from collections.abc import Iterable, Mapping, Sequence
 
+from target87.engines import tabular
 from target87.engines.i18n import gettext as _
 
 from .checks import where
@@ -79,13 +79,10 @@ def _parse_value(text: str, line: int) -> float:
 
 
 def read_votes_csv(text: str, method: str) -> list[Vote] | list[Comparison]:
-    """Votes from the text of a CSV file (comma, semicolon or tab separated)."""
-    text = text.lstrip("\ufeff")
-    if not text.strip():
+    """Votes from the text of a CSV file; its delimiter is decided as :mod:`target87.engines.tabular` says."""
+    if not text.removeprefix(tabular.BOM).strip():
         raise RankingInputError(_("The file is empty."))
-    first = text.splitlines()[0]
-    delimiter = max((",", ";", "\t"), key=first.count)
-    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
+    reader = tabular.dict_reader(text)
     try:
         votes = _votes(((reader.line_num, row) for row in reader), method, reader.fieldnames)
     except csv.Error as error:

@@ -1,0 +1,172 @@
+"""Reading CSV files the same way on every page and command, free of Django.
+
+Every place that reads a delimited text file (the participant list, the breakout allocation, the votes of
+a ballot, survey microdata and the columns shown for it) decides its encoding and delimiter here, so a file
+reads the same everywhere.
+
+Encoding
+    UTF-8, with or without a byte order mark (the BOM that Excel's “CSV UTF-8” writes; it is dropped).
+    Nothing else is guessed: bytes that are not UTF-8 (a file saved as Latin-1, Windows-1252 or UTF-16)
+    raise :class:`TableError`, whose message names the first line that holds them and says to save the
+    file as “CSV UTF-8”. A wrong guess would silently change names and categories.
+
+Delimiter
+    Comma, semicolon, tab or vertical bar (:data:`DELIMITERS`): the one that occurs most often, outside
+    double quotes, in the header line (the first line that is not blank). A tie goes to the earlier in that
+    order, so comma wins any tie it is in, and a header with none of them (one column) is read with commas.
+
+Fields follow the usual CSV rules: a field in double quotes may hold the delimiter, line breaks and doubled
+quotes (``""``). Blank lines are skipped. Lines are numbered from 1, the header line included, as a text
+editor shows them.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+from collections.abc import Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+from target87.engines.i18n import gettext as _
+
+#: the delimiters recognised, in the order that breaks ties
+DELIMITERS = (",", ";", "\t", "|")
+BOM = "\ufeff"
+
+
+class TableError(ValueError):
+    """A file that cannot be read as a table; ``message`` says what is wrong and how to fix it."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def not_utf8_message(name: str, line: int | None) -> str:
+    """What to tell the person whose file has bytes that are not UTF-8 (on ``line``, when known)."""
+    if line is None:
+        return _("The file is not UTF-8 text. Save the file as “CSV UTF-8” and try again.")
+    if name:
+        return _(
+            "The file is not UTF-8 text. Line {line} of {name} has characters in another encoding: save the "
+            "file as “CSV UTF-8” and try again."
+        ).format(line=line, name=name)
+    return _(
+        "The file is not UTF-8 text. Line {line} has characters in another encoding: save the file as "
+        "“CSV UTF-8” and try again."
+    ).format(line=line)
+
+
+def decode(data: bytes, name: str = "") -> str:
+    """The text of a file's bytes (UTF-8, BOM dropped); :class:`TableError` when they are not UTF-8."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise TableError(not_utf8_message(name, data.count(b"\n", 0, error.start) + 1)) from None
+
+
+def header_line(text: str) -> str:
+    """The first line of ``text`` that is not blank, without a BOM ("" when every line is blank)."""
+    start = 0
+    while start < len(text):
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        line = text[start:end].removeprefix(BOM)
+        if line.strip():
+            return line
+        start = end + 1
+    return ""
+
+
+def delimiter_of(text: str) -> str:
+    """The delimiter of a table, decided from its header line (see the module's documentation)."""
+    counts = dict.fromkeys(DELIMITERS, 0)
+    quoted = False
+    for char in header_line(text):
+        if char == '"':
+            quoted = not quoted
+        elif not quoted and char in counts:
+            counts[char] += 1
+    return max(DELIMITERS, key=counts.__getitem__)  # the first of the largest: ties go to the earlier
+
+
+def reader(text: str) -> Iterator[list[str]]:
+    """A :func:`csv.reader` over ``text`` (BOM dropped) with its delimiter; ``line_num`` counts lines."""
+    text = text.removeprefix(BOM)
+    return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter_of(text))
+
+
+def dict_reader(text: str) -> csv.DictReader:
+    """A :class:`csv.DictReader` over ``text`` (BOM dropped) with its delimiter; the header gives the keys."""
+    text = text.removeprefix(BOM)
+    return csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter_of(text))
+
+
+def read_rows(text: str, name: str = "") -> list[list[str]]:
+    """The rows of a table's text, header first, blank rows left out; :class:`TableError` if it is not CSV."""
+    rows = reader(text)
+    try:
+        return [row for row in rows if any(cell.strip() for cell in row)]
+    except csv.Error as error:
+        raise TableError(
+            _("{name} is not valid CSV: line {line}: {error}. Check the quotes on that line.").format(
+                name=name or _("The file"), line=rows.line_num, error=error
+            )
+        ) from None
+
+
+# -- files ------------------------------------------------------------------------------------------------
+def open_binary(path: str | Path) -> BinaryIO:
+    """The file's bytes, uncompressed when its name ends with .gz."""
+    path = Path(path)
+    if path.suffix.lower() == ".gz":
+        return gzip.open(path, "rb")  # type: ignore[return-value]
+    return open(path, "rb")
+
+
+def read_text(path: str | Path) -> str:
+    """The whole text of a file (see :func:`decode`); ``OSError`` when it cannot be opened."""
+    path = Path(path)
+    with open_binary(path) as fh:
+        return decode(fh.read(), path.name)
+
+
+def read_head(path: str | Path, rows: int = 0) -> list[list[str]]:
+    """The header and the first ``rows`` rows of a CSV file, reading only those lines."""
+    path = Path(path)
+    lines: list[bytes] = []
+    found = 0
+    with open_binary(path) as fh:
+        for line in fh:
+            lines.append(line)
+            found += bool(line.strip())
+            if found > rows:
+                break
+    return read_rows(decode(b"".join(lines), path.name), path.name)
+
+
+def read_header(path: str | Path) -> tuple[list[str], str]:
+    """The column names (stripped) of a CSV file and its delimiter, reading its header line only."""
+    path = Path(path)
+    with open_binary(path) as fh:
+        number, line = next(((n, text) for n, text in enumerate(fh, start=1) if text.strip()), (1, b""))
+    try:
+        text = line.decode("utf-8-sig" if number == 1 else "utf-8")
+    except UnicodeDecodeError:
+        raise TableError(not_utf8_message(path.name, number)) from None
+    delimiter = delimiter_of(text)
+    names = next(csv.reader([text], delimiter=delimiter), [])
+    return [name.strip() for name in names], delimiter
+
+
+def undecodable_line(path: str | Path) -> int | None:
+    """The number of the first line of a file that is not UTF-8, or None; reads the file line by line."""
+    with open_binary(path) as fh:
+        for number, line in enumerate(fh, start=1):
+            try:
+                line.decode("utf-8-sig" if number == 1 else "utf-8")
+            except UnicodeDecodeError:
+                return number
+    return None
