@@ -11,7 +11,8 @@ from django.core.exceptions import PermissionDenied
 from factories_deliberation import ballot, facilitator_of, participant
 from target87.core.errors import ServiceError
 from target87.core.models import AuditEntry
-from target87.priorities import exporters, selectors, services, voters
+from target87.people.participants import Participant, participant_of
+from target87.priorities import exporters, selectors, services
 from target87.priorities.models import Ballot, BallotItem, StatementProposal
 
 
@@ -50,7 +51,8 @@ def test_a_proposal_through_a_voter_pass_keeps_the_group_of_the_pass(consultatio
 
     p = participant(consultation, "survivor_led")
     people.access_link_issue(actor=convener, participation=p)
-    voter = voters.voter_for(p, AccessLink.objects.get(participation=p))
+    held = participant_of(p, AccessLink.objects.get(participation=p)).to_pass()
+    voter = Participant.from_pass(held)  # as a vote knows them: from the pass alone
     services.statement_propose(participation=voter, ballot=open_ballot, text="Survivors sit on the steering group.")
     assert list(StatementProposal.objects.values_list("participation_id", "group")) == [(p.pk, "survivor_led")]
 

@@ -251,21 +251,21 @@ def board(*, allocation: Allocation, run: AllocationRun | None = None) -> Board:
     return Board(allocation=allocation, run=run, cards=list(cards.values()), unplaced=unplaced, people=n)
 
 
-def viewer_participation(*, consultation, user, session_participation_id: int | None) -> Participation | None:
-    """The participation of whoever looks: the signed-in person's, or the one whose access link they opened."""
+def viewer_participation(*, consultation, user, link_participation_id: int | None) -> Participation | None:
+    """The participation of whoever looks: the signed-in person's, or the one whose access link this browser holds."""
     if getattr(user, "is_authenticated", False):
         found = Participation.objects.filter(consultation=consultation, person__user=user, status="approved").first()
         if found is not None:
             return found
-    if session_participation_id:
+    if link_participation_id:
         return Participation.objects.filter(
-            consultation=consultation, pk=session_participation_id, status="approved"
+            consultation=consultation, pk=link_participation_id, status="approved"
         ).first()
     return None
 
 
 def groups_for_viewer(
-    *, allocation: Allocation, user, session_participation_id: int | None
+    *, allocation: Allocation, user, link_participation_id: int | None
 ) -> tuple[AllocationRun | None, list[BreakoutGroup]]:
     """The run and the groups whose member lists the viewer may read.
 
@@ -281,7 +281,7 @@ def groups_for_viewer(
     if run is None:
         return None, []
     viewer = viewer_participation(
-        consultation=allocation.consultation, user=user, session_participation_id=session_participation_id
+        consultation=allocation.consultation, user=user, link_participation_id=link_participation_id
     )
     if viewer is None or viewer.role not in LEAD_ROLES:
         return run, []

@@ -16,6 +16,7 @@ from target87.consultations.models import Session
 from target87.core import exporters as core_exporters
 from target87.core.errors import ServiceError
 from target87.core.forms import apply_service_error
+from target87.people.access import participant_held
 from target87.people.models import Participation
 
 from . import exporters, selectors, services
@@ -337,7 +338,7 @@ def _lists(request, slug, pk):
     if allocation is None:
         raise Http404
     run, groups = selectors.groups_for_viewer(
-        allocation=allocation, user=request.user, session_participation_id=request.session.get("participation_id")
+        allocation=allocation, user=request.user, link_participation_id=getattr(participant_held(request), "pk", None)
     )
     if run is None:
         raise Http404

@@ -2,7 +2,7 @@
 
 Conveners and the facilitators and rapporteurs of the consultation capture contributions, draft and edit
 recommendations and decide on amendments. Participants act through their access link instead: services
-take their participation and check it (see :func:`target87.deliberation.services.participant_check`).
+take the participant and check them against the participant rules of :mod:`target87.people.rules`.
 """
 
 import rules

@@ -1,21 +1,11 @@
-"""Reading contributions and recommendations, and who the participant on this browser is."""
+"""Reading contributions and recommendations."""
 
 from __future__ import annotations
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
-from target87.people.models import Participation
-
 from .models import Contribution, Feedback, Recommendation
-
-
-def participation_from_session(*, session) -> Participation | None:
-    """The participation whose access link was opened in this browser (see the agenda page), if any."""
-    pk = session.get("participation_id")
-    if not pk:
-        return None
-    return Participation.objects.select_related("person__organisation", "consultation").filter(pk=pk).first()
 
 
 def contribution_list(*, consultation, key_question=None, kind: str = "") -> QuerySet[Contribution]:

@@ -1,8 +1,9 @@
 """Every change to contributions, recommendations, comments and amendments goes through here.
 
 Facilitators, rapporteurs and conveners act as signed-in users (``actor``) and are checked with
-:func:`~target87.core.permissions.require`; participants act through their access link (``participation``),
-checked with :func:`participant_check`. Bad input raises :class:`~target87.core.errors.ServiceError` with a
+:func:`~target87.core.permissions.require`; participants act through their access link (``participation``: a
+:class:`~target87.people.participants.Participant` or their participation), checked with
+:func:`~target87.people.participants.participant_require`. Bad input raises :class:`~target87.core.errors.ServiceError` with a
 message per field, and nothing is stored.
 """
 
@@ -10,7 +11,6 @@ from __future__ import annotations
 
 import uuid
 
-from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -22,24 +22,14 @@ from target87.core import audit
 from target87.core import countries as country_codes
 from target87.core.errors import ServiceError
 from target87.core.permissions import require
-from target87.people.enums import RegistrationStatus, StakeholderGroup
+from target87.people.enums import StakeholderGroup
 from target87.people.models import Participation
+from target87.people.participants import Participant, participant_require
 
 from .enums import Actor, ContributionKind, FeedbackKind, FeedbackStatus, Level, Timeframe
 from .models import Contribution, Feedback, Recommendation, RecommendationVersion
 
 MAX_TEXT = 4000
-
-
-def participant_check(*, participation: Participation | None, consultation: Consultation) -> Participation:
-    """The participation, if it may act in this consultation (approved, and of this consultation)."""
-    if participation is None:
-        raise PermissionDenied(_("Open your personal access link first: it tells us who you are."))
-    if participation.consultation_id != consultation.pk:
-        raise PermissionDenied(_("Your access link is for another consultation."))
-    if participation.status != RegistrationStatus.APPROVED:
-        raise PermissionDenied(_("Your registration is not approved, so you cannot take part here."))
-    return participation
 
 
 def _text(value: str, field: str, errors: dict, *, required: bool = True, limit: int = MAX_TEXT) -> str:
@@ -105,7 +95,7 @@ def contribution_create(
     kind: str,
     text: str,
     actor=None,
-    participation: Participation | None = None,
+    participation: Participation | Participant | None = None,
     author: Participation | None = None,
     session=None,
     thematic_area: str = "",
@@ -121,9 +111,8 @@ def contribution_create(
     is stored once; the one already stored is returned.
     """
     if participation is not None:
-        participant_check(participation=participation, consultation=consultation)
-        author = participation
-        stakeholder_group = participation.person.stakeholder_group
+        author = participant_require(participation, "contribute", consultation).participation
+        stakeholder_group = author.person.stakeholder_group
     else:
         require(actor, "deliberation.capture", consultation)
     errors: dict[str, list[str]] = {}
@@ -323,10 +312,15 @@ def recommendation_update(
 
 @transaction.atomic
 def feedback_create(
-    *, participation: Participation, recommendation: Recommendation, kind: str, text: str, proposed_text: str = ""
+    *,
+    participation: Participation | Participant,
+    recommendation: Recommendation,
+    kind: str,
+    text: str,
+    proposed_text: str = "",
 ) -> Feedback:
     """A participant comments on a recommendation, or proposes a new text for it (an amendment)."""
-    participant_check(participation=participation, consultation=recommendation.consultation)
+    participation = participant_require(participation, "contribute", recommendation.consultation).participation
     errors: dict[str, list[str]] = {}
     if kind not in FeedbackKind.values:
         errors["kind"] = [_("Choose a comment or an amendment.")]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -22,21 +22,19 @@ from target87.core import exporters as core_exporters
 from target87.core.errors import ServiceError
 from target87.core.forms import apply_service_error
 from target87.core.http import see_other
+from target87.people.access import link_open, participant_allowed, participant_required
 
 from . import exporters, selectors, services
 from .enums import ContributionKind
 from .forms import ContributionForm, FeedbackForm, RecommendationForm
 from .models import Feedback
-from .participants import needs_link, open_access_link, participant_here
 
 # --- participants ------------------------------------------------------------------------------------------
 
 
 @require_GET
 def contribute_link(request, token):
-    participation = open_access_link(request, token)
-    if isinstance(participation, HttpResponse):
-        return participation
+    participation = link_open(request, token)
     url = reverse("deliberation:contribute", kwargs={"slug": participation.consultation.slug})
     query = request.GET.urlencode()
     return redirect(f"{url}?{query}" if query else url)
@@ -45,9 +43,7 @@ def contribute_link(request, token):
 @require_http_methods(["GET", "POST"])
 def contribute(request, slug):
     consultation = consultation_selectors.consultation_get(slug=slug, user=request.user)
-    participation = participant_here(request, consultation)
-    if participation is None:
-        return needs_link(request, consultation)
+    participation = participant_required(request, "contribute", consultation).participation
     initial = {}
     if request.GET.get("session", "").isdecimal():
         initial["session"] = request.GET["session"]
@@ -125,12 +121,14 @@ def recommendation_list(request, slug):
 def recommendation_detail(request, slug, number):
     consultation = consultation_selectors.consultation_get(slug=slug, user=request.user)
     rec = selectors.recommendation_get(consultation=consultation, number=number)
-    participation = participant_here(request, consultation)
+    if request.method == "POST":
+        participant = participant_required(request, "contribute", consultation)
+    else:
+        participant = participant_allowed(request, "contribute", consultation)
+    participation = participant and participant.participation
     form = FeedbackForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        if participation is None:
-            return needs_link(request, consultation)
         if form.is_valid():
             try:
                 services.feedback_create(participation=participation, recommendation=rec, **form.cleaned_data)
@@ -160,8 +158,6 @@ def recommendation_detail(request, slug, number):
 def _captured(request, slug) -> Consultation:
     consultation = Consultation.objects.filter(slug=slug).first()
     if consultation is None:
-        from django.http import Http404
-
         raise Http404
     if not request.user.has_perm("deliberation.capture", consultation):
         raise PermissionDenied

@@ -20,6 +20,7 @@ from target87.core.permissions import require
 
 from .enums import Gender, RegistrationStatus, Role, StakeholderGroup
 from .models import AccessLink, Organisation, Participation, Person
+from .refusals import Reason, Refusal
 
 ACCESS_SALT = "target87.people.access-link"
 
@@ -200,37 +201,28 @@ def access_link_current(*, actor, participation: Participation) -> str:
     return _token(link or _new_link(participation=participation))
 
 
-class AccessLinkInvalid(Exception):
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-def access_link_resolve(*, token: str) -> Participation:
-    """The participation a link opens, or :class:`AccessLinkInvalid` saying why not."""
+def access_link_resolve(*, token: str) -> AccessLink:
+    """The link a token opens (with its participation), if it opens one now; else a
+    :class:`~target87.people.refusals.Refusal` saying why. The one place a link's token is resolved."""
     try:
         link_id, nonce = signing.loads(token, salt=ACCESS_SALT)
     except (signing.BadSignature, ValueError, TypeError):
-        raise AccessLinkInvalid(
-            _(
-                "This access link is not valid. Check that you copied the whole link, or ask the organisers for a new one."
-            )
-        ) from None
+        raise Refusal(Reason.LINK_BROKEN) from None
     link = (
-        AccessLink.objects.select_related("participation__consultation", "participation__person")
+        AccessLink.objects.select_related("participation__consultation", "participation__person__organisation")
         .filter(pk=link_id)
         .first()
     )
     if link is None or not hmac.compare_digest(link.nonce, str(nonce)):
-        raise AccessLinkInvalid(_("This access link is not valid. Ask the organisers for a new one."))
-    if link.revoked_at is not None:
-        raise AccessLinkInvalid(_("This access link has been withdrawn. Ask the organisers for a new one."))
-    if link.expires_at <= timezone.now():
-        raise AccessLinkInvalid(_("This access link has expired. Ask the organisers for a new one."))
+        raise Refusal(Reason.LINK_UNKNOWN)
     if link.participation.status != RegistrationStatus.APPROVED:
-        raise AccessLinkInvalid(_("Your registration is not approved, so this link no longer opens your agenda."))
+        raise Refusal(Reason.NOT_APPROVED, consultation=link.participation.consultation)
+    if link.revoked_at is not None:
+        raise Refusal(Reason.LINK_WITHDRAWN, consultation=link.participation.consultation)
+    if link.expires_at <= timezone.now():
+        raise Refusal(Reason.LINK_EXPIRED, consultation=link.participation.consultation)
     AccessLink.objects.filter(pk=link.pk).update(last_used_at=timezone.now())
-    return link.participation
+    return link
 
 
 @transaction.atomic

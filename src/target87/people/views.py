@@ -5,7 +5,6 @@ from __future__ import annotations
 import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -19,6 +18,7 @@ from target87.core.forms import apply_service_error
 from target87.jobs.services import job_start
 
 from . import imports, selectors, services
+from .access import link_open
 from .agenda import agenda_notes
 from .enums import RegistrationStatus, Role
 from .forms import ImportForm, RegistrationForm
@@ -41,20 +41,9 @@ def register(request, slug):
     return render(request, "people/register.html", {"consultation": consultation, "form": form})
 
 
-def _participation_from_link(request, token) -> Participation | HttpResponse:
-    try:
-        participation = services.access_link_resolve(token=token)
-    except services.AccessLinkInvalid as invalid:
-        return render(request, "people/link_invalid.html", {"message": invalid.message}, status=403)
-    request.session["participation_id"] = participation.pk
-    return participation
-
-
 @require_GET
 def agenda(request, token):
-    participation = _participation_from_link(request, token)
-    if isinstance(participation, HttpResponse):
-        return participation
+    participation = link_open(request, token)
     consultation = participation.consultation
     days = consultation_selectors.programme(consultation=consultation)
     notes = agenda_notes(participation=participation, sessions=[s for day in days for s in day.sessions])
@@ -77,9 +66,7 @@ def agenda(request, token):
 
 @require_GET
 def agenda_ics(request, token):
-    participation = _participation_from_link(request, token)
-    if isinstance(participation, HttpResponse):
-        return participation
+    participation = services.access_link_resolve(token=token).participation  # a calendar keeps no pass
     consultation = participation.consultation
     sessions = consultation_selectors.session_queryset(consultation)
     name = _("%(consultation)s — agenda of %(person)s") % {

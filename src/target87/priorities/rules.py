@@ -1,5 +1,5 @@
 """Who may run ballots: the conveners of the consultation. Participants vote through their access link,
-checked by the services (see :func:`target87.priorities.services.voter_check`)."""
+checked by the services against the participant rules of :mod:`target87.people.rules`."""
 
 import rules
 

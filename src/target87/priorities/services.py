@@ -32,7 +32,6 @@ import hashlib
 import re
 from collections.abc import Iterable, Mapping
 
-from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -43,11 +42,11 @@ from target87.core import audit
 from target87.core.errors import ServiceError
 from target87.core.permissions import require
 from target87.deliberation.models import Recommendation
-from target87.deliberation.services import participant_check
-from target87.people.enums import Role
 from target87.people.models import Participation
+from target87.people.participants import Participant, participant_require
+from target87.people.refusals import Refusal
 
-from . import selectors, voters, writes
+from . import selectors, writes
 from .enums import RANKED, BallotStatus, Method, ProposalStatus
 from .models import PROPOSAL_LENGTH, Ballot, BallotItem, PairwiseChoice, StatementProposal, Vote
 from .writes import NO_GROUP, voter_group  # noqa: F401 (part of this module's interface)
@@ -60,27 +59,19 @@ MAX_LABEL = 200
 MAX_PENDING = 5
 
 
-def voter_check(*, participation: Participation | voters.Voter | None, ballot: Ballot):
-    """The participant, if they may vote on this ballot now; raises PermissionDenied or ServiceError saying why.
+def voter_check(*, participation: Participation | Participant | None, ballot: Ballot) -> Participant:
+    """The participant, if they may vote on this ballot now; raises a
+    :class:`~target87.people.refusals.Refusal` or a ServiceError saying why.
 
-    ``participation`` is a participation read from the database, or the :class:`~target87.priorities.voters.Voter`
-    of a voter pass, checked against the withdrawn links and registrations that each process keeps."""
-    _taking_part(participation, ballot)
+    ``participation``: a participation read from the database, or the
+    :class:`~target87.people.participants.Participant` of a participant pass, judged on what this process knows of
+    the consultation's withdrawn links and registrations."""
+    participant = participant_require(participation, "vote", ballot.consultation_id)
     if ballot.status == BallotStatus.CLOSED:
         raise ServiceError(_("This ballot is closed: your vote was not recorded."))
     if ballot.status != BallotStatus.OPEN:
         raise ServiceError(_("This ballot is not open yet: your vote was not recorded."))
-    return participation
-
-
-def _taking_part(participation: Participation | voters.Voter | None, ballot: Ballot) -> None:
-    """That the participant may take part in the ballot's consultation (approved, not an observer)."""
-    if isinstance(participation, voters.Voter):
-        voters.check(participation, consultation_id=ballot.consultation_id)
-    else:
-        participant_check(participation=participation, consultation=ballot.consultation)
-        if participation.role == Role.OBSERVER:
-            raise PermissionDenied(voters.observer_refusal())
+    return participant
 
 
 _CLOSING = re.compile(r"[\s.!?;:…,。！？]+$")
@@ -350,10 +341,9 @@ def _clean_values(ballot: Ballot, items: dict[int, BallotItem], values: Mapping)
     return cleaned
 
 
-def _audit_first(participation, ballot: Ballot, action: str, changes: dict | None = None) -> None:
+def _audit_first(participant: Participant, ballot: Ballot, action: str, changes: dict | None = None) -> None:
     """The audit entry of a participant's first vote on a ballot (later votes are kept in the votes)."""
-    if isinstance(participation, voters.Voter):
-        participation = Participation.objects.select_related("person", "consultation").get(pk=participation.pk)
+    participation = participant.participation
     audit.record(
         actor=participation, action=action, obj=ballot, consultation=participation.consultation, changes=changes
     )
@@ -368,7 +358,7 @@ def vote_cast(*, participation: Participation | None, ballot: Ballot, values: Ma
     """
     if ballot.method == Method.PAIRWISE:
         raise ServiceError(_("This ballot is voted by choosing between pairs."))
-    voter_check(participation=participation, ballot=ballot)
+    participation = voter_check(participation=participation, ballot=ballot)
     cleaned = _cleaned(ballot, values)
     if ballot.method == Method.CONSENSUS and len(cleaned) == 1:
         mine = _statement_vote(ballot, participation, cleaned)
@@ -383,7 +373,7 @@ def statement_vote(*, participation: Participation | None, ballot: Ballot, item,
     ballot by item id, this one included: what the next statement is chosen from."""
     if ballot.method != Method.CONSENSUS:
         raise ServiceError(_("This ballot is not voted statement by statement."))
-    voter_check(participation=participation, ballot=ballot)
+    participation = voter_check(participation=participation, ballot=ballot)
     return _statement_vote(ballot, participation, _cleaned(ballot, {item: value}))
 
 
@@ -438,7 +428,7 @@ def pairwise_choose(*, participation: Participation | None, ballot: Ballot, winn
     """Record that the participant preferred ``winner`` to ``loser``; a new choice on the same pair replaces it."""
     if ballot.method != Method.PAIRWISE:
         raise ServiceError(_("This ballot is not voted by pairs."))
-    voter_check(participation=participation, ballot=ballot)
+    participation = voter_check(participation=participation, ballot=ballot)
     ids = {_whole(winner), _whole(loser)}
     items = {item.pk: item for item in selectors.ballot_items(ballot=ballot) if item.pk in ids}
     win, lose = items.get(_whole(winner)), items.get(_whole(loser))
@@ -718,14 +708,14 @@ def ballot_proposals_set(*, actor, ballot: Ballot, allowed: bool) -> Ballot:
 # --- statements proposed by participants ---------------------------------------------------------------------
 
 
-def statement_propose(*, participation: Participation | voters.Voter | None, ballot: Ballot, text: str):
+def statement_propose(*, participation: Participation | Participant | None, ballot: Ballot, text: str):
     """A participant proposes a statement on an open agree/disagree ballot that takes proposals. It waits for the
     convener's review (:func:`proposal_accept`, :func:`proposal_reject`) before anyone votes on it.
 
     Refused, with nothing stored: an empty statement, one over :data:`~target87.priorities.models.PROPOSAL_LENGTH`
     characters, one already on the ballot or already proposed, and more than :data:`MAX_PENDING` of the
     participant's statements waiting at once."""
-    _taking_part(participation, ballot)
+    participation = participant_require(participation, "propose", ballot.consultation_id)
     if ballot.method != Method.CONSENSUS or not ballot.takes_proposals:
         raise ServiceError(_("This ballot does not take proposed statements."))
     status = Ballot.objects.filter(pk=ballot.pk).values_list("status", flat=True).first()
@@ -776,11 +766,8 @@ def statement_propose(*, participation: Participation | voters.Voter | None, bal
                 key=key,
                 created_at=timezone.now(),
             )
-            person = participation
-            if isinstance(person, voters.Voter):
-                person = Participation.objects.select_related("person", "consultation").get(pk=participation.pk)
             audit.record(
-                actor=person,
+                actor=participation.participation,
                 action="statement.propose",
                 obj=proposal,
                 consultation=ballot.consultation,
@@ -850,8 +837,8 @@ def _author_agrees(ballot: Ballot, proposal: StatementProposal, item: BallotItem
         pk=proposal.participation_id
     )
     try:
-        _taking_part(author, ballot)
-    except PermissionDenied:
+        author = participant_require(author, "vote", ballot.consultation_id)
+    except Refusal:
         return
     now = timezone.now()
     first = writes.open_paper(ballot, author, now)

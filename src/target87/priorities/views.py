@@ -5,9 +5,9 @@ knows who they are) and leads to ``/ballots/<id>/vote/``, which the QR code show
 Every vote form works without JavaScript (POST, then a redirect); with htmx, the form posts in place and the
 panel is swapped for the next pair, the next statement or the saved ballot.
 
-Opening the link, and every voting page, checks the participant in the database and gives the browser a signed
-voter pass (:mod:`target87.priorities.voters`); a vote then needs no query to know who votes, and a withdrawn
-link or a registration no longer approved stops voting within two seconds.
+Opening the link, and every voting page, checks the participant in the database and renews the browser's
+participant pass (:mod:`target87.people.participants`); a vote then needs no query to know who votes, and a
+withdrawn link or a registration no longer approved stops voting within two seconds.
 
 On an agree/disagree ballot that takes proposals, the panel also has a small form to propose a statement
 (``/ballots/<id>/propose/``, checked in the database like a page load); the convener's ballot page lists the
@@ -21,7 +21,6 @@ import functools
 import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template import Context, loader
@@ -38,12 +37,9 @@ from target87.core.errors import ServiceError
 from target87.core.forms import apply_service_error
 from target87.core.http import see_other
 from target87.core.memo import Memo
-from target87.deliberation.participants import needs_link, open_access_link, participant_here
-from target87.deliberation.services import participant_check
-from target87.people.enums import Role
-from target87.people.models import AccessLink, Participation
+from target87.people.access import link_open, participant_required
 
-from . import exporters, selectors, services, voters
+from . import exporters, selectors, services
 from .enums import RANKED, BallotStatus, Method, ProposalStatus
 from .forms import BallotForm, ItemAddForm, ItemForm
 from .models import PROPOSAL_LENGTH
@@ -51,38 +47,22 @@ from .models import PROPOSAL_LENGTH
 # --- participants ------------------------------------------------------------------------------------------
 
 
-def _with_pass(request, response, participation):
-    """The response, giving this browser the voter pass of the link it has just opened."""
-    link = AccessLink.objects.filter(pk=request.session.get("access_link_id"), participation=participation).first()
-    if link is not None:
-        voters.give_pass(response, voters.voter_for(participation, link))
-    return response
-
-
 @require_GET
 def ballot_link(request, token, pk):
-    participation = open_access_link(request, token)
-    if isinstance(participation, HttpResponse):
-        return participation
-    return _with_pass(request, redirect("priorities:vote", pk=pk), participation)
+    link_open(request, token)
+    return redirect("priorities:vote", pk=pk)
 
 
 @require_GET
 def ballots_link(request, token):
-    participation = open_access_link(request, token)
-    if isinstance(participation, HttpResponse):
-        return participation
-    return _with_pass(
-        request, redirect("priorities:participant_ballots", slug=participation.consultation.slug), participation
-    )
+    participation = link_open(request, token)
+    return redirect("priorities:participant_ballots", slug=participation.consultation.slug)
 
 
 @require_GET
 def participant_ballots(request, slug):
     consultation = consultation_selectors.consultation_get(slug=slug, user=request.user)
-    participation = participant_here(request, consultation)
-    if participation is None:
-        return needs_link(request, consultation)
+    participation = participant_required(request, "take_part", consultation).participation
     return render(
         request,
         "priorities/participant_ballots.html",
@@ -103,11 +83,6 @@ def _values_from_post(ballot, post) -> dict:
     if ballot.method == Method.APPROVAL:
         values = {key: 1 for key in post.getlist("approve")}
     return values
-
-
-def _htmx(request) -> bool:
-    """Whether htmx sent the request (read from the environ: ``request.headers`` would copy every header)."""
-    return request.META.get("HTTP_HX_REQUEST") == "true"
 
 
 _ANSWERS = {1: gettext_lazy("Agree"), -1: gettext_lazy("Disagree"), 0: gettext_lazy("Pass / unsure")}
@@ -215,57 +190,6 @@ def _panel_context(request, ballot, participation, *, errors=None, saved=False, 
     return context
 
 
-class _Refused(Exception):
-    def __init__(self, message: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-def _checked_voter(request, consultation) -> tuple[Participation, voters.Voter]:
-    """The participant on this browser, checked in the database (a page load), and their voter pass.
-
-    The session's participant (the last link opened here) comes first, else the pass's. Raises :class:`_Refused`
-    with no message when nobody's link was opened here, or with the reason the link no longer works."""
-    participation_id = request.session.get("participation_id")
-    link_id = request.session.get("access_link_id")
-    held = voters.Voter.from_cookie(request.COOKIES.get(voters.COOKIE))
-    if not participation_id and held is not None:
-        participation_id, link_id = held.pk, held.link_id
-    if not participation_id:
-        raise _Refused
-    participation = (
-        Participation.objects.select_related("person__organisation", "consultation").filter(pk=participation_id).first()
-    )
-    try:
-        participant_check(participation=participation, consultation=consultation)
-    except PermissionDenied as denied:
-        if participation is not None and participation.consultation_id == consultation.pk:
-            raise _Refused(str(denied)) from None
-        raise _Refused from None
-    if participation.role == Role.OBSERVER:
-        raise _Refused(voters.observer_refusal())
-    links = AccessLink.objects.filter(participation=participation)
-    link = (
-        links.filter(pk=link_id).first() if link_id else links.filter(revoked_at=None).order_by("-expires_at").first()
-    )
-    if link is None or link.revoked_at is not None:
-        raise _Refused(_("This access link has been withdrawn. Ask the organisers for a new one."))
-    if not link.is_active:
-        raise _Refused(_("This access link has expired. Ask the organisers for a new one."))
-    return participation, voters.voter_for(participation, link)
-
-
-def _refusal(request, consultation, refused: _Refused) -> HttpResponse:
-    if refused.message is None:
-        response = needs_link(request, consultation)
-    else:
-        response = render(request, "people/link_invalid.html", {"message": refused.message}, status=403)
-    if _htmx(request):
-        response["HX-Refresh"] = "true"  # the page, loaded again, says why
-    voters.take_pass(response)
-    return response
-
-
 @require_http_methods(["GET", "POST"])
 def vote(request, pk):
     """The voting page (GET) and a vote (POST).
@@ -273,32 +197,19 @@ def vote(request, pk):
     A vote trusts the browser's voter pass (no query to know who votes; checked against the withdrawn links) and
     the ballot as this process saw it within the last second (its transaction checks again that it is open);
     with htmx, the answer is the panel alone: the next statement or pair, or the saved ballot."""
-    htmx = _htmx(request)
+    htmx = bool(request.htmx)
     posted = request.method == "POST"
     ballot = selectors.ballot_cached(pk=pk) if posted else selectors.ballot_get(pk=pk)
     if posted and ballot.status != BallotStatus.OPEN:
         ballot = selectors.ballot_get(pk=pk)
     if ballot.status == BallotStatus.DRAFT:
         raise Http404
-    voter = voters.Voter.from_cookie(request.COOKIES.get(voters.COOKIE)) if posted else None
-    participation, give = None, None
-    try:
-        if voter is None:
-            participation, voter = _checked_voter(request, ballot.consultation)
-            give = voter
-        else:
-            voters.check(voter, consultation_id=ballot.consultation_id)
-    except (_Refused, PermissionDenied) as refused:
-        if isinstance(refused, PermissionDenied):
-            refused = _Refused(str(refused))
-        return _refusal(request, ballot.consultation, refused)
-    response = _vote(request, ballot, voter, participation, htmx=htmx)
-    if give is not None:
-        voters.give_pass(response, give)
-    return response
+    # a vote trusts the participant's pass; the page reads them from the database
+    voter = participant_required(request, "vote", ballot.consultation_id, fresh=not posted)
+    return _vote(request, ballot, voter, htmx=htmx)
 
 
-def _vote(request, ballot, voter, participation, *, htmx: bool) -> HttpResponse:
+def _vote(request, ballot, voter, *, htmx: bool) -> HttpResponse:
     errors, status, mine = [], 200, None
     if request.method == "POST":
         try:
@@ -321,8 +232,6 @@ def _vote(request, ballot, voter, participation, *, htmx: bool) -> HttpResponse:
                 )
             else:
                 services.vote_cast(participation=voter, ballot=ballot, values=_values_from_post(ballot, request.POST))
-        except PermissionDenied as denied:
-            return _refusal(request, ballot.consultation, _Refused(str(denied)))
         except ServiceError as error:
             errors, status = error.messages, (200 if htmx else 400)
         else:
@@ -336,13 +245,12 @@ def _vote(request, ballot, voter, participation, *, htmx: bool) -> HttpResponse:
     if htmx and request.method == "POST":
         return _panel(request, context)
     context["proposed"] = request.GET.get("proposed") == "1"
-    return _vote_page(request, ballot, voter, participation, context, status=status)
+    return _vote_page(request, ballot, voter, context, status=status)
 
 
-def _vote_page(request, ballot, voter, participation, context, *, status=200) -> HttpResponse:
+def _vote_page(request, ballot, voter, context, *, status=200) -> HttpResponse:
     """The whole voting page: the panel, and on agree/disagree ballots the statements the participant proposed."""
-    if participation is None:
-        participation = Participation.objects.select_related("person").get(pk=voter.pk)
+    participation = voter.participation
     if ballot.method == Method.CONSENSUS:
         context["my_proposals"] = selectors.my_proposals(ballot=ballot, participation=voter)
     return render(
@@ -359,20 +267,15 @@ def propose(request, pk):
     as a page load is: proposals are few, and each waits for the convener's review. Without JavaScript the answer
     is the voting page again; with htmx, the panel (the same statement still shown) and the list of the
     participant's proposals."""
-    htmx = _htmx(request)
+    htmx = bool(request.htmx)
     ballot = selectors.ballot_get(pk=pk)
     if ballot.status == BallotStatus.DRAFT:
         raise Http404
-    try:
-        participation, voter = _checked_voter(request, ballot.consultation)
-    except _Refused as refused:
-        return _refusal(request, ballot.consultation, refused)
+    voter = participant_required(request, "propose", ballot.consultation)
     text = request.POST.get("text", "")
     wanted = request.POST.get("statement", "")
     try:
-        services.statement_propose(participation=participation, ballot=ballot, text=text)
-    except PermissionDenied as denied:
-        return _refusal(request, ballot.consultation, _Refused(str(denied)))
+        services.statement_propose(participation=voter, ballot=ballot, text=text)
     except ServiceError as error:
         context = _panel_context(request, ballot, voter, wanted=wanted)
         if ballot.takes_proposals and ballot.status == BallotStatus.OPEN:
@@ -382,7 +285,7 @@ def propose(request, pk):
         if htmx:
             response = _panel(request, context)
         else:
-            response = _vote_page(request, ballot, voter, participation, context, status=400)
+            response = _vote_page(request, ballot, voter, context, status=400)
     else:
         if htmx:
             context = _panel_context(request, ballot, voter, wanted=wanted)
@@ -396,7 +299,6 @@ def propose(request, pk):
         else:
             url = reverse("priorities:vote", kwargs={"pk": ballot.pk})
             response = see_other(f"{url}?proposed=1" + (f"&statement={wanted}" if wanted.isdecimal() else ""))
-    voters.give_pass(response, voter)
     return response
 
 
@@ -672,7 +574,7 @@ def manage_proposal(request, slug, pk, proposal):
             problems = [_("Choose to accept or to reject the statement.")]
     except ServiceError as error:
         problems = error.messages
-    if _htmx(request):
+    if request.htmx:
         ballot = selectors.ballot_get(pk=ballot.pk)
         return render(
             request, "priorities/_proposals.html", _proposals_context(ballot, notice=notice, problems=problems)

@@ -20,20 +20,16 @@ from django.utils.translation import gettext as _
 from target87.core import combining, prepared
 from target87.core.errors import ServiceError
 from target87.core.memo import Memo
+from target87.people.participants import NO_GROUP, participant_of  # noqa: F401 (NO_GROUP: the group of none)
 
 from .enums import BallotStatus
 from .models import Ballot, BallotPaper, Vote
-from .voters import Voter
-
-NO_GROUP = "none"
 
 
 def voter_group(participation) -> str:
-    """The stakeholder group a participant votes in: their organisation's (as their voter pass says, if they
-    vote with one: it is read from the database each time they open their link or a voting page)."""
-    if isinstance(participation, Voter):
-        return participation.group or NO_GROUP
-    return participation.person.stakeholder_group or NO_GROUP
+    """The stakeholder group a participant votes in: their organisation's (as their participant pass says, if
+    they vote with one: it is read from the database each time they open their link or a voting page)."""
+    return participant_of(participation).group
 
 
 def status_guard() -> str:

@@ -1,0 +1,81 @@
+"""What a participant may do in a consultation, declared once (django-rules) for every app and the API.
+
+Participants act through their personal access link, not as signed-in users, so their permissions are a rule set
+of their own (:data:`participant_rules`), tested on a :class:`~target87.people.participants.Participant` and the
+consultation's id; signed-in users' permissions stay in Django's (``user.has_perm``). Each predicate is one
+condition with one refusal (:data:`REFUSALS`), so a participant refused is told the first condition they fail.
+Services check with :func:`target87.people.participants.participant_require`.
+"""
+
+from __future__ import annotations
+
+import functools
+import operator
+import time
+
+import rules
+
+from .refusals import Reason
+
+
+@rules.predicate
+def holds_link(participant) -> bool:
+    return participant is not None
+
+
+@rules.predicate
+def of_consultation(participant, consultation_id) -> bool:
+    return participant.consultation_id == consultation_id
+
+
+@rules.predicate
+def is_approved(participant) -> bool:
+    return participant.standing().approved
+
+
+@rules.predicate
+def link_kept(participant) -> bool:
+    return not participant.standing().withdrawn
+
+
+@rules.predicate
+def link_current(participant) -> bool:
+    return participant.expires > time.time()
+
+
+@rules.predicate
+def has_a_vote(participant) -> bool:
+    return not participant.standing().observer
+
+
+#: what taking part at all needs, in the order a refusal is told
+TAKES_PART = (holds_link, of_consultation, is_approved, link_kept, link_current)
+
+#: each thing a participant may do, and what it needs
+ACTIONS = {
+    "take_part": TAKES_PART,
+    "contribute": TAKES_PART,
+    "vote": (*TAKES_PART, has_a_vote),
+    "propose": (*TAKES_PART, has_a_vote),
+    "ask": (*TAKES_PART, has_a_vote),
+}
+
+REFUSALS = {
+    holds_link: Reason.NO_LINK,
+    of_consultation: Reason.OTHER_CONSULTATION,
+    is_approved: Reason.NOT_APPROVED,
+    link_kept: Reason.LINK_WITHDRAWN,
+    link_current: Reason.LINK_EXPIRED,
+    has_a_vote: Reason.OBSERVER,
+}
+
+participant_rules = rules.RuleSet()
+for _action, _needs in ACTIONS.items():
+    participant_rules.add_rule(_action, functools.reduce(operator.and_, _needs))
+
+
+def refusal_reason(participant, action: str, consultation_id: int) -> Reason | None:
+    """Why ``participant`` may not do ``action`` in the consultation, or None if they may."""
+    if participant_rules.test_rule(action, participant, consultation_id):
+        return None
+    return next(REFUSALS[need] for need in ACTIONS[action] if not need.test(participant, consultation_id))
