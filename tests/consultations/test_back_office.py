@@ -102,6 +102,21 @@ def test_the_live_check_shows_a_clash_without_saving(convener_client, consultati
     assert Session.objects.count() == 1
 
 
+def test_the_live_check_marks_the_sessions_that_clash_in_the_grid(convener_client, consultation):
+    room = RoomFactory(consultation=consultation, name="Hall")
+    panel = SessionFactory(
+        consultation=consultation, room=room, title="Panel", start=at(1, "09:30"), end=at(1, "10:30")
+    )
+    later = SessionFactory(
+        consultation=consultation, room=room, title="Later", start=at(1, "11:00"), end=at(1, "12:00")
+    )
+    fragment = convener_client.post(
+        "/manage/bangkok-test/sessions/new/", {**SESSION, "room": room.pk}, HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert f'class="cell kind-plenary clash" href="/manage/bangkok-test/sessions/{panel.pk}/"' in fragment
+    assert f'class="cell kind-plenary" href="/manage/bangkok-test/sessions/{later.pk}/"' in fragment
+
+
 def test_saving_a_session_typed_in_event_time(convener_client, consultation):
     response = convener_client.post("/manage/bangkok-test/sessions/new/", {**SESSION, "action": "save"})
     assert response.status_code == 302 and response["Location"] == "/manage/bangkok-test/timetable/?day=2016-09-14"

@@ -97,6 +97,37 @@ def test_a_speaker_given_twice_speaks_once_in_the_first_role(consultation, conve
     assert list(session.speakers.values_list("person_id", "role")) == [(chair.pk, "chair")]
 
 
+def test_the_check_returns_the_sessions_a_draft_would_clash_with(consultation):
+    room = RoomFactory(consultation=consultation, name="Hall")
+    speaker = ParticipationFactory(consultation=consultation, role="panellist").person
+    panel = SessionFactory(
+        consultation=consultation, room=room, title="Panel", start=at(1, "09:00"), end=at(1, "10:00")
+    )
+    talk = SessionFactory(consultation=consultation, title="Talk", start=at(1, "09:30"), end=at(1, "10:00"))
+    SessionSpeaker.objects.create(session=talk, person=speaker, role="speaker")
+    SessionSpeaker.objects.create(session=panel, person=speaker, role="panellist")
+    SessionFactory(consultation=consultation, room=room, title="Later", start=at(1, "11:00"), end=at(1, "12:00"))
+    draft = services.SessionDraft(
+        title="Opening",
+        start=at(1, "09:00"),
+        end=at(1, "10:00"),
+        room_id=room.pk,
+        deliberation_minutes=0,
+        speaker_ids=(speaker.pk,),
+    )
+    check = services.timetable_problems(consultation=consultation, draft=draft)
+    assert sorted(check.messages) == ["room", "speakers"]
+    assert check.clashes == [panel, talk]
+
+
+def test_a_draft_that_fits_has_no_messages_and_no_clashes(consultation):
+    draft = services.SessionDraft(
+        title="Opening", start=at(1, "09:00"), end=at(1, "10:00"), room_id=None, deliberation_minutes=0, speaker_ids=()
+    )
+    check = services.timetable_problems(consultation=consultation, draft=draft)
+    assert (check.messages, check.clashes) == ({}, [])
+
+
 def test_session_outside_the_consultation_days_is_refused(consultation, convener):
     with pytest.raises(ServiceError) as caught:
         _save(convener, consultation, start=at(3, "09:00"), end=at(3, "10:00"))

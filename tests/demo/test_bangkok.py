@@ -72,7 +72,7 @@ def test_the_demo_programme_obeys_every_timetable_rule(demo):
             speaker_ids=tuple(session.speakers.values_list("person_id", flat=True)),
             pk=session.pk,
         )
-        assert timetable_problems(consultation=demo, draft=draft) == {}, session.title
+        assert timetable_problems(consultation=demo, draft=draft).messages == {}, session.title
 
 
 def test_participants_are_fictional_and_span_the_sub_region_and_all_groups(demo):

@@ -230,8 +230,7 @@ def timetable(request, slug):
     )
 
 
-def _session_problems(consultation, form, session) -> tuple[dict, set[int]]:
-    fields = form.service_fields()
+def _session_check(consultation, fields: dict, session) -> services.TimetableCheck:
     draft = services.SessionDraft(
         title=fields["title"],
         start=fields["start"],
@@ -241,16 +240,7 @@ def _session_problems(consultation, form, session) -> tuple[dict, set[int]]:
         speaker_ids=tuple(p.pk for p in fields["speakers"]),
         pk=session.pk if session else None,
     )
-    problems = services.timetable_problems(consultation=consultation, draft=draft)
-    overlapping = Session.objects.filter(consultation=consultation, start__lt=draft.end, end__gt=draft.start).exclude(
-        pk=draft.pk
-    )
-    clashes = set()
-    if "room" in problems:
-        clashes |= set(overlapping.filter(room_id=draft.room_id).values_list("pk", flat=True))
-    if "speakers" in problems:
-        clashes |= set(overlapping.filter(speakers__person_id__in=draft.speaker_ids).values_list("pk", flat=True))
-    return problems, clashes
+    return services.timetable_problems(consultation=consultation, draft=draft)
 
 
 @login_required
@@ -271,13 +261,14 @@ def session_edit(request, slug, pk=None):
     grid = None
     checking = request.method == "POST" and (request.POST.get("action") == "check" or request.headers.get("HX-Request"))
     if request.method == "POST" and form.is_valid():
-        problems, clashes = _session_problems(consultation, form, session)
         fields = form.service_fields()
+        check = _session_check(consultation, fields, session)
+        problems = check.messages
         grid = _grid(
             consultation,
             fields["start"].astimezone(consultation.tz).date(),
             draft={**fields, "pk": session.pk if session else None},
-            clashes=clashes,
+            clashes={s.pk for s in check.clashes},
         )
         if not checking and not problems:
             try:

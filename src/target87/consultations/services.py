@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import formats, timezone
@@ -209,16 +209,28 @@ def _when(consultation: Consultation, moment: dt.datetime) -> str:
     return formats.date_format(local, "D j M, H:i")
 
 
-def timetable_problems(*, consultation: Consultation, draft: SessionDraft) -> dict[str, list[str]]:
-    """The timetable rules a session would break, each message naming what clashes with what."""
-    problems: dict[str, list[str]] = {}
+@dataclass
+class TimetableCheck:
+    """What :func:`timetable_problems` found: the messages per field (none: the session fits) and the sessions
+    the draft would clash with, in a room or through a speaker."""
 
-    def add(field: str, message: str) -> None:
-        problems.setdefault(field, []).append(message)
+    messages: dict[str, list[str]] = field(default_factory=dict)
+    clashes: list[Session] = field(default_factory=list)
+
+
+def timetable_problems(*, consultation: Consultation, draft: SessionDraft) -> TimetableCheck:
+    """The timetable rules a session would break, each message naming what clashes with what, and the sessions
+    it would clash with."""
+    check = TimetableCheck()
+
+    def add(name: str, message: str, other: Session | None = None) -> None:
+        check.messages.setdefault(name, []).append(message)
+        if other is not None and other not in check.clashes:
+            check.clashes.append(other)
 
     if draft.end <= draft.start:
         add("end", _("The session must end after it starts."))
-        return problems
+        return check
     if _outside_days(consultation, draft.start, draft.end):
         add(
             "start",
@@ -256,6 +268,7 @@ def timetable_problems(*, consultation: Consultation, draft: SessionDraft) -> di
                     "start": _when(consultation, other.start),
                     "end": formats.time_format(timezone.localtime(other.end, consultation.tz), "H:i"),
                 },
+                other,
             )
     if draft.speaker_ids:
         busy = (
@@ -272,8 +285,9 @@ def timetable_problems(*, consultation: Consultation, draft: SessionDraft) -> di
                     "title": draft.title,
                     "other": speaker.session.title,
                 },
+                speaker.session,
             )
-    return problems
+    return check
 
 
 SESSION_FIELDS = (
@@ -396,7 +410,7 @@ def session_save(
         speaker_ids=tuple(pk for pk, _role in speaker_rows),
         pk=session.pk if session else None,
     )
-    problems = timetable_problems(consultation=consultation, draft=draft)
+    problems = timetable_problems(consultation=consultation, draft=draft).messages
     if problems:
         raise ServiceError(problems)
     questions = fields.pop("key_questions")
