@@ -2,10 +2,12 @@ import io
 
 import openpyxl
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from factories import ParticipationFactory, PersonFactory
+from factories import ParticipationFactory, PersonFactory, UserFactory
 from target87.jobs.models import Job
+from target87.people import imports
 from target87.people.models import ParticipantImport, Participation, Person
 
 HEADER = "name,email,organisation,stakeholder_group,country,role\n"
@@ -105,3 +107,42 @@ def test_a_long_list_is_checked_as_a_background_job_with_progress(
     assert '<progress max="100" value="100">' in page and "See the result" in page
     batch = ParticipantImport.objects.get()
     assert len(batch.rows) == 400 and batch.problems == []
+
+
+def test_a_short_list_is_checked_at_once_and_kept_as_a_preview(convener, consultation):
+    rows = [{"name": "Anan Srisuk", "email": "anan@example.org", "organisation": "Ministry", "country": "THA"}]
+    started = imports.import_start(actor=convener, consultation=consultation, filename="people.csv", rows=rows)
+    assert started.job is None
+    assert [row["email"] for row in started.batch.rows] == ["anan@example.org"]
+    assert [p["message"] for p in started.batch.problems] == ["“stakeholder_group” is empty."]
+    assert not Job.objects.exists()
+
+
+def test_a_long_list_starts_a_job_that_checks_it(convener, consultation, django_capture_on_commit_callbacks):
+    rows = [
+        {
+            "name": f"Person {i}",
+            "email": f"p{i}@example.org",
+            "organisation": "Ministry",
+            "stakeholder_group": "government",
+            "country": "THA",
+        }
+        for i in range(imports.BACKGROUND_ROWS + 1)
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        started = imports.import_start(actor=convener, consultation=consultation, filename="long.csv", rows=rows)
+    started.batch.refresh_from_db()
+    started.job.refresh_from_db()
+    assert (started.job.kind, started.job.status, started.job.title) == (
+        "people.import_check",
+        "done",
+        "Checking long.csv",
+    )
+    assert (len(started.batch.rows), started.batch.problems) == (imports.BACKGROUND_ROWS + 1, [])
+
+
+def test_only_a_convener_starts_an_import_even_of_a_long_list(consultation):
+    rows = [{"name": f"Person {i}", "email": f"p{i}@example.org"} for i in range(imports.BACKGROUND_ROWS + 1)]
+    with pytest.raises(PermissionDenied):
+        imports.import_start(actor=UserFactory(), consultation=consultation, filename="long.csv", rows=rows)
+    assert not ParticipantImport.objects.exists() and not Job.objects.exists()

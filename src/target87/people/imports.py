@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
@@ -15,7 +16,9 @@ from target87.core import audit, countries
 from target87.core.errors import ServiceError
 from target87.core.permissions import require
 from target87.engines import tabular
+from target87.jobs.models import Job
 from target87.jobs.registry import job_kind
+from target87.jobs.services import job_start
 
 from .enums import Gender, RegistrationStatus, Role, StakeholderGroup
 from .models import ParticipantImport, Participation, Person
@@ -157,6 +160,33 @@ def import_upload(*, actor, consultation, filename: str, rows: list[dict[str, st
     return ParticipantImport.objects.create(
         consultation=consultation, filename=filename, rows=cleaned, problems=problems, created_by=actor
     )
+
+
+@dataclass(frozen=True)
+class ImportStarted:
+    """What :func:`import_start` did: kept a checked preview at once, or started a job that checks it."""
+
+    batch: ParticipantImport
+    job: Job | None = None
+
+
+@transaction.atomic
+def import_start(*, actor, consultation, filename: str, rows: list[dict[str, str]]) -> ImportStarted:
+    """Start importing the rows read from a file: a short list is checked at once and kept as a preview; a
+    list longer than :data:`BACKGROUND_ROWS` is kept as an empty preview and checked by a background job,
+    with progress. Nothing is created before the convener confirms."""
+    require(actor, "consultations.manage", consultation)
+    if len(rows) <= BACKGROUND_ROWS:
+        return ImportStarted(batch=import_upload(actor=actor, consultation=consultation, filename=filename, rows=rows))
+    batch = ParticipantImport.objects.create(consultation=consultation, filename=filename, created_by=actor)
+    job = job_start(
+        kind="people.import_check",
+        title=_("Checking %(file)s") % {"file": filename},
+        params={"import_id": batch.pk, "rows": rows},
+        actor=actor,
+        consultation=consultation,
+    )
+    return ImportStarted(batch=batch, job=job)
 
 
 @job_kind("people.import_check")

@@ -15,7 +15,6 @@ from target87.consultations import selectors as consultation_selectors
 from target87.core import exporters as core_exporters
 from target87.core.errors import ServiceError
 from target87.core.forms import apply_service_error
-from target87.jobs.services import job_start
 
 from . import imports, selectors, services
 from .access import link_open
@@ -161,25 +160,15 @@ def import_upload(request, slug):
         upload = form.cleaned_data["file"]
         try:
             rows = imports.read_table(filename=upload.name, content=upload.read())
-            if len(rows) > imports.BACKGROUND_ROWS:
-                batch = ParticipantImport.objects.create(
-                    consultation=consultation, filename=upload.name, created_by=request.user
-                )
-                job = job_start(
-                    kind="people.import_check",
-                    title=_("Checking %(file)s") % {"file": upload.name},
-                    params={"import_id": batch.pk, "rows": rows},
-                    actor=request.user,
-                    consultation=consultation,
-                )
-                return redirect(job)
-            batch = imports.import_upload(
+            started = imports.import_start(
                 actor=request.user, consultation=consultation, filename=upload.name, rows=rows
             )
         except ServiceError as error:
             form.add_error("file", error.messages)
         else:
-            return redirect("people:import_preview", slug=slug, pk=batch.pk)
+            if started.job is not None:
+                return redirect(started.job)
+            return redirect("people:import_preview", slug=slug, pk=started.batch.pk)
     return render(request, "people/import_upload.html", {"consultation": consultation, "form": form})
 
 
