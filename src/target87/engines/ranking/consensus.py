@@ -18,10 +18,16 @@ Divisiveness
 
 Opinion map
     The vote matrix (participants × statements: agree 1, disagree −1, pass 0; a statement a participant did
-    not see takes the mean of the votes it received) is projected on its first two principal components
-    (``scikit-learn``'s PCA); participants are then clustered with k-means on that map, k from 2 to 6 chosen
-    by the best silhouette score (seeded, so the map is reproducible). With fewer than four distinct
-    participants there is a single cluster.
+    not see takes the mean of the votes it received) is projected on its first two principal components: the
+    singular value decomposition of the centred matrix (``numpy.linalg.svd``), each axis oriented so that its
+    largest loading (the first statement's, among loadings equal in size) is positive, so the map does not
+    flip from one run or machine to the next. Participants are then clustered with k-means on that map
+    (``scipy.cluster.vq.kmeans2``: k-means++ seeding, Lloyd steps until no participant changes group, at
+    most 300; the best of 10 seeded starts by within-group sum of squares), k from 2 to 6 chosen by the best
+    silhouette score (mean over participants of (b − a) / max(a, b), a the mean distance to the rest of
+    their group, b to the nearest other group; 0 for a participant alone in their group; over a seeded
+    sample of 2000 participants when there are more). The same seed gives the same map. With fewer than
+    four distinct participants there is a single cluster.
 """
 
 from __future__ import annotations
@@ -33,6 +39,8 @@ from .types import OpinionMap, Participant, StatementStats, Vote
 
 MAX_CLUSTERS = 6
 SILHOUETTE_SAMPLE = 2000
+KMEANS_STARTS = 10
+KMEANS_MAX_STEPS = 300
 
 
 def smoothed(agree: int, seen: int) -> float:
@@ -116,15 +124,15 @@ def opinion_map(votes: Sequence[Vote], items: Sequence[str], seed: int = 0) -> O
     loadings = {item: (0.0, 0.0) for item in items}
     components = min(2, len(voters), len(items))
     if components >= 1 and len(voters) >= 2 and np.ptp(matrix, axis=0).any():
-        from sklearn.decomposition import PCA
-
-        pca = PCA(n_components=components, random_state=seed)
-        projected = pca.fit_transform(matrix)
-        coordinates[:, :components] = projected
-        ratios = list(pca.explained_variance_ratio_) + [0.0] * (2 - components)
-        explained = (float(ratios[0]), float(ratios[1]))
+        centred = matrix - matrix.mean(axis=0)
+        _u, singular, rows = np.linalg.svd(centred, full_matrices=False)
+        rows = rows[:components] * _orientation(rows[:components])[:, None]
+        coordinates[:, :components] = centred @ rows.T
+        shares = singular**2 / np.sum(singular**2)
+        ratios = [float(share) for share in shares[:components]] + [0.0] * (2 - components)
+        explained = (ratios[0], ratios[1])
         axes = np.zeros((2, len(items)))
-        axes[:components] = pca.components_
+        axes[:components] = rows
         loadings = {item: (float(axes[0, j]), float(axes[1, j])) for j, item in enumerate(items)}
 
     labels, k, silhouette = _clusters(coordinates, seed)
@@ -147,6 +155,16 @@ def opinion_map(votes: Sequence[Vote], items: Sequence[str], seed: int = 0) -> O
     )
 
 
+def _orientation(rows):
+    """+1 or −1 per principal axis: the sign that makes the axis's largest loading positive (among loadings
+    equal in size to within rounding, the first)."""
+    import numpy as np
+
+    size = np.abs(rows)
+    largest = np.argmax(size >= size.max(axis=1, keepdims=True) - 1e-9, axis=1)
+    return np.where(rows[np.arange(len(rows)), largest] < 0, -1.0, 1.0)
+
+
 def _clusters(points, seed: int):
     import numpy as np
 
@@ -154,21 +172,69 @@ def _clusters(points, seed: int):
     if distinct < 4:
         return np.zeros(len(points), dtype=int), 1, None
 
-    from sklearn.cluster import KMeans
-    from sklearn.metrics import silhouette_score
-
     best = None
     for k in range(2, min(MAX_CLUSTERS, distinct - 1) + 1):
-        labels = KMeans(n_clusters=k, n_init=10, random_state=seed).fit_predict(points)
-        if len(set(labels)) < 2:
+        labels = _kmeans(points, k, seed)
+        if labels is None or len(set(labels)) < 2:
             continue
-        sample = min(len(points), SILHOUETTE_SAMPLE)
-        score = float(silhouette_score(points, labels, sample_size=sample, random_state=seed))
-        if best is None or score > best[2] + 1e-12:
+        score = _silhouette(points, labels, seed)
+        if score is not None and (best is None or score > best[2] + 1e-12):
             best = (labels, k, score)
     if best is None:
         return np.zeros(len(points), dtype=int), 1, None
     return _relabel(best[0]), best[1], best[2]
+
+
+def _kmeans(points, k: int, seed: int):
+    """The labels of the best of ``KMEANS_STARTS`` k-means runs (least within-group sum of squares; the first
+    among equals), each from k-means++ seeds drawn from one generator seeded with ``seed``; None if every
+    run left a group empty."""
+    import numpy as np
+    from scipy.cluster.vq import ClusterError, kmeans2
+
+    rng = np.random.default_rng(seed)
+    best, least = None, np.inf
+    for _start in range(KMEANS_STARTS):
+        try:
+            centroids, labels = kmeans2(points, k, iter=1, minit="++", missing="raise", rng=rng)
+            # kmeans2 takes a set number of steps: take them one at a time until the groups no longer change.
+            for _step in range(KMEANS_MAX_STEPS - 1):
+                centroids, moved = kmeans2(points, centroids, iter=1, minit="matrix", missing="raise")
+                if np.array_equal(moved, labels):
+                    break
+                labels = moved
+        except ClusterError:
+            continue
+        inertia = float(np.sum((points - centroids[labels]) ** 2))
+        if inertia < least:
+            best, least = labels, inertia
+    return best
+
+
+def _silhouette(points, labels, seed: int) -> float | None:
+    """The mean silhouette of the points (of a seeded sample of ``SILHOUETTE_SAMPLE`` when there are more);
+    None when the sample holds a single group."""
+    import numpy as np
+    from scipy.spatial.distance import pdist, squareform
+
+    if len(points) > SILHOUETTE_SAMPLE:
+        sample = np.random.default_rng(seed).choice(len(points), size=SILHOUETTE_SAMPLE, replace=False)
+        points, labels = points[sample], labels[sample]
+    groups, own = np.unique(labels, return_inverse=True)
+    if len(groups) < 2:
+        return None
+    members = own[:, None] == np.arange(len(groups))[None, :]
+    sizes = members.sum(axis=0)
+    totals = squareform(pdist(points)) @ members  # each point's summed distance to each group
+    everyone = np.arange(len(points))
+    a = totals[everyone, own] / np.maximum(sizes[own] - 1, 1)
+    others = totals / sizes
+    others[everyone, own] = np.inf
+    b = others.min(axis=1)
+    larger = np.maximum(a, b)
+    alone = sizes[own] == 1
+    s = np.divide(b - a, larger, out=np.zeros(len(points)), where=(larger > 0) & ~alone)
+    return float(s.mean())
 
 
 def _relabel(labels):
