@@ -155,6 +155,27 @@ def test_json_table_and_sdmx_formats(survey_csv, capsys):
     assert code == 2 and "--series" in err
 
 
+def test_json_output_is_the_engines_result_under_the_commands_names(survey_csv, capsys):
+    from target87.engines.childlabour import estimate_child_labour_file, load_definition, parse_by
+
+    argv = ["child-labour", str(survey_csv), "--by", "sex,age_group", "--definition", "mics4"]
+    code, out, _err = run([*argv, "--format", "json", "--series", "XX_MICS4"], capsys)
+    engine = estimate_child_labour_file(survey_csv, definition=load_definition("mics4"), by=parse_by(["sex,age_group"]))
+    data = engine.to_dict()
+    assert code == 0
+    assert json.loads(out) == {
+        "indicator": "SDG 8.7.1",
+        "definition": {**data["definition"], "series": "XX_MICS4"},
+        "options": data["options"],
+        "rows_in_file": engine.n_rows,
+        "children_5_17": engine.n_children,
+        "outside_ages_5_17": engine.n_outside_age,
+        "notes": ["Definition mics4: the values are not comparable with the SDG 8.7.1 series."],
+        "variables": ["sex", "age_group"],
+        "rows": [{**row["categories"], **{k: v for k, v in row.items() if k != "categories"}} for row in data["rows"]],
+    }
+
+
 def test_rule_43_and_definitions(survey_csv, capsys, tmp_path):
     _c, ge, _ = run(["child-labour", str(survey_csv), "--rule-43", "ge"], capsys)
     toml = tmp_path / "d.toml"

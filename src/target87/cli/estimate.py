@@ -336,47 +336,22 @@ def _csv(result) -> str:
 
 
 def _json(result, args) -> str:
+    """The engine's :meth:`~target87.engines.childlabour.Result.to_dict` under the command's published names:
+    the counts as ``rows_in_file``, ``children_5_17`` and ``outside_ages_5_17``, each row's categories
+    beside its numbers, the series given with ``--series`` in place of the definition's."""
     import json
 
-    d = result.definition
+    data = result.to_dict()
     doc = {
-        "indicator": "SDG 8.7.1",
-        "definition": {
-            "id": d.id,
-            "name": d.name,
-            "series": args.series or d.series,
-            "comparable": d.comparable,
-            "source": d.source,
-            "note": d.note,
-            "criteria": [c.describe() for c in d.criteria],
-        },
-        "options": {
-            "lonely_psu": result.options.lonely_psu,
-            "adjust_domain_lonely": result.options.adjust_domain_lonely,
-            "ci_method": result.options.ci_method,
-            "level": result.options.level,
-            "population": result.options.population,
-            "missing_hours": result.options.missing_hours,
-        },
-        "rows_in_file": result.n_rows,
-        "children_5_17": result.n_children,
-        "outside_ages_5_17": result.n_outside_age,
-        "notes": result.notes,
-        "variables": result.variables,
-        "rows": [
-            {
-                **r.categories,
-                "n": r.n,
-                "estimate": r.estimate,
-                "se": r.se,
-                "ci_lower": r.ci_lower,
-                "ci_upper": r.ci_upper,
-                "number": r.number,
-                "number_se": r.number_se,
-                "df": r.df,
-            }
-            for r in result.rows
-        ],
+        "indicator": data["indicator"],
+        "definition": {**data["definition"], "series": args.series or data["definition"]["series"]},
+        "options": data["options"],
+        "rows_in_file": data["n_rows"],
+        "children_5_17": data["n_children"],
+        "outside_ages_5_17": data["n_outside_age"],
+        "notes": data["notes"],
+        "variables": data["variables"],
+        "rows": [{**row.pop("categories"), **row} for row in data["rows"]],
     }
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 

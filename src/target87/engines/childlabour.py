@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -408,6 +408,36 @@ class Result:
     n_children: int  #: rows aged 5-17
     n_outside_age: int  #: rows outside 5-17, left out of the estimates (kept in the design)
     notes: list[str] = field(default_factory=list)
+    tables: list[tuple[str, ...]] = field(default_factory=list)  #: the tables asked for (``by``), in order
+
+    def to_dict(self) -> dict[str, Any]:
+        """The result as JSON-ready data: what the command writes as JSON and the web page keeps.
+
+        Each of ``rows`` has the domain's ``categories`` (variable → category, "_T" where totalled) and
+        its numbers, as :class:`EstimateRow`; the definition and options used, the tables asked for and
+        the counts of rows come with them.
+        """
+        d = self.definition
+        return {
+            "indicator": "SDG 8.7.1",
+            "definition": {
+                "id": d.id,
+                "name": d.name,
+                "series": d.series,
+                "comparable": d.comparable,
+                "source": d.source,
+                "note": d.note,
+                "criteria": [c.describe() for c in d.criteria],
+            },
+            "options": asdict(self.options),
+            "tables": [list(t) for t in self.tables],
+            "variables": list(self.variables),
+            "n_rows": self.n_rows,
+            "n_children": self.n_children,
+            "n_outside_age": self.n_outside_age,
+            "notes": list(self.notes),
+            "rows": [asdict(row) for row in self.rows],
+        }
 
 
 ProgressCallback = Callable[[float, str], None]
@@ -924,6 +954,7 @@ class _Accumulator:
             n_children=n_children,
             n_outside_age=n - n_children,
             notes=notes,
+            tables=list(self.tables),
         )
 
     def _checked(self, role: str, name: str | None) -> tuple[np.ndarray, list[str]] | None:
