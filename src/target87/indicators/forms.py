@@ -19,7 +19,7 @@ from .enums import (
     TABLE_LABELS,
     Nature,
 )
-from .services import check_upload, max_upload_bytes, size_text
+from .uploads import check_upload, max_upload_bytes, size_text
 
 NONE = ""
 

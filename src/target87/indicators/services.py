@@ -14,10 +14,11 @@ from __future__ import annotations
 import hashlib
 import logging
 import platform
+import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -27,102 +28,27 @@ import target87
 from target87.core import audit, countries
 from target87.core.errors import ServiceError
 from target87.core.permissions import require
-from target87.engines.childlabour import (
-    PRESETS,
-    ChildLabourError,
-    MissingColumnsError,
-    Options,
-    estimate_child_labour,
-    load_definition,
-    required_columns,
-)
-from target87.engines.microdata import MicrodataError, file_format, read_microdata
-from target87.engines.survey import CI_METHODS, LONELY_PSU_OPTIONS, LonelyPSUError, SurveyError
+from target87.engines.childlabour import ChildLabourError, MissingColumnsError, Options, estimate_child_labour_file
+from target87.engines.microdata import MicrodataError
+from target87.engines.survey import LonelyPSUError, SurveyError
 from target87.jobs.models import Job
 from target87.jobs.registry import job_kind
 from target87.jobs.services import job_start
 
-from .columns import column_mapping, detect_columns, parts, propose_mapping
-from .enums import ROLE_LABELS, ROLES, TABLES, EstimationStatus, Nature
+from .columns import column_mapping, detect_columns, propose_mapping
+from .enums import TABLES, EstimationStatus, Nature
 from .models import Estimation, Observation, Series
 from .sdmx import code_rows
+from .uploads import background_bytes, check_upload, safe_name
+from .validation import DEFAULT_OPTIONS, clean_request, definition_load
 
 logger = logging.getLogger(__name__)
 
-#: files larger than this are refused (override with the setting INDICATORS_MAX_UPLOAD_BYTES)
-MAX_UPLOAD_BYTES = 500 * 1024 * 1024
-#: files larger than this run as a background job (setting INDICATORS_BACKGROUND_BYTES)
-BACKGROUND_BYTES = 20 * 1024 * 1024
 #: the series of the presets, created by a data migration and again here if they are missing
 SERIES_NAMES = {
     "SL_TLF_CHLDEC": "Proportion of children aged 5-17 years engaged in child labour (general production boundary)",
     "SL_TLF_CHLDEA": "Proportion of children aged 5-17 years engaged in child labour (SNA production boundary)",
 }
-DEFAULT_OPTIONS = {
-    "rule_43": "ge",
-    "lonely_psu": "fail",
-    "adjust_domain_lonely": False,
-    "ci_method": "logit",
-    "level": 0.95,
-    "population": None,
-    "missing_hours": "error",
-    "tables": ["sex", "age_group"],
-    "ref_area": "",
-    "year": None,
-    "definition_toml": "",
-}
-#: a custom definition is a small TOML file
-MAX_DEFINITION_BYTES = 64 * 1024
-CUSTOM = "custom"
-
-
-def max_upload_bytes() -> int:
-    return int(getattr(settings, "INDICATORS_MAX_UPLOAD_BYTES", MAX_UPLOAD_BYTES))
-
-
-def background_bytes() -> int:
-    return int(getattr(settings, "INDICATORS_BACKGROUND_BYTES", BACKGROUND_BYTES))
-
-
-def size_text(size: int) -> str:
-    if size >= 1024 * 1024:
-        megabytes = f"{size / (1024 * 1024):.1f}".removesuffix(".0")
-        return _("%(size)s MB") % {"size": megabytes}
-    return _("%(size)d kB") % {"size": max(1, round(size / 1024))}
-
-
-def check_upload(*, name: str, size: int) -> str:
-    """The file's format, or a :class:`ServiceError` saying why it cannot be taken."""
-    if size > max_upload_bytes():
-        raise ServiceError(
-            {
-                "file": _(
-                    "The file is %(size)s; files up to %(limit)s can be uploaded here. Keep only the columns the "
-                    "estimate needs (weight, strata, clusters, age, sex, area, hours), or save it as Parquet, "
-                    "which is much smaller, or run the command target87 estimate child-labour on the file."
-                )
-                % {"size": size_text(size), "limit": size_text(max_upload_bytes())}
-            }
-        )
-    if size == 0:
-        raise ServiceError({"file": _("The file is empty.")})
-    kind = file_format(Path(name))
-    if kind is None:
-        raise ServiceError(
-            {
-                "file": _(
-                    "“%(name)s” is not a survey file this page reads: give a CSV (.csv, .csv.gz), Parquet (.parquet), "
-                    "SPSS (.sav) or Stata (.dta) file."
-                )
-                % {"name": name}
-            }
-        )
-    return kind
-
-
-def _safe_name(name: str) -> str:
-    base = Path(name).name.replace("\x00", "")
-    return "".join(ch if ch.isalnum() or ch in "._-" else "_" for ch in base)[:200] or "survey"
 
 
 def estimation_upload(*, actor, upload) -> Estimation:
@@ -131,7 +57,7 @@ def estimation_upload(*, actor, upload) -> Estimation:
     An unreadable file is refused and not kept.
     """
     require(actor, "indicators.estimate")
-    name = _safe_name(upload.name)
+    name = safe_name(upload.name)
     kind = check_upload(name=name, size=upload.size)
     digest = hashlib.sha256()
     for chunk in upload.chunks():
@@ -176,91 +102,6 @@ def estimation_upload(*, actor, upload) -> Estimation:
         estimation.file.delete(save=False)
         raise
     return estimation
-
-
-# -- checking what is asked ---------------------------------------------------------------------------
-def clean_request(
-    *, estimation: Estimation, mapping: dict[str, str], definition: str, options: dict
-) -> tuple[dict[str, str], str, dict]:
-    """The mapping, definition and options, checked against the file's columns; a ServiceError otherwise."""
-    errors: dict[str, list[str]] = {}
-    names = {c["name"] for c in estimation.columns}
-    clean_map = {role: (mapping.get(role) or "").strip() for role in ROLES}
-    for role, expression in clean_map.items():
-        unknown = [p for p in parts(expression) if p not in names]
-        if unknown:
-            errors.setdefault(role, []).append(_("The file has no column %(names)s.") % {"names": ", ".join(unknown)})
-    if definition not in PRESETS and definition != CUSTOM:
-        errors.setdefault("definition", []).append(_("Choose one of the definitions."))
-        raise ServiceError(errors)
-    opts = {**DEFAULT_OPTIONS, **{k: v for k, v in options.items() if k in DEFAULT_OPTIONS}}
-    if definition == CUSTOM:
-        # a new file, or the one given before for this estimation
-        opts["definition_toml"] = opts.get("definition_toml") or estimation.options.get("definition_toml") or ""
-        if not opts["definition_toml"]:
-            raise ServiceError({"definition_file": _("Give the definition as a TOML file.")})
-    else:
-        opts["definition_toml"] = ""
-    opts["columns_preset"] = estimation.options.get("columns_preset", "default")
-    tables = [t for t in (opts.get("tables") or []) if t in TABLES]
-    opts["tables"] = tables
-    try:
-        chosen = definition_load(definition, opts, "ge")
-    except ChildLabourError as error:
-        raise ServiceError({"definition_file": error.message}) from None
-    needed = {"weight", "age"} | set(chosen.columns)
-    for t in tables:
-        needed |= {v for v in TABLES[t] if v in ("sex", "area")}
-    for role in sorted(needed, key=ROLES.index):
-        if not clean_map[role]:
-            if role in ("sex", "area"):
-                message = _("The tables asked for need the column of the %(role)s: choose it, or untick those tables.")
-            else:
-                message = _("The definition %(definition)s needs this column: choose it.")
-            errors.setdefault(role, []).append(
-                message % {"role": str(ROLE_LABELS[role]).lower(), "definition": definition}
-            )
-    if opts["rule_43"] not in ("ge", "gt"):
-        errors.setdefault("rule_43", []).append(_("Choose at least or more than 43 hours."))
-    if opts["lonely_psu"] not in LONELY_PSU_OPTIONS:
-        errors.setdefault("lonely_psu", []).append(_("Choose one of the options."))
-    if opts["ci_method"] not in CI_METHODS:
-        errors.setdefault("ci_method", []).append(_("Choose one of the methods."))
-    try:
-        level = float(opts["level"])
-    except (TypeError, ValueError):
-        level = -1.0
-    if not 0.5 <= level < 1:
-        errors.setdefault("level", []).append(_("Give a confidence level between 0.5 and 0.999, e.g. 0.95."))
-    opts["level"] = level
-    if opts["population"] is not None:
-        try:
-            opts["population"] = float(opts["population"])
-        except (TypeError, ValueError):
-            opts["population"] = -1.0
-        if not opts["population"] > 0:
-            errors.setdefault("population", []).append(_("Give the number of children aged 5–17, or leave it empty."))
-    if opts["missing_hours"] not in ("error", "zero"):
-        errors.setdefault("missing_hours", []).append(_("Choose one of the options."))
-    if opts["ref_area"]:
-        code = countries.lookup(opts["ref_area"])
-        if code is None:
-            errors.setdefault("ref_area", []).append(_("Give an ISO 3166 country code such as THA."))
-        opts["ref_area"] = code or ""
-    if opts["year"] not in (None, ""):
-        try:
-            year = int(opts["year"])
-        except (TypeError, ValueError):
-            year = 0
-        if not 1950 <= year <= 2100:
-            errors.setdefault("year", []).append(_("Give the year of the survey, e.g. 2019."))
-        opts["year"] = year
-    else:
-        opts["year"] = None
-    opts["adjust_domain_lonely"] = bool(opts["adjust_domain_lonely"])
-    if errors:
-        raise ServiceError(errors)
-    return clean_map, definition, opts
 
 
 @dataclass
@@ -378,25 +219,19 @@ def _options(opts: dict) -> Options:
 
 
 def compute(estimation: Estimation, progress=None) -> dict:
-    """Run the engine on the estimation's file as configured; the result as JSON-ready data."""
+    """Run the engine on the estimation's file as configured; the result as JSON-ready data.
+
+    The file is read piece by piece, as the command ``target87 estimate`` reads it, so the memory used
+    stays a fraction of the file's size; the data are the engine's :meth:`Result.to_dict`.
+    """
     opts = estimation.options
-    mapping = column_mapping(estimation.mapping)
     tables = [TABLES[t] for t in opts.get("tables", []) if t in TABLES]
     try:
         definition = definition_load(estimation.definition, opts, opts.get("rule_43", "ge"))
-        need = required_columns(mapping, definition, tables)
-        table = read_microdata(estimation.file.path, [c for cols in need.values() for c in cols])
-        if progress:
-            progress(0.25, _("File read"))
-        result = estimate_child_labour(
-            table,
-            mapping,
-            definition,
-            tables,
-            _options(opts),
-            progress=(lambda f, s: progress(0.25 + 0.75 * f, s)) if progress else None,
-            release=True,
-        )
+        with local_copy(estimation.file) as path:
+            result = estimate_child_labour_file(
+                path, column_mapping(estimation.mapping), definition, tables, _options(opts), progress=progress
+            )
     except MissingColumnsError as error:
         raise ServiceError(error.message + " " + _("Choose the columns under “Columns of the file” below.")) from None
     except LonelyPSUError as error:  # strata with a single cluster under "fail"
@@ -414,63 +249,35 @@ def compute(estimation: Estimation, progress=None) -> dict:
         raise ServiceError(
             _("The estimation stopped on an unexpected problem with this file. Nothing was stored; check the file.")
         ) from None
-    d = result.definition
-    return {
-        "variables": result.variables,
-        "rows": [
-            {
-                "categories": r.categories,
-                "n": r.n,
-                "estimate": r.estimate,
-                "se": r.se,
-                "ci_lower": r.ci_lower,
-                "ci_upper": r.ci_upper,
-                "number": r.number,
-                "number_se": r.number_se,
-                "df": r.df,
-            }
-            for r in result.rows
-        ],
-        "tables": [list(t) for t in tables],
-        "n_rows": result.n_rows,
-        "n_children": result.n_children,
-        "n_outside_age": result.n_outside_age,
+    data = result.to_dict()
+    if not result.definition.comparable and data["notes"]:
         # the engine's last note says the definition is not comparable: the page says so in the reader's language
-        "notes": result.notes[:-1] if not d.comparable and result.notes else result.notes,
-        "definition": {
-            "id": d.id,
-            "name": d.name,
-            "series": d.series,
-            "comparable": d.comparable,
-            "source": d.source,
-            "note": d.note,
-            "criteria": [c.describe() for c in d.criteria],
-        },
-        "software": software_version(),
-        "computed_at": timezone.now().isoformat(),
-    }
+        data["notes"] = data["notes"][:-1]
+    data.update(software=software_version(), computed_at=timezone.now().isoformat())
+    return data
 
 
-def definition_load(name: str, options: dict, rule_43: str = "ge"):
-    """A preset, or the custom TOML definition kept in the options, read by the engine."""
-    if name != CUSTOM:
-        return load_definition(name, rule_43)
-    import tempfile
+@contextmanager
+def local_copy(field_file):
+    """The path of a stored file on this machine: its own, or a temporary copy made in chunks.
 
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "custom.toml"
-        path.write_text(options.get("definition_toml") or "", encoding="utf-8")
-        return load_definition(path, rule_43)
-
-
-def read_definition_file(upload) -> str:
-    """The text of an uploaded TOML definition, or a ServiceError on the field."""
-    if upload.size > MAX_DEFINITION_BYTES:
-        raise ServiceError({"definition_file": _("A definition is a small TOML file (at most 64 kB).")})
+    File system storage (the default) has the path already; another storage (object storage in a
+    shared deployment) is copied, keeping the file's suffixes, which say its format.
+    """
     try:
-        return b"".join(upload.chunks()).decode("utf-8")
-    except UnicodeDecodeError:
-        raise ServiceError({"definition_file": _("The definition file is not UTF-8 text.")}) from None
+        path = field_file.path
+    except NotImplementedError:  # a storage without local paths
+        path = None
+    if path is not None:
+        yield path
+        return
+    suffix = "".join(Path(field_file.name).suffixes[-2:])
+    with tempfile.NamedTemporaryFile(suffix=suffix) as copy:
+        with field_file.open("rb") as source:
+            for chunk in source.chunks():
+                copy.write(chunk)
+        copy.flush()
+        yield copy.name
 
 
 def software_version() -> dict[str, str]:

@@ -18,7 +18,7 @@ from target87.core import exporters as core_exporters
 from target87.core.errors import ServiceError
 from target87.core.forms import apply_service_error
 
-from . import exporters, samples, selectors, services
+from . import exporters, samples, selectors, services, uploads, validation
 from .enums import EstimationStatus
 from .forms import EstimationForm, StoreForm, UploadForm, initial_for
 from .models import Series
@@ -47,7 +47,7 @@ def upload(request):
         {
             "form": form,
             "estimations": selectors.estimation_list(user=request.user),
-            "background_size": services.size_text(services.background_bytes()),
+            "background_size": uploads.size_text(uploads.background_bytes()),
         },
     )
 
@@ -74,7 +74,7 @@ def configure(request, uuid):
             try:
                 options = form.options()
                 if form.cleaned_data.get("definition_file"):
-                    options["definition_toml"] = services.read_definition_file(form.cleaned_data["definition_file"])
+                    options["definition_toml"] = validation.read_definition_file(form.cleaned_data["definition_file"])
                 outcome = services.estimation_run(
                     actor=request.user,
                     estimation=estimation,
