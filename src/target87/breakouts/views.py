@@ -166,13 +166,13 @@ def move(request, slug, pk):
         except ServiceError as failure:
             error = " ".join(failure.messages)
         else:
-            if not request.headers.get("HX-Request"):
+            if not request.htmx:
                 messages.success(
                     request,
                     _("%(name)s moved to group %(number)d.")
                     % {"name": participation.person.name, "number": group.number},
                 )
-    if request.headers.get("HX-Request"):
+    if request.htmx:
         allocation.refresh_from_db()
         return _board_response(
             request, _context(request, consultation, session, move_error=error, allocation=allocation)
@@ -193,7 +193,7 @@ def lock(request, slug, pk, number):
         services.group_lock(actor=request.user, group=group, locked=request.POST.get("locked") == "1")
     except ServiceError as failure:
         error = " ".join(failure.messages)
-    if request.headers.get("HX-Request"):
+    if request.htmx:
         allocation.refresh_from_db()
         return _board_response(
             request, _context(request, consultation, session, move_error=error, allocation=allocation)
@@ -220,7 +220,7 @@ def facilitator(request, slug, pk, number):
         services.group_facilitator_set(actor=request.user, group=group, participation=participation)
     except ServiceError as failure:
         error = " ".join(failure.messages)
-    if request.headers.get("HX-Request"):
+    if request.htmx:
         allocation.refresh_from_db()
         return _board_response(
             request, _context(request, consultation, session, move_error=error, allocation=allocation)
@@ -231,7 +231,7 @@ def facilitator(request, slug, pk, number):
 
 
 def _board_or_redirect(request, consultation, session, allocation, error, success=""):
-    if request.headers.get("HX-Request"):
+    if request.htmx:
         allocation.refresh_from_db()
         return _board_response(
             request, _context(request, consultation, session, move_error=error, allocation=allocation)
@@ -269,7 +269,7 @@ def language(request, slug, pk, number):
                 error = _("%(names)s do not speak it: allocate again to move them, or move them by hand.") % {
                     "names": ", ".join(p.person.name for p in strangers)
                 }
-                if not request.headers.get("HX-Request"):
+                if not request.htmx:
                     messages.success(request, success)
     return _board_or_redirect(request, consultation, session, allocation, error, success)
 

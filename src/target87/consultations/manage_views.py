@@ -259,7 +259,7 @@ def session_edit(request, slug, pk=None):
     )
     problems: dict = {}
     grid = None
-    checking = request.method == "POST" and (request.POST.get("action") == "check" or request.headers.get("HX-Request"))
+    checking = request.method == "POST" and (request.POST.get("action") == "check" or request.htmx)
     if request.method == "POST" and form.is_valid():
         fields = form.service_fields()
         check = _session_check(consultation, fields, session)
@@ -289,7 +289,7 @@ def session_edit(request, slug, pk=None):
         "grid": grid,
         "checked": request.method == "POST" and form.is_valid(),
     }
-    if request.headers.get("HX-Request"):
+    if request.htmx:
         return render(request, "consultations/_session_check.html", context)
     return render(request, "consultations/session_form.html", context)
 
