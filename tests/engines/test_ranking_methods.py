@@ -44,6 +44,10 @@ def test_schulze_45_voter_example():
     assert result.overall.order() == ["E", "A", "C", "B", "D"]
     assert [entry.rank for entry in result.overall.items] == [1, 2, 3, 4, 5]
     assert result.overall.voters == 45
+    # The example's strongest paths: p[E,A] 25 > p[A,E] 24, p[E,B] 28 > 24, p[E,C] 28 > 24, p[E,D] 31 > 24,
+    # p[A,B] 28 > 25, p[A,C] 28 > 25, p[A,D] 30 > 25, p[C,B] 29 > 28, p[C,D] 29 > 28, p[B,D] 33 > 28: the score
+    # is the number of items each one is better than.
+    assert {e.item: e.score for e in result.overall.items} == {"E": 4, "A": 3, "C": 2, "B": 1, "D": 0}
 
 
 def test_tennessee_borda_points():
