@@ -89,3 +89,22 @@ def test_file_in_another_encoding_is_refused_naming_the_line(stat_client):
     )
     estimation.refresh_from_db()
     assert (estimation.status, estimation.result) == ("uploaded", {})
+
+
+def test_file_in_a_storage_without_paths_is_estimated_from_a_copy(db):
+    import gzip
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import InMemoryStorage
+
+    from target87.engines.childlabour import estimate_child_labour_file
+    from target87.indicators.models import Estimation
+    from target87.indicators.services import local_copy
+
+    data = survey()
+    field_file = Estimation().file
+    field_file.storage = InMemoryStorage()
+    field_file.name = field_file.storage.save("survey.csv.gz", ContentFile(gzip.compress(csv_bytes(data))))
+    with local_copy(field_file) as path:
+        result = estimate_child_labour_file(path, by=BY)
+    assert result.to_dict() == estimate_child_labour(data, by=BY).to_dict()

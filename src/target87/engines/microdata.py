@@ -4,7 +4,9 @@
 numbers (:meth:`MicroTable.numeric`), categories (:meth:`MicroTable.categorical`, value labels of SPSS
 and Stata files become the categories) or yes/no flags (:meth:`MicroTable.flag`). Problems raise
 :class:`MicrodataError` with a message for the person who gave the file; rows are numbered from 1,
-the first row of data (the line after a CSV header).
+the first row of data (the line after a CSV header). A CSV file's encoding and delimiter are decided
+as on every page and command (:mod:`target87.engines.tabular`): UTF-8 with or without BOM, the
+delimiter from the header; text in another encoding is refused with the line that holds it.
 """
 
 from __future__ import annotations

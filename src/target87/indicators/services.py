@@ -261,15 +261,15 @@ def compute(estimation: Estimation, progress=None) -> dict:
 def local_copy(field_file):
     """The path of a stored file on this machine: its own, or a temporary copy made in chunks.
 
-    File system storage (the default) has the path already; another storage (object storage in a
-    shared deployment) is copied, keeping the file's suffixes, which say its format.
+    File system storage (the default) has the file here already; from another storage (object storage
+    in a shared deployment) it is copied, keeping the file's suffixes, which say its format.
     """
     try:
-        path = field_file.path
+        path = Path(field_file.path)
     except NotImplementedError:  # a storage without local paths
         path = None
-    if path is not None:
-        yield path
+    if path is not None and path.is_file():
+        yield str(path)
         return
     suffix = "".join(Path(field_file.name).suffixes[-2:])
     with tempfile.NamedTemporaryFile(suffix=suffix) as copy:
