@@ -1,8 +1,9 @@
 """Benchmark: live voting in the plenary, on the real server, on SQLite and on PostgreSQL.
 
-For each database it migrates a fresh database, starts the server as it runs in production (gunicorn, several
-worker processes with threads, DEBUG off, persistent database connections, behind what it takes for a TLS
-proxy: ``X-Forwarded-Proto: https``) and drives it over loopback with an asynchronous client (aiohttp):
+For each database it migrates a fresh database, starts the server with the README's production settings as
+they are (``TARGET87_ENV=production``: gunicorn with ``target87.gunicorn_conf``, DEBUG off, persistent database
+connections with health checks, prepared and combined vote statements on PostgreSQL), behind what it takes for a
+TLS proxy (``X-Forwarded-Proto: https``), and drives it over loopback with an asynchronous client (aiohttp):
 
 * capacity, in the same run: the trivial endpoint (``/ballots/ping/``: the full middleware stack, no database)
   and the vote endpoint, each driven flat out by the same number of concurrent clients, taking turns over five
@@ -201,11 +202,9 @@ def _env(var: str, db: str) -> dict:
     env.update(
         TARGET87_VAR=var,
         DATABASE_URL=db,
-        DEBUG="0",
+        TARGET87_ENV="production",  # the README's production settings, as they are
         SECRET_KEY="bench-" + "x" * 60,
         ALLOWED_HOSTS="127.0.0.1,localhost",
-        SECURE_SSL_REDIRECT="0",
-        CONN_MAX_AGE="600",
         LOG_LEVEL="ERROR",
     )
     return env
