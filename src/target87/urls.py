@@ -2,10 +2,10 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from target87.api.api import api
-from target87.core import views as core_views
+from target87.consultations import views as consultation_views
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", consultation_views.home, name="home"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("accounts/", include("target87.core.urls")),
     path("", include("target87.consultations.urls")),

@@ -7,6 +7,6 @@ personal access link.
 
 import rules
 
-from target87.core.rules import can_manage
+from target87.people.rules import can_manage
 
 rules.add_perm("breakouts.manage", can_manage)

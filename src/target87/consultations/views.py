@@ -1,4 +1,5 @@
-"""Public pages of a consultation: programme, sessions and schedule exports."""
+"""Public pages: the list of published consultations, and a consultation's programme, sessions and schedule
+exports."""
 
 from __future__ import annotations
 
@@ -10,6 +11,11 @@ from target87.core import exporters as core_exporters
 
 from . import exporters, selectors
 from .enums import SessionKind, ThematicArea
+
+
+def home(request):
+    """The site's home page: the published consultations."""
+    return render(request, "consultations/home.html", {"consultations": selectors.consultation_list_public()})
 
 
 @require_GET

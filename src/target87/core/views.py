@@ -2,12 +2,6 @@ from django.contrib.auth import views as auth_views
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from target87.consultations.selectors import consultation_list_public
-
-
-def home(request):
-    return render(request, "core/home.html", {"consultations": consultation_list_public()})
-
 
 class LoginView(auth_views.LoginView):
     template_name = "core/login.html"

@@ -7,7 +7,7 @@ take the participant and check them against the participant rules of :mod:`targe
 
 import rules
 
-from target87.core.rules import can_manage, is_facilitator
+from target87.people.rules import can_manage, is_facilitator
 
 can_capture = can_manage | is_facilitator
 

@@ -5,6 +5,9 @@ of their own (:data:`participant_rules`), tested on a :class:`~target87.people.p
 consultation's id; signed-in users' permissions stay in Django's (``user.has_perm``). Each predicate is one
 condition with one refusal (:data:`REFUSALS`), so a participant refused is told the first condition they fail.
 Services check with :func:`target87.people.participants.participant_require`.
+
+Signed-in users' roles in a consultation are answered here too (:func:`is_convener`, :func:`is_facilitator`,
+:data:`can_manage`, :data:`can_view`); the apps build their permissions from them.
 """
 
 from __future__ import annotations
@@ -15,7 +18,10 @@ import time
 
 import rules
 
+from target87.core.rules import is_published, is_superuser
+
 from .refusals import Reason
+from .selectors import roles_of_user
 
 
 @rules.predicate
@@ -79,3 +85,34 @@ def refusal_reason(participant, action: str, consultation_id: int) -> Reason | N
     if participant_rules.test_rule(action, participant, consultation_id):
         return None
     return next(REFUSALS[need] for need in ACTIONS[action] if not need.test(participant, consultation_id))
+
+
+# --- signed-in users: their roles in a consultation -------------------------------------------------------
+# Predicates on ``(user, consultation)`` for Django's permissions (``user.has_perm``); the apps build theirs
+# from these (``consultations.manage``, ``breakouts.manage``, ``deliberation.capture`` …).
+
+
+def _roles(user, consultation) -> set[str]:
+    """The approved roles of a signed-in user in the consultation, read once per user object."""
+    if not getattr(user, "is_authenticated", False) or consultation is None:
+        return set()
+    cache = user.__dict__.setdefault("_t87_roles", {})
+    if consultation.pk not in cache:
+        cache[consultation.pk] = roles_of_user(user=user, consultation=consultation)
+    return cache[consultation.pk]
+
+
+@rules.predicate
+def is_convener(user, consultation) -> bool:
+    return "convener" in _roles(user, consultation)
+
+
+@rules.predicate
+def is_facilitator(user, consultation) -> bool:
+    return bool({"facilitator", "rapporteur"} & _roles(user, consultation))
+
+
+can_manage = is_superuser | is_convener
+can_view = is_published | can_manage | is_facilitator
+
+rules.add_perm("people.view_private", can_manage)

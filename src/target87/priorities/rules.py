@@ -3,7 +3,7 @@ checked by the services against the participant rules of :mod:`target87.people.r
 
 import rules
 
-from target87.core.rules import can_manage, can_view
+from target87.people.rules import can_manage, can_view
 
 rules.add_perm("priorities.manage_ballot", can_manage)
 rules.add_perm("priorities.view_results", can_view)
