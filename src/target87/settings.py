@@ -4,7 +4,7 @@
 ``SECRET_KEY``    required when DEBUG is off; in development a key is generated and kept under ``var/``
 ``DEBUG``         ``1``/``true`` for development (default on unless ``TARGET87_ENV=production``)
 ``ALLOWED_HOSTS`` comma-separated host names
-``REDIS_URL``     run the job queue on Redis instead of SQLite
+``REDIS_URL``     run the job queue and the cache on Redis instead of SQLite (needs the ``redis`` extra)
 ``TARGET87_VAR``  where the SQLite files, the job queue and uploaded files live (default: ``./var``)
 """
 
@@ -122,14 +122,18 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'target87.sqlite3'}",
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
+        # production keeps each thread's connection open between requests and checks it before reusing it (a
+        # request that opens one, and prepares its statements again, costs a plenary's votes dearly); the
+        # development server starts a thread per request, which would leave connections behind
+        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "600" if PRODUCTION else "0")),
+        conn_health_checks=True,
     )
 }
 # PostgreSQL: the vote's statement is prepared once per connection (target87.core.prepared); turn it off behind a
 # pooler that shares server connections between clients (PgBouncer in transaction mode)
 PREPARED_STATEMENTS = env_bool("PREPARED_STATEMENTS", True)
 # PostgreSQL: the statement votes that arrive together in a process are written as one statement
-# (target87.priorities.writes); 0 writes each on its own
+# (target87.priorities.services.writes); 0 writes each on its own
 COMBINED_WRITES = env_bool("COMBINED_WRITES", True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers go on while one writer writes; IMMEDIATE takes the write lock at BEGIN, so two
@@ -188,8 +192,24 @@ STORAGES = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
+
 # --- cache, shared by every web process (live results of a ballot) ------------------------------------
+def _require_redis() -> None:
+    """With REDIS_URL set, the cache and the job queue need the ``redis`` package, an optional extra: say so
+    at start-up, rather than let huey fail on its import."""
+    import importlib.util
+
+    if importlib.util.find_spec("redis") is None:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(
+            'REDIS_URL is set, but the redis package is not installed: install it with pip install -e ".[redis]" '
+            "(or unset REDIS_URL to keep the job queue and the cache on this machine)."
+        )
+
+
 if os.environ.get("REDIS_URL"):
+    _require_redis()
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}
     }
