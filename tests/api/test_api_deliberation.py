@@ -235,6 +235,28 @@ def test_a_contribution_with_mistakes_is_a_problem_naming_each_field_and_nothing
     assert not Contribution.objects.exists() and not AuditEntry.objects.exists()
 
 
+def test_ids_naming_nothing_of_the_consultation_are_problems_in_the_payload_s_terms(
+    client, consultation, questions, breakout, convener
+):
+    headers = bearer(convener)
+    body = {"key_question_id": 999999, "kind": "rumour", "text": "Survey data."}
+    response = send(client, body, headers)
+    assert response.status_code == 422 and response["Content-Type"] == PROBLEM
+    assert {e["field"]: e["message"] for e in response.json()["errors"]} == {
+        "key_question_id": "Choose one of the consultation's key questions.",
+        "kind": "Choose a kind: good practice, challenge, proposal or evidence.",
+    }
+    other_group = SessionFactory(consultation=ConsultationFactory(), kind="breakout")
+    for session_id in (999999, other_group.pk):
+        body = {"key_question_id": questions[0].pk, "session_id": session_id, "kind": "evidence", "text": "Data."}
+        response = send(client, body, headers)
+        assert response.status_code == 422 and response["Content-Type"] == PROBLEM
+        assert {e["field"]: e["message"] for e in response.json()["errors"]} == {
+            "session_id": "Choose one of the consultation's breakout groups."
+        }
+    assert not Contribution.objects.exists() and not AuditEntry.objects.exists()
+
+
 def test_a_payload_without_its_required_fields_names_them(client, consultation, convener):
     response = send(client, {"text": "Something"}, bearer(convener))
     assert response.status_code == 422

@@ -27,8 +27,8 @@ def test_a_participant_contributes_from_their_phone_in_their_group(consultation,
     made = services.contribution_create(
         consultation=consultation,
         participation=p,
-        key_question=question.pk,
-        session=breakout.pk,
+        key_question=question,
+        session=breakout,
         kind="challenge",
         text="  Survivors are not consulted on referral systems. ",
         thematic_area="human_trafficking",
@@ -51,7 +51,7 @@ def test_a_contribution_sent_twice_from_a_phone_is_stored_once(consultation, que
     fields = dict(
         consultation=consultation,
         participation=p,
-        key_question=question.pk,
+        key_question=question,
         kind="proposal",
         text="Pool funding across ministries.",
         client_key=key,
@@ -69,8 +69,8 @@ def test_bad_contribution_says_what_is_wrong_per_field_and_stores_nothing(consul
         services.contribution_create(
             consultation=consultation,
             participation=participant(consultation),
-            key_question=other_question.pk,
-            session=plenary.pk,
+            key_question=other_question,
+            session=plenary,
             kind="rumour",
             text="   ",
             thematic_area="fishing",
@@ -84,6 +84,44 @@ def test_bad_contribution_says_what_is_wrong_per_field_and_stores_nothing(consul
         "thematic_area": ["Choose a thematic area from the list."],
         "countries": ["Unknown countries: Atlantis. Use ISO 3166 codes such as KHM, LAO."],
     }
+    assert Contribution.objects.count() == 0
+
+
+def test_a_key_question_of_another_consultation_is_refused_and_nothing_is_stored(consultation, question):
+    elsewhere = KeyQuestionFactory(consultation=ConsultationFactory(), position=1)
+    with pytest.raises(ServiceError) as refused:
+        services.contribution_create(
+            consultation=consultation,
+            participation=participant(consultation),
+            key_question=elsewhere,
+            kind="proposal",
+            text="Pool funding across ministries.",
+        )
+    assert refused.value.message_dict == {"key_question": ["Choose one of the consultation's key questions."]}
+    with pytest.raises(ServiceError) as without:
+        services.contribution_create(
+            consultation=consultation,
+            participation=participant(consultation),
+            key_question=None,
+            kind="proposal",
+            text="Pool funding across ministries.",
+        )
+    assert without.value.message_dict == {"key_question": ["Choose one of the consultation's key questions."]}
+    assert Contribution.objects.count() == 0
+
+
+def test_a_breakout_group_of_another_consultation_is_refused(consultation, question):
+    elsewhere = SessionFactory(consultation=ConsultationFactory(), kind="breakout")
+    with pytest.raises(ServiceError) as refused:
+        services.contribution_create(
+            consultation=consultation,
+            participation=participant(consultation),
+            key_question=question,
+            session=elsewhere,
+            kind="proposal",
+            text="Pool funding across ministries.",
+        )
+    assert refused.value.message_dict == {"session": ["Choose one of the consultation's breakout groups."]}
     assert Contribution.objects.count() == 0
 
 
@@ -119,7 +157,7 @@ def test_a_participant_of_another_consultation_cannot_contribute(consultation, q
 
 def _draft(consultation, question, actor, **extra):
     fields = dict(
-        key_question=question.pk,
+        key_question=question,
         title="National action plans with budgets",
         text="Adopt national action plans on forced labour with dedicated budgets.",
         level="national",
@@ -134,7 +172,7 @@ def _draft(consultation, question, actor, **extra):
 def test_every_edit_of_a_recommendation_is_kept_as_a_version(consultation, question):
     facilitator = facilitator_of(consultation)
     source = ContributionFactory(consultation=consultation, key_question=question)
-    rec = _draft(consultation, question, facilitator, contributions=[source.pk])
+    rec = _draft(consultation, question, facilitator, contributions=[source])
     assert (rec.number, rec.code, rec.version, list(rec.contributions.all())) == (1, "R1", 1, [source])
     rec = services.recommendation_update(
         actor=facilitator, recommendation=rec, title="Costed national action plans", note="Title sharpened"
@@ -157,6 +195,60 @@ def test_recommendation_fields_are_checked(consultation, question):
         "timeframe": ["Choose a timeframe from the list."],
     }
     assert Recommendation.objects.count() == 0
+
+
+def test_a_recommendation_refuses_a_question_group_and_sources_of_another_consultation(consultation, question):
+    facilitator = facilitator_of(consultation)
+    other = ConsultationFactory()
+    elsewhere = KeyQuestionFactory(consultation=other, position=1)
+    with pytest.raises(ServiceError) as refused:
+        _draft(
+            consultation,
+            elsewhere,
+            facilitator,
+            session=SessionFactory(consultation=other, kind="breakout"),
+            contributions=[ContributionFactory(consultation=other, key_question=elsewhere)],
+        )
+    assert refused.value.message_dict == {
+        "key_question": ["Choose one of the consultation's key questions."],
+        "session": ["Choose one of the consultation's breakout groups."],
+        "contributions": ["Choose contributions made in this consultation."],
+    }
+    assert Recommendation.objects.count() == 0
+
+
+def test_an_edit_with_a_question_or_sources_of_another_consultation_is_refused_and_no_version_kept(
+    consultation, question
+):
+    facilitator = facilitator_of(consultation)
+    source = ContributionFactory(consultation=consultation, key_question=question)
+    rec = _draft(consultation, question, facilitator, contributions=[source])
+    elsewhere = ContributionFactory(consultation=ConsultationFactory())
+    with pytest.raises(ServiceError) as refused:
+        services.recommendation_update(
+            actor=facilitator,
+            recommendation=rec,
+            key_question=elsewhere.key_question,
+            contributions=[source, elsewhere],
+        )
+    assert refused.value.message_dict == {
+        "key_question": ["Choose one of the consultation's key questions."],
+        "contributions": ["Choose contributions made in this consultation."],
+    }
+    rec.refresh_from_db()
+    assert (rec.version, rec.key_question, list(rec.contributions.all())) == (1, question, [source])
+
+
+def test_sources_of_a_recommendation_are_replaced_and_counted_once(consultation, question, breakout):
+    facilitator = facilitator_of(consultation)
+    first, second = (ContributionFactory(consultation=consultation, key_question=question) for _ in range(2))
+    rec = _draft(consultation, question, facilitator, contributions=[first, first])
+    assert list(rec.contributions.all()) == [first]
+    rec = services.recommendation_update(
+        actor=facilitator, recommendation=rec, session=breakout, contributions=[first, second]
+    )
+    assert (rec.version, rec.session, list(rec.contributions.all())) == (2, breakout, [first, second])
+    assert rec.versions.first().details["contributions"] == [first.pk, second.pk]
 
 
 def test_a_participant_proposes_an_amendment_and_the_facilitator_accepts_it(consultation, question):

@@ -5,9 +5,9 @@ import io
 import uuid
 
 from factories import KeyQuestionFactory, SessionFactory
-from factories_deliberation import RecommendationFactory, facilitator_of, participant
+from factories_deliberation import ContributionFactory, RecommendationFactory, facilitator_of, participant
 from target87.deliberation import services
-from target87.deliberation.models import Contribution, Feedback
+from target87.deliberation.models import Contribution, Feedback, Recommendation
 from target87.people import services as people
 
 
@@ -115,12 +115,53 @@ def test_a_rapporteur_captures_and_exports_contributions(client, consultation):
             "countries": ["KHM", "THA"],
         },
     )
-    assert response.status_code == 302
+    assert (response.status_code, response["Location"]) == (302, f"/manage/{consultation.slug}/contributions/?session=")
     exported = client.get(f"/manage/{consultation.slug}/exports/contributions-csv.csv")
     rows = list(csv.DictReader(io.StringIO(exported.content.decode())))
     assert [(r["key_question"], r["kind"], r["stakeholder_group"], r["countries"], r["text"]) for r in rows] == [
         ("2", "challenge", "workers", "KHM THA", "Labour inspectors lack interpreters.")
     ]
+
+
+def test_a_rapporteur_captures_in_a_breakout_group_and_stays_in_it(client, consultation):
+    question = KeyQuestionFactory(consultation=consultation, position=1)
+    breakout = SessionFactory(consultation=consultation, kind="breakout", title="Breakout A")
+    client.force_login(facilitator_of(consultation, role="rapporteur"))
+    url = f"/manage/{consultation.slug}/contributions/"
+    page = client.get(f"{url}?session={breakout.pk}").content.decode()
+    assert f'<option value="{breakout.pk}" selected>Breakout A</option>' in page
+    fields = {"text": "Interpreters.", "kind": "challenge", "key_question": question.pk, "session": breakout.pk}
+    response = client.post(url, fields)
+    assert (response.status_code, response["Location"]) == (302, f"{url}?session={breakout.pk}")
+    assert Contribution.objects.get().session == breakout
+
+
+def test_a_facilitator_drafts_and_edits_a_recommendation_from_contributions(client, consultation):
+    question = KeyQuestionFactory(consultation=consultation, position=1, short_title="Policy")
+    breakout = SessionFactory(consultation=consultation, kind="breakout", title="Breakout A")
+    first, second = (ContributionFactory(consultation=consultation, key_question=question) for _ in range(2))
+    client.force_login(facilitator_of(consultation))
+    url = f"/manage/{consultation.slug}/recommendations/"
+    fields = {
+        "title": "Pooled budgets",
+        "text": "Pool the ministries' budgets.",
+        "key_question": question.pk,
+        "session": breakout.pk,
+        "actors": ["governments"],
+        "level": "national",
+        "timeframe": "medium",
+        "contributions": [first.pk],
+    }
+    assert client.post(url, fields).status_code == 302
+    rec = Recommendation.objects.get()
+    assert (rec.key_question, rec.session, list(rec.contributions.all())) == (question, breakout, [first])
+    page = client.get(f"{url}{rec.number}/").content.decode()
+    assert f'<option value="{breakout.pk}" selected>Breakout A</option>' in page
+    edit = {**fields, "session": "", "contributions": [first.pk, second.pk], "note": "Both sources"}
+    assert client.post(f"{url}{rec.number}/", edit).status_code == 302
+    rec.refresh_from_db()
+    assert (rec.version, rec.session, list(rec.contributions.all())) == (2, None, [first, second])
+    assert rec.versions.first().note == "Both sources"
 
 
 def test_the_contributions_export_keeps_a_typed_formula_as_text(client, consultation):

@@ -36,6 +36,23 @@ def _consultation(request, slug: str) -> Consultation:
     return consultation_selectors.consultation_get(slug=slug, user=request.user)
 
 
+def _contribution_relations(consultation: Consultation, data: dict) -> dict:
+    """The key question and the session that the payload names by id, as the consultation's objects.
+
+    A key question id that names none of the consultation's is given to the service as none: the service refuses
+    it with the payload's other mistakes. A session id that names none of the consultation's sessions is refused
+    here, in the service's words (the service itself refuses a session that is not a breakout group).
+    """
+    question_id, session_id = data.pop("key_question_id"), data.pop("session_id")
+    data["key_question"] = consultation.key_questions.filter(pk=question_id).first()
+    data["session"] = None
+    if session_id is not None:
+        data["session"] = consultation.sessions.filter(pk=session_id).first()
+        if data["session"] is None:
+            raise ServiceError({PAYLOAD_FIELDS["session"]: [str(services.NOT_A_BREAKOUT)]})
+    return data
+
+
 @router.get(
     "/consultations/{slug}/contributions",
     response={200: list[ContributionOut], **ERRORS},
@@ -65,15 +82,9 @@ def contribution_list(request, slug: str, filters: Query[ContributionFilters]):
 def contribution_create(request, slug: str, payload: ContributionIn):
     """Sending again with the same ``client_key`` stores the contribution once and answers with the one stored."""
     consultation = _consultation(request, slug)
-    data = payload.dict()
+    data = _contribution_relations(consultation, payload.dict())
     try:
-        contribution = services.contribution_create(
-            actor=request.auth,
-            consultation=consultation,
-            key_question=data.pop("key_question_id"),
-            session=data.pop("session_id"),
-            **data,
-        )
+        contribution = services.contribution_create(actor=request.auth, consultation=consultation, **data)
     except ServiceError as error:
         raise in_payload_terms(error, PAYLOAD_FIELDS) from None
     return Status(201, contribution)

@@ -1,4 +1,8 @@
-"""Forms for contributions, recommendations and feedback. They only shape input: services validate."""
+"""Forms for contributions, recommendations and feedback. They only shape input: services validate.
+
+Key questions, breakout groups and contributions are chosen among the consultation's own and come out of the
+forms as objects.
+"""
 
 from __future__ import annotations
 
@@ -8,21 +12,35 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from target87.consultations.enums import SessionKind, ThematicArea
+from target87.consultations.models import KeyQuestion, Session
 from target87.core import countries
 from target87.people.enums import StakeholderGroup
 
 from .enums import Actor, ContributionKind, FeedbackKind, Level, Timeframe
+from .models import Contribution
 
 
-def _question_choices(consultation):
-    return [(q.pk, f"Q{q.position}. {q.tr('short_title')}") for q in consultation.key_questions.all()]
+def _key_question_field(label) -> forms.ModelChoiceField:
+    return forms.ModelChoiceField(label=label, queryset=KeyQuestion.objects.none(), empty_label=None)
 
 
-def _breakout_choices(consultation):
-    return [("", _("— not in a breakout group —"))] + [
-        (s.pk, s.tr("title"))
-        for s in consultation.sessions.filter(kind=SessionKind.BREAKOUT).order_by("start", "title")
-    ]
+def _breakout_field(label) -> forms.ModelChoiceField:
+    return forms.ModelChoiceField(
+        label=label,
+        queryset=Session.objects.none(),
+        required=False,
+        empty_label=_("— not in a breakout group —"),
+    )
+
+
+def _limit_to(form: forms.Form, consultation) -> None:
+    """The key questions and breakout groups to choose from: the consultation's."""
+    question = form.fields["key_question"]
+    question.queryset = consultation.key_questions.all()
+    question.label_from_instance = lambda q: f"Q{q.position}. {q.tr('short_title')}"
+    session = form.fields["session"]
+    session.queryset = consultation.sessions.filter(kind=SessionKind.BREAKOUT).order_by("start", "title")
+    session.label_from_instance = lambda s: s.tr("title")
 
 
 def _country_choices(consultation):
@@ -32,8 +50,8 @@ def _country_choices(consultation):
 class ContributionForm(forms.Form):
     text = forms.CharField(label=_("Your contribution"), widget=forms.Textarea(attrs={"rows": 5}), max_length=4000)
     kind = forms.ChoiceField(label=_("Kind"), choices=ContributionKind.choices, widget=forms.RadioSelect)
-    key_question = forms.TypedChoiceField(label=_("Key question"), coerce=int)
-    session = forms.ChoiceField(label=_("Breakout group"), required=False)
+    key_question = _key_question_field(_("Key question"))
+    session = _breakout_field(_("Breakout group"))
     thematic_area = forms.ChoiceField(
         label=_("Thematic area"), required=False, choices=[("", _("— any —")), *list(ThematicArea.choices)]
     )
@@ -45,8 +63,7 @@ class ContributionForm(forms.Form):
 
     def __init__(self, *args, consultation, capture: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["key_question"].choices = _question_choices(consultation)
-        self.fields["session"].choices = _breakout_choices(consultation)
+        _limit_to(self, consultation)
         self.fields["countries"].choices = _country_choices(consultation)
         if not self.is_bound:
             self.initial.setdefault("client_key", str(uuid.uuid4()))
@@ -63,8 +80,8 @@ class ContributionForm(forms.Form):
 class RecommendationForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     text = forms.CharField(label=_("Recommendation"), widget=forms.Textarea(attrs={"rows": 5}))
-    key_question = forms.TypedChoiceField(label=_("Key question"), coerce=int)
-    session = forms.ChoiceField(label=_("Drafted in"), required=False)
+    key_question = _key_question_field(_("Key question"))
+    session = _breakout_field(_("Drafted in"))
     thematic_area = forms.ChoiceField(
         label=_("Thematic area"), required=False, choices=[("", _("— any —")), *list(ThematicArea.choices)]
     )
@@ -73,9 +90,9 @@ class RecommendationForm(forms.Form):
     )
     level = forms.ChoiceField(label=_("Level"), choices=Level.choices)
     timeframe = forms.ChoiceField(label=_("Timeframe"), choices=Timeframe.choices)
-    contributions = forms.TypedMultipleChoiceField(
+    contributions = forms.ModelMultipleChoiceField(
         label=_("Comes from the contributions"),
-        coerce=int,
+        queryset=Contribution.objects.none(),
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
@@ -83,12 +100,12 @@ class RecommendationForm(forms.Form):
 
     def __init__(self, *args, consultation, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["key_question"].choices = _question_choices(consultation)
-        self.fields["session"].choices = _breakout_choices(consultation)
-        self.fields["contributions"].choices = [
-            (c.pk, f"Q{c.key_question.position} · {c.get_kind_display()} · {c.text[:90]}")
-            for c in consultation.contributions.select_related("key_question")
-        ]
+        _limit_to(self, consultation)
+        contributions = self.fields["contributions"]
+        contributions.queryset = consultation.contributions.select_related("key_question")
+        contributions.label_from_instance = lambda c: (
+            f"Q{c.key_question.position} · {c.get_kind_display()} · {c.text[:90]}"
+        )
 
 
 class FeedbackForm(forms.Form):

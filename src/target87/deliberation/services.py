@@ -5,16 +5,21 @@ Facilitators, rapporteurs and conveners act as signed-in users (``actor``) and a
 :class:`~target87.people.participants.Participant` or their participation), checked with
 :func:`~target87.people.participants.participant_require`. Bad input raises :class:`~target87.core.errors.ServiceError` with a
 message per field, and nothing is stored.
+
+Key questions, breakout groups and source contributions come as objects (a form or the API has turned what was
+sent into them); the services check that they belong to the consultation.
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from target87.consultations.enums import SessionKind, ThematicArea
 from target87.consultations.models import Consultation, KeyQuestion, Session
@@ -31,6 +36,11 @@ from .models import Contribution, Feedback, Recommendation, RecommendationVersio
 
 MAX_TEXT = 4000
 
+#: how a key question or a breakout group that is not the consultation's is refused (the API refuses in the same
+#: words a session id that names none of the consultation's sessions)
+NOT_A_KEY_QUESTION = gettext_lazy("Choose one of the consultation's key questions.")
+NOT_A_BREAKOUT = gettext_lazy("Choose one of the consultation's breakout groups.")
+
 
 def _text(value: str, field: str, errors: dict, *, required: bool = True, limit: int = MAX_TEXT) -> str:
     value = (value or "").strip()
@@ -43,34 +53,20 @@ def _text(value: str, field: str, errors: dict, *, required: bool = True, limit:
     return value
 
 
-def _key_question(consultation, key_question, errors) -> KeyQuestion | None:
-    if isinstance(key_question, KeyQuestion):
-        if key_question.consultation_id == consultation.pk:
-            return key_question
-    elif key_question not in (None, ""):
-        found = KeyQuestion.objects.filter(consultation=consultation, pk=_int(key_question)).first()
-        if found is not None:
-            return found
-    errors["key_question"] = [_("Choose one of the consultation's key questions.")]
-    return None
-
-
-def _breakout(consultation, session, errors) -> Session | None:
-    if session in (None, ""):
+def _key_question(consultation: Consultation, key_question: KeyQuestion | None, errors: dict) -> KeyQuestion | None:
+    if key_question is None or key_question.consultation_id != consultation.pk:
+        errors["key_question"] = [str(NOT_A_KEY_QUESTION)]
         return None
-    if not isinstance(session, Session):
-        session = Session.objects.filter(consultation=consultation, pk=_int(session)).first()
-    if session is None or session.consultation_id != consultation.pk or session.kind != SessionKind.BREAKOUT:
-        errors["session"] = [_("Choose one of the consultation's breakout groups.")]
+    return key_question
+
+
+def _breakout(consultation: Consultation, session: Session | None, errors: dict) -> Session | None:
+    if session is None:
+        return None
+    if session.consultation_id != consultation.pk or session.kind != SessionKind.BREAKOUT:
+        errors["session"] = [str(NOT_A_BREAKOUT)]
         return None
     return session
-
-
-def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 def _countries(values, errors) -> list[str]:
@@ -91,13 +87,13 @@ def _countries(values, errors) -> list[str]:
 def contribution_create(
     *,
     consultation: Consultation,
-    key_question,
+    key_question: KeyQuestion | None,
     kind: str,
     text: str,
     actor=None,
     participation: Participation | Participant | None = None,
     author: Participation | None = None,
-    session=None,
+    session: Session | None = None,
     thematic_area: str = "",
     countries=(),
     stakeholder_group: str = "",
@@ -222,12 +218,13 @@ def _clean_recommendation(consultation, data: dict, errors: dict) -> dict:
     return cleaned
 
 
-def _contributions(consultation, contributions, errors) -> list[Contribution]:
-    ids = [c.pk if isinstance(c, Contribution) else _int(c) for c in contributions or []]
-    found = list(Contribution.objects.filter(consultation=consultation, pk__in=[i for i in ids if i]))
-    if len(found) != len(set(ids)):
+def _contributions(
+    consultation: Consultation, contributions: Iterable[Contribution], errors: dict
+) -> list[Contribution]:
+    sources = list({c.pk: c for c in contributions}.values())
+    if any(c.consultation_id != consultation.pk for c in sources):
         errors["contributions"] = [_("Choose contributions made in this consultation.")]
-    return found
+    return sources
 
 
 def _snapshot(recommendation: Recommendation, *, actor=None, note: str = "", amendment=None) -> RecommendationVersion:
@@ -252,11 +249,33 @@ def _snapshot(recommendation: Recommendation, *, actor=None, note: str = "", ame
 
 
 @transaction.atomic
-def recommendation_create(*, actor, consultation: Consultation, contributions=(), **fields) -> Recommendation:
+def recommendation_create(
+    *,
+    actor,
+    consultation: Consultation,
+    key_question: KeyQuestion | None,
+    title: str,
+    text: str,
+    actors: Iterable[str],
+    level: str,
+    timeframe: str,
+    session: Session | None = None,
+    thematic_area: str = "",
+    contributions: Iterable[Contribution] = (),
+) -> Recommendation:
+    """Draft a recommendation (numbered after the consultation's last one), from the contributions it comes from."""
     require(actor, "deliberation.edit_recommendation", consultation)
     errors: dict[str, list[str]] = {}
-    data = {name: fields.get(name) for name in RECOMMENDATION_FIELDS}
-    data["actors"] = data["actors"] or []
+    data = {
+        "key_question": key_question,
+        "session": session,
+        "title": title,
+        "text": text,
+        "thematic_area": thematic_area,
+        "actors": actors,
+        "level": level,
+        "timeframe": timeframe,
+    }
     cleaned = _clean_recommendation(consultation, data, errors)
     sources = _contributions(consultation, contributions, errors)
     if errors:
@@ -275,9 +294,19 @@ def recommendation_create(*, actor, consultation: Consultation, contributions=()
 
 @transaction.atomic
 def recommendation_update(
-    *, actor, recommendation: Recommendation, note: str = "", contributions=None, **fields
+    *,
+    actor,
+    recommendation: Recommendation,
+    note: str = "",
+    contributions: Iterable[Contribution] | None = None,
+    **fields,
 ) -> Recommendation:
-    """Change a recommendation; the new state is kept as a new version (nothing when nothing changed)."""
+    """Change a recommendation; the new state is kept as a new version (nothing when nothing changed).
+
+    ``fields`` are those of :func:`recommendation_create` that change (``key_question`` a
+    :class:`~target87.consultations.models.KeyQuestion`, ``session`` a breakout
+    :class:`~target87.consultations.models.Session` or None); ``contributions``, when given, replace the sources.
+    """
     consultation = recommendation.consultation
     require(actor, "deliberation.edit_recommendation", consultation)
     errors: dict[str, list[str]] = {}

@@ -176,14 +176,12 @@ def capture(request, slug):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.contribution_create(consultation=consultation, actor=request.user, **form.cleaned_data)
+            made = services.contribution_create(consultation=consultation, actor=request.user, **form.cleaned_data)
         except ServiceError as error:
             apply_service_error(form, error)
         else:
             messages.success(request, _("Contribution recorded."))
-            return redirect(
-                f"{reverse('deliberation:capture', kwargs={'slug': slug})}?session={form.cleaned_data['session']}"
-            )
+            return redirect(f"{reverse('deliberation:capture', kwargs={'slug': slug})}?session={made.session_id or ''}")
     return render(
         request,
         "deliberation/capture.html",
