@@ -2,7 +2,7 @@
 
 One worker process per core. Threads overlap while a request waits for the database: on SQLite two per worker
 (more only contend for the interpreter and the write lock); on PostgreSQL eight, because the statement votes that
-wait together are written as one statement (``target87.priorities.writes``), so more threads make fewer round
+wait together are written as one statement (``target87.priorities.services.writes``), so more threads make fewer round
 trips. Measured with ``bench/live_voting.py --threads``: on PostgreSQL 2 → 41 %, 4 → 44 %, 8 → 51 % of the
 trivial endpoint's throughput; on SQLite 48 % with 2 or 8, with a lower p95 at 2.
 Each worker listens on its own socket (``SO_REUSEPORT``) so that the kernel spreads the connections evenly: with

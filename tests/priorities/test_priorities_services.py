@@ -7,8 +7,9 @@ from django.db import IntegrityError, transaction
 from factories import ConsultationFactory
 from factories_deliberation import ballot, participant
 from target87.core.errors import ServiceError
-from target87.priorities import selectors, services, writes
+from target87.priorities import selectors, services
 from target87.priorities.models import Ballot, BallotPaper, PairwiseChoice, Vote
+from target87.priorities.services import writes
 
 
 def _stored(b, p):

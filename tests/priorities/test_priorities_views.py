@@ -586,3 +586,20 @@ def test_each_participant_sees_their_own_votes_in_their_language_after_a_vote(co
     assert "Your votes" not in answers["employers"] and "Sus votos" not in answers["workers"]
     assert "You have voted on every statement" in answers["workers again"]
     assert answers["workers again"].count("<li>") == 2 and "— Pass / unsure</li>" in answers["workers again"]
+
+
+def test_the_ballots_page_lists_a_ballot_being_prepared_to_its_conveners_only(client, consultation, convener):
+    ballot(consultation, convener, "approval", items=2, question="Ready")
+    services.ballot_create(
+        actor=convener,
+        consultation=consultation,
+        title="Still being prepared",
+        method="approval",
+        recommendations=[RecommendationFactory(consultation=consultation) for _ in range(2)],
+    )
+    url = f"/consultations/{consultation.slug}/ballots/"
+    public = client.get(url).content.decode()
+    client.force_login(convener)
+    managed = client.get(url).content.decode()
+    assert ("approval ballot" in public, "Still being prepared" in public) == (True, False)
+    assert ("approval ballot" in managed, "Still being prepared" in managed) == (True, True)

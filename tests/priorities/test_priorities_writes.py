@@ -9,8 +9,9 @@ from django.utils import timezone
 
 from factories_deliberation import ballot, participant
 from target87.core.errors import ServiceError
-from target87.priorities import selectors, services, writes
+from target87.priorities import selectors, services
 from target87.priorities.models import Ballot, Vote
+from target87.priorities.services import writes
 
 on_postgresql = pytest.mark.skipif("connection.vendor != 'postgresql'")
 

@@ -36,9 +36,7 @@ def _viewable(request, ballot_id: int) -> Ballot:
 @paginate(LimitOffsetPagination)
 def ballot_list(request, slug: str):
     consultation = consultation_selectors.consultation_get(slug=slug, user=request.user)
-    managed = request.user.has_perm("priorities.manage_ballot", consultation)
-    statuses = None if managed else [BallotStatus.OPEN, BallotStatus.CLOSED]
-    return selectors.ballot_list(consultation=consultation, statuses=statuses)
+    return selectors.ballot_list_visible(consultation=consultation, user=request.user)
 
 
 @router.get("/ballots/{ballot_id}", response={200: BallotDetailOut, **ERRORS}, openapi_extra=OPTIONAL)

@@ -230,7 +230,7 @@ def load(*, consultation, stdout=None) -> None:
             consultation=consultation,
             title=title,
             method=method,
-            session=plenary.pk if plenary else None,
+            session=plenary,
             recommendations=[] if method == "consensus" else recommendations,
             statements=statements,
             **options,

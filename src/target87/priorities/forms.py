@@ -7,6 +7,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from target87.consultations.enums import SessionKind
+from target87.consultations.models import Session
+from target87.deliberation.models import Recommendation
 
 from .enums import Method
 
@@ -20,9 +22,14 @@ class BallotForm(forms.Form):
     dots = forms.IntegerField(
         label=_("Dots per participant (dots method)"), required=False, min_value=1, max_value=100, initial=10
     )
-    session = forms.ChoiceField(label=_("Voted in the session"), required=False)
-    recommendations = forms.TypedMultipleChoiceField(
-        label=_("Recommendations on the ballot"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+    session = forms.ModelChoiceField(
+        label=_("Voted in the session"), queryset=Session.objects.none(), required=False, empty_label="—"
+    )
+    recommendations = forms.ModelMultipleChoiceField(
+        label=_("Recommendations on the ballot"),
+        queryset=Recommendation.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     statements = forms.CharField(
         label=_("Statements (agree / disagree only), one per line"),
@@ -37,12 +44,12 @@ class BallotForm(forms.Form):
 
     def __init__(self, *args, consultation, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["session"].choices = [("", "—")] + [
-            (s.pk, s.tr("title")) for s in consultation.sessions.filter(kind=SessionKind.PLENARY).order_by("start")
-        ]
-        self.fields["recommendations"].choices = [
-            (r.pk, f"{r.code}. {r.title}") for r in consultation.recommendations.order_by("number")
-        ]
+        session = self.fields["session"]
+        session.queryset = consultation.sessions.filter(kind=SessionKind.PLENARY).order_by("start")
+        session.label_from_instance = lambda s: s.tr("title")
+        recommendations = self.fields["recommendations"]
+        recommendations.queryset = consultation.recommendations.order_by("number")
+        recommendations.label_from_instance = lambda r: f"{r.code}. {r.title}"
 
     def service_fields(self) -> dict:
         data = dict(self.cleaned_data)

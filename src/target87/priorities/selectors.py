@@ -89,6 +89,14 @@ def ballot_list(*, consultation, statuses=None) -> QuerySet[Ballot]:
     return ballots.order_by("-created_at", "-id")
 
 
+def ballot_list_visible(*, consultation, user) -> QuerySet[Ballot]:
+    """The ballots ``user`` may list: every one to those who manage the consultation, else the open and closed
+    ones (a ballot being prepared is seen only by its conveners), on the pages and through the API alike."""
+    if user.has_perm("priorities.manage_ballot", consultation):
+        return ballot_list(consultation=consultation)
+    return ballot_list(consultation=consultation, statuses=[BallotStatus.OPEN, BallotStatus.CLOSED])
+
+
 def items_key(ballot) -> tuple[int, float, int]:
     """What a ballot's cached items and counts are kept under: its id, its creation time (an id used again, after
     a rollback, is another ballot) and how many times its items have changed."""

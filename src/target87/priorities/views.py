@@ -313,9 +313,7 @@ def consultation_ballots(request, slug):
         "priorities/ballots.html",
         {
             "consultation": consultation,
-            "ballots": selectors.ballot_list(
-                consultation=consultation, statuses=[BallotStatus.OPEN, BallotStatus.CLOSED]
-            ),
+            "ballots": selectors.ballot_list_visible(consultation=consultation, user=request.user),
         },
     )
 

@@ -1,6 +1,6 @@
 """The statements that store votes, each a single round trip to the database.
 
-:mod:`~target87.priorities.services` decides what a vote is and whether it may be cast; this module writes it.
+:mod:`~target87.priorities.services.votes` decides what a vote is and whether it may be cast; this module writes it.
 A participant's first vote on a ballot opens their paper (:func:`open_paper`) inside the vote's transaction;
 once this process has seen the paper written (:func:`papers_known`), each further vote on a ballot voted one
 statement or one pair at a time is a statement of its own (:func:`upsert_alone`), made only if the ballot is open.
@@ -22,8 +22,8 @@ from target87.core.errors import ServiceError
 from target87.core.memo import Memo
 from target87.people.participants import NO_GROUP, participant_of  # noqa: F401 (NO_GROUP: the group of none)
 
-from .enums import BallotStatus
-from .models import Ballot, BallotPaper, Vote
+from ..enums import BallotStatus
+from ..models import Ballot, BallotPaper, Vote
 
 
 def voter_group(participation) -> str:
