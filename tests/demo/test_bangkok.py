@@ -95,3 +95,12 @@ def test_the_demo_convener_can_sign_in_and_manage(client, demo):
     page = client.get("/manage/").content.decode()
     assert "Sub-regional consultation workshop on achieving SDG target 8.7" in page
     assert client.get("/manage/bangkok-2016/timetable/").status_code == 200
+
+
+def test_the_consultation_and_its_programme_are_made_through_the_services(demo):
+    made = Counter(AuditEntry.objects.filter(consultation=demo).values_list("action", flat=True))
+    assert (made["consultation.create"], made["key_question.save"], made["room.save"]) == (1, 5, 7)
+    assert made["session.save"] == demo.sessions.count() == len(bangkok.DATA["programme"])
+    assert set(AuditEntry.objects.filter(action="session.save").values_list("actor__username", flat=True)) == {
+        bangkok.CONVENER_USERNAME
+    }
