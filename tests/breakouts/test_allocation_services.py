@@ -9,6 +9,7 @@ from factories import ParticipationFactory, RoomFactory, SessionFactory, UserFac
 from factories_breakouts import breakout_slot, participants
 from target87.breakouts import services
 from target87.breakouts.models import Allocation, AllocationRun, BreakoutGroup, GroupAssignment
+from target87.breakouts.services import runs
 from target87.core.errors import ServiceError
 from target87.core.models import AuditEntry
 from target87.jobs.models import Job
@@ -108,7 +109,7 @@ def test_a_run_that_overlaps_another_change_is_not_saved(consultation, convener,
             Allocation.objects.filter(pk=allocation.pk).update(version=F("version") + 1)
 
     with pytest.raises(ServiceError) as refused:
-        services._run(
+        runs._run(
             actor=convener,
             allocation=allocation,
             seed=0,

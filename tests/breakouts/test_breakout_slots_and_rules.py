@@ -13,6 +13,7 @@ from factories_breakouts import breakout_slot, participants
 from target87.breakouts import services
 from target87.breakouts.models import Allocation, AllocationRun, BreakoutGroup, BreakoutPair, GroupAssignment
 from target87.consultations.models import KeyQuestion
+from target87.core.errors import ServiceError
 
 
 def _page(consultation, session):
@@ -240,7 +241,7 @@ def test_a_group_facilitator_must_speak_its_language(consultation, convener, mor
     group = BreakoutGroup.objects.get(run=allocation.current_run, number=1)
     member = allocation.current_run.assignments.filter(group=group).first().participation
     services.group_facilitator_set(actor=convener, group=group, participation=member)
-    with pytest.raises(services.ServiceError) as refused:
+    with pytest.raises(ServiceError) as refused:
         services.group_language_set(actor=convener, group=group, language="fr")
     assert member.person.name in " ".join(refused.value.messages)
 
@@ -289,9 +290,9 @@ def test_a_move_by_hand_only_touches_the_current_run(consultation, convener, mor
     allocation.refresh_from_db()
     old_group = BreakoutGroup.objects.get(run=first, number=2)
     person = next(p for p in people if _groups(allocation)[p.pk] == 1)
-    with pytest.raises(services.ServiceError):
+    with pytest.raises(ServiceError):
         services.assignment_move(actor=convener, allocation=allocation, participation=person, group=old_group)
-    with pytest.raises(services.ServiceError):
+    with pytest.raises(ServiceError):
         services.group_lock(actor=convener, group=old_group, locked=True)
 
 

@@ -37,6 +37,11 @@ def slot_sessions(*, session: Session) -> list[Session]:
     return build.slot_sessions(session)
 
 
+def people_to_place(*, consultation) -> list[Participation]:
+    """The participations an allocation places (approved, in a placed role), with their person and organisation."""
+    return build.pool(consultation)
+
+
 def allocation_for_session(*, session: Session) -> Allocation | None:
     """The allocation of the slot of ``session``, if there is one yet."""
     slot = build.slot_sessions(session)

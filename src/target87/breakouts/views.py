@@ -20,6 +20,7 @@ from target87.people.access import participant_held
 from target87.people.models import Participation
 
 from . import exporters, selectors, services
+from .enums import BACKGROUND_PEOPLE
 from .forms import AllocateForm, LanguageForm, MoveForm, PairForm
 from .models import BreakoutGroup, BreakoutPair
 from .templatetags.breakouts import language_label, percent
@@ -57,7 +58,7 @@ def _context(request, consultation, session, *, form=None, move_error="", alloca
         if board and single:
             initial["group_count"] = len(board.cards)
         form = AllocateForm(initial=initial, single_session=single)
-    placed = services.build.pool(consultation)
+    placed = selectors.people_to_place(consultation=consultation)
     return {
         "consultation": consultation,
         "session": session,
@@ -73,7 +74,7 @@ def _context(request, consultation, session, *, form=None, move_error="", alloca
         "board": board,
         "form": form,
         "move_error": move_error,
-        "background_people": services.BACKGROUND_PEOPLE,
+        "background_people": BACKGROUND_PEOPLE,
         # with many groups a number field replaces the list of groups in every person's move form
         "many_groups": bool(board and len(board.cards) > MANY_GROUPS),
     }
@@ -278,7 +279,7 @@ def language(request, slug, pk, number):
 @require_POST
 def pair_add(request, slug, pk):
     consultation, session = _managed_session(request, slug, pk)
-    placed = services.build.pool(consultation)
+    placed = selectors.people_to_place(consultation=consultation)
     form = PairForm(request.POST, people=placed)
     if form.is_valid():
         by_pk = {p.pk: p for p in placed}
