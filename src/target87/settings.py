@@ -158,7 +158,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "core:login"
 LOGIN_REDIRECT_URL = "consultations:dashboard"
-LOGOUT_REDIRECT_URL = "core:home"
+LOGOUT_REDIRECT_URL = "home"
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
