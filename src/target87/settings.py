@@ -129,7 +129,7 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-# PostgreSQL: the vote's statement is prepared once per connection (target87.core.prepared); turn it off behind a
+# PostgreSQL: the vote's statement is prepared once per connection (target87.priorities.machinery); turn it off behind a
 # pooler that shares server connections between clients (PgBouncer in transaction mode)
 PREPARED_STATEMENTS = env_bool("PREPARED_STATEMENTS", True)
 # PostgreSQL: the statement votes that arrive together in a process are written as one statement

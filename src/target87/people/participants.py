@@ -27,6 +27,7 @@ import math
 import threading
 import time
 
+import cachetools
 from django.core import signing
 from django.db.models.signals import post_delete, post_save
 
@@ -65,7 +66,7 @@ class Participant:
     def standing(self) -> Standing:
         if self.known is not None:
             return self.known
-        _at, links, unapproved, observers = _known(self.consultation_id)
+        links, unapproved, observers = _known(self.consultation_id)
         return Standing(
             approved=self.pk not in unapproved, withdrawn=self.link_id in links, observer=self.pk in observers
         )
@@ -141,37 +142,27 @@ def participant_require(participant: Participant | Participation | None, action:
 
 # --- what each process knows of withdrawn links, registrations no longer approved and observers -----------------
 
-_lock = threading.Lock()
-_refused: dict[int, tuple[float, frozenset[int], frozenset[int], frozenset[int]]] = {}
 
-
-def _load(consultation_id: int) -> tuple[float, frozenset[int], frozenset[int], frozenset[int]]:
+@cachetools.cached(cachetools.TTLCache(1024, REFRESH_SECONDS, timer=lambda: time.monotonic()), lock=threading.Lock())
+def _known(consultation_id: int) -> tuple[frozenset[int], frozenset[int], frozenset[int]]:
+    """The consultation's withdrawn links, registrations not approved and observers, as this process knows them
+    (read again at most every :data:`REFRESH_SECONDS`)."""
     links = AccessLink.objects.filter(participation__consultation_id=consultation_id, revoked_at__isnull=False)
     participations = Participation.objects.filter(consultation_id=consultation_id).order_by()
     return (
-        time.monotonic(),
         frozenset(links.order_by().values_list("pk", flat=True)),
         frozenset(participations.exclude(status=RegistrationStatus.APPROVED).values_list("pk", flat=True)),
         frozenset(participations.filter(role=Role.OBSERVER).values_list("pk", flat=True)),
     )
 
 
-def _known(consultation_id: int) -> tuple[float, frozenset[int], frozenset[int], frozenset[int]]:
-    entry = _refused.get(consultation_id)
-    if entry is None or time.monotonic() - entry[0] > REFRESH_SECONDS:
-        with _lock:
-            entry = _refused.get(consultation_id)
-            if entry is None or time.monotonic() - entry[0] > REFRESH_SECONDS:
-                entry = _refused[consultation_id] = _load(consultation_id)
-    return entry
-
-
 def forget(consultation_id: int | None = None) -> None:
-    """Reload what this process knows at the next check (of every consultation when no id is given)."""
-    if consultation_id is None:
-        _refused.clear()
-    else:
-        _refused.pop(consultation_id, None)
+    """Read what this process knows again at the next check (of every consultation when no id is given)."""
+    with _known.cache_lock:
+        if consultation_id is None:
+            _known.cache.clear()
+        else:
+            _known.cache.pop(_known.cache_key(consultation_id), None)
 
 
 def _changed(sender, instance, **kwargs) -> None:

@@ -18,12 +18,12 @@ from django.db.models import Count, QuerySet
 from django.db.models.signals import post_delete, post_save
 from django.http import Http404
 
-from target87.core.memo import Memo
 from target87.engines import ranking
 from target87.people.models import Participation
 
 from . import results
 from .enums import BallotStatus, Method
+from .machinery import forget, kept
 from .models import Ballot, BallotItem, BallotPaper, PairwiseChoice, StatementProposal, Vote
 
 LIVE_SECONDS = 1
@@ -51,31 +51,28 @@ def ballot_get_viewable(*, pk, user) -> Ballot:
     return ballot
 
 
-_ballots: dict[int, tuple[float, Ballot]] = {}
-_items: Memo[tuple[int, float, int], list[BallotItem]] = Memo(256)
+@kept(1024, seconds=BALLOT_SECONDS)
+def _ballot_seen(pk: int) -> Ballot:
+    return ballot_get(pk=pk)
 
 
 def ballot_cached(*, pk) -> Ballot:
     """The ballot as this process saw it less than :data:`BALLOT_SECONDS` ago (for votes, which check again
     that it is open inside their transaction)."""
-    pk = int(pk)
-    found = _ballots.get(pk)
-    if found is None or time.monotonic() - found[0] > BALLOT_SECONDS:
-        ballot = ballot_get(pk=pk)
-        found = _ballots[pk] = (time.monotonic(), ballot)
-    return found[1]
+    return _ballot_seen(int(pk))
 
 
 def ballot_refresh(*, pk) -> Ballot:
     """The ballot read again now, and kept as :func:`ballot_cached` gives it (after a vote named an item that
     the cached ballot's items do not have: one accepted in the last second)."""
     ballot = ballot_get(pk=pk)
-    _ballots[int(pk)] = (time.monotonic(), ballot)
+    with _ballot_seen.cache_lock:
+        _ballot_seen.cache[_ballot_seen.cache_key(int(pk))] = ballot
     return ballot
 
 
 def _ballot_changed(sender, instance, **kwargs) -> None:
-    _ballots.pop(instance.pk, None)
+    forget(_ballot_seen, _ballot_seen.cache_key(instance.pk))
 
 
 post_save.connect(_ballot_changed, sender=Ballot, dispatch_uid="priorities.selectors.ballot")
@@ -109,13 +106,12 @@ def ballot_items(*, ballot) -> list[BallotItem]:
     Each process keeps them under the ballot's :attr:`~target87.priorities.models.Ballot.items_version`, which
     every change to the items counts up in the same transaction: a process sees new items as soon as it reads the
     ballot again (the voting pages do on every load; votes within :data:`BALLOT_SECONDS`)."""
-    key = items_key(ballot)
-    items = _items.get(key)
-    if items is None:
-        items = _items.keep(
-            key, list(BallotItem.objects.filter(ballot_id=ballot.pk).select_related("proposal").order_by("position"))
-        )
-    return items
+    return _items_of(ballot)
+
+
+@kept(256, key=items_key)
+def _items_of(ballot) -> list[BallotItem]:
+    return list(BallotItem.objects.filter(ballot_id=ballot.pk).select_related("proposal").order_by("position"))
 
 
 class ItemIndex(NamedTuple):
@@ -123,17 +119,15 @@ class ItemIndex(NamedTuple):
     by_code: dict[str, BallotItem]
 
 
-_indexes: Memo[tuple[int, float, int], ItemIndex] = Memo(256)
-
-
 def ballot_item_index(*, ballot) -> ItemIndex:
     """The ballot's items by id and by code, kept with its items (every vote looks its item up)."""
-    key = items_key(ballot)
-    index = _indexes.get(key)
-    if index is None:
-        items = ballot_items(ballot=ballot)
-        index = _indexes.keep(key, ItemIndex({item.pk: item for item in items}, {item.code: item for item in items}))
-    return index
+    return _index_of(ballot)
+
+
+@kept(256, key=items_key)
+def _index_of(ballot) -> ItemIndex:
+    items = ballot_items(ballot=ballot)
+    return ItemIndex({item.pk: item for item in items}, {item.code: item for item in items})
 
 
 def ballot_item_find(*, ballot, pk) -> BallotItem | None:

@@ -29,11 +29,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from target87.consultations import selectors as consultation_selectors
 from target87.core.errors import ServiceError
 from target87.core.http import see_other
-from target87.core.memo import Memo
 from target87.people.access import link_open, participant_required
 
 from . import selectors, services
 from .enums import RANKED, BallotStatus, Method
+from .machinery import kept
 from .models import PROPOSAL_LENGTH
 
 # --- participants ------------------------------------------------------------------------------------------
@@ -78,26 +78,24 @@ def _values_from_post(ballot, post) -> dict:
 
 
 _ANSWERS = {1: gettext_lazy("Agree"), -1: gettext_lazy("Disagree"), 0: gettext_lazy("Pass / unsure")}
-#: per ballot's items (see selectors.items_key) and language: each statement's list item for each answer
-_voted_rows: Memo[tuple, dict[int, dict[int, str]]] = Memo(256)
+
+
+@kept(256, key=lambda ballot, items, language: (*selectors.items_key(ballot), language))
+def _voted_rows(ballot, items, language: str) -> dict[int, dict[int, str]]:
+    """Each statement's list item for each answer, per ballot's items (see selectors.items_key) and language."""
+    return {
+        item.id: {
+            value: format_html('<li><a href="?statement={}">{}</a> — {}</li>', item.pk, item.label, answer)
+            for value, answer in _ANSWERS.items()
+        }
+        for item in items
+    }
 
 
 def _voted_list(ballot, items, mine: dict[int, int]) -> str:
     """The participant's votes on statements as list items, each a link to change it. Sent after every vote, so
     each process renders a ballot's rows (statement, answer) once per language and puts the list together."""
-    key = (*selectors.items_key(ballot), get_language())
-    rows = _voted_rows.get(key)
-    if rows is None:
-        rows = _voted_rows.keep(
-            key,
-            {
-                item.id: {
-                    value: format_html('<li><a href="?statement={}">{}</a> — {}</li>', item.pk, item.label, answer)
-                    for value, answer in _ANSWERS.items()
-                }
-                for item in items
-            },
-        )
+    rows = _voted_rows(ballot, items, get_language())
     # the field, not the ``pk`` property: a few times cheaper, 30 times a vote
     return mark_safe("".join([rows[item.id][value] for item in items if (value := mine.get(item.id)) is not None]))
 
@@ -115,9 +113,14 @@ def _panel_html(context: dict) -> str:
     return panel.render(Context({**context, "csrf_token": ""}))
 
 
-#: a statement ballot's panel around the participant's list of votes, by what it shows (see _statement_panel)
-_statement_panels: Memo[tuple, tuple[str, str]] = Memo(20_000)
 _VOTED = mark_safe("<!--voted-->")
+
+
+@kept(20_000, key=lambda key, context: key)
+def _panel_around(key: tuple, context: dict) -> tuple[str, str]:
+    """A statement ballot's panel around the participant's list of votes, kept by what it shows (``key``)."""
+    head, tail = _panel_html({**context, "voted": _VOTED}).split(_VOTED)
+    return head, tail
 
 
 def _statement_panel(context: dict) -> HttpResponse:
@@ -134,10 +137,7 @@ def _statement_panel(context: dict) -> HttpResponse:
         statement and statement.id,
         context["done"],
     )
-    pieces = _statement_panels.get(key)
-    if pieces is None:
-        head, tail = _panel_html({**context, "voted": _VOTED}).split(_VOTED)
-        pieces = _statement_panels.keep(key, (head, tail))
+    pieces = _panel_around(key, context)
     return HttpResponse(pieces[0] + context["voted"] + pieces[1])
 
 

@@ -10,6 +10,7 @@ On PostgreSQL, the statement votes that arrive together in a process are written
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from datetime import datetime
 
@@ -17,12 +18,11 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
-from target87.core import combining, prepared
 from target87.core.errors import ServiceError
-from target87.core.memo import Memo
 from target87.people.participants import NO_GROUP, participant_of  # noqa: F401 (NO_GROUP: the group of none)
 
 from ..enums import BallotStatus
+from ..machinery import Combiner, Statement, kept
 from ..models import Ballot, BallotPaper, Vote
 
 
@@ -60,11 +60,6 @@ def open_paper(ballot: Ballot, participation, now) -> bool:
     return bool(row[0])
 
 
-#: per ballot (its id and creation time: an id used again after a rollback is another ballot), the participants
-#: whose paper this process has seen written; a paper stays as long as the ballot and the registration do
-_papers: Memo[tuple[int, float], set[int]] = Memo(256)
-
-
 def paper_written(ballot: Ballot, participation) -> None:
     """Inside the transaction that wrote (or found) the participant's paper: once it commits, this process knows
     the paper is there (a transaction rolled back, even an outer one, leaves it unknown)."""
@@ -72,15 +67,47 @@ def paper_written(ballot: Ballot, participation) -> None:
     transaction.on_commit(lambda: papers_known(ballot).add(pk))
 
 
+@kept(256, key=lambda ballot: (ballot.pk, ballot.created_at.timestamp()))
 def papers_known(ballot: Ballot) -> set[int]:
-    key = (ballot.pk, ballot.created_at.timestamp())
-    known = _papers.get(key)
-    if known is None:
-        known = _papers.keep(key, set())
-    return known
+    """The participants whose paper this process has seen written on the ballot (kept under its id and creation
+    time: an id used again after a rollback is another ballot); a paper stays as long as the ballot and the
+    registration do."""
+    return set()
 
 
-_upserts: dict[tuple, prepared.Statement] = {}
+@functools.cache
+def _upsert_statement(
+    model, columns: tuple[str, ...], conflict: tuple[str, ...], update: tuple[str, ...], vendor: str, reads_mine: bool
+) -> Statement:
+    """The statement of :func:`upsert_alone` for these columns on this database (put together once per process)."""
+    postgres = vendor == "postgresql"
+    qn = connection.ops.quote_name
+    lock = f"{status_guard()} OF b" if postgres else ""
+    sql = (
+        f"INSERT INTO {qn(model._meta.db_table)} (ballot_id, {', '.join(qn(c) for c in columns)}) "
+        f"SELECT b.id, {', '.join(['%s'] * len(columns))} FROM {qn(Ballot._meta.db_table)} b "
+        f"JOIN {qn(BallotPaper._meta.db_table)} p ON p.ballot_id = b.id AND p.participation_id = %s "
+        f"WHERE b.id = %s AND b.status = %s{lock} "
+        f"ON CONFLICT ({', '.join(qn(c) for c in conflict)}) "
+        f"DO UPDATE SET {', '.join(f'{qn(c)} = excluded.{qn(c)}' for c in update)} "
+    )
+    if not reads_mine:
+        sql += "RETURNING 1"
+    else:  # the other votes as they were when the statement began (so this one is left out of them)
+        sql = (
+            f"WITH cast_ AS ({sql} RETURNING item_id, value) SELECT item_id, value FROM cast_ UNION ALL "
+            f"SELECT item_id, value FROM {qn(Vote._meta.db_table)} WHERE ballot_id = %s AND "
+            "participation_id = %s AND item_id <> %s AND EXISTS (SELECT 1 FROM cast_)"
+        )
+    column = lambda model, name: model._meta.get_field(name).cast_db_type(connection)  # noqa: E731
+    types = [column(model, c) for c in columns] + [
+        column(BallotPaper, "participation_id"),
+        column(Ballot, "id"),
+        column(Ballot, "status"),
+    ]
+    if reads_mine:
+        types += [column(Vote, "ballot_id"), column(Vote, "participation_id"), column(Vote, "item_id")]
+    return Statement(sql, types)
 
 
 def upsert_alone(
@@ -99,38 +126,9 @@ def upsert_alone(
     With ``mine`` (participation id, item id), it also reads the participant's votes on the ballot and returns
     them all, this one included, by item id (else ``{}`` once stored): on PostgreSQL in the same statement, on
     SQLite in a second one on the same cursor (SQLite has no writing ``WITH``). On PostgreSQL the statement is
-    prepared once per connection (:mod:`target87.core.prepared`)."""
+    prepared once per connection (:mod:`target87.priorities.machinery`)."""
     postgres = connection.vendor == "postgresql"
-    key = (model, tuple(values), conflict, update, connection.vendor, mine is not None and postgres)
-    sql = _upserts.get(key)
-    if sql is None:
-        qn = connection.ops.quote_name
-        lock = f"{status_guard()} OF b" if postgres else ""
-        sql = (
-            f"INSERT INTO {qn(model._meta.db_table)} (ballot_id, {', '.join(qn(c) for c in values)}) "
-            f"SELECT b.id, {', '.join(['%s'] * len(values))} FROM {qn(Ballot._meta.db_table)} b "
-            f"JOIN {qn(BallotPaper._meta.db_table)} p ON p.ballot_id = b.id AND p.participation_id = %s "
-            f"WHERE b.id = %s AND b.status = %s{lock} "
-            f"ON CONFLICT ({', '.join(qn(c) for c in conflict)}) "
-            f"DO UPDATE SET {', '.join(f'{qn(c)} = excluded.{qn(c)}' for c in update)} "
-        )
-        if mine is None or not postgres:
-            sql += "RETURNING 1"
-        else:  # the other votes as they were when the statement began (so this one is left out of them)
-            sql = (
-                f"WITH cast_ AS ({sql} RETURNING item_id, value) SELECT item_id, value FROM cast_ UNION ALL "
-                f"SELECT item_id, value FROM {qn(Vote._meta.db_table)} WHERE ballot_id = %s AND "
-                "participation_id = %s AND item_id <> %s AND EXISTS (SELECT 1 FROM cast_)"
-            )
-        column = lambda model, name: model._meta.get_field(name).cast_db_type(connection)  # noqa: E731
-        types = [column(model, c) for c in values] + [
-            column(BallotPaper, "participation_id"),
-            column(Ballot, "id"),
-            column(Ballot, "status"),
-        ]
-        if mine is not None and postgres:
-            types += [column(Vote, "ballot_id"), column(Vote, "participation_id"), column(Vote, "item_id")]
-        sql = _upserts[key] = prepared.Statement(sql, types)
+    sql = _upsert_statement(model, tuple(values), conflict, update, connection.vendor, mine is not None and postgres)
     params = [*values.values(), values["participation_id"], ballot.pk, BallotStatus.OPEN]
     with connection.cursor() as cursor:
         if mine is not None and postgres:
@@ -164,35 +162,31 @@ def upsert_votes(ballot: Ballot, participation, cleaned: Mapping[int, int], now)
 
 # --- statement votes arriving together, in one statement (PostgreSQL) ------------------------------------------
 
-_combined: prepared.Statement | None = None
 
-
-def _combined_statement() -> prepared.Statement:
+@functools.cache
+def _combined_statement() -> Statement:
     """The upsert of several statement votes, each made only if its ballot is open and its participant's paper is
     there, with the reading of those participants' other votes on their ballots: one statement. The votes come
     as five arrays (ballot, item, participation, value, time cast), one element per vote."""
-    global _combined
-    if _combined is None:
-        qn = connection.ops.quote_name
-        vote, paper, ballot = (qn(model._meta.db_table) for model in (Vote, BallotPaper, Ballot))
-        columns = ("ballot_id", "item_id", "participation_id", "value", "cast_at")
-        types = [Vote._meta.get_field(name).cast_db_type(connection) + "[]" for name in columns]
-        _combined = prepared.Statement(
-            f"WITH cast_ AS (INSERT INTO {vote} (ballot_id, item_id, participation_id, value, cast_at) "
-            "SELECT b.id, i.item_id, i.participation_id, i.value, i.cast_at "
-            f"FROM unnest(%s, %s, %s, %s, %s) AS i({', '.join(columns)}) "
-            f"JOIN {ballot} b ON b.id = i.ballot_id "
-            f"JOIN {paper} p ON p.ballot_id = i.ballot_id AND p.participation_id = i.participation_id "
-            f"WHERE b.status = %s{status_guard()} OF b "
-            "ON CONFLICT (item_id, participation_id) DO UPDATE SET value = excluded.value, cast_at = excluded.cast_at "
-            "RETURNING ballot_id, participation_id, item_id, value) "
-            "SELECT ballot_id, participation_id, item_id, value, true FROM cast_ UNION ALL "
-            f"SELECT v.ballot_id, v.participation_id, v.item_id, v.value, false FROM {vote} v "
-            "WHERE (v.ballot_id, v.participation_id) IN (SELECT ballot_id, participation_id FROM cast_) "
-            "AND (v.participation_id, v.item_id) NOT IN (SELECT participation_id, item_id FROM cast_)",
-            [*types, Ballot._meta.get_field("status").cast_db_type(connection)],
-        )
-    return _combined
+    qn = connection.ops.quote_name
+    vote, paper, ballot = (qn(model._meta.db_table) for model in (Vote, BallotPaper, Ballot))
+    columns = ("ballot_id", "item_id", "participation_id", "value", "cast_at")
+    types = [Vote._meta.get_field(name).cast_db_type(connection) + "[]" for name in columns]
+    return Statement(
+        f"WITH cast_ AS (INSERT INTO {vote} (ballot_id, item_id, participation_id, value, cast_at) "
+        "SELECT b.id, i.item_id, i.participation_id, i.value, i.cast_at "
+        f"FROM unnest(%s, %s, %s, %s, %s) AS i({', '.join(columns)}) "
+        f"JOIN {ballot} b ON b.id = i.ballot_id "
+        f"JOIN {paper} p ON p.ballot_id = i.ballot_id AND p.participation_id = i.participation_id "
+        f"WHERE b.status = %s{status_guard()} OF b "
+        "ON CONFLICT (item_id, participation_id) DO UPDATE SET value = excluded.value, cast_at = excluded.cast_at "
+        "RETURNING ballot_id, participation_id, item_id, value) "
+        "SELECT ballot_id, participation_id, item_id, value, true FROM cast_ UNION ALL "
+        f"SELECT v.ballot_id, v.participation_id, v.item_id, v.value, false FROM {vote} v "
+        "WHERE (v.ballot_id, v.participation_id) IN (SELECT ballot_id, participation_id FROM cast_) "
+        "AND (v.participation_id, v.item_id) NOT IN (SELECT participation_id, item_id FROM cast_)",
+        [*types, Ballot._meta.get_field("status").cast_db_type(connection)],
+    )
 
 
 def _array(values) -> str:
@@ -223,7 +217,7 @@ def _write_statement_votes(rows: list[tuple]) -> list[dict[int, int] | None]:
 
 
 #: a participant's two votes on one statement wait for two writes (an upsert cannot change a row twice)
-_statement_votes = combining.Combiner(_write_statement_votes, key=lambda row: (row[2], row[1]))
+_statement_votes = Combiner(_write_statement_votes, key=lambda row: (row[2], row[1]))
 
 
 def statement_votes_together() -> bool:

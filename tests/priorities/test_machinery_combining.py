@@ -5,7 +5,7 @@ import time
 
 from django.db import OperationalError
 
-from target87.core.combining import Combiner
+from target87.priorities.machinery import Combiner
 
 
 class _Gate:

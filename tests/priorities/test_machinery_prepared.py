@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from target87.core.prepared import Statement
+from target87.priorities.machinery import Statement
 
 on_postgresql = pytest.mark.skipif("connection.vendor != 'postgresql'")
 
