@@ -20,6 +20,7 @@ from target87.core.permissions import require
 
 from .enums import Gender, RegistrationStatus, Role, StakeholderGroup
 from .models import AccessLink, Organisation, Participation, Person
+from .participants import participant_of, participant_require
 from .refusals import Reason, Refusal
 
 ACCESS_SALT = "target87.people.access-link"
@@ -203,7 +204,9 @@ def access_link_current(*, actor, participation: Participation) -> str:
 
 def access_link_resolve(*, token: str) -> AccessLink:
     """The link a token opens (with its participation), if it opens one now; else a
-    :class:`~target87.people.refusals.Refusal` saying why. The one place a link's token is resolved."""
+    :class:`~target87.people.refusals.Refusal` saying why. The one place a link's token is resolved; whether the
+    link still lets its participant take part is judged by the participant rules (:mod:`target87.people.rules`),
+    as for every participant."""
     try:
         link_id, nonce = signing.loads(token, salt=ACCESS_SALT)
     except (signing.BadSignature, ValueError, TypeError):
@@ -215,12 +218,8 @@ def access_link_resolve(*, token: str) -> AccessLink:
     )
     if link is None or not hmac.compare_digest(link.nonce, str(nonce)):
         raise Refusal(Reason.LINK_UNKNOWN)
-    if link.participation.status != RegistrationStatus.APPROVED:
-        raise Refusal(Reason.NOT_APPROVED, consultation=link.participation.consultation)
-    if link.revoked_at is not None:
-        raise Refusal(Reason.LINK_WITHDRAWN, consultation=link.participation.consultation)
-    if link.expires_at <= timezone.now():
-        raise Refusal(Reason.LINK_EXPIRED, consultation=link.participation.consultation)
+    participation = link.participation
+    participant_require(participant_of(participation, link), "take_part", participation.consultation)
     AccessLink.objects.filter(pk=link.pk).update(last_used_at=timezone.now())
     return link
 
