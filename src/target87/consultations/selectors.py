@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -36,14 +37,13 @@ def consultation_get(*, slug: str, user=None) -> Consultation:
     return consultation
 
 
-def consultation_get_managed(*, slug: str, user) -> Consultation:
-    """A consultation the user manages: 404 when it does not exist, 403 when it is not theirs."""
-    from django.core.exceptions import PermissionDenied
-
+def consultation_get_managed(*, slug: str, user, perm: str = "consultations.manage") -> Consultation:
+    """A consultation on which the signed-in user has ``perm`` (by default: they manage it): 404 when it does not
+    exist, 403 when the permission is not theirs. The back office's views load their consultation through it."""
     consultation = Consultation.objects.filter(slug=slug).first()
     if consultation is None:
         raise Http404
-    if not user.has_perm("consultations.manage", consultation):
+    if not user.has_perm(perm, consultation):
         raise PermissionDenied
     return consultation
 

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -156,12 +154,7 @@ def recommendation_detail(request, slug, number):
 
 
 def _captured(request, slug) -> Consultation:
-    consultation = Consultation.objects.filter(slug=slug).first()
-    if consultation is None:
-        raise Http404
-    if not request.user.has_perm("deliberation.capture", consultation):
-        raise PermissionDenied
-    return consultation
+    return consultation_selectors.consultation_get_managed(slug=slug, user=request.user, perm="deliberation.capture")
 
 
 @login_required
