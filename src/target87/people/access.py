@@ -1,7 +1,8 @@
 """A participant's browser: opening the personal link, being known on every page, and the page that says why not.
 
 Every view that acts for a participant asks one function, :func:`participant_required`, naming what the
-participant is about to do and in which consultation; it returns the :class:`~target87.people.participants.Participant`
+participant is about to do and in which consultation (a vote, judged by its service, names only who votes:
+:func:`participant_held`); it returns the :class:`~target87.people.participants.Participant`
 or raises a :class:`~target87.people.refusals.Refusal`, which :class:`ParticipantMiddleware` answers with the page
 that asks to open the personal link first or that says why the link no longer works (with htmx, the page is loaded
 again to say it). The middleware also gives this browser its participant pass. A pass is never taken back: it
@@ -37,20 +38,20 @@ def participant_held(request) -> Participant | None:
     return Participant.from_pass(request.COOKIES.get(COOKIE))
 
 
-def participant_required(request, action: str, consultation, *, fresh: bool = True) -> Participant:
-    """The participant on this browser, if they may do ``action`` in the consultation (an object or its id).
+def participant_required(request, action: str, consultation) -> Participant:
+    """The participant on this browser, read again from the database with their link, if they may do ``action``
+    in the consultation (an object or its id); their pass is renewed with what was read.
 
-    ``fresh``: read their participation and link from the database (a page load, a rare write), and renew their
-    pass; else trust the pass and judge it on what this process knows (a vote: see
-    :mod:`target87.people.participants`)."""
+    A write whose service judges the participant itself may take :func:`participant_held` instead: a vote, which
+    is judged on the pass alone and what this process knows (see :mod:`target87.people.participants`), so that a
+    plenary's votes need no query to know who votes."""
     held = participant_held(request)
-    if fresh and held is not None:
+    if held is not None:
         held = participant_read(held)
         if held is None:  # the link itself is gone
             raise Refusal(Reason.LINK_UNKNOWN, consultation=consultation)
     participant = participant_require(held, action, consultation)
-    if fresh:
-        _give(request, participant)
+    _give(request, participant)
     return participant
 
 

@@ -43,8 +43,13 @@ REFRESH_SECONDS = 2.0
 NO_GROUP = "none"
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, slots=True)
 class Standing:
+    """What is known of a participant's right to act at one moment: what the rules judge
+    (:mod:`target87.people.rules`)."""
+
+    consultation_id: int
+    expires: float
     approved: bool
     withdrawn: bool
     observer: bool
@@ -68,7 +73,7 @@ class Participant:
             return self.known
         links, unapproved, observers = _known(self.consultation_id)
         return Standing(
-            approved=self.pk not in unapproved, withdrawn=self.link_id in links, observer=self.pk in observers
+            self.consultation_id, self.expires, self.pk not in unapproved, self.link_id in links, self.pk in observers
         )
 
     @property
@@ -103,13 +108,16 @@ def participant_of(participation: Participation | Participant, link: AccessLink 
     """A participation (as read from the database, with its link if known) as a :class:`Participant`."""
     if isinstance(participation, Participant):
         return participation
+    expires = link.expires_at.timestamp() if link is not None else math.inf
     return Participant(
         pk=participation.pk,
         consultation_id=participation.consultation_id,
         group=participation.person.stakeholder_group or NO_GROUP,
         link_id=link.pk if link is not None else 0,
-        expires=link.expires_at.timestamp() if link is not None else math.inf,
+        expires=expires,
         known=Standing(
+            consultation_id=participation.consultation_id,
+            expires=expires,
             approved=participation.status == RegistrationStatus.APPROVED,
             withdrawn=link is not None and link.revoked_at is not None,
             observer=participation.role == Role.OBSERVER,

@@ -25,33 +25,33 @@ from .selectors import roles_of_user
 
 
 @rules.predicate
-def holds_link(participant) -> bool:
-    return participant is not None
+def holds_link(standing, consultation_id) -> bool:
+    return standing is not None
 
 
 @rules.predicate
-def of_consultation(participant, consultation_id) -> bool:
-    return participant.consultation_id == consultation_id
+def of_consultation(standing, consultation_id) -> bool:
+    return standing.consultation_id == consultation_id
 
 
 @rules.predicate
-def is_approved(participant) -> bool:
-    return participant.standing().approved
+def is_approved(standing, consultation_id) -> bool:
+    return standing.approved
 
 
 @rules.predicate
-def link_kept(participant) -> bool:
-    return not participant.standing().withdrawn
+def link_kept(standing, consultation_id) -> bool:
+    return not standing.withdrawn
 
 
 @rules.predicate
-def link_current(participant) -> bool:
-    return participant.expires > time.time()
+def link_current(standing, consultation_id) -> bool:
+    return standing.expires > time.time()
 
 
 @rules.predicate
-def has_a_vote(participant) -> bool:
-    return not participant.standing().observer
+def has_a_vote(standing, consultation_id) -> bool:
+    return not standing.observer
 
 
 #: what taking part at all needs, in the order a refusal is told
@@ -81,10 +81,15 @@ for _action, _needs in ACTIONS.items():
 
 
 def refusal_reason(participant, action: str, consultation_id: int) -> Reason | None:
-    """Why ``participant`` may not do ``action`` in the consultation, or None if they may."""
-    if participant_rules.test_rule(action, participant, consultation_id):
-        return None
-    return next(REFUSALS[need] for need in ACTIONS[action] if not need.test(participant, consultation_id))
+    """Why ``participant`` may not do ``action`` in the consultation, or None if they may: the first of the
+    action's predicates that fails, each called with the participant's standing, worked out once. (The rule set's
+    combined rules answer only yes or no, through rules' general machinery, at about 3 µs a predicate; a vote
+    asks this once, on the path every vote takes.)"""
+    standing = None if participant is None else participant.standing()
+    for need in ACTIONS[action]:
+        if not need.fn(standing, consultation_id):
+            return REFUSALS[need]
+    return None
 
 
 # --- signed-in users: their roles in a consultation -------------------------------------------------------

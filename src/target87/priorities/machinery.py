@@ -15,11 +15,12 @@ settings of the README).
    time a connection runs them, then run with ``EXECUTE``, through Django's cursor still (its error translation,
    its query log and the tests' query counts see them). psycopg prepares statements itself when Django binds on
    the server side (``OPTIONS={"server_side_binding": True}``, every query of the project then bound so): measured
-   on 5 December 2026 (``--sizes 100 --no-search --db postgres``, the same machine within minutes), that gave a vote
-   50.4 % of the trivial endpoint's throughput with the database at 0.19 cores, against 55.8 % and 0.12 cores for
-   these statements, so these stay. ``PREPARE`` is outside transactions: a rollback does not undo it. A pooler
-   that shares server connections between clients (PgBouncer in transaction mode) does not keep SQL-prepared
-   statements: set ``PREPARED_STATEMENTS=0`` there. Other databases run the statement's text as it is.
+   on 5 December 2026 (``--sizes 100 --no-search --db postgres``, one run each on the same machine within minutes,
+   15 rounds each), that gave a vote 50.4 % of the trivial endpoint's throughput with the database at 0.19 cores,
+   against 55.8 % and 0.12 cores for these statements, so these stay. ``PREPARE`` is outside transactions: a
+   rollback does not undo it. A pooler that shares server connections between clients (PgBouncer in transaction
+   mode) does not keep SQL-prepared statements: set ``PREPARED_STATEMENTS=0`` there. Other databases run the
+   statement's text as it is.
 
 3. **Writes of one process that arrive together, sent as one statement** (:class:`Combiner`, PostgreSQL). The
    first thread to submit a row writes it at once, alone. Rows submitted while that write is under way wait; when

@@ -29,7 +29,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from target87.consultations import selectors as consultation_selectors
 from target87.core.errors import ServiceError
 from target87.core.http import see_other
-from target87.people.access import link_open, participant_required
+from target87.people.access import link_open, participant_held, participant_required
 
 from . import selectors, services
 from .enums import RANKED, BallotStatus, Method
@@ -196,8 +196,8 @@ def vote(request, pk):
         ballot = selectors.ballot_get(pk=pk)
     if ballot.status == BallotStatus.DRAFT:
         raise Http404
-    # a vote trusts the participant's pass; the page reads them from the database
-    voter = participant_required(request, "vote", ballot.consultation_id, fresh=not posted)
+    # a vote is judged by its service on the participant's pass alone; the page reads them from the database
+    voter = participant_held(request) if posted else participant_required(request, "vote", ballot.consultation)
     return _vote(request, ballot, voter, htmx=htmx)
 
 
