@@ -74,7 +74,7 @@ def test_an_empty_or_repeated_label_is_refused_and_nothing_changes(consultation,
 def test_the_convener_adds_a_statement_and_a_recommendation(consultation, convener, draft):
     added = services.ballot_item_add(actor=convener, ballot=draft, text="Data are shared across ministries.")
     rec = RecommendationFactory(consultation=consultation, title="A national action plan")
-    from_rec = services.ballot_item_add(actor=convener, ballot=draft, recommendation=rec.pk)
+    from_rec = services.ballot_item_add(actor=convener, ballot=draft, recommendation=rec)
     assert (added.code, added.position, from_rec.code, from_rec.position, from_rec.label) == (
         "S4",
         4,
@@ -99,7 +99,7 @@ def test_a_statement_is_added_to_agree_disagree_ballots_only(consultation, conve
         "text": ["Statements are voted on with agree / disagree; on this ballot, add recommendations."]
     }
     with pytest.raises(ServiceError) as refused:
-        services.ballot_item_add(actor=convener, ballot=b, recommendation=RecommendationFactory().pk)
+        services.ballot_item_add(actor=convener, ballot=b, recommendation=RecommendationFactory())
     assert refused.value.message_dict == {"recommendation": ["Choose a recommendation of this consultation."]}
 
 
@@ -193,7 +193,7 @@ def test_an_item_taken_off_twice_says_it_is_gone(convener, draft):
 def test_a_recommendation_and_a_statement_at_once_are_refused(consultation, convener, draft):
     rec = RecommendationFactory(consultation=consultation)
     with pytest.raises(ServiceError) as refused:
-        services.ballot_item_add(actor=convener, ballot=draft, recommendation=rec.pk, text="A statement of my own")
+        services.ballot_item_add(actor=convener, ballot=draft, recommendation=rec, text="A statement of my own")
     assert refused.value.message_dict == {"text": ["Choose a recommendation or write a statement, not both."]}
     assert _codes(draft) == ["S1", "S2", "S3"]
 

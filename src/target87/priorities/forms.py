@@ -76,7 +76,9 @@ class ItemForm(forms.Form):
 class ItemAddForm(forms.Form):
     """A new item at the end of a ballot being prepared: a recommendation, or (agree / disagree) a statement."""
 
-    recommendation = forms.TypedChoiceField(label=_("Recommendation"), coerce=int, required=False, empty_value=None)
+    recommendation = forms.ModelChoiceField(
+        label=_("Recommendation"), queryset=Recommendation.objects.none(), required=False, empty_label="—"
+    )
     text = forms.CharField(
         label=_("Statement"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -84,10 +86,9 @@ class ItemAddForm(forms.Form):
     def __init__(self, *args, ballot, taken=(), **kwargs):
         kwargs.setdefault("prefix", "add")
         super().__init__(*args, **kwargs)
-        self.fields["recommendation"].choices = [("", "—")] + [
-            (r.pk, f"{r.code}. {r.title}")
-            for r in ballot.consultation.recommendations.exclude(pk__in=list(taken)).order_by("number")
-        ]
+        recommendation = self.fields["recommendation"]
+        recommendation.queryset = ballot.consultation.recommendations.exclude(pk__in=list(taken)).order_by("number")
+        recommendation.label_from_instance = lambda r: f"{r.code}. {r.title}"
         if ballot.method != Method.CONSENSUS:
             del self.fields["text"]
         else:

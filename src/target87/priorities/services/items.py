@@ -112,23 +112,18 @@ def _set_positions(ballot: Ballot, order: list[int]) -> None:
 
 @transaction.atomic
 def ballot_item_add(
-    *, actor, ballot: Ballot, label: str = "", text: str = "", recommendation: Recommendation | int | None = None
+    *, actor, ballot: Ballot, label: str = "", text: str = "", recommendation: Recommendation | None = None
 ) -> BallotItem:
     """Add a recommendation of the consultation, or (agree/disagree ballots) a statement, at the end of the
     ballot being prepared."""
     ballot = _draft(actor, ballot)
     if BallotItem.objects.filter(ballot=ballot).count() >= MAX_ITEMS:
         raise ServiceError(_("A ballot holds at most %(max)d items.") % {"max": MAX_ITEMS})
-    if recommendation not in (None, "") and ballot.method == Method.CONSENSUS and (text or label).strip():
+    if recommendation is not None and ballot.method == Method.CONSENSUS and (text or label).strip():
         raise ServiceError({"text": [_("Choose a recommendation or write a statement, not both.")]})
-    if recommendation not in (None, ""):
-        pk = getattr(recommendation, "pk", recommendation)
-        found = (
-            Recommendation.objects.filter(consultation=ballot.consultation, pk=pk).first()
-            if str(pk).isdecimal()
-            else None
-        )
-        if found is None:
+    if recommendation is not None:
+        found = recommendation
+        if found.consultation_id != ballot.consultation_id:
             raise ServiceError({"recommendation": [_("Choose a recommendation of this consultation.")]})
         if BallotItem.objects.filter(ballot=ballot, recommendation=found).exists():
             raise ServiceError({"recommendation": [_("%(code)s is already on this ballot.") % {"code": found.code}]})
