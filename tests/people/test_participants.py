@@ -102,3 +102,26 @@ def test_a_refusal_to_htmx_reloads_the_page(client, consultation, delegate, toke
     page = client.get(f"/consultations/{consultation.slug}/contribute/", HTTP_HX_REQUEST="true")
     assert (page.status_code, page["HX-Refresh"]) == (403, "true")
     assert "Your registration is not approved" in page.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("approved", "withdrawn", "observer", "expires"),
+    [
+        (True, False, False, 4e9),
+        (False, False, False, 4e9),
+        (True, True, False, 4e9),
+        (True, False, True, 4e9),
+        (True, False, False, 1.0),
+    ],
+)
+def test_the_rule_set_and_the_refusals_give_the_same_answer(approved, withdrawn, observer, expires):
+    from target87.people.participants import Standing
+    from target87.people.rules import ACTIONS, participant_rules, refusal_reason
+
+    standing = Standing(7, expires, approved, withdrawn, observer)
+    held = Participant(1, 7, "government", 1, expires, known=standing)
+    for action in ACTIONS:
+        for consultation_id in (7, 8):
+            allowed = participant_rules.test_rule(action, standing, consultation_id)
+            assert allowed == (refusal_reason(held, action, consultation_id) is None)
+    assert participant_rules.test_rule("vote", None, 7) is False

@@ -1,8 +1,8 @@
 """What a participant may do in a consultation, declared once (django-rules) for every app and the API.
 
 Participants act through their personal access link, not as signed-in users, so their permissions are a rule set
-of their own (:data:`participant_rules`), tested on a :class:`~target87.people.participants.Participant` and the
-consultation's id; signed-in users' permissions stay in Django's (``user.has_perm``). Each predicate is one
+of their own (:data:`participant_rules`), tested on a participant's
+:class:`~target87.people.participants.Standing` (None for nobody) and the consultation's id; signed-in users' permissions stay in Django's (``user.has_perm``). Each predicate is one
 condition with one refusal (:data:`REFUSALS`), so a participant refused is told the first condition they fail.
 Services check with :func:`target87.people.participants.participant_require`.
 
