@@ -186,9 +186,10 @@ def _panel_context(request, ballot, participation, *, errors=None, saved=False, 
 def vote(request, pk):
     """The voting page (GET) and a vote (POST).
 
-    A vote trusts the browser's voter pass (no query to know who votes; checked against the withdrawn links) and
-    the ballot as this process saw it within the last second (its transaction checks again that it is open);
-    with htmx, the answer is the panel alone: the next statement or pair, or the saved ballot."""
+    A vote trusts the browser's participant pass (no query to know who votes; its service checks the pass against
+    what this process knows of withdrawn links, registrations and observers) and the ballot as this process saw it
+    within the last second (its transaction checks again that it is open); with htmx, the answer is the panel
+    alone: the next statement or pair, or the saved ballot."""
     htmx = bool(request.htmx)
     posted = request.method == "POST"
     ballot = selectors.ballot_cached(pk=pk) if posted else selectors.ballot_get(pk=pk)

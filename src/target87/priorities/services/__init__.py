@@ -14,7 +14,7 @@ for each other rather than interleave. On ballots voted one statement or one pai
 has seen the participant's paper written, each further vote is a single statement of its own — the upsert of
 that one vote, made only if the ballot is open — which is what lets a plenary of hundreds vote at once (on
 PostgreSQL, the statement votes arriving together in a process share one such statement: see
-:mod:`~target87.priorities.writes`, where every statement that stores votes lives). The
+:mod:`~target87.priorities.services.writes`, where every statement that stores votes lives). The
 audit log gets one entry per participant and ballot, at their first vote: later votes are in the votes
 themselves, each with the time it was cast.
 
