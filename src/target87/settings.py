@@ -76,6 +76,10 @@ INSTALLED_APPS = [
     "target87.deliberation",
     "target87.priorities",
     "target87.indicators",
+    "target87.synthesis",
+    "target87.reports",
+    "target87.commitments",
+    "target87.live",
     "target87.api",
     "target87.demo",
 ]

@@ -14,6 +14,10 @@ urlpatterns = [
     path("", include("target87.deliberation.urls")),
     path("", include("target87.priorities.urls")),
     path("", include("target87.indicators.urls")),
+    path("", include("target87.synthesis.urls")),
+    path("", include("target87.reports.urls")),
+    path("", include("target87.commitments.urls")),
+    path("", include("target87.live.urls")),
     path("jobs/", include("target87.jobs.urls")),
     path("api/", api.urls),
 ]

@@ -1,0 +1,1 @@
+"""Follow-through: actions, commitments, money and good practices against the recommendations."""

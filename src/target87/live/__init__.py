@@ -1,0 +1,1 @@
+"""Live sessions: audience questions to panels and lunch talks, and the clock of each session."""

@@ -1,0 +1,10 @@
+"""Live sessions: audience questions to panels and lunch talks, and the clock of each session."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class LiveConfig(AppConfig):
+    name = "target87.live"
+    label = "live"
+    verbose_name = _("Live sessions")

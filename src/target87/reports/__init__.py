@@ -1,0 +1,1 @@
+"""The outcome report: its contents, channels, formats and dated editions."""

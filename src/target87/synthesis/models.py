@@ -1,0 +1,3 @@
+"""The data of synthesis."""
+
+from django.db import models  # noqa: F401
