@@ -8,7 +8,21 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export TARGET87_VAR ?= $(CURDIR)/var
 
-.PHONY: demo serve test test-browser install install-test messages bench clean
+.PHONY: demo serve test test-browser install install-test system messages bench clean
+
+# Debian packages the product needs beside Python: Pango for the PDF report and fonts that cover Thai,
+# Khmer, Lao, Vietnamese and Chinese names; poppler-utils reads the PDF back in the tests. Installed when
+# missing and apt-get is at hand (as root); elsewhere, install them with the system's package manager.
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-core fonts-noto-cjk poppler-utils
+system:
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  if command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing $$missing"; \
+	    DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	  else echo "Please install: $$missing"; fi; \
+	fi
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,7 +39,7 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
-demo: install
+demo: system install
 	$(BIN)/target87 migrate --no-input -v 0
 	$(BIN)/target87 load-demo
 	@echo
@@ -39,10 +53,10 @@ serve:
 	@$(BIN)/target87 run_huey --quiet & worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
 	$(BIN)/target87 runserver $(HOST):$(PORT)
 
-test: install-test
+test: system install-test
 	$(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS)
 
-test-browser: install-test
+test-browser: system install-test
 	$(BIN)/python -m pytest tests/browser -m browser $(PYTEST_ARGS)
 
 messages: install
