@@ -5,6 +5,7 @@
 ``DEBUG``         ``1``/``true`` for development (default on unless ``TARGET87_ENV=production``)
 ``ALLOWED_HOSTS`` comma-separated host names
 ``REDIS_URL``     run the job queue and the cache on Redis instead of SQLite (needs the ``redis`` extra)
+``EMAIL_HOST``    send e-mail through this SMTP server (see the e-mail block below; default: the console)
 ``TARGET87_VAR``  where the SQLite files, the job queue and uploaded files live (default: ``./var``)
 """
 
@@ -167,7 +168,19 @@ LOGIN_REDIRECT_URL = "consultations:dashboard"
 LOGOUT_REDIRECT_URL = "home"
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+# Lock the pair (account, address): five bad passwords for one account from one address lock that account
+# there, never every account on the address, and never the account everywhere (so nobody can lock a
+# convener out by name from afar).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Behind a TLS proxy every visitor arrives from the proxy's address. The client's address is read from
+# X-Forwarded-For only when the proxies are declared: TRUSTED_PROXY_COUNT proxies in front of the server
+# (1 for the README's nginx), optionally TRUSTED_PROXY_IPS. Without them the header is ignored (it could be
+# forged).
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+if TRUSTED_PROXY_COUNT:
+    AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+    AXES_IPWARE_PROXY_TRUSTED_IPS = env_list("TRUSTED_PROXY_IPS") or None
 AXES_LOCKOUT_TEMPLATE = "core/lockout.html"
 AXES_RESET_ON_SUCCESS = True
 
@@ -263,6 +276,21 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+
+# --- e-mail ------------------------------------------------------------------------------------------
+# SMTP when EMAIL_HOST is set (with EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS or
+# EMAIL_USE_SSL); otherwise each message is printed on the console (development). Mail goes out as a background job.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or (
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", default=False)
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Target 8.7 <noreply@localhost>")
 
 LOGGING = {
     "version": 1,

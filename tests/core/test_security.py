@@ -15,6 +15,45 @@ def test_sign_in_is_locked_after_repeated_failures(client, db):
     assert "_auth_user_id" not in client.session
 
 
+def test_a_locked_account_does_not_lock_the_others_on_the_same_address(client, db):
+    """Behind the TLS proxy everyone shares one address: five bad passwords for one account lock that account
+    there, not every convener."""
+    users = get_user_model().objects
+    users.create_user(username="ana", password="the-right-password-87")
+    users.create_user(username="ben", password="another-right-password-87")
+    for _ in range(5):
+        client.post("/accounts/login/", {"username": "ana", "password": "wrong"})
+    assert client.post("/accounts/login/", {"username": "ana", "password": "the-right-password-87"}).status_code == 429
+    response = client.post("/accounts/login/", {"username": "ben", "password": "another-right-password-87"})
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(users.get(username="ben").pk)
+
+
+def test_the_account_is_not_locked_from_another_address(client, db):
+    get_user_model().objects.create_user(username="ana", password="the-right-password-87")
+    for _ in range(5):
+        client.post("/accounts/login/", {"username": "ana", "password": "wrong"}, REMOTE_ADDR="203.0.113.9")
+    response = client.post(
+        "/accounts/login/", {"username": "ana", "password": "the-right-password-87"}, REMOTE_ADDR="198.51.100.7"
+    )
+    assert response.status_code == 302
+
+
+def test_a_forwarded_address_is_believed_only_behind_a_declared_proxy(tmp_path):
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.AXES_IPWARE_META_PRECEDENCE_ORDER[0], s.AXES_IPWARE_PROXY_COUNT)"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in ("TRUSTED_PROXY_COUNT", "DATABASE_URL")}
+    env.update(DJANGO_SETTINGS_MODULE="target87.settings", TARGET87_VAR=str(tmp_path))
+    plain = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert plain.stdout.split() == ["REMOTE_ADDR", "None"]
+    proxied = subprocess.run(
+        [sys.executable, "-c", code], env={**env, "TRUSTED_PROXY_COUNT": "1"}, capture_output=True, text=True, check=True
+    )
+    assert proxied.stdout.split() == ["HTTP_X_FORWARDED_FOR", "1"]
+
+
 def test_a_wrong_password_says_so(client, db):
     response = client.post("/accounts/login/", {"username": "nobody", "password": "x"})
     assert "Please enter a correct username and password." in response.content.decode()
