@@ -49,7 +49,11 @@ def test_a_forwarded_address_is_believed_only_behind_a_declared_proxy(tmp_path):
     plain = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     assert plain.stdout.split() == ["REMOTE_ADDR", "None"]
     proxied = subprocess.run(
-        [sys.executable, "-c", code], env={**env, "TRUSTED_PROXY_COUNT": "1"}, capture_output=True, text=True, check=True
+        [sys.executable, "-c", code],
+        env={**env, "TRUSTED_PROXY_COUNT": "1"},
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert proxied.stdout.split() == ["HTTP_X_FORWARDED_FOR", "1"]
 
