@@ -58,6 +58,67 @@ def test_jobs_interrupted_by_a_restart_are_run_again(db):
     assert job.status == "done" and job.done == 3
 
 
+def test_a_job_another_live_worker_is_running_is_left_to_it(db):
+    """Two workers, or a restart that overlaps the old worker: only a job whose lease ran out is taken back."""
+    from django.utils import timezone
+
+    alive = Job.objects.create(
+        kind="tests.count",
+        title="Alive",
+        params={"n": 3},
+        status="running",
+        done=1,
+        total=3,
+        worker="other-host:41",
+        started_at=timezone.now(),
+        heartbeat_at=timezone.now(),
+    )
+    gone = Job.objects.create(
+        kind="tests.count",
+        title="Gone",
+        params={"n": 3},
+        status="running",
+        done=1,
+        total=3,
+        worker="other-host:40",
+        started_at=timezone.now() - services.LEASE * 3,
+        heartbeat_at=timezone.now() - services.LEASE * 2,
+    )
+    assert services.job_requeue_interrupted() == 1
+    alive.refresh_from_db()
+    gone.refresh_from_db()
+    assert (alive.status, alive.done, alive.worker) == ("running", 1, "other-host:41")
+    assert (gone.status, gone.done) == ("done", 3)
+
+
+def test_a_job_is_run_once_even_when_two_workers_are_handed_it(db):
+    job = Job.objects.create(kind="tests.count", title="Counting", params={"n": 2})
+    services.job_run(job_id=str(job.pk))
+    Job.objects.filter(pk=job.pk).update(result={"counted": "kept"})
+    again = services.job_run(job_id=str(job.pk))  # a second delivery of the same task
+    assert again.result == {"counted": "kept"}
+
+
+@registry.job_kind("tests.unstorable")
+def _unstorable(job, progress):
+    return {"value": object()}, "/done/"
+
+
+def test_a_result_that_cannot_be_stored_fails_the_job_instead_of_leaving_it_running(db):
+    job = Job.objects.create(kind="tests.unstorable", title="Unstorable")
+    services.job_run(job_id=str(job.pk))
+    job.refresh_from_db()
+    assert job.status == "failed"
+    assert job.error == "The job's result could not be kept. Nothing it was doing has been kept."
+
+
+def test_progress_renews_the_lease(db):
+    job = Job.objects.create(kind="tests.count", title="Counting", params={"n": 2})
+    services.job_run(job_id=str(job.pk))
+    job.refresh_from_db()
+    assert job.heartbeat_at is not None and job.heartbeat_at >= job.started_at
+
+
 def test_an_unknown_kind_is_refused_before_queueing(db):
     with pytest.raises(KeyError):
         services.job_start(kind="tests.nothing", title="x", params={})
