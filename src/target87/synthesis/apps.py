@@ -8,3 +8,7 @@ class SynthesisConfig(AppConfig):
     name = "target87.synthesis"
     label = "synthesis"
     verbose_name = _("Synthesis")
+
+    def ready(self) -> None:
+        # registrations: the permission rules and the job kind (in services)
+        from . import rules, services  # noqa: F401
