@@ -6,3 +6,7 @@ class PeopleConfig(AppConfig):
     name = "target87.people"
     label = "people"
     verbose_name = _("People")
+
+    def ready(self) -> None:
+        # registrations: the background job kinds (an import's check, the e-mail)
+        from . import imports, mail  # noqa: F401

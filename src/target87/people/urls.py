@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import mail_views, views
 
 app_name = "people"
 urlpatterns = [
@@ -13,4 +13,7 @@ urlpatterns = [
     path("manage/<slug:slug>/participants/import/", views.import_upload, name="import_upload"),
     path("manage/<slug:slug>/participants/import/<int:pk>/", views.import_preview, name="import_preview"),
     path("manage/<slug:slug>/badges/", views.badges, name="badges"),
+    path("manage/<slug:slug>/participants/links/mail/", mail_views.links_mail, name="links_mail"),
+    path("manage/<slug:slug>/participants/links.csv", mail_views.links_csv, name="links_csv"),
+    path("manage/<slug:slug>/ballots/<int:pk>/mail/", mail_views.ballot_mail, name="ballot_mail"),
 ]

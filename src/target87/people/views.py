@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,7 +15,7 @@ from target87.core import exporters as core_exporters
 from target87.core.errors import ServiceError
 from target87.core.forms import apply_service_error
 
-from . import imports, selectors, services
+from . import imports, mail, selectors, services
 from .access import link_open
 from .agenda import agenda_notes
 from .enums import RegistrationStatus, Role
@@ -32,7 +31,9 @@ def register(request, slug):
     form = RegistrationForm(request.POST or None, consultation=consultation)
     if request.method == "POST" and form.is_valid():
         try:
-            services.registration_request(consultation=consultation, **form.cleaned_data)
+            services.registration_request(
+                consultation=consultation, languages=[request.LANGUAGE_CODE], **form.cleaned_data
+            )
         except ServiceError as error:
             apply_service_error(form, error)
         else:
@@ -120,11 +121,20 @@ def participant_decide(request, slug, pk):
     except ServiceError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(
-            request,
-            _("%(name)s: %(status)s.")
-            % {"name": participation.person.name, "status": participation.get_status_display()},
-        )
+        text = _("%(name)s: %(status)s.") % {
+            "name": participation.person.name,
+            "status": participation.get_status_display(),
+        }
+        if participation.is_approved and participation.person.email:
+            mail.links_send(
+                actor=request.user,
+                consultation=consultation,
+                base_url=request.build_absolute_uri("/"),
+                ids=[participation.pk],
+                template="approved",
+            )
+            text += " " + _("Their personal link is on its way to %(email)s.") % {"email": participation.person.email}
+        messages.success(request, text)
     return redirect(request.POST.get("next") or reverse("people:manage_participants", kwargs={"slug": slug}))
 
 
@@ -146,7 +156,6 @@ def participant_link(request, slug, pk):
             "consultation": consultation,
             "participation": participation,
             "url": url,
-            "qr": segno.make(url, error="m").svg_inline(scale=4),
         },
     )
 
@@ -209,7 +218,7 @@ def badges(request, slug):
     for participation in rows:
         token = services.access_link_current(actor=request.user, participation=participation)
         url = request.build_absolute_uri(reverse("people:agenda", kwargs={"token": token}))
-        cards.append({"participation": participation, "qr": segno.make(url, error="m").svg_inline(scale=3, border=1)})
+        cards.append({"participation": participation, "url": url})
     return render(
         request,
         "people/badges.html",

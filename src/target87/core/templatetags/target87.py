@@ -1,9 +1,12 @@
-"""Template helpers: times in the event's zone, country names, translated content."""
+"""Template helpers: times in the event's zone, country names, translated content, QR codes."""
 
 from __future__ import annotations
 
+import segno
 from django import template
 from django.utils import formats, timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from target87.core import countries
 
@@ -45,3 +48,15 @@ def querystring_with(context, **kwargs):
             params[key] = value
     encoded = params.urlencode()
     return f"?{encoded}" if encoded else "?"
+
+
+@register.simple_tag
+def qr(url, label=""):
+    """A QR code for the address as inline SVG that scales to its box: a ``viewBox`` and no fixed size (so CSS
+    sizes it whole instead of cropping it), the standard four-module quiet zone, dark on white."""
+    if not url:
+        return ""
+    svg = segno.make(str(url), error="m").svg_inline(
+        omitsize=True, border=4, dark="#000", light="#fff", title=label or None, svgclass="qr-code"
+    )
+    return mark_safe(svg.replace("<svg ", f'<svg role="img" aria-label="{escape(label or url)}" ', 1))
