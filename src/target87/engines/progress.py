@@ -1,0 +1,577 @@
+"""Progress towards a target from an indicator's time series: the official assessment methods, free of Django.
+
+One interface, :func:`assess`, and a registry of methods (:data:`METHODS`), each as its source defines
+it. ``v_b`` is the value in the base year ``b``, ``v_t`` the latest value (year ``t``), ``TV`` the
+target value and ``T`` the target year; ``D`` is +1 when an increase is desired, −1 for a decrease.
+
+``unsd-2022`` — UN Statistics Division, *SDG Progress Chart 2022, Technical Note* (the "CR" method)::
+
+    CAGR_a = (v_t / v_b)^(1/(t − b)) − 1        actual compound annual growth rate
+    CAGR_r = (TV / v_b)^(1/(T − b)) − 1         growth rate required to meet the target on time
+    CR = CAGR_a / CAGR_r
+    on_track (CR ≥ 0.95) · fair (0.5 ≤ CR < 0.95) · limited (−0.1 ≤ CR < 0.5) · deterioration (CR < −0.1)
+
+``unsd-2023`` — UN Statistics Division, *SDG Progress Chart 2023, Technical Note* (expected value)::
+
+    v_T = v_t · (1 + CAGR_a)^(T − t)            the value expected at the target year on the present trend
+    R = (v_T − v_b) / (TV − v_b)
+    on_track (R ≥ 0.95) · fair (0.10 ≤ R < 0.95) · stagnation_or_regression (R < 0.10)
+
+``escap-csi`` — ESCAP, *Asia and the Pacific SDG Progress Report*, technical notes (Current Status
+Index, per indicator): ``D · (v_t − v_b) / |TV − v_b|``, capped at 1. A score only: no label but
+``achieved`` and ``insufficient_data``.
+
+``escap-api`` — ESCAP Anticipated Progress Index: ``A = D · (v̂_T − v_b) / |TV − v_b|`` where ``v̂_T``
+is the value at the target year of a weighted least-squares line through the observations since
+2000 (``start_year``), recent years weighing more: maintain (A ≥ 1) · accelerate (0 ≤ A < 1) ·
+reverse (A < 0). The weights are those of A. Bidarbakht Nia, *A weighted extrapolation method for
+measuring the SDGs progress*, ESCAP Statistics Division Working Paper SD/WP/04, March 2017. The
+paper itself could not be consulted here: only the form ``w_i = (T − t_min) / (T − t_i)`` (``t_min``
+the first year used, so the first observation weighs 1 and the weights grow as the target year
+nears) could be confirmed, from the description of the method, and that is what is implemented. When
+the latest observation is at or after the target year there is nothing to extrapolate: ``v̂_T`` is
+then the latest value.
+
+``opensdg`` — Open SDG's automatic progress measure (sdg-build ≥ 2.4.0), the methodology of
+Statistics Canada (open-sdg ``docs/progress-methodology.md``), matched to the values its calculation
+publishes (``indicator_calculation_components.yml`` of Statistics Canada's CIF data repository)::
+
+    d = +1 (increase desired) or −1;  s = −1 when the values are negative (all of them), else +1
+    CAGR_o = (y_t / y_0)^(1/(t − t_0)) − 1
+    with a target:    P = s·d·CAGR_o / |CAGR_T|,  CAGR_T = (y_T / y_0)^(1/(T − t_0)) − 1
+                      score = min(7.1429·P − 4.2857, 5) if P ≥ 0.6 else max(4.1667·P − 2.5, −5)
+    without a target: P = s·d·CAGR_o, and with thresholds 0.5 %·C, 1.5 %·C, 2 %·C:
+                      score = max(125·P − 2.5, −5) if P < 0; −2.5 → 0 linearly up to 0.5 %·C;
+                      0 → 2.5 up to 1.5 %·C; 2.5 → 5 up to 2 %·C; 5 beyond
+    C = 1 − (y_0 / y_lim)^4.44 for a maximum limit y_lim (increase desired, 0 ≤ y_0 < y_lim), 0 at or
+        beyond it; 1 without a limit. A base value at the limit with P ≥ 0 scores 5.
+    substantial_progress [2.5, 5] · moderate_progress [0, 2.5) · limited_progress [−2.5, 0) ·
+    deterioration (< −2.5) · target_achieved (score 5) · not_available (fewer than two years)
+
+  The exponent 4.44 is not printed in the methodology (it shows C as an image); it is the exponent
+  that reproduces every published score with a limit (seven of them, to 1e-12). The methodology's
+  minimum-limit cases (a decrease desired towards a floor) are not published either: this module
+  uses the mirror image ``C = 1 − (y_lim / y_0)^4.44`` for ``0 ≤ y_lim ≤ y_0``, unconfirmed. The
+  base year is Open SDG's: the year asked for if it has data, else the first year after it with data.
+
+Common rules. ``achieved`` (``target_achieved`` for ``opensdg``) when the latest value meets the
+target (at or below it for a decrease, at or above for an increase); ``insufficient_data``
+(``not_available``) with fewer than two years of data before and at the latest. The base year is
+the year with data nearest to the one asked for (the earlier of two equally near), as the UNSD note
+says, among the years before the latest.
+
+A target of 0 — 8.7: end child labour by 2025 — breaks growth rates (``(0 / v_b)^(…)`` is 0,
+``CAGR_r`` is −100 %). Statistics Canada's note (the only official note found to say how) replaces a
+target or a base value of 0 by 0.001 in the growth rates; ``opensdg`` does exactly that, and so do
+``unsd-2022`` (its required rate, and a base or latest value of 0) and ``unsd-2023`` (a base or
+latest value of 0 only: its ratio R compares levels, where a target of 0 is harmless). The ESCAP
+indices compare levels only and take 0 as it is. Read results near 0 with care: the replacement
+value drives ``CAGR_r``.
+
+Uncertainty. Where observations carry lower and upper bounds, :func:`assess` draws ``draws`` series
+(seeded, ``seed``): each bounded observation independently from a normal distribution centred on
+its value with standard deviation (upper − lower) / (2 · 1.959964), i.e. the interval read as a 95 %
+confidence interval; observations without bounds stay fixed; a draw below 0 is set to 0 when every
+observed value is ≥ 0 (a percentage or a number cannot be negative). The method is applied to every
+draw; ``probability`` is the share of draws that give the label of the point estimate, and
+``probabilities`` the share of each label. These assumptions (independent years, symmetric normal
+errors) are stated with the result rather than hidden.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from target87.engines.i18n import gettext as _
+
+DIRECTIONS = ("increase", "decrease")
+Z95 = 1.959963984540054
+ZERO_REPLACEMENT = 0.001
+DEFAULT_DRAWS = 1000
+OPENSDG_LIMIT_EXPONENT = 4.44
+
+
+@dataclass(frozen=True)
+class Series:
+    """One indicator series: a value per year, with optional lower and upper bounds (None where absent)."""
+
+    years: tuple[int, ...]
+    values: tuple[float, ...]
+    lower: tuple[float | None, ...] | None = None
+    upper: tuple[float | None, ...] | None = None
+
+    def __post_init__(self) -> None:
+        years = tuple(self.years)
+        n = len(years)
+        for y in years:
+            if isinstance(y, bool) or not float(y).is_integer():
+                raise ValueError(_("Years must be whole numbers, not {value!r}.").format(value=y))
+        years = tuple(int(y) for y in years)
+        if len(set(years)) != n:
+            dup = sorted({y for y in years if years.count(y) > 1})
+            raise ValueError(
+                _("Each year may have one value only; repeated: {years}.").format(years=", ".join(map(str, dup)))
+            )
+        values = tuple(float(v) for v in self.values)
+        if len(values) != n:
+            raise ValueError(_("The series has {n} years but {m} values.").format(n=n, m=len(values)))
+        for y, v in zip(years, values, strict=True):
+            if not math.isfinite(v):
+                raise ValueError(_("The value of {year} is not a finite number.").format(year=y))
+        bounds = []
+        for name, b in (("lower", self.lower), ("upper", self.upper)):
+            if b is None:
+                bounds.append(None)
+                continue
+            b = tuple(None if x is None else float(x) for x in b)
+            if len(b) != n:
+                raise ValueError(
+                    _("The series has {n} years but {m} {which} bounds.").format(n=n, m=len(b), which=name)
+                )
+            bounds.append(b)
+        lower, upper = bounds
+        for i, y in enumerate(years):
+            lo = lower[i] if lower else None
+            hi = upper[i] if upper else None
+            if (lo is None) != (hi is None):
+                raise ValueError(_("The year {year} has one bound but not the other.").format(year=y))
+            if lo is not None and not (math.isfinite(lo) and math.isfinite(hi) and lo <= values[i] <= hi):
+                raise ValueError(
+                    _("In {year} the bounds {lo}–{hi} do not enclose the value {v}.").format(
+                        year=y, lo=lo, hi=hi, v=values[i]
+                    )
+                )
+        order = sorted(range(n), key=years.__getitem__)
+        object.__setattr__(self, "years", tuple(years[i] for i in order))
+        object.__setattr__(self, "values", tuple(values[i] for i in order))
+        object.__setattr__(self, "lower", tuple(lower[i] for i in order) if lower else None)
+        object.__setattr__(self, "upper", tuple(upper[i] for i in order) if upper else None)
+
+    @property
+    def has_bounds(self) -> bool:
+        return self.lower is not None and any(x is not None for x in self.lower)
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """The result of one method on one series. ``score`` is the method's own figure (CR, R, the CSI,
+    A or Open SDG's score); None where it is undefined. ``probability`` is None without bounds."""
+
+    method: str
+    base_year: int | None
+    latest_year: int | None
+    score: float | None
+    label: str
+    probability: float | None = None
+    probabilities: dict[str, float] = field(default_factory=dict)
+    draws: int = 0
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class _Ask:
+    """What a method needs, checked."""
+
+    target_value: float | None
+    target_year: int
+    d: int  # +1 increase desired, -1 decrease
+    base_year: int
+    limit: float | None
+    start_year: int
+
+
+@dataclass
+class _Outcome:
+    base_year: int | None
+    latest_year: int | None
+    score: float | None
+    label: str
+
+
+# -- helpers --------------------------------------------------------------------------------------
+def _nearest_base(years: Sequence[int], wanted: int) -> int | None:
+    """The year with data nearest to ``wanted`` among the years before the latest (earlier on a tie)."""
+    candidates = list(years[:-1])
+    if not candidates:
+        return None
+    return min(candidates, key=lambda y: (abs(y - wanted), y))
+
+
+def _met(value: float, target: float, d: int) -> bool:
+    return value >= target if d > 0 else value <= target
+
+
+def _nonzero(x: float) -> float:
+    return ZERO_REPLACEMENT if x == 0 else x
+
+
+def _cagr(v_end: float, v_start: float, years: float) -> float:
+    ratio = v_end / v_start
+    if ratio < 0:
+        raise _Undefined
+    return ratio ** (1.0 / years) - 1.0
+
+
+class _Undefined(Exception):
+    """A growth rate across a change of sign, or a division by zero: the figure is undefined."""
+
+
+def _latest_and_base(years, values, ask, missing_label):
+    if len(years) < 2:
+        return None, _Outcome(None, years[-1] if years else None, None, missing_label)
+    t, vt = years[-1], values[-1]
+    b = _nearest_base(years, ask.base_year)
+    return (b, values[years.index(b)], t, vt), None
+
+
+# -- the methods ----------------------------------------------------------------------------------
+def _unsd_2022(years, values, ask: _Ask) -> _Outcome:
+    got, early = _latest_and_base(years, values, ask, "insufficient_data")
+    if early:
+        return early
+    b, vb, t, vt = got
+    if _met(vt, ask.target_value, ask.d):
+        return _Outcome(b, t, None, "achieved")
+    try:
+        actual = _cagr(_nonzero(vt), _nonzero(vb), t - b)
+        required = _cagr(_nonzero(ask.target_value), _nonzero(vb), ask.target_year - b)
+        if required == 0:
+            raise _Undefined
+        cr = actual / required
+    except _Undefined:
+        return _Outcome(b, t, None, "deterioration" if (vt - vb) * ask.d < 0 else "limited")
+    if cr >= 0.95:
+        label = "on_track"
+    elif cr >= 0.5:
+        label = "fair"
+    elif cr >= -0.1:
+        label = "limited"
+    else:
+        label = "deterioration"
+    return _Outcome(b, t, cr, label)
+
+
+def _unsd_2023(years, values, ask: _Ask) -> _Outcome:
+    got, early = _latest_and_base(years, values, ask, "insufficient_data")
+    if early:
+        return early
+    b, vb, t, vt = got
+    if _met(vt, ask.target_value, ask.d):
+        return _Outcome(b, t, None, "achieved")
+    try:
+        actual = _cagr(_nonzero(vt), _nonzero(vb), t - b)
+    except _Undefined:
+        return _Outcome(b, t, None, "stagnation_or_regression")
+    expected = vt * (1.0 + actual) ** (ask.target_year - t)
+    if ask.target_value == vb:
+        return _Outcome(b, t, None, "stagnation_or_regression")
+    r = (expected - vb) / (ask.target_value - vb)
+    if r >= 0.95:
+        label = "on_track"
+    elif r >= 0.10:
+        label = "fair"
+    else:
+        label = "stagnation_or_regression"
+    return _Outcome(b, t, r, label)
+
+
+def _escap_csi(years, values, ask: _Ask) -> _Outcome:
+    got, early = _latest_and_base(years, values, ask, "insufficient_data")
+    if early:
+        return early
+    b, vb, t, vt = got
+    achieved = _met(vt, ask.target_value, ask.d)
+    gap = abs(ask.target_value - vb)
+    if gap == 0:
+        return _Outcome(b, t, 1.0 if achieved else None, "achieved" if achieved else "")
+    csi = min(ask.d * (vt - vb) / gap, 1.0)
+    return _Outcome(b, t, csi, "achieved" if achieved else "")
+
+
+def _weighted_line_at(xs: np.ndarray, ys: np.ndarray, w: np.ndarray, at: float) -> float:
+    sw = w.sum()
+    xm = (w * xs).sum() / sw
+    ym = (w * ys).sum() / sw
+    sxx = (w * (xs - xm) ** 2).sum()
+    slope = (w * (xs - xm) * (ys - ym)).sum() / sxx
+    return float(ym + slope * (at - xm))
+
+
+def _escap_api(years, values, ask: _Ask) -> _Outcome:
+    used = [(y, v) for y, v in zip(years, values, strict=True) if y >= ask.start_year]
+    got, early = _latest_and_base([y for y, _v in used], [v for _y, v in used], ask, "insufficient_data")
+    if early:
+        return early
+    b, vb, t, vt = got
+    if _met(vt, ask.target_value, ask.d):
+        return _Outcome(b, t, None, "achieved")
+    T = ask.target_year
+    if t >= T:
+        anticipated = vt
+    else:
+        xs = np.array([y for y, _v in used], dtype=float)
+        ys = np.array([v for _y, v in used], dtype=float)
+        w = (T - xs[0]) / (T - xs)
+        anticipated = _weighted_line_at(xs, ys, w, T)
+    gap = abs(ask.target_value - vb)
+    if gap == 0:
+        return _Outcome(b, t, None, "reverse")
+    a = ask.d * (anticipated - vb) / gap
+    label = "maintain" if a >= 1 else ("accelerate" if a >= 0 else "reverse")
+    return _Outcome(b, t, a, label)
+
+
+def _opensdg_base(years: Sequence[int], wanted: int) -> int | None:
+    if wanted in years:
+        return wanted
+    later = [y for y in years if y > wanted]
+    return min(later) if later else None
+
+
+def opensdg_limit_factor(base: float, limit: float | None, d: int) -> float:
+    """Statistics Canada's scaling factor C of the thresholds near a natural limit (1 without one)."""
+    if limit is None:
+        return 1.0
+    if d > 0:  # a maximum
+        if base >= limit:
+            return 0.0
+        if base < 0:
+            return 1.0
+        return 1.0 - (base / limit) ** OPENSDG_LIMIT_EXPONENT
+    # a minimum (unconfirmed mirror image of the maximum case)
+    if base <= limit:
+        return 0.0
+    if limit < 0:
+        return 1.0
+    return 1.0 - (limit / base) ** OPENSDG_LIMIT_EXPONENT
+
+
+def opensdg_score_with_target(p: float) -> float:
+    if p >= 0.6:
+        return min(7.1429 * p - 4.2857, 5.0)
+    return max(4.1667 * p - 2.5, -5.0)
+
+
+def opensdg_score_without_target(p: float, c: float) -> float:
+    if p < 0:
+        return max(125.0 * p - 2.5, -5.0)
+    if c == 0:
+        return 5.0
+    low, mid, high = 0.005 * c, 0.015 * c, 0.02 * c
+    if p < low:
+        return -2.5 + 2.5 * p / low
+    if p < mid:
+        return 2.5 * (p - low) / (mid - low)
+    if p < high:
+        return 2.5 + 2.5 * (p - mid) / (high - mid)
+    return 5.0
+
+
+def opensdg_label(score: float) -> str:
+    if score >= 2.5:
+        return "substantial_progress"
+    if score >= 0:
+        return "moderate_progress"
+    if score >= -2.5:
+        return "limited_progress"
+    return "deterioration"
+
+
+def _opensdg(years, values, ask: _Ask) -> _Outcome:
+    if len(years) < 2:
+        return _Outcome(None, years[-1] if years else None, None, "not_available")
+    t = years[-1]
+    b = _opensdg_base(years, ask.base_year)
+    if b is None or b >= t:
+        return _Outcome(b, t, None, "not_available")
+    if all(v <= 0 for v in values) and any(v < 0 for v in values):
+        s = -1
+    elif all(v >= 0 for v in values):
+        s = 1
+    else:  # values of both signs: the exponential model does not apply
+        return _Outcome(b, t, None, "not_available")
+    y0, yt = _nonzero(values[years.index(b)]), values[-1]
+    target = None if ask.target_value is None else _nonzero(ask.target_value)
+    if target is not None and _met(yt, target, ask.d):
+        return _Outcome(b, t, 5.0, "target_achieved")
+    cagr_o = (yt / y0) ** (1.0 / (t - b)) - 1.0
+    if target is not None:
+        cagr_t = (target / y0) ** (1.0 / (ask.target_year - b)) - 1.0
+        num = s * ask.d * cagr_o
+        if cagr_t == 0:
+            p = math.copysign(math.inf, num) if num else 0.0
+        else:
+            p = num / abs(cagr_t)
+        score = opensdg_score_with_target(p)
+    else:
+        c = opensdg_limit_factor(values[years.index(b)], ask.limit, ask.d * s)
+        score = opensdg_score_without_target(s * ask.d * cagr_o, c)
+    return _Outcome(b, t, score, opensdg_label(score))
+
+
+Method = Callable[[Sequence[int], Sequence[float], _Ask], _Outcome]
+
+#: method name → (function, labels it can give, needs a target value)
+METHODS: dict[str, tuple[Method, tuple[str, ...], bool]] = {
+    "unsd-2022": (_unsd_2022, ("on_track", "fair", "limited", "deterioration", "achieved", "insufficient_data"), True),
+    "unsd-2023": (_unsd_2023, ("on_track", "fair", "stagnation_or_regression", "achieved", "insufficient_data"), True),
+    "escap-csi": (_escap_csi, ("", "achieved", "insufficient_data"), True),
+    "escap-api": (_escap_api, ("maintain", "accelerate", "reverse", "achieved", "insufficient_data"), True),
+    "opensdg": (
+        _opensdg,
+        (
+            "substantial_progress",
+            "moderate_progress",
+            "limited_progress",
+            "deterioration",
+            "target_achieved",
+            "not_available",
+        ),
+        False,
+    ),
+}
+
+
+def needs_target(method: str) -> bool:
+    return METHODS[check_method(method)][2]
+
+
+def check_method(method: str) -> str:
+    if method not in METHODS:
+        raise ValueError(
+            _("Unknown progress method {method!r}: use one of {methods}.").format(
+                method=method, methods=", ".join(METHODS)
+            )
+        )
+    return method
+
+
+def _whole_year(value, what: str) -> int:
+    try:
+        f = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(_("The {what} must be a year, not {value!r}.").format(what=what, value=value)) from None
+    if isinstance(value, bool) or not f.is_integer():
+        raise ValueError(_("The {what} must be a year, not {value!r}.").format(what=what, value=value))
+    return int(f)
+
+
+def _check(method, target_value, target_year, direction, base_year, limit, start_year) -> _Ask:
+    check_method(method)
+    if direction not in DIRECTIONS:
+        raise ValueError(_("The direction must be increase or decrease, not {value!r}.").format(value=direction))
+    if target_value is not None:
+        target_value = float(target_value)
+        if not math.isfinite(target_value):
+            raise ValueError(_("The target value must be a finite number."))
+    elif METHODS[method][2]:
+        raise ValueError(_("The method {method} needs a target value.").format(method=method))
+    if limit is not None:
+        limit = float(limit)
+        if not math.isfinite(limit):
+            raise ValueError(_("The limit must be a finite number."))
+    ask = _Ask(
+        target_value=target_value,
+        target_year=_whole_year(target_year, _("target year")),
+        d=1 if direction == "increase" else -1,
+        base_year=_whole_year(base_year, _("base year")),
+        limit=limit,
+        start_year=_whole_year(start_year, _("first year of the regression")),
+    )
+    if ask.target_year <= ask.base_year:
+        raise ValueError(
+            _("The target year {target} must come after the base year {base}.").format(
+                target=ask.target_year, base=ask.base_year
+            )
+        )
+    return ask
+
+
+def _zero_replaced(method: str, ask: _Ask, years, values, point: _Outcome) -> bool:
+    """Whether the growth rates of the point estimate used 0.001 in place of a 0."""
+    if point.base_year is None or point.score is None or point.label in ("achieved", "target_achieved"):
+        return False
+    vb, vt = values[years.index(point.base_year)], values[-1]
+    if method == "opensdg":
+        return vb == 0 or ask.target_value == 0
+    if method == "unsd-2022":
+        return 0 in (vb, vt, ask.target_value)
+    return method == "unsd-2023" and 0 in (vb, vt)
+
+
+def _draw(series: Series, draws: int, seed: int) -> np.ndarray:
+    """``draws`` × years values, each bounded observation normal with its interval as a 95 % CI."""
+    values = np.array(series.values)
+    sd = np.array(
+        [0.0 if lo is None else (hi - lo) / (2 * Z95) for lo, hi in zip(series.lower, series.upper, strict=True)]
+    )
+    rng = np.random.default_rng(seed)
+    out = values + rng.standard_normal((draws, values.size)) * sd
+    if (values >= 0).all():
+        np.maximum(out, 0.0, out=out)
+    return out
+
+
+def assess(
+    series: Series,
+    method: str = "unsd-2022",
+    *,
+    target_value: float | None = None,
+    target_year: int = 2030,
+    direction: str = "decrease",
+    base_year: int = 2015,
+    limit: float | None = None,
+    start_year: int = 2000,
+    draws: int = DEFAULT_DRAWS,
+    seed: int = 0,
+) -> Assessment:
+    """Assess ``series`` with ``method`` (see the module's documentation); ValueError on bad input.
+
+    ``limit`` (``opensdg`` without a target only) is the natural maximum (increase desired) or minimum
+    of the indicator; ``start_year`` the first year of ESCAP's regression. With bounds on the
+    observations, the label's probability comes from ``draws`` simulated series (``seed``).
+    """
+    if not isinstance(series, Series):
+        raise ValueError(_("The series must be a Series of years and values."))
+    ask = _check(method, target_value, target_year, direction, base_year, limit, start_year)
+    if isinstance(draws, bool) or not isinstance(draws, int) or draws < 0:
+        raise ValueError(_("The number of draws must be a whole number ≥ 0."))
+    func = METHODS[method][0]
+    years, values = list(series.years), list(series.values)
+    point = func(years, values, ask)
+    notes: list[str] = []
+    if _zero_replaced(method, ask, years, values, point):
+        notes.append(
+            _("A value of 0 was replaced by {z} in the growth rates, as Statistics Canada's note does.").format(
+                z=ZERO_REPLACEMENT
+            )
+        )
+    if not series.has_bounds or draws == 0 or point.label in ("insufficient_data", "not_available"):
+        return Assessment(method, point.base_year, point.latest_year, point.score, point.label, notes=tuple(notes))
+    sims = _draw(series, draws, seed)
+    counts: dict[str, int] = {}
+    for row in sims:
+        label = func(years, row.tolist(), ask).label
+        counts[label] = counts.get(label, 0) + 1
+    probabilities = {k: counts[k] / draws for k in sorted(counts, key=lambda k: (-counts[k], k))}
+    notes.append(
+        _(
+            "Probability from {n} simulated series: each bounded value normal, its interval read as a 95% "
+            "confidence interval, years independent (seed {seed})."
+        ).format(n=draws, seed=seed)
+    )
+    return Assessment(
+        method,
+        point.base_year,
+        point.latest_year,
+        point.score,
+        point.label,
+        probability=probabilities.get(point.label, 0.0),
+        probabilities=probabilities,
+        draws=draws,
+        notes=tuple(notes),
+    )
