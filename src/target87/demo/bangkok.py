@@ -37,7 +37,12 @@ FICTIONAL = DATA["biography"]
 
 #: further parts of the demonstration, each a module with ``load(*, consultation, stdout)`` that is idempotent
 #: like this one: breakout groups, contributions and recommendations, ballots and results
-DEMO_PARTS = ["target87.demo.breakouts", "target87.demo.deliberation", "target87.demo.priorities"]
+DEMO_PARTS = [
+    "target87.demo.breakouts",
+    "target87.demo.deliberation",
+    "target87.demo.priorities",
+    "target87.demo.reports",
+]
 
 
 def _convener():

@@ -8,3 +8,7 @@ class ReportsConfig(AppConfig):
     name = "target87.reports"
     label = "reports"
     verbose_name = _("Reports")
+
+    def ready(self) -> None:
+        # the permissions and the background job kind register themselves when imported
+        from . import jobs, rules  # noqa: F401

@@ -17,13 +17,15 @@ from target87.core import exporters
 from . import charts as charting
 
 CSS_PATH = Path(__file__).with_name("static") / "reports" / "report.css"
+SCREEN_CSS_PATH = CSS_PATH.with_name("report-screen.css")
 
 registry = exporters.Registry("reports")
 
 
 @lru_cache(maxsize=1)
-def report_css() -> str:
-    return CSS_PATH.read_text(encoding="utf-8")
+def report_css() -> tuple[str, str]:
+    """The report's style sheet for every medium, and the one for screens only."""
+    return CSS_PATH.read_text(encoding="utf-8"), SCREEN_CSS_PATH.read_text(encoding="utf-8")
 
 
 def participation_tables(contents: dict) -> list[tuple[str, list[dict]]]:
@@ -67,7 +69,8 @@ class HTMLReport(ReportExporter):
     extension = "html"
 
     def render(self) -> bytes:
-        context = {**body_context(self.contents, self.drawn()), "css": report_css()}
+        css, screen_css = report_css()
+        context = {**body_context(self.contents, self.drawn()), "css": css, "screen_css": screen_css}
         return render_to_string("reports/document.html", context).encode("utf-8")
 
 

@@ -1,4 +1,20 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "reports"
-urlpatterns: list = []
+urlpatterns = [
+    # public
+    path("consultations/<slug:slug>/report/", views.public, name="public"),
+    path("consultations/<slug:slug>/report/<slug:channel>/", views.public, name="public_channel"),
+    path("consultations/<slug:slug>/report-editions/<int:number>.<str:fmt>", views.download, name="download"),
+    # conveners
+    path("manage/<slug:slug>/report/", views.manage, name="manage"),
+    path("manage/<slug:slug>/report/build/", views.build, name="build"),
+    path("manage/<slug:slug>/report/compare/", views.compare, name="compare"),
+    path("manage/<slug:slug>/report/routes/", views.routes, name="routes"),
+    path("manage/<slug:slug>/report/channels/", views.channel_add, name="channel_add"),
+    path("manage/<slug:slug>/report/channels/usual/", views.channels_usual, name="channels_usual"),
+    path("manage/<slug:slug>/report/channels/<int:pk>/delete/", views.channel_delete, name="channel_delete"),
+    path("manage/<slug:slug>/report/editions/<int:number>/publish/", views.publish, name="publish"),
+]

@@ -1,0 +1,23 @@
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from .enums import ChannelKind
+
+
+class ChannelForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind"), choices=ChannelKind.choices)
+    country = forms.CharField(
+        label=_("Country"), max_length=60, required=False, help_text=_("For a country channel: its ISO code, e.g. VNM")
+    )
+    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class BuildForm(forms.Form):
+    channel = forms.ChoiceField(label=_("For"), required=False)
+    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+
+    def __init__(self, *args, channels=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["channel"].choices = [("", _("The whole consultation"))] + [(str(c.pk), c.name) for c in channels]

@@ -1,0 +1,72 @@
+"""``target87 report SLUG --format html|pdf|docx|json|csv [--channel CHANNEL] [--language fr] --out FILE``"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
+from django.utils import translation
+
+from target87.consultations.models import Consultation
+from target87.core.errors import ServiceError
+from target87.reports import charts as charting
+from target87.reports import rendering, selectors
+from target87.reports.contents import report_contents
+
+
+def _fail(message: str) -> CommandError:
+    return CommandError(message, returncode=2)
+
+
+class Command(BaseCommand):
+    help = "Write the outcome report of a consultation in one format, for the whole consultation or one channel."
+
+    def add_arguments(self, parser):
+        parser.add_argument("slug", help="the consultation's short name")
+        parser.add_argument("--format", required=True, choices=rendering.FORMATS, dest="fmt")
+        parser.add_argument("--channel", default="", help="a channel's short name: the report for that channel")
+        parser.add_argument("--language", default="en", help="en, fr or es")
+        parser.add_argument("--out", required=True, help="the file to write")
+
+    def handle(self, *args, slug, fmt, channel, language, out, **options):
+        logging.getLogger("weasyprint").setLevel(logging.ERROR)
+        logging.getLogger("fontTools").setLevel(logging.ERROR)
+        try:
+            consultation = Consultation.objects.filter(slug=slug).first()
+        except DatabaseError:
+            raise _fail("The database is not ready: run target87 migrate first.") from None
+        if consultation is None:
+            known = ", ".join(Consultation.objects.order_by("slug").values_list("slug", flat=True)) or "none yet"
+            raise _fail(f"There is no consultation “{slug}”. Consultations: {known}.")
+        chosen = None
+        if channel:
+            chosen = selectors.channel_find(consultation=consultation, slug=channel)
+            if chosen is None:
+                names = [f"{c.slug} ({c.name})" for c in selectors.channel_list(consultation=consultation)]
+                listed = "; ".join(names) if names else "this consultation has no channels yet"
+                raise _fail(f"{slug} has no channel “{channel}”. Channels: {listed}.")
+        languages = [code for code, _name in settings.LANGUAGES]
+        if language not in languages:
+            raise _fail(f"The report is made in {', '.join(languages)}; “{language}” is not one of them.")
+        target = Path(out)
+        if not target.parent.is_dir():
+            raise _fail(f"Cannot write {out}: the folder {target.parent} does not exist.")
+        try:
+            with translation.override(language):
+                contents = report_contents(consultation=consultation, channel=chosen)
+                image = {"html": "svg", "pdf": "svg", "docx": "png"}.get(fmt, "")
+                data = rendering.render(contents, fmt, charts=charting.prepare(contents, image=image))
+        except ServiceError as error:
+            raise _fail(" ".join(error.messages)) from None
+        scratch = target.with_name(f".{target.name}.part")
+        try:
+            scratch.write_bytes(data)
+            scratch.replace(target)
+        except OSError as error:
+            scratch.unlink(missing_ok=True)
+            raise _fail(f"Cannot write {out}: {error.strerror}.") from None
+        count = sum(len(b["recommendations"]) for b in contents["key_questions"])
+        self.stdout.write(f"Wrote {out} ({fmt.upper()}, {len(data):,} bytes, {count} recommendations).")

@@ -1,0 +1,256 @@
+"""Changing reports: channels and the routing of recommendations to them, building and publishing editions.
+
+An edition is built whole in a scratch folder beside the editions, then recorded and moved into place in one
+transaction: a build that stops (an error, a stopped worker) leaves no edition and no file behind, and the
+editions made before it as they were.
+"""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Max
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from target87.core import audit, countries
+from target87.core.errors import ServiceError
+from target87.deliberation.models import Recommendation
+
+from . import charts as charting
+from . import rendering
+from .contents import report_contents
+from .enums import ChannelKind
+from .models import Channel, Edition, Route
+
+#: the channels every consultation on target 8.7 of this series reports to, besides its countries
+USUAL_CHANNELS = [
+    ("global-sdg-alliance", ChannelKind.GLOBAL, "Launch of the Global SDG Alliance (New York, September 2016)"),
+    ("child-labour-conference", ChannelKind.CONFERENCE, "4th Global Conference on Child Labour (Buenos Aires, 2017)"),
+]
+
+
+#: the report's body as the public page shows it (inside the site's layout), kept with the edition's files
+PAGE, PAGE_FILE = "page", "page.html"
+
+
+def _root() -> Path:
+    return Path(settings.MEDIA_ROOT)
+
+
+def channel_save(
+    *,
+    actor,
+    consultation,
+    name: str,
+    kind: str,
+    country: str = "",
+    description: str = "",
+    slug: str = "",
+    channel: Channel | None = None,
+) -> Channel:
+    errors: dict[str, list[str]] = {}
+    name = (name or "").strip()
+    if not name:
+        errors["name"] = [_("Give the channel a name.")]
+    if kind not in ChannelKind.values:
+        errors["kind"] = [_("Choose what kind of channel this is.")]
+    code = countries.lookup(country) if country else None
+    if country and code is None:
+        errors["country"] = [
+            _("“%(value)s” is not a country we know: give its ISO code, e.g. VNM.") % {"value": country}
+        ]
+    if kind == ChannelKind.COUNTRY and not code:
+        errors.setdefault("country", [_("A country channel needs its country.")])
+    slug = slugify(slug or (f"country-{code.lower()}" if kind == ChannelKind.COUNTRY and code else name))[:60]
+    others = Channel.objects.filter(consultation=consultation, slug=slug)
+    if channel is not None:
+        others = others.exclude(pk=channel.pk)
+    if slug and others.exists():
+        errors["slug"] = [_("Another channel of this consultation is already called “%(slug)s”.") % {"slug": slug}]
+    if errors:
+        raise ServiceError(errors)
+    with transaction.atomic():
+        made = channel is None
+        channel = channel or Channel(consultation=consultation)
+        channel.name, channel.kind, channel.country = name, kind, code or ""
+        channel.description, channel.slug = description, slug
+        if made:
+            channel.position = (
+                Channel.objects.filter(consultation=consultation).aggregate(m=Max("position"))["m"] or 0
+            ) + 1
+        channel.save()
+        audit.record(
+            actor=actor,
+            action="reports.channel." + ("create" if made else "update"),
+            obj=channel,
+            consultation=consultation,
+            changes={"name": name, "kind": kind, "country": channel.country},
+        )
+    return channel
+
+
+def channel_delete(*, actor, channel: Channel) -> None:
+    with transaction.atomic():
+        audit.record(actor=actor, action="reports.channel.delete", obj=channel, consultation=channel.consultation)
+        channel.delete()
+
+
+def channels_add_usual(*, actor, consultation) -> list[Channel]:
+    """The Global SDG Alliance launch, the 4th Global Conference on Child Labour and one channel per country of
+    the consultation's sub-region, those not there yet (safe to run again)."""
+    made = []
+    have = set(Channel.objects.filter(consultation=consultation).values_list("slug", flat=True))
+    wanted = [(slug, kind, name, "") for slug, kind, name in USUAL_CHANNELS]
+    for code in consultation.countries or []:
+        wanted.append(
+            (
+                f"country-{code.lower()}",
+                ChannelKind.COUNTRY,
+                _("Country-level initiatives: %(country)s") % {"country": countries.name(code)},
+                code,
+            )
+        )
+    for slug, kind, name, code in wanted:
+        if slug not in have:
+            made.append(
+                channel_save(actor=actor, consultation=consultation, name=name, kind=kind, country=code, slug=slug)
+            )
+    return made
+
+
+def routes_replace(*, actor, consultation, pairs: Iterable[tuple[int, int]]) -> dict[str, int]:
+    """Set the routing of the consultation's recommendations to exactly ``pairs`` of (recommendation id,
+    channel id); pairs that name another consultation's recommendation or channel are refused."""
+    pairs = {(int(r), int(c)) for r, c in pairs}
+    recs = set(Recommendation.objects.filter(consultation=consultation).values_list("pk", flat=True))
+    chans = set(Channel.objects.filter(consultation=consultation).values_list("pk", flat=True))
+    if any(r not in recs or c not in chans for r, c in pairs):
+        raise ServiceError(_("Some of the routes name a recommendation or a channel that is not in this consultation."))
+    with transaction.atomic():
+        current = set(
+            Route.objects.filter(channel__consultation=consultation).values_list("recommendation_id", "channel_id")
+        )
+        removed, added = current - pairs, pairs - current
+        for r, c in removed:
+            Route.objects.filter(recommendation_id=r, channel_id=c).delete()
+        Route.objects.bulk_create(
+            [
+                Route(
+                    recommendation_id=r,
+                    channel_id=c,
+                    routed_by=actor if getattr(actor, "is_authenticated", False) else None,
+                )
+                for r, c in sorted(added)
+            ]
+        )
+        if added or removed:
+            audit.record(
+                actor=actor,
+                action="reports.routes.replace",
+                obj=consultation,
+                consultation=consultation,
+                changes={"added": sorted(added), "removed": sorted(removed)},
+            )
+    return {"added": len(added), "removed": len(removed)}
+
+
+def _language(language: str) -> str:
+    known = [code for code, _name in settings.LANGUAGES]
+    if language not in known:
+        raise ServiceError(
+            _("The report is made in %(known)s; “%(language)s” is not one of them.")
+            % {"known": ", ".join(known), "language": language}
+        )
+    return language
+
+
+def build_files(
+    *, consultation, channel=None, language: str = "en", progress: Callable | None = None
+) -> tuple[dict, dict[str, bytes]]:
+    """The contents and every format's bytes (nothing written). ``progress(done, total, message)``."""
+    language = _language(language)
+    progress = progress or (lambda *args: None)
+    steps = len(rendering.FORMATS) + 2
+    with translation.override(language):
+        progress(0, steps, _("Gathering the contents"))
+        contents = report_contents(consultation=consultation, channel=channel)
+        progress(1, steps, _("Drawing the charts"))
+        drawn = charting.prepare(contents)
+        files = {}
+        for i, fmt in enumerate(rendering.FORMATS, start=2):
+            progress(i, steps, _("Writing the %(format)s") % {"format": fmt.upper()})
+            files[fmt] = rendering.render(contents, fmt, charts=drawn if fmt in ("html", "pdf") else None)
+        files[PAGE] = render_to_string("reports/_report.html", rendering.body_context(contents, drawn)).encode()
+    progress(steps, steps, _("Saving the edition"))
+    return contents, files
+
+
+def edition_build(
+    *, actor, consultation, channel=None, language: str = "en", progress: Callable | None = None
+) -> Edition:
+    """Build every format of the report and keep it as a new dated edition."""
+    contents, files = build_files(consultation=consultation, channel=channel, language=language, progress=progress)
+    token = uuid.uuid4().hex
+    base = Path("reports") / consultation.slug
+    scratch, folder = _root() / base / f".building-{token}", base / token
+    scratch.mkdir(parents=True, exist_ok=True)
+    names = {}
+    try:
+        for fmt, data in files.items():
+            name = PAGE_FILE if fmt == PAGE else rendering.registry.get(fmt)(contents).filename()
+            (scratch / name).write_bytes(data)
+            names[fmt] = name
+        with transaction.atomic():
+            number = (Edition.objects.filter(consultation=consultation).aggregate(m=Max("number"))["m"] or 0) + 1
+            edition = Edition.objects.create(
+                consultation=consultation,
+                number=number,
+                channel=channel,
+                channel_name=channel.name if channel else "",
+                language=language,
+                folder=str(folder),
+                files=names,
+                contents=contents,
+                recommendations=sum(len(b["recommendations"]) for b in contents["key_questions"]),
+                created_by=actor if getattr(actor, "is_authenticated", False) else None,
+            )
+            audit.record(
+                actor=actor,
+                action="reports.edition.build",
+                obj=edition,
+                consultation=consultation,
+                changes={"number": number, "channel": edition.channel_name, "language": language},
+            )
+            scratch.replace(_root() / folder)
+    except BaseException:
+        shutil.rmtree(scratch, ignore_errors=True)
+        shutil.rmtree(_root() / folder, ignore_errors=True)
+        raise
+    return edition
+
+
+def edition_publish(*, actor, edition: Edition) -> Edition:
+    """Make the edition the public report (for its channel, or the whole report); earlier ones stay listed."""
+    with transaction.atomic():
+        edition.published_at = timezone.now()
+        edition.published_by = actor if getattr(actor, "is_authenticated", False) else None
+        edition.save(update_fields=["published_at", "published_by"])
+        audit.record(actor=actor, action="reports.edition.publish", obj=edition, consultation=edition.consultation)
+    return edition
+
+
+def edition_unpublish(*, actor, edition: Edition) -> Edition:
+    with transaction.atomic():
+        edition.published_at = None
+        edition.published_by = None
+        edition.save(update_fields=["published_at", "published_by"])
+        audit.record(actor=actor, action="reports.edition.unpublish", obj=edition, consultation=edition.consultation)
+    return edition
