@@ -17,6 +17,7 @@ FAST_COMMANDS = {
     "estimate": "estimate",
     "allocate": "allocate",
     "rank": "rank",
+    "progress": "progress",
     "cluster": "cluster",
 }
 

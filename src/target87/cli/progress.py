@@ -1,0 +1,293 @@
+"""``target87 progress OBS.csv --method M …``: progress of indicator series towards a target, CSV on stdout.
+
+The file is either Open SDG CSV (``Year`` first, ``Value`` last, the columns between are categories,
+a blank category is the total) or SDMX-CSV (recognised by its ``TIME_PERIOD`` and ``OBS_VALUE``
+columns, as the UN SDG database exports it, ``LOWER_BOUND``/``UPPER_BOUND`` used when present); ``-``
+reads standard input. Each series (a combination of the key columns: the Open SDG categories, or the
+SDMX dimensions such as ``SERIES``, ``REF_AREA``, ``SEX``) is assessed with
+:func:`target87.engines.progress.assess`. Output columns: the key columns, ``method``, ``base_year``,
+``latest_year``, ``score``, ``label``, ``probability`` (empty without bounds).
+
+Values that are not numbers ("<0.1", "NA", "..") are named on standard error with their line and left
+out of their series; the rest is assessed. Bad input or options: one line on standard error, exit 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import sys
+from collections.abc import Sequence
+
+from target87.engines.i18n import gettext as _
+
+EXIT_BAD_INPUT = 2
+#: SDMX-CSV columns that are not part of a series' key
+SDMX_NOT_KEY = {
+    "DATAFLOW",
+    "STRUCTURE",
+    "STRUCTURE_ID",
+    "ACTION",
+    "TIME_PERIOD",
+    "OBS_VALUE",
+    "LOWER_BOUND",
+    "UPPER_BOUND",
+    "UNIT_MULT",
+    "OBS_STATUS",
+    "NATURE",
+    "SOURCE",
+    "SOURCE_DETAIL",
+    "COMMENT_OBS",
+    "TIME_DETAIL",
+    "TIME_COVERAGE",
+    "BASE_PER",
+    "GEO_INFO_URL",
+    "REF_AREA_NAME",
+    "UPPER_BOUND_COMMENT",
+}
+
+
+class _UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # raise instead of exiting, so main() returns the status
+        raise _UsageError(message)
+
+
+def _parser() -> argparse.ArgumentParser:
+    from target87.engines.progress import DEFAULT_DRAWS, METHODS
+
+    p = _Parser(
+        prog="target87 progress",
+        description=_("Assess the progress of indicator series towards a target; the result is written as CSV."),
+    )
+    p.add_argument("file", metavar="OBS.csv", help=_("Open SDG CSV or SDMX-CSV file, or - for standard input"))
+    p.add_argument("--method", required=True, help=_("one of: %(methods)s, or all") % {"methods": ", ".join(METHODS)})
+    p.add_argument("--base-year", type=int, default=2015, help=_("base year (default 2015)"))
+    p.add_argument("--target-value", type=float, default=None, help=_("target value (Open SDG can do without)"))
+    p.add_argument("--target-year", type=int, default=2030, help=_("target year (default 2030)"))
+    p.add_argument("--direction", required=True, choices=("increase", "decrease"), help=_("desired direction"))
+    p.add_argument("--limit", type=float, default=None, help=_("natural limit of the values (Open SDG, no target)"))
+    p.add_argument(
+        "--draws",
+        type=int,
+        default=DEFAULT_DRAWS,
+        help=_("simulated series for the probability of the label (default %(n)d)") % {"n": DEFAULT_DRAWS},
+    )
+    p.add_argument("--seed", type=int, default=0, help=_("random seed of the simulation (default 0)"))
+    return p
+
+
+class BadInput(ValueError):
+    pass
+
+
+def _number(text: str) -> float | None:
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if value == value and abs(value) != float("inf") else None
+
+
+def _year(text: str) -> int | None:
+    head = text.strip()[:4]  # "2015-16" is 2015, as Open SDG reads it
+    return int(head) if len(head) == 4 and head.isdigit() else None
+
+
+def read_observations(text: str, warn) -> tuple[list[str], dict[tuple[str, ...], list[tuple]]]:
+    """The key columns and, per key, its observations ``(line, year, value, lower, upper)``.
+
+    ``warn(message)`` receives one message per row left out (a value that is not a number)."""
+    reader = csv.reader(io.StringIO(text))
+    header = next(reader, None)
+    if not header or not any(h.strip() for h in header):
+        raise BadInput(_("The file is empty: it needs a header line."))
+    header = [h.strip() for h in header]
+    upper = [h.upper() for h in header]
+    if "TIME_PERIOD" in upper and "OBS_VALUE" in upper:
+        key_cols = [i for i, h in enumerate(upper) if h not in SDMX_NOT_KEY]
+        year_col, value_col = upper.index("TIME_PERIOD"), upper.index("OBS_VALUE")
+        lo_col = upper.index("LOWER_BOUND") if "LOWER_BOUND" in upper else None
+        hi_col = upper.index("UPPER_BOUND") if "UPPER_BOUND" in upper else None
+    elif len(header) >= 2 and header[0].lower() == "year" and header[-1].lower() == "value":
+        key_cols = list(range(1, len(header) - 1))
+        year_col, value_col, lo_col, hi_col = 0, len(header) - 1, None, None
+    else:
+        raise BadInput(
+            _(
+                "Unknown file layout: Open SDG CSV starts with Year and ends with Value; SDMX-CSV has "
+                "TIME_PERIOD and OBS_VALUE columns. The header is: {header}."
+            ).format(header=", ".join(header))
+        )
+    series: dict[tuple[str, ...], list[tuple]] = {}
+    for line, row in enumerate(reader, start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != len(header):
+            raise BadInput(
+                _("Line {line} has {n} fields where the header has {m}.").format(line=line, n=len(row), m=len(header))
+            )
+        year = _year(row[year_col])
+        if year is None:
+            raise BadInput(_("Line {line}: {value!r} is not a year.").format(line=line, value=row[year_col]))
+        key = tuple(row[i].strip() for i in key_cols)
+        value = _number(row[value_col])
+        if value is None:
+            warn(
+                _("Line {line}: the value {value!r} is not a number; left out of the series {key}.").format(
+                    line=line, value=row[value_col], key=_describe(key) or _("total")
+                )
+            )
+            continue
+        lo = _number(row[lo_col]) if lo_col is not None and row[lo_col].strip() else None
+        hi = _number(row[hi_col]) if hi_col is not None and row[hi_col].strip() else None
+        if (lo is None) != (hi is None):
+            warn(_("Line {line}: one bound without the other; the bounds are left out.").format(line=line))
+            lo = hi = None
+        series.setdefault(key, []).append((line, year, value, lo, hi))
+    if not series:
+        raise BadInput(_("No observation with a number to assess."))
+    return [header[i] for i in key_cols], series
+
+
+def _describe(key: Sequence[str]) -> str:
+    return "/".join(k for k in key if k)
+
+
+def _series(key, observations):
+    from target87.engines.progress import Series
+
+    years = [o[1] for o in observations]
+    seen: dict[int, int] = {}
+    for line, year, *_rest in observations:
+        if year in seen:
+            raise BadInput(
+                _("Lines {a} and {b} give the series {key} two values for {year}.").format(
+                    a=seen[year], b=line, key=_describe(key) or _("total"), year=year
+                )
+            )
+        seen[year] = line
+    bounded = any(o[3] is not None for o in observations)
+    try:
+        return Series(
+            tuple(years),
+            tuple(o[2] for o in observations),
+            lower=tuple(o[3] for o in observations) if bounded else None,
+            upper=tuple(o[4] for o in observations) if bounded else None,
+        )
+    except ValueError as bad:
+        raise BadInput(_("Series {key}: {problem}").format(key=_describe(key) or _("total"), problem=bad)) from None
+
+
+def _fmt(x) -> str:
+    if x is None:
+        return ""
+    if isinstance(x, float) and x.is_integer() and abs(x) < 1e15:
+        return str(int(x))
+    return repr(x) if isinstance(x, float) else str(x)
+
+
+def _methods(args, warn) -> list[str]:
+    from target87.engines.progress import METHODS, check_method, needs_target
+
+    if args.method == "all":
+        chosen = list(METHODS)
+        if args.target_value is None:
+            skipped = [m for m in chosen if needs_target(m)]
+            warn(
+                _("Without --target-value only opensdg applies; left out: {methods}.").format(
+                    methods=", ".join(skipped)
+                )
+            )
+            chosen = [m for m in chosen if not needs_target(m)]
+        return chosen
+    method = check_method(args.method)
+    if args.target_value is None and needs_target(method):
+        raise BadInput(_("--method {method} needs --target-value.").format(method=method))
+    return [method]
+
+
+def _read_text(path: str) -> str:
+    try:
+        if path == "-":
+            return sys.stdin.read()
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            return handle.read()
+    except OSError as error:
+        raise BadInput(
+            _("Cannot read %(path)s: %(reason)s") % {"path": path, "reason": error.strerror or error}
+        ) from error
+    except UnicodeDecodeError as error:
+        raise BadInput(_("%(path)s is not UTF-8 text.") % {"path": path}) from error
+
+
+def _fail(message: str) -> int:
+    sys.stderr.write(_("target87 progress: error: %(message)s") % {"message": message} + "\n")
+    return EXIT_BAD_INPUT
+
+
+def _warn(message: str) -> None:
+    sys.stderr.write(_("target87 progress: %(message)s") % {"message": message} + "\n")
+
+
+def run(args) -> list[list[str]]:
+    """The rows of the output (header first); BadInput or ValueError on bad input."""
+    from target87.engines.progress import assess
+
+    if args.draws < 0:
+        raise BadInput(_("--draws cannot be negative."))
+    methods = _methods(args, _warn)
+    key_names, observations = read_observations(_read_text(args.file), _warn)
+    rows = [[*key_names, "method", "base_year", "latest_year", "score", "label", "probability"]]
+    for key, obs in observations.items():
+        series = _series(key, obs)
+        for method in methods:
+            result = assess(
+                series,
+                method,
+                target_value=args.target_value,
+                target_year=args.target_year,
+                direction=args.direction,
+                base_year=args.base_year,
+                limit=args.limit,
+                draws=args.draws,
+                seed=args.seed,
+            )
+            rows.append(
+                [
+                    *key,
+                    method,
+                    _fmt(result.base_year),
+                    _fmt(result.latest_year),
+                    _fmt(result.score),
+                    result.label,
+                    _fmt(result.probability),
+                ]
+            )
+    return rows
+
+
+def main(argv: Sequence[str]) -> int:
+    try:
+        args = _parser().parse_args(list(argv))
+    except _UsageError as error:
+        return _fail(str(error))
+    except SystemExit as done:  # --help
+        return int(done.code or 0)
+    try:
+        rows = run(args)
+    except ValueError as error:  # BadInput included
+        return _fail(str(error))
+    try:
+        csv.writer(sys.stdout, lineterminator="\n").writerows(rows)
+        sys.stdout.flush()
+    except BrokenPipeError:  # ``| head`` closed the pipe: stop quietly
+        import os
+
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    return 0
