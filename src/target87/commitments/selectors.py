@@ -1,0 +1,238 @@
+"""Reading the follow-through: actions with their filters, the tree recommendations → actions, what has
+happened since a recommendation, alignment with the priorities, and partnerships.
+
+A recommendation is a *priority* (high priority) when it came in the top :data:`PRIORITY_TOP` places of a closed
+ballot of the consultation (its consensus ranking when the method has one, its plain ranking otherwise), or in
+its top third when the ballot had fewer items. :func:`orphan_priorities` is the selector the outcome report's
+follow-up edition reads.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from itertools import combinations
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from target87.deliberation.models import Recommendation
+from target87.people.enums import StakeholderGroup
+
+from .enums import ActionStatus, PartnerRole
+from .models import Action, Evidence, GoodPractice, Partner, Update
+
+PRIORITY_TOP = 5
+
+
+def action_queryset() -> QuerySet[Action]:
+    return Action.objects.select_related("consultation").prefetch_related(
+        Prefetch("partners", queryset=Partner.objects.select_related("organisation")),
+        Prefetch("recommendations", queryset=Recommendation.objects.order_by("number")),
+        "indicators",
+    )
+
+
+def action_list(
+    *, consultation, country: str = "", organisation: int | None = None, area: str = "", status: str = ""
+) -> QuerySet[Action]:
+    rows = action_queryset().filter(consultation=consultation)
+    if country:
+        rows = rows.filter(country=country)
+    if organisation:
+        rows = rows.filter(partners__organisation_id=organisation)
+    if area:
+        # a JSON list: filtered in Python-free SQL on both databases by its text form
+        rows = rows.filter(thematic_areas__icontains=f'"{area}"')
+    if status:
+        rows = rows.filter(status=status)
+    return rows.distinct()
+
+
+def action_get(*, consultation, pk) -> Action:
+    from django.http import Http404
+
+    action = action_queryset().filter(consultation=consultation, pk=pk).first()
+    if action is None:
+        raise Http404
+    return action
+
+
+def filter_options(*, consultation) -> dict:
+    actions = Action.objects.filter(consultation=consultation)
+    organisations = (
+        Partner.objects.filter(action__consultation=consultation)
+        .values_list("organisation_id", "organisation__name")
+        .distinct()
+        .order_by("organisation__name")
+    )
+    return {
+        "countries": sorted(c for c in set(actions.values_list("country", flat=True)) if c),
+        "organisations": list(organisations),
+        "statuses": ActionStatus.choices,
+    }
+
+
+def updates_of(*, actions) -> QuerySet[Update]:
+    return (
+        Update.objects.filter(action__in=actions)
+        .select_related("action", "action__consultation")
+        .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.order_by("id")))
+        .order_by("-at", "-id")
+    )
+
+
+def update_list(*, consultation) -> QuerySet[Update]:
+    return updates_of(actions=Action.objects.filter(consultation=consultation))
+
+
+@dataclass
+class Branch:
+    recommendation: Recommendation
+    actions: list[Action] = field(default_factory=list)
+    priority: bool = False
+
+    @property
+    def progress(self) -> int:
+        """The mean progress of the branch's actions still under way or done (dropped ones left out)."""
+        kept = [a.progress for a in self.actions if a.status != ActionStatus.DROPPED]
+        return round(sum(kept) / len(kept)) if kept else 0
+
+
+def action_tree(*, consultation, actions) -> list[Branch]:
+    """Every recommendation of the consultation with the (filtered) actions that answer it."""
+    priorities = high_priority_ids(consultation=consultation)
+    branches = {
+        r.pk: Branch(r, priority=r.pk in priorities)
+        for r in Recommendation.objects.filter(consultation=consultation).order_by("number")
+    }
+    for action in actions:
+        for rec in action.recommendations.all():
+            if rec.pk in branches:
+                branches[rec.pk].actions.append(action)
+    return list(branches.values())
+
+
+def recommendation_since(*, recommendation) -> dict:
+    """What has happened since the consultation on one recommendation: its actions and their history."""
+    actions = list(action_queryset().filter(recommendations=recommendation))
+    return {"actions": actions, "updates": list(updates_of(actions=actions)[:200])}
+
+
+# --- alignment ---------------------------------------------------------------------------------------------
+
+
+def _ranked(result: dict) -> list[str]:
+    primary = result.get("consensus") or result.get("overall") or []
+    return [entry["item"] for entry in sorted(primary, key=lambda e: e["rank"])]
+
+
+def priority_places(*, consultation, top: int = PRIORITY_TOP) -> dict[int, list[tuple[str, int]]]:
+    """For each high-priority recommendation: the closed ballots (titles) where it came high, and its place."""
+    from target87.priorities.enums import BallotStatus
+    from target87.priorities.models import Ballot
+
+    places: dict[int, list[tuple[str, int]]] = defaultdict(list)
+    ballots = Ballot.objects.filter(consultation=consultation, status=BallotStatus.CLOSED, result__isnull=False)
+    for ballot in ballots.prefetch_related("items"):
+        codes = {item.code: item.recommendation_id for item in ballot.items.all() if item.recommendation_id}
+        ranked = [code for code in _ranked(ballot.result) if code in codes]
+        limit = min(top, max(1, -(-len(ranked) // 3)))
+        for place, code in enumerate(ranked[:limit], start=1):
+            places[codes[code]].append((ballot.title, place))
+    return dict(places)
+
+
+def high_priority_ids(*, consultation, top: int = PRIORITY_TOP) -> set[int]:
+    return set(priority_places(consultation=consultation, top=top))
+
+
+def orphan_priorities(*, consultation, top: int = PRIORITY_TOP) -> list[Recommendation]:
+    """High-priority recommendations that no action answers yet (dropped actions do not count)."""
+    ids = high_priority_ids(consultation=consultation, top=top)
+    answered = set(
+        Action.objects.filter(consultation=consultation)
+        .exclude(status=ActionStatus.DROPPED)
+        .values_list("recommendations", flat=True)
+    )
+    return list(Recommendation.objects.filter(pk__in=ids - answered).order_by("number"))
+
+
+def alignment(*, consultation) -> dict:
+    """For each action the recommendations and priorities it serves; actions that serve none; orphan priorities."""
+    places = priority_places(consultation=consultation)
+    rows, unaligned, no_priority = [], [], []
+    for action in action_queryset().filter(consultation=consultation):
+        recs = list(action.recommendations.all())
+        serves = [(r, places.get(r.pk, [])) for r in recs]
+        rows.append({"action": action, "serves": serves, "priorities": sum(1 for _, p in serves if p)})
+        if not recs:
+            unaligned.append(action)
+        elif not any(p for _, p in serves):
+            no_priority.append(action)
+    return {
+        "rows": rows,
+        "unaligned": unaligned,
+        "no_priority": no_priority,
+        "orphans": orphan_priorities(consultation=consultation),
+        "places": places,
+    }
+
+
+# --- partnerships ------------------------------------------------------------------------------------------
+
+
+def partnerships(*, consultation) -> dict:
+    """Who works with whom: how many actions bring together each pair of stakeholder groups (the diagonal: two
+    organisations of the same group), and the pairs of organisations that share most actions."""
+    groups = dict(StakeholderGroup.choices)
+    pairs, org_pairs, per_group = Counter(), Counter(), Counter()
+    parts = Partner.objects.filter(action__consultation=consultation).select_related("organisation")
+    by_action: dict[int, list] = defaultdict(list)
+    for part in parts:
+        by_action[part.action_id].append(part.organisation)
+    for organisations in by_action.values():
+        for group in {o.stakeholder_group for o in organisations}:
+            per_group[group] += 1
+        for a, b in combinations(sorted(organisations, key=lambda o: o.name), 2):
+            org_pairs[(a, b)] += 1
+        seen = set()
+        for a, b in combinations(organisations, 2):
+            key = tuple(sorted((a.stakeholder_group, b.stakeholder_group)))
+            if key not in seen:
+                seen.add(key)
+                pairs[key] += 1
+    present = [g for g in groups if per_group[g]]
+    matrix = [
+        {"group": g, "label": groups[g], "cells": [pairs.get(tuple(sorted((g, h))), 0) for h in present]}
+        for g in present
+    ]
+    return {
+        "groups": [(g, groups[g], per_group[g]) for g in present],
+        "matrix": matrix,
+        "pairs": sorted(pairs.items(), key=lambda kv: (-kv[1], kv[0])),
+        "organisations": org_pairs.most_common(20),
+        "actions": len(by_action),
+    }
+
+
+def good_practice_list(*, consultation, country: str = "", area: str = "") -> QuerySet[GoodPractice]:
+    rows = GoodPractice.objects.filter(consultation=consultation).prefetch_related("organisations", "contributions")
+    if country:
+        rows = rows.filter(country=country)
+    if area:
+        rows = rows.filter(thematic_area=area)
+    return rows
+
+
+def actions_for_user(*, consultation, user) -> QuerySet[Action]:
+    """The actions the user keeps up to date (all of them for a convener)."""
+    if user.has_perm("commitments.manage", consultation):
+        return action_list(consultation=consultation)
+    from .models import FocalPoint
+
+    rows = FocalPoint.objects.filter(consultation=consultation, user=user)
+    countries = [r.country for r in rows if r.country]
+    organisations = [r.organisation_id for r in rows if r.organisation_id]
+    return action_list(consultation=consultation).filter(
+        Q(country__in=countries) | Q(partners__organisation_id__in=organisations, partners__role=PartnerRole.LEAD)
+    )
