@@ -103,6 +103,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     c.add_argument("--level", default=0.95, type=float, help=_("confidence level (default 0.95)"))
     c.add_argument(
+        "--df",
+        default="domain",
+        choices=("domain", "design"),
+        help=_(
+            "degrees of freedom of a domain's interval: domain (its PSUs less its strata, R's default) or "
+            "design (the whole design's, as Stata, SPSS Complex Samples and MICS use)"
+        ),
+    )
+    c.add_argument(
         "--population",
         type=float,
         metavar="N",
@@ -227,6 +236,7 @@ def _child_labour(args) -> int:
         adjust_domain_lonely=args.adjust_domain_lonely,
         ci_method=args.ci_method,
         level=args.level,
+        df=args.df,
         population=args.population,
         missing_hours=missing_hours,
     )

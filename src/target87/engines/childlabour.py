@@ -51,6 +51,7 @@ from target87.engines.microdata import (
 )
 from target87.engines.survey import (
     CI_METHODS,
+    DF_OPTIONS,
     LONELY_PSU_OPTIONS,
     Design,
     LonelyPSUError,
@@ -381,6 +382,9 @@ class Options:
     level: float = 0.95
     population: float | None = None  #: children 5-17 in the population; scales numbers (normalised weights)
     missing_hours: str = "error"  #: error, or zero (missing hours count as none)
+    #: degrees of freedom of a domain's interval: "domain" (its PSUs less its strata, R's default on a
+    #: subset) or "design" (the whole design's, as Stata, SPSS Complex Samples and MICS use)
+    df: str = "domain"
 
 
 @dataclass
@@ -880,6 +884,7 @@ class _Accumulator:
             strata_labels=strata[1] if strata else None,
         )
         del strata, psu, weights, fpc
+        design_df = design.degf()
         try:
             design.check_lonely(scope)
         except LonelyPSUError as exc:
@@ -911,10 +916,11 @@ class _Accumulator:
         rows: list[EstimateRow] = []
         for tb in results:
             est = tb.estimates
+            df = est.df if options.df == "domain" else np.full(est.df.shape, design_df)
             lo, hi = ci_proportion(
                 est.mean,
                 est.se_mean,
-                est.df,
+                df,
                 est.n,
                 options.ci_method,
                 options.level,
@@ -935,7 +941,7 @@ class _Accumulator:
                         ci_upper=None if empty else _num(100 * hi[i]),
                         number=None if empty else _num(scale * est.total[i]),
                         number_se=None if empty else _num(scale * est.se_total[i]),
-                        df=None if empty else float(est.df[i]),
+                        df=None if empty else float(df[i]),
                     )
                 )
         if not definition.comparable:
@@ -983,6 +989,8 @@ def _check_options(options: Options) -> None:
         raise ChildLabourError(
             _("--lonely-psu must be one of {options}.").format(options=", ".join(LONELY_PSU_OPTIONS))
         )
+    if options.df not in DF_OPTIONS:
+        raise ChildLabourError(_("--df must be one of {options}.").format(options=", ".join(DF_OPTIONS)))
     if options.ci_method not in CI_METHODS:
         raise ChildLabourError(_("--ci-method must be one of {options}.").format(options=", ".join(CI_METHODS)))
     if not 0 < options.level < 1:

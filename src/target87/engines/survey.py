@@ -20,7 +20,10 @@ to rounding error:
   of strata that could be used); ``adjust_domain_lonely`` is ``options(survey.adjust.domain.lonely)``
   for strata that have several PSUs but only one of them in the domain;
 * the degrees of freedom of a domain are the number of its PSUs less its number of strata, counting
-  only rows of non-zero weight, as ``degf()`` of a subset design.
+  only rows of non-zero weight, as ``degf()`` of a subset design: R's default for ``svyciprop`` on a
+  subset (``df="domain"``). Stata's ``svy, subpop()``, SPSS Complex Samples (which MICS tabulations
+  use) take the whole design's instead, :meth:`Design.degf` (``df="design"``), as
+  ``svyciprop(…, df = degf(design))`` does in R.
 
 Everything is vectorised. :meth:`Design.summarise` makes the only pass over the rows: it sums the
 weights and the weighted values of every (PSU, cell) pair, where a cell is the finest combination of
@@ -40,6 +43,8 @@ from target87.engines.i18n import gettext as _
 from target87.engines.i18n import ngettext
 
 LONELY_PSU_OPTIONS = ("fail", "remove", "certainty", "adjust", "average")
+#: degrees of freedom of a domain's interval: the domain's own (R's default) or the whole design's
+DF_OPTIONS = ("domain", "design")
 CI_METHODS = ("logit", "likelihood", "xlogit", "mean", "beta", "asin")
 
 #: above this many (PSU, cell) slots the sums are collected sparsely (by sorting) instead of densely
@@ -256,6 +261,13 @@ class Design:
             lonely_psu=self.lonely_psu,
             adjust_domain_lonely=self.adjust_domain_lonely,
         )
+
+    def degf(self) -> float:
+        """The whole design's degrees of freedom, as R's ``degf(design)``: PSUs less strata among the
+        rows of non-zero weight."""
+        psus = np.flatnonzero(np.bincount(self.psu[self.weights != 0], minlength=self.n_psu_total))
+        strata = np.unique(self.psu_stratum[psus])
+        return float(psus.size - strata.size)
 
     # -- checks ---------------------------------------------------------------------------------
     def lonely_strata(self, rows: np.ndarray | None = None) -> list[str]:
