@@ -14,7 +14,6 @@ Every group that voted gives priority: strong; at least half of them: partial; f
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
@@ -102,8 +101,11 @@ def _gives_priority(reading: BallotReading, code: str, group: str) -> tuple[bool
     entry = entries.get(code)
     if entry is None:
         return None
-    half = math.ceil(len(entries) / 2)
-    return entry["rank"] <= half, {"rank": entry["rank"], "score": round(entry["score"], 2), "of": len(entries)}
+    return entry["rank"] <= len(entries) / 2, {
+        "rank": entry["rank"],
+        "score": round(entry["score"], 2),
+        "of": len(entries),
+    }
 
 
 def support_of(reading: BallotReading | None, recommendation_id: int) -> dict:

@@ -1,0 +1,93 @@
+"""Every format read back as a reader would: the PDF through pdftotext, the DOCX through python-docx."""
+
+import csv
+import io
+import json
+import subprocess
+
+import docx
+import pytest
+from django.utils import translation
+from factories_reports import QUESTIONS, SPEAKERS, filled
+
+from target87.reports import rendering
+from target87.reports.contents import report_contents
+
+pytestmark = pytest.mark.django_db
+
+CHANNELS = [
+    "Launch of the Global SDG Alliance (New York, September 2016)",
+    "4th Global Conference on Child Labour (Buenos Aires, 2017)",
+]
+
+
+@pytest.fixture
+def contents(consultation, convener):
+    made = filled(consultation, convener)
+    for rec, channel in zip(made["recs"], consultation.report_channels.order_by("position"), strict=False):
+        channel.routes.create(recommendation=rec)
+    with translation.override("en"):
+        return report_contents(consultation=consultation)
+
+
+def _pdf_text(data: bytes, tmp_path) -> str:
+    path = tmp_path / "report.pdf"
+    path.write_bytes(data)
+    return subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True
+    ).stdout.decode()
+
+
+def test_pdf_shows_key_questions_channels_and_non_latin_names(contents, tmp_path):
+    with translation.override("en"):
+        text = _pdf_text(rendering.render(contents, "pdf"), tmp_path)
+    flat = " ".join(text.split())
+    for question in QUESTIONS:
+        assert question in flat
+    for channel in CHANNELS:
+        assert channel in flat
+    for name in SPEAKERS.values():
+        assert name in flat, name
+
+
+def test_pdf_embeds_noto_fonts_for_every_script(contents, tmp_path):
+    path = tmp_path / "report.pdf"
+    with translation.override("en"):
+        path.write_bytes(rendering.render(contents, "pdf"))
+    fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, check=True).stdout.decode()
+    for family in ("+Noto-Sans ", "+Noto-Sans-Thai", "+Noto-Sans-Khmer", "+Noto-Sans-Lao", "+Noto-Sans-CJK"):
+        assert family in fonts, family
+
+
+def test_docx_shows_key_questions_channels_and_non_latin_names(contents):
+    with translation.override("en"):
+        document = docx.Document(io.BytesIO(rendering.render(contents, "docx")))
+    text = "\n".join(p.text for p in document.paragraphs)
+    text += "\n".join(cell.text for table in document.tables for row in table.rows for cell in row.cells)
+    for question in QUESTIONS:
+        assert f": {question}" in text
+    for channel in CHANNELS:
+        assert channel in text
+    for name in SPEAKERS.values():
+        assert name in text, name
+    assert len(document.inline_shapes) == 1  # the chart, as a picture beside its table
+
+
+def test_csv_lists_recommendations_in_priority_order(contents):
+    rows = list(csv.DictReader(io.StringIO(rendering.render(contents, "csv").decode("utf-8-sig"))))
+    assert [(r["key_question"], r["priority"], r["title"]) for r in rows] == [
+        ("Q1", "1", "National action plans"),
+        ("Q1", "2", "Labour inspection in farms"),
+        ("Q3", "1", "A shared 8.7 dashboard"),
+    ]
+    assert rows[0]["minority_groups"] == "Employers' organisation"
+    assert rows[0]["channels"] == CHANNELS[0]
+
+
+def test_json_is_the_contents_and_html_carries_chart_and_table(contents):
+    assert json.loads(rendering.render(contents, "json"))["key_questions"][0]["short_title"] == QUESTIONS[0]
+    html = rendering.render(contents, "html").decode()
+    assert 'src="data:image/svg+xml;base64,' in html
+    code = contents["key_questions"][0]["recommendations"][0]["code"]
+    assert f'<th scope="row">{code}. National action plans</th>' in html
+    assert '"Noto Sans Thai"' in html
