@@ -186,10 +186,16 @@ class _Ask:
 
 @dataclass
 class _Outcome:
+    """A method's result on ``k`` series with the same years: one score and one label per row."""
+
     base_year: int | None
     latest_year: int | None
-    score: float | None
-    label: str
+    score: np.ndarray  # float, NaN where undefined
+    label: np.ndarray  # str
+
+
+def _fixed(k: int, base_year, latest_year, label: str) -> _Outcome:
+    return _Outcome(base_year, latest_year, np.full(k, np.nan), np.full(k, label, dtype=object))
 
 
 # -- helpers --------------------------------------------------------------------------------------
@@ -201,128 +207,113 @@ def _nearest_base(years: Sequence[int], wanted: int) -> int | None:
     return min(candidates, key=lambda y: (abs(y - wanted), y))
 
 
-def _met(value: float, target: float, d: int) -> bool:
+def _met(value: np.ndarray, target: float, d: int) -> np.ndarray:
     return value >= target if d > 0 else value <= target
 
 
-def _nonzero(x: float) -> float:
-    return ZERO_REPLACEMENT if x == 0 else x
+def _nonzero(x):
+    return np.where(x == 0, ZERO_REPLACEMENT, x)
 
 
-def _cagr(v_end: float, v_start: float, years: float) -> float:
-    ratio = v_end / v_start
-    if ratio < 0:
-        raise _Undefined
-    return ratio ** (1.0 / years) - 1.0
+def _growth(v_end, v_start, years: float) -> np.ndarray:
+    """Compound annual growth rate; NaN across a change of sign."""
+    ratio = np.asarray(v_end / v_start, dtype=float)
+    with np.errstate(invalid="ignore"):
+        return np.where(ratio >= 0, np.abs(ratio) ** (1.0 / years) - 1.0, np.nan)
 
 
-class _Undefined(Exception):
-    """A growth rate across a change of sign, or a division by zero: the figure is undefined."""
-
-
-def _latest_and_base(years, values, ask, missing_label):
+def _ends(years, V, ask):
+    """Base year, its values, latest year and values; None with fewer than two years."""
     if len(years) < 2:
-        return None, _Outcome(None, years[-1] if years else None, None, missing_label)
-    t, vt = years[-1], values[-1]
+        return None
     b = _nearest_base(years, ask.base_year)
-    return (b, values[years.index(b)], t, vt), None
+    return b, V[:, years.index(b)], years[-1], V[:, -1]
 
 
-# -- the methods ----------------------------------------------------------------------------------
-def _unsd_2022(years, values, ask: _Ask) -> _Outcome:
-    got, early = _latest_and_base(years, values, ask, "insufficient_data")
-    if early:
-        return early
-    b, vb, t, vt = got
-    if _met(vt, ask.target_value, ask.d):
-        return _Outcome(b, t, None, "achieved")
-    try:
-        actual = _cagr(_nonzero(vt), _nonzero(vb), t - b)
-        required = _cagr(_nonzero(ask.target_value), _nonzero(vb), ask.target_year - b)
-        if required == 0:
-            raise _Undefined
-        cr = actual / required
-    except _Undefined:
-        return _Outcome(b, t, None, "deterioration" if (vt - vb) * ask.d < 0 else "limited")
-    if cr >= 0.95:
-        label = "on_track"
-    elif cr >= 0.5:
-        label = "fair"
-    elif cr >= -0.1:
-        label = "limited"
-    else:
-        label = "deterioration"
-    return _Outcome(b, t, cr, label)
+def _label(conditions, labels, default) -> np.ndarray:
+    return np.select(conditions, labels, default).astype(object)
 
 
-def _unsd_2023(years, values, ask: _Ask) -> _Outcome:
-    got, early = _latest_and_base(years, values, ask, "insufficient_data")
-    if early:
-        return early
-    b, vb, t, vt = got
-    if _met(vt, ask.target_value, ask.d):
-        return _Outcome(b, t, None, "achieved")
-    try:
-        actual = _cagr(_nonzero(vt), _nonzero(vb), t - b)
-    except _Undefined:
-        return _Outcome(b, t, None, "stagnation_or_regression")
-    expected = vt * (1.0 + actual) ** (ask.target_year - t)
-    if ask.target_value == vb:
-        return _Outcome(b, t, None, "stagnation_or_regression")
-    r = (expected - vb) / (ask.target_value - vb)
-    if r >= 0.95:
-        label = "on_track"
-    elif r >= 0.10:
-        label = "fair"
-    else:
-        label = "stagnation_or_regression"
-    return _Outcome(b, t, r, label)
-
-
-def _escap_csi(years, values, ask: _Ask) -> _Outcome:
-    got, early = _latest_and_base(years, values, ask, "insufficient_data")
-    if early:
-        return early
-    b, vb, t, vt = got
+# -- the methods (vectorised over the rows of V: the series and its simulated copies) ------------
+def _unsd_2022(years, V, ask: _Ask) -> _Outcome:
+    ends = _ends(years, V, ask)
+    if ends is None:
+        return _fixed(len(V), None, years[-1] if years else None, "insufficient_data")
+    b, vb, t, vt = ends
     achieved = _met(vt, ask.target_value, ask.d)
-    gap = abs(ask.target_value - vb)
-    if gap == 0:
-        return _Outcome(b, t, 1.0 if achieved else None, "achieved" if achieved else "")
-    csi = min(ask.d * (vt - vb) / gap, 1.0)
-    return _Outcome(b, t, csi, "achieved" if achieved else "")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        actual = _growth(_nonzero(vt), _nonzero(vb), t - b)
+        required = _growth(_nonzero(np.float64(ask.target_value)), _nonzero(vb), ask.target_year - b)
+        cr = actual / required
+    undefined = ~np.isfinite(cr)
+    label = _label(
+        [achieved, undefined & ((vt - vb) * ask.d < 0), undefined, cr >= 0.95, cr >= 0.5, cr >= -0.1],
+        ["achieved", "deterioration", "limited", "on_track", "fair", "limited"],
+        "deterioration",
+    )
+    return _Outcome(b, t, np.where(achieved | undefined, np.nan, cr), label)
 
 
-def _weighted_line_at(xs: np.ndarray, ys: np.ndarray, w: np.ndarray, at: float) -> float:
-    sw = w.sum()
-    xm = (w * xs).sum() / sw
-    ym = (w * ys).sum() / sw
-    sxx = (w * (xs - xm) ** 2).sum()
-    slope = (w * (xs - xm) * (ys - ym)).sum() / sxx
-    return float(ym + slope * (at - xm))
+def _unsd_2023(years, V, ask: _Ask) -> _Outcome:
+    ends = _ends(years, V, ask)
+    if ends is None:
+        return _fixed(len(V), None, years[-1] if years else None, "insufficient_data")
+    b, vb, t, vt = ends
+    achieved = _met(vt, ask.target_value, ask.d)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        actual = _growth(_nonzero(vt), _nonzero(vb), t - b)
+        expected = vt * (1.0 + actual) ** (ask.target_year - t)
+        r = (expected - vb) / (ask.target_value - vb)
+    undefined = ~np.isfinite(r)
+    label = _label(
+        [achieved, undefined, r >= 0.95, r >= 0.10],
+        ["achieved", "stagnation_or_regression", "on_track", "fair"],
+        "stagnation_or_regression",
+    )
+    return _Outcome(b, t, np.where(achieved | undefined, np.nan, r), label)
 
 
-def _escap_api(years, values, ask: _Ask) -> _Outcome:
-    used = [(y, v) for y, v in zip(years, values, strict=True) if y >= ask.start_year]
-    got, early = _latest_and_base([y for y, _v in used], [v for _y, v in used], ask, "insufficient_data")
-    if early:
-        return early
-    b, vb, t, vt = got
-    if _met(vt, ask.target_value, ask.d):
-        return _Outcome(b, t, None, "achieved")
+def _escap_csi(years, V, ask: _Ask) -> _Outcome:
+    ends = _ends(years, V, ask)
+    if ends is None:
+        return _fixed(len(V), None, years[-1] if years else None, "insufficient_data")
+    b, vb, t, vt = ends
+    achieved = _met(vt, ask.target_value, ask.d)
+    gap = np.abs(ask.target_value - vb)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        csi = np.minimum(ask.d * (vt - vb) / gap, 1.0)
+    csi = np.where(gap == 0, np.where(achieved, 1.0, np.nan), csi)
+    return _Outcome(b, t, csi, np.where(achieved, "achieved", "").astype(object))
+
+
+def _line_coefficients(xs: Sequence[float], w: Sequence[float], at: float) -> np.ndarray:
+    """c such that c · y is the weighted least-squares line through (xs, y), weights w, at ``at``."""
+    x, w = np.asarray(xs, dtype=float), np.asarray(w, dtype=float)
+    xm = (w * x).sum() / w.sum()
+    sxx = (w * (x - xm) ** 2).sum()
+    return w / w.sum() + w * (x - xm) * (at - xm) / sxx
+
+
+def _escap_api(years, V, ask: _Ask) -> _Outcome:
+    keep = [i for i, y in enumerate(years) if y >= ask.start_year]
+    used = [years[i] for i in keep]
+    ends = _ends(used, V[:, keep], ask)
+    if ends is None:
+        return _fixed(len(V), None, years[-1] if years else None, "insufficient_data")
+    b, vb, t, vt = ends
+    achieved = _met(vt, ask.target_value, ask.d)
     T = ask.target_year
-    if t >= T:
+    if t >= T:  # nothing to extrapolate
         anticipated = vt
     else:
-        xs = np.array([y for y, _v in used], dtype=float)
-        ys = np.array([v for _y, v in used], dtype=float)
-        w = (T - xs[0]) / (T - xs)
-        anticipated = _weighted_line_at(xs, ys, w, T)
-    gap = abs(ask.target_value - vb)
-    if gap == 0:
-        return _Outcome(b, t, None, "reverse")
-    a = ask.d * (anticipated - vb) / gap
-    label = "maintain" if a >= 1 else ("accelerate" if a >= 0 else "reverse")
-    return _Outcome(b, t, a, label)
+        w = [(T - used[0]) / (T - x) for x in used]
+        anticipated = V[:, keep] @ _line_coefficients(used, w, T)
+    gap = np.abs(ask.target_value - vb)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        a = ask.d * (anticipated - vb) / gap
+    undefined = ~np.isfinite(a)
+    label = _label([achieved, undefined, a >= 1, a >= 0], ["achieved", "reverse", "maintain", "accelerate"], "reverse")
+    return _Outcome(b, t, np.where(achieved | undefined, np.nan, a), label)
 
 
 def _opensdg_base(years: Sequence[int], wanted: int) -> int | None:
@@ -332,88 +323,88 @@ def _opensdg_base(years: Sequence[int], wanted: int) -> int | None:
     return min(later) if later else None
 
 
-def opensdg_limit_factor(base: float, limit: float | None, d: int) -> float:
+def opensdg_limit_factor(base, limit: float | None, d: int) -> np.ndarray:
     """Statistics Canada's scaling factor C of the thresholds near a natural limit (1 without one)."""
+    base = np.asarray(base, dtype=float)
     if limit is None:
-        return 1.0
-    if d > 0:  # a maximum
-        if base >= limit:
-            return 0.0
-        if base < 0:
-            return 1.0
-        return 1.0 - (base / limit) ** OPENSDG_LIMIT_EXPONENT
-    # a minimum (unconfirmed mirror image of the maximum case)
-    if base <= limit:
-        return 0.0
-    if limit < 0:
-        return 1.0
-    return 1.0 - (limit / base) ** OPENSDG_LIMIT_EXPONENT
+        return np.ones_like(base)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if d > 0:  # a maximum
+            c = np.where(base < 0, 1.0, 1.0 - np.abs(base / limit) ** OPENSDG_LIMIT_EXPONENT)
+            return np.where(base >= limit, 0.0, c)
+        # a minimum (unconfirmed mirror image of the maximum case)
+        c = np.where(limit < 0, 1.0, 1.0 - np.abs(limit / base) ** OPENSDG_LIMIT_EXPONENT)
+        return np.where(base <= limit, 0.0, c)
 
 
-def opensdg_score_with_target(p: float) -> float:
-    if p >= 0.6:
-        return min(7.1429 * p - 4.2857, 5.0)
-    return max(4.1667 * p - 2.5, -5.0)
+def opensdg_score_with_target(p) -> np.ndarray:
+    p = np.asarray(p, dtype=float)
+    with np.errstate(invalid="ignore"):
+        return np.where(p >= 0.6, np.minimum(7.1429 * p - 4.2857, 5.0), np.maximum(4.1667 * p - 2.5, -5.0))
 
 
-def opensdg_score_without_target(p: float, c: float) -> float:
-    if p < 0:
-        return max(125.0 * p - 2.5, -5.0)
-    if c == 0:
-        return 5.0
+def opensdg_score_without_target(p, c) -> np.ndarray:
+    p, c = np.broadcast_arrays(np.asarray(p, dtype=float), np.asarray(c, dtype=float))
     low, mid, high = 0.005 * c, 0.015 * c, 0.02 * c
-    if p < low:
-        return -2.5 + 2.5 * p / low
-    if p < mid:
-        return 2.5 * (p - low) / (mid - low)
-    if p < high:
-        return 2.5 + 2.5 * (p - mid) / (high - mid)
-    return 5.0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.select(
+            [p < 0, c == 0, p < low, p < mid, p < high],
+            [
+                np.maximum(125.0 * p - 2.5, -5.0),
+                5.0,
+                -2.5 + 2.5 * p / low,
+                2.5 * (p - low) / (mid - low),
+                2.5 + 2.5 * (p - mid) / (high - mid),
+            ],
+            5.0,
+        )
 
 
-def opensdg_label(score: float) -> str:
-    if score >= 2.5:
-        return "substantial_progress"
-    if score >= 0:
-        return "moderate_progress"
-    if score >= -2.5:
-        return "limited_progress"
-    return "deterioration"
+def opensdg_label(score) -> np.ndarray:
+    score = np.asarray(score, dtype=float)
+    return _label(
+        [score >= 2.5, score >= 0, score >= -2.5],
+        ["substantial_progress", "moderate_progress", "limited_progress"],
+        "deterioration",
+    )
 
 
-def _opensdg(years, values, ask: _Ask) -> _Outcome:
+def _opensdg(years, V, ask: _Ask) -> _Outcome:
+    k = len(V)
     if len(years) < 2:
-        return _Outcome(None, years[-1] if years else None, None, "not_available")
+        return _fixed(k, None, years[-1] if years else None, "not_available")
     t = years[-1]
     b = _opensdg_base(years, ask.base_year)
     if b is None or b >= t:
-        return _Outcome(b, t, None, "not_available")
-    if all(v <= 0 for v in values) and any(v < 0 for v in values):
-        s = -1
-    elif all(v >= 0 for v in values):
-        s = 1
-    else:  # values of both signs: the exponential model does not apply
-        return _Outcome(b, t, None, "not_available")
-    y0, yt = _nonzero(values[years.index(b)]), values[-1]
-    target = None if ask.target_value is None else _nonzero(ask.target_value)
-    if target is not None and _met(yt, target, ask.d):
-        return _Outcome(b, t, 5.0, "target_achieved")
-    cagr_o = (yt / y0) ** (1.0 / (t - b)) - 1.0
-    if target is not None:
-        cagr_t = (target / y0) ** (1.0 / (ask.target_year - b)) - 1.0
-        num = s * ask.d * cagr_o
-        if cagr_t == 0:
-            p = math.copysign(math.inf, num) if num else 0.0
+        return _fixed(k, b, t, "not_available")
+    negative = (V <= 0).all(axis=1) & (V < 0).any(axis=1)
+    mixed = ~negative & ~(V >= 0).all(axis=1)  # values of both signs: the exponential model does not apply
+    s = np.where(negative, -1.0, 1.0)
+    vb, yt = V[:, years.index(b)], V[:, -1]
+    y0 = _nonzero(vb)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        cagr_o = _growth(yt, y0, t - b)
+        if ask.target_value is not None:
+            target = ZERO_REPLACEMENT if ask.target_value == 0 else ask.target_value
+            achieved = _met(yt, target, ask.d)
+            cagr_t = _growth(np.float64(target), y0, ask.target_year - b)
+            num = s * ask.d * cagr_o
+            p = np.where(cagr_t == 0, np.sign(num) * np.inf, num / np.abs(cagr_t))
+            p = np.where((cagr_t == 0) & (num == 0), 0.0, p)
+            score = opensdg_score_with_target(p)
         else:
-            p = num / abs(cagr_t)
-        score = opensdg_score_with_target(p)
-    else:
-        c = opensdg_limit_factor(values[years.index(b)], ask.limit, ask.d * s)
-        score = opensdg_score_without_target(s * ask.d * cagr_o, c)
-    return _Outcome(b, t, score, opensdg_label(score))
+            achieved = np.zeros(k, dtype=bool)
+            c = np.where(s > 0, opensdg_limit_factor(vb, ask.limit, ask.d), opensdg_limit_factor(vb, ask.limit, -ask.d))
+            score = opensdg_score_without_target(s * ask.d * cagr_o, c)
+    unavailable = mixed | ~np.isfinite(score)
+    label = np.where(unavailable, "not_available", np.where(achieved, "target_achieved", opensdg_label(score))).astype(
+        object
+    )
+    score = np.where(unavailable, np.nan, np.where(achieved, 5.0, score))
+    return _Outcome(b, t, score, label)
 
 
-Method = Callable[[Sequence[int], Sequence[float], _Ask], _Outcome]
+Method = Callable[[Sequence[int], np.ndarray, _Ask], _Outcome]
 
 #: method name → (function, labels it can give, needs a target value)
 METHODS: dict[str, tuple[Method, tuple[str, ...], bool]] = {
@@ -491,11 +482,11 @@ def _check(method, target_value, target_year, direction, base_year, limit, start
     return ask
 
 
-def _zero_replaced(method: str, ask: _Ask, years, values, point: _Outcome) -> bool:
+def _zero_replaced(method: str, ask: _Ask, years, values, base_year, score, label) -> bool:
     """Whether the growth rates of the point estimate used 0.001 in place of a 0."""
-    if point.base_year is None or point.score is None or point.label in ("achieved", "target_achieved"):
+    if base_year is None or score is None or label in ("achieved", "target_achieved"):
         return False
-    vb, vt = values[years.index(point.base_year)], values[-1]
+    vb, vt = values[years.index(base_year)], values[-1]
     if method == "opensdg":
         return vb == 0 or ask.target_value == 0
     if method == "unsd-2022":
@@ -542,22 +533,21 @@ def assess(
         raise ValueError(_("The number of draws must be a whole number ≥ 0."))
     func = METHODS[method][0]
     years, values = list(series.years), list(series.values)
-    point = func(years, values, ask)
+    point = func(years, np.array([values], dtype=float).reshape(1, len(values)), ask)
+    score = float(point.score[0]) if np.isfinite(point.score[0]) else None
+    label = str(point.label[0])
     notes: list[str] = []
-    if _zero_replaced(method, ask, years, values, point):
+    if _zero_replaced(method, ask, years, values, point.base_year, score, label):
         notes.append(
             _("A value of 0 was replaced by {z} in the growth rates, as Statistics Canada's note does.").format(
                 z=ZERO_REPLACEMENT
             )
         )
-    if not series.has_bounds or draws == 0 or point.label in ("insufficient_data", "not_available"):
-        return Assessment(method, point.base_year, point.latest_year, point.score, point.label, notes=tuple(notes))
-    sims = _draw(series, draws, seed)
-    counts: dict[str, int] = {}
-    for row in sims:
-        label = func(years, row.tolist(), ask).label
-        counts[label] = counts.get(label, 0) + 1
-    probabilities = {k: counts[k] / draws for k in sorted(counts, key=lambda k: (-counts[k], k))}
+    if not series.has_bounds or draws == 0 or label in ("insufficient_data", "not_available"):
+        return Assessment(method, point.base_year, point.latest_year, score, label, notes=tuple(notes))
+    labels, counts = np.unique(func(years, _draw(series, draws, seed), ask).label.astype(str), return_counts=True)
+    order = sorted(range(labels.size), key=lambda i: (-counts[i], labels[i]))
+    probabilities = {str(labels[i]): int(counts[i]) / draws for i in order}
     notes.append(
         _(
             "Probability from {n} simulated series: each bounded value normal, its interval read as a 95% "
@@ -568,9 +558,9 @@ def assess(
         method,
         point.base_year,
         point.latest_year,
-        point.score,
-        point.label,
-        probability=probabilities.get(point.label, 0.0),
+        score,
+        label,
+        probability=probabilities.get(label, 0.0),
         probabilities=probabilities,
         draws=draws,
         notes=tuple(notes),
