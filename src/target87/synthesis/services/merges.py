@@ -256,10 +256,11 @@ def merge_undo(*, actor, merge: Merge) -> Merge:
             changes=snapshot,
         )
         merged.delete()
+        merge.recommendation = None  # the database has set it so
     merge.status = MergeStatus.UNDONE
     merge.undone_by = actor
     merge.undone_at = timezone.now()
-    merge.save(update_fields=["status", "undone_by", "undone_at"])
+    merge.save(update_fields=["recommendation", "status", "undone_by", "undone_at"])
     _decide(actor, merge.suggestion, SuggestionStatus.PENDING)
     audit.record(
         actor=actor,

@@ -32,6 +32,11 @@ from target87.jobs.services import job_start
 from ..enums import Method, SuggestionStatus
 from ..models import MergedRecommendation, Suggestion, SuggestionMember, SuggestionRun
 
+#: the distance below which texts are suggested together when the rapporteur gives none (average linkage on
+#: cosine distances), per method: the engine's own defaults. A fixed threshold rather than the engine's choice
+#: by silhouette, which always finds some cluster to suggest, even among texts that share nothing.
+DEFAULT_THRESHOLD = textclusters.DEFAULT_THRESHOLDS
+
 #: more texts than this are compared in the background, with progress on the job page
 BACKGROUND_ITEMS = 80
 
@@ -199,6 +204,9 @@ def _compute(*, actor, consultation, key_question, method, threshold, include_co
     must, cannot = feedback_pairs(consultation=consultation, keys=keys)
     step(1, 3, _("Comparing %(count)d texts") % {"count": len(items)})
     started = time.perf_counter()
+    if threshold is None:
+        expected = "embeddings" if method != "tfidf" and "embeddings" in textclusters.available_methods() else "tfidf"
+        threshold = DEFAULT_THRESHOLD[expected]
     try:
         result = textclusters.cluster(
             [item.text for item in items],
