@@ -76,7 +76,7 @@ def _room_context(request, session, *, errors=None, posted=None) -> dict:
         "mine": selectors.my_upvotes(session, pid),
         "speakers": selectors.speakers(session),
         "sort": sort,
-        "languages": QuestionLanguage.choices,
+        "question_languages": QuestionLanguage.choices,
         "errors": errors or {},
         "posted": posted or {"language": language if language in QuestionLanguage.values else "en"},
         "limit": QUESTION_LENGTH,
