@@ -248,7 +248,7 @@ def import_actions(request, slug):
     context = {"consultation": consultation, "form": form, "columns": csvio.COLUMNS}
     if request.method == "POST" and "confirm" in request.POST:
         try:
-            content = signing.loads(request.POST["confirm"], salt=IMPORT_SALT, compress=True, max_age=3600)
+            content = signing.loads(request.POST["confirm"], salt=IMPORT_SALT, max_age=3600)
             made = csvio.store(actor=request.user, consultation=consultation, content=content)
         except signing.BadSignature:
             messages.error(request, _("The preview has expired; send the file again."))

@@ -227,7 +227,13 @@ class Evidence(AppendOnly):
 
     @property
     def href(self) -> str:
-        return self.url or (self.file.url if self.file else "")
+        """Where the evidence is read: its link, or the page that hands out its file."""
+        if self.url:
+            return self.url
+        action = self.update.action
+        return reverse(
+            "commitments:evidence", kwargs={"slug": action.consultation.slug, "pk": action.pk, "evidence": self.pk}
+        )
 
 
 class GoodPractice(models.Model):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from csp.decorators import csp_replace
 from django.conf import settings
+from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_GET
@@ -17,6 +18,7 @@ from target87.deliberation import selectors as deliberation_selectors
 
 from . import exporters, finance, network, selectors
 from .enums import ActionStatus
+from .models import Evidence
 
 #: the sites allowed to show the widget in a frame (django-csp's frame-ancestors for the widget view only)
 WIDGET_FRAME_ANCESTORS = list(getattr(settings, "COMMITMENTS_WIDGET_FRAME_ANCESTORS", ["https:"]))
@@ -143,6 +145,20 @@ def good_practices(request, slug):
             "can_manage": request.user.has_perm("commitments.manage", consultation),
         },
     )
+
+
+@require_GET
+def evidence_file(request, slug, pk, evidence):
+    """An uploaded piece of evidence, as a download (never shown in place: it comes from outside)."""
+    consultation = _consultation(request, slug)
+    row = Evidence.objects.filter(pk=evidence, update__action_id=pk, update__action__consultation=consultation).first()
+    if row is None or not row.file:
+        raise Http404
+    try:
+        handle = row.file.open("rb")
+    except OSError:
+        raise Http404 from None
+    return FileResponse(handle, as_attachment=True, filename=row.file.name.rsplit("/", 1)[-1])
 
 
 @require_GET

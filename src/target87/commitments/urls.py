@@ -18,6 +18,11 @@ urlpatterns = [
     path("consultations/<slug:slug>/follow-up/good-practices/", public_views.good_practices, name="practices"),
     path("consultations/<slug:slug>/follow-up/updates.atom", feeds.UpdatesFeed(), name="feed"),
     path("consultations/<slug:slug>/follow-up/actions.<str:exporter>", public_views.export, name="export"),
+    path(
+        "consultations/<slug:slug>/follow-up/actions/<int:pk>/evidence/<int:evidence>/",
+        public_views.evidence_file,
+        name="evidence",
+    ),
     path("consultations/<slug:slug>/follow-up/widget/", public_views.widget, name="widget"),
     # focal points, representatives, conveners
     path("manage/<slug:slug>/actions/", manage_views.my_actions, name="mine"),

@@ -8,228 +8,500 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('consultations', '0002_initial'),
-        ('deliberation', '0001_initial'),
-        ('indicators', '0004_catalogue_and_vintages'),
-        ('people', '0001_initial'),
+        ("consultations", "0002_initial"),
+        ("deliberation", "0001_initial"),
+        ("indicators", "0004_catalogue_and_vintages"),
+        ("people", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Action',
+            name="Action",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('title', models.CharField(max_length=250, verbose_name='title')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('country', models.CharField(blank=True, help_text='ISO 3166-1 alpha-3', max_length=3, verbose_name='country')),
-                ('region', models.CharField(blank=True, help_text='For actions beyond one country', max_length=120, verbose_name='region')),
-                ('thematic_areas', models.JSONField(blank=True, default=list, verbose_name='thematic areas')),
-                ('start_date', models.DateField(blank=True, null=True, verbose_name='start')),
-                ('due_date', models.DateField(blank=True, null=True, verbose_name='due')),
-                ('status', models.CharField(choices=[('planned', 'Planned'), ('in_progress', 'In progress'), ('completed', 'Completed'), ('delayed', 'Delayed'), ('dropped', 'Dropped')], default='planned', max_length=16, verbose_name='status')),
-                ('progress', models.PositiveSmallIntegerField(default=0, verbose_name='progress (%)')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('reminded_at', models.DateTimeField(blank=True, null=True, verbose_name='last reminder')),
-                ('consultation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='actions', to='consultations.consultation')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('indicators', models.ManyToManyField(blank=True, related_name='actions', to='indicators.series', verbose_name='indicators it aims to move')),
-                ('recommendations', models.ManyToManyField(related_name='actions', to='deliberation.recommendation', verbose_name='recommendations it answers')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("uuid", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("title", models.CharField(max_length=250, verbose_name="title")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "country",
+                    models.CharField(blank=True, help_text="ISO 3166-1 alpha-3", max_length=3, verbose_name="country"),
+                ),
+                (
+                    "region",
+                    models.CharField(
+                        blank=True, help_text="For actions beyond one country", max_length=120, verbose_name="region"
+                    ),
+                ),
+                ("thematic_areas", models.JSONField(blank=True, default=list, verbose_name="thematic areas")),
+                ("start_date", models.DateField(blank=True, null=True, verbose_name="start")),
+                ("due_date", models.DateField(blank=True, null=True, verbose_name="due")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("planned", "Planned"),
+                            ("in_progress", "In progress"),
+                            ("completed", "Completed"),
+                            ("delayed", "Delayed"),
+                            ("dropped", "Dropped"),
+                        ],
+                        default="planned",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                ("progress", models.PositiveSmallIntegerField(default=0, verbose_name="progress (%)")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("reminded_at", models.DateTimeField(blank=True, null=True, verbose_name="last reminder")),
+                (
+                    "consultation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="actions",
+                        to="consultations.consultation",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "indicators",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="actions",
+                        to="indicators.series",
+                        verbose_name="indicators it aims to move",
+                    ),
+                ),
+                (
+                    "recommendations",
+                    models.ManyToManyField(
+                        related_name="actions",
+                        to="deliberation.recommendation",
+                        verbose_name="recommendations it answers",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'action',
-                'verbose_name_plural': 'actions',
-                'ordering': ['consultation', 'country', 'title', 'id'],
+                "verbose_name": "action",
+                "verbose_name_plural": "actions",
+                "ordering": ["consultation", "country", "title", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ExchangeRate',
+            name="ExchangeRate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('currency', models.CharField(max_length=3, verbose_name='currency')),
-                ('valid_from', models.DateField(verbose_name='from')),
-                ('per_usd', models.DecimalField(decimal_places=6, max_digits=18, verbose_name='units per US dollar')),
-                ('source', models.CharField(blank=True, max_length=200, verbose_name='source')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("currency", models.CharField(max_length=3, verbose_name="currency")),
+                ("valid_from", models.DateField(verbose_name="from")),
+                ("per_usd", models.DecimalField(decimal_places=6, max_digits=18, verbose_name="units per US dollar")),
+                ("source", models.CharField(blank=True, max_length=200, verbose_name="source")),
             ],
             options={
-                'verbose_name': 'exchange rate',
-                'verbose_name_plural': 'exchange rates',
-                'ordering': ['currency', '-valid_from'],
-                'constraints': [models.UniqueConstraint(fields=('currency', 'valid_from'), name='exchange_rate_once_a_day'), models.CheckConstraint(condition=models.Q(('per_usd__gt', 0)), name='exchange_rate_positive')],
+                "verbose_name": "exchange rate",
+                "verbose_name_plural": "exchange rates",
+                "ordering": ["currency", "-valid_from"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("currency", "valid_from"), name="exchange_rate_once_a_day"),
+                    models.CheckConstraint(condition=models.Q(("per_usd__gt", 0)), name="exchange_rate_positive"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='FocalPoint',
+            name="FocalPoint",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('country', 'Country focal point'), ('organisation', 'Organisation representative')], max_length=16, verbose_name='kind')),
-                ('country', models.CharField(blank=True, max_length=3, verbose_name='country')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('consultation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='consultations.consultation')),
-                ('organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='representatives', to='people.organisation')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='focal_points', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("country", "Country focal point"), ("organisation", "Organisation representative")],
+                        max_length=16,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("country", models.CharField(blank=True, max_length=3, verbose_name="country")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "consultation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="consultations.consultation"
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="representatives",
+                        to="people.organisation",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="focal_points",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'focal point',
-                'verbose_name_plural': 'focal points',
-                'ordering': ['consultation', 'kind', 'country'],
+                "verbose_name": "focal point",
+                "verbose_name_plural": "focal points",
+                "ordering": ["consultation", "kind", "country"],
             },
         ),
         migrations.CreateModel(
-            name='GoodPractice',
+            name="GoodPractice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=250, verbose_name='title')),
-                ('description', models.TextField(verbose_name='description')),
-                ('country', models.CharField(blank=True, max_length=3, verbose_name='country')),
-                ('evidence', models.TextField(blank=True, help_text='Evaluations, reports, links', verbose_name='evidence')),
-                ('thematic_area', models.CharField(blank=True, choices=[('forced_labour', 'Forced labour'), ('modern_slavery', 'Modern slavery'), ('human_trafficking', 'Human trafficking'), ('child_labour', 'Child labour'), ('child_soldiers', 'Recruitment and use of child soldiers')], max_length=32, verbose_name='thematic area')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('consultation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='good_practices', to='consultations.consultation')),
-                ('contributions', models.ManyToManyField(blank=True, related_name='good_practices', to='deliberation.contribution', verbose_name='cited in')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisations', models.ManyToManyField(blank=True, related_name='good_practices', to='people.organisation', verbose_name='actors')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("title", models.CharField(max_length=250, verbose_name="title")),
+                ("description", models.TextField(verbose_name="description")),
+                ("country", models.CharField(blank=True, max_length=3, verbose_name="country")),
+                (
+                    "evidence",
+                    models.TextField(blank=True, help_text="Evaluations, reports, links", verbose_name="evidence"),
+                ),
+                (
+                    "thematic_area",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("forced_labour", "Forced labour"),
+                            ("modern_slavery", "Modern slavery"),
+                            ("human_trafficking", "Human trafficking"),
+                            ("child_labour", "Child labour"),
+                            ("child_soldiers", "Recruitment and use of child soldiers"),
+                        ],
+                        max_length=32,
+                        verbose_name="thematic area",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "consultation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="good_practices",
+                        to="consultations.consultation",
+                    ),
+                ),
+                (
+                    "contributions",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="good_practices",
+                        to="deliberation.contribution",
+                        verbose_name="cited in",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisations",
+                    models.ManyToManyField(
+                        blank=True, related_name="good_practices", to="people.organisation", verbose_name="actors"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'good practice',
-                'verbose_name_plural': 'good practices',
-                'ordering': ['consultation', 'title'],
+                "verbose_name": "good practice",
+                "verbose_name_plural": "good practices",
+                "ordering": ["consultation", "title"],
             },
         ),
         migrations.CreateModel(
-            name='MoneyLine',
+            name="MoneyLine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='year')),
-                ('kind', models.CharField(choices=[('committed', 'Committed'), ('spent', 'Spent')], max_length=16, verbose_name='committed or spent')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=16, verbose_name='amount')),
-                ('currency', models.CharField(help_text='ISO 4217, e.g. USD, THB', max_length=3, verbose_name='currency')),
-                ('source_type', models.CharField(choices=[('domestic', 'Domestic budget'), ('oda_grant', 'ODA grant'), ('oda_loan', 'ODA loan'), ('private', 'Private'), ('philanthropic', 'Philanthropic'), ('other', 'Other')], max_length=16, verbose_name='source')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('action', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='money', to='commitments.action')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("year", models.PositiveSmallIntegerField(verbose_name="year")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("committed", "Committed"), ("spent", "Spent")],
+                        max_length=16,
+                        verbose_name="committed or spent",
+                    ),
+                ),
+                ("amount", models.DecimalField(decimal_places=2, max_digits=16, verbose_name="amount")),
+                (
+                    "currency",
+                    models.CharField(help_text="ISO 4217, e.g. USD, THB", max_length=3, verbose_name="currency"),
+                ),
+                (
+                    "source_type",
+                    models.CharField(
+                        choices=[
+                            ("domestic", "Domestic budget"),
+                            ("oda_grant", "ODA grant"),
+                            ("oda_loan", "ODA loan"),
+                            ("private", "Private"),
+                            ("philanthropic", "Philanthropic"),
+                            ("other", "Other"),
+                        ],
+                        max_length=16,
+                        verbose_name="source",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "action",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="money", to="commitments.action"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'money line',
-                'verbose_name_plural': 'money lines',
-                'ordering': ['action', 'year', 'kind', 'id'],
+                "verbose_name": "money line",
+                "verbose_name_plural": "money lines",
+                "ordering": ["action", "year", "kind", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Partner',
+            name="Partner",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('lead', 'Lead'), ('partner', 'Partner'), ('funder', 'Funder')], max_length=16, verbose_name='role')),
-                ('action', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='partners', to='commitments.action')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='action_parts', to='people.organisation')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[("lead", "Lead"), ("partner", "Partner"), ("funder", "Funder")],
+                        max_length=16,
+                        verbose_name="role",
+                    ),
+                ),
+                (
+                    "action",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="partners", to="commitments.action"
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="action_parts",
+                        to="people.organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'partner',
-                'verbose_name_plural': 'partners',
-                'ordering': ['action', 'role', 'organisation__name'],
+                "verbose_name": "partner",
+                "verbose_name_plural": "partners",
+                "ordering": ["action", "role", "organisation__name"],
             },
         ),
         migrations.CreateModel(
-            name='Update',
+            name="Update",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='when')),
-                ('by_label', models.CharField(blank=True, max_length=200, verbose_name='who')),
-                ('changes', models.JSONField(blank=True, default=dict, verbose_name='what changed')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('status', models.CharField(choices=[('planned', 'Planned'), ('in_progress', 'In progress'), ('completed', 'Completed'), ('delayed', 'Delayed'), ('dropped', 'Dropped')], max_length=16, verbose_name='status')),
-                ('progress', models.PositiveSmallIntegerField(verbose_name='progress (%)')),
-                ('action', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='updates', to='commitments.action')),
-                ('by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("at", models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="when")),
+                ("by_label", models.CharField(blank=True, max_length=200, verbose_name="who")),
+                ("changes", models.JSONField(blank=True, default=dict, verbose_name="what changed")),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("planned", "Planned"),
+                            ("in_progress", "In progress"),
+                            ("completed", "Completed"),
+                            ("delayed", "Delayed"),
+                            ("dropped", "Dropped"),
+                        ],
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                ("progress", models.PositiveSmallIntegerField(verbose_name="progress (%)")),
+                (
+                    "action",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="updates", to="commitments.action"
+                    ),
+                ),
+                (
+                    "by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'update',
-                'verbose_name_plural': 'updates',
-                'ordering': ['action', '-at', '-id'],
+                "verbose_name": "update",
+                "verbose_name_plural": "updates",
+                "ordering": ["action", "-at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Evidence',
+            name="Evidence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('label', models.CharField(blank=True, max_length=200, verbose_name='what it is')),
-                ('url', models.URLField(blank=True, max_length=500, verbose_name='link')),
-                ('file', models.FileField(blank=True, max_length=500, upload_to=target87.commitments.models._evidence_to, verbose_name='file')),
-                ('update', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='evidence', to='commitments.update')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("label", models.CharField(blank=True, max_length=200, verbose_name="what it is")),
+                ("url", models.URLField(blank=True, max_length=500, verbose_name="link")),
+                (
+                    "file",
+                    models.FileField(
+                        blank=True,
+                        max_length=500,
+                        upload_to=target87.commitments.models._evidence_to,
+                        verbose_name="file",
+                    ),
+                ),
+                (
+                    "update",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="evidence", to="commitments.update"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'evidence',
-                'verbose_name_plural': 'evidence',
-                'ordering': ['update', 'id'],
+                "verbose_name": "evidence",
+                "verbose_name_plural": "evidence",
+                "ordering": ["update", "id"],
             },
         ),
         migrations.AddIndex(
-            model_name='action',
-            index=models.Index(fields=['consultation', 'status'], name='commitments_consult_f1b4da_idx'),
+            model_name="action",
+            index=models.Index(fields=["consultation", "status"], name="commitments_consult_f1b4da_idx"),
         ),
         migrations.AddIndex(
-            model_name='action',
-            index=models.Index(fields=['consultation', 'country'], name='commitments_consult_e96526_idx'),
+            model_name="action",
+            index=models.Index(fields=["consultation", "country"], name="commitments_consult_e96526_idx"),
         ),
         migrations.AddConstraint(
-            model_name='action',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['planned', 'in_progress', 'completed', 'delayed', 'dropped'])), name='action_status_valid'),
+            model_name="action",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["planned", "in_progress", "completed", "delayed", "dropped"])),
+                name="action_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='action',
-            constraint=models.CheckConstraint(condition=models.Q(('progress__lte', 100)), name='action_progress_at_most_100'),
+            model_name="action",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("progress__lte", 100)), name="action_progress_at_most_100"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='action',
-            constraint=models.CheckConstraint(condition=models.Q(('start_date__isnull', True), ('due_date__isnull', True), ('due_date__gte', models.F('start_date')), _connector='OR'), name='action_due_after_start'),
+            model_name="action",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("start_date__isnull", True),
+                    ("due_date__isnull", True),
+                    ("due_date__gte", models.F("start_date")),
+                    _connector="OR",
+                ),
+                name="action_due_after_start",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='action',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('country', ''), _negated=True), models.Q(('region', ''), _negated=True), _connector='OR'), name='action_has_a_place'),
+            model_name="action",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("country", ""), _negated=True), models.Q(("region", ""), _negated=True), _connector="OR"
+                ),
+                name="action_has_a_place",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='focalpoint',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'country'), models.Q(('country', ''), _negated=True), ('organisation__isnull', True)), models.Q(('kind', 'organisation'), ('country', ''), ('organisation__isnull', False)), _connector='OR'), name='focal_point_country_or_organisation'),
+            model_name="focalpoint",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("kind", "country"), models.Q(("country", ""), _negated=True), ("organisation__isnull", True)
+                    ),
+                    models.Q(("kind", "organisation"), ("country", ""), ("organisation__isnull", False)),
+                    _connector="OR",
+                ),
+                name="focal_point_country_or_organisation",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='focalpoint',
-            constraint=models.UniqueConstraint(fields=('consultation', 'user', 'kind', 'country', 'organisation'), name='focal_point_once'),
+            model_name="focalpoint",
+            constraint=models.UniqueConstraint(
+                fields=("consultation", "user", "kind", "country", "organisation"), name="focal_point_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='goodpractice',
-            constraint=models.CheckConstraint(condition=models.Q(('thematic_area', ''), ('thematic_area__in', ['forced_labour', 'modern_slavery', 'human_trafficking', 'child_labour', 'child_soldiers']), _connector='OR'), name='good_practice_area_valid'),
+            model_name="goodpractice",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("thematic_area", ""),
+                    (
+                        "thematic_area__in",
+                        ["forced_labour", "modern_slavery", "human_trafficking", "child_labour", "child_soldiers"],
+                    ),
+                    _connector="OR",
+                ),
+                name="good_practice_area_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='moneyline',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gte', 0)), name='money_amount_not_negative'),
+            model_name="moneyline",
+            constraint=models.CheckConstraint(condition=models.Q(("amount__gte", 0)), name="money_amount_not_negative"),
         ),
         migrations.AddConstraint(
-            model_name='moneyline',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['committed', 'spent'])), name='money_kind_valid'),
+            model_name="moneyline",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("kind__in", ["committed", "spent"])), name="money_kind_valid"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='moneyline',
-            constraint=models.CheckConstraint(condition=models.Q(('source_type__in', ['domestic', 'oda_grant', 'oda_loan', 'private', 'philanthropic', 'other'])), name='money_source_valid'),
+            model_name="moneyline",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("source_type__in", ["domestic", "oda_grant", "oda_loan", "private", "philanthropic", "other"])
+                ),
+                name="money_source_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='moneyline',
-            constraint=models.CheckConstraint(condition=models.Q(('year__gte', 1990), ('year__lte', 2100)), name='money_year_plausible'),
+            model_name="moneyline",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("year__gte", 1990), ("year__lte", 2100)), name="money_year_plausible"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='partner',
-            constraint=models.UniqueConstraint(fields=('action', 'organisation'), name='action_partner_once'),
+            model_name="partner",
+            constraint=models.UniqueConstraint(fields=("action", "organisation"), name="action_partner_once"),
         ),
         migrations.AddConstraint(
-            model_name='partner',
-            constraint=models.CheckConstraint(condition=models.Q(('role__in', ['lead', 'partner', 'funder'])), name='action_partner_role_valid'),
+            model_name="partner",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("role__in", ["lead", "partner", "funder"])), name="action_partner_role_valid"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='evidence',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('url', ''), _negated=True), models.Q(('file', ''), _negated=True), _connector='OR'), name='evidence_link_or_file'),
+            model_name="evidence",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("url", ""), _negated=True), models.Q(("file", ""), _negated=True), _connector="OR"
+                ),
+                name="evidence_link_or_file",
+            ),
         ),
     ]

@@ -1,0 +1,161 @@
+"""What the public sees: the tree recommendations → actions with filters, an action's history, what has happened
+since a recommendation, the feed, the exports, the widget (the only framable page), alignment, partnerships and
+the finance view."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import xml.etree.ElementTree as ET
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from target87.commitments import finance, selectors, services
+from target87.commitments.models import ExchangeRate
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def _url(world, name, **kwargs):
+    return reverse(f"commitments:{name}", kwargs={"slug": world.consultation.slug, **kwargs})
+
+
+def test_tree_shows_each_recommendation_with_its_actions_and_progress(world, client):
+    page = client.get(_url(world, "accountability")).content.decode()
+    assert page.index("R1. ") < page.index("Inspectors trained on fishing vessels") < page.index("R2. ")
+    assert '<progress class="bar" max="100" value="20">' in page
+    assert "No action answers this recommendation yet." in page  # R3
+
+
+@pytest.mark.parametrize(
+    "query, shown, hidden",
+    [
+        ("country=KHM", "Child-labour-free zones", "Inspectors trained"),
+        ("status=in_progress", "Inspectors trained", "Child-labour-free zones"),
+        ("area=child_labour", "Child-labour-free zones", "Inspectors trained"),
+    ],
+)
+def test_filters(world, client, query, shown, hidden):
+    page = client.get(_url(world, "accountability") + "?" + query).content.decode()
+    assert shown in page
+    assert hidden not in page
+
+
+def test_filter_by_actor(world, client):
+    page = client.get(_url(world, "accountability") + f"?actor={world.union.pk}").content.decode()
+    assert "Inspectors trained" in page
+    assert "Child-labour-free zones" not in page
+
+
+def test_overdue_action_is_flagged(world, client):
+    page = client.get(world.khm.get_absolute_url()).content.decode()
+    assert '<span class="overdue">Overdue</span>' in page
+    assert '<span class="overdue">' not in client.get(world.tha.get_absolute_url()).content.decode()
+
+
+def test_since_page_and_feed_show_an_update_with_its_evidence(world, client):
+    services.action_update(
+        actor=world.focal_tha,
+        action=world.tha,
+        progress=60,
+        note="Half the provinces covered.",
+        evidence=[{"url": "https://example.org/report.pdf", "label": "Inspection report"}],
+    )
+    page = client.get(_url(world, "since", number=1)).content.decode()
+    assert "Half the provinces covered." in page
+    assert 'href="https://example.org/report.pdf"' in page
+    feed = client.get(_url(world, "feed"))
+    assert feed["Content-Type"].startswith("application/atom+xml")
+    entries = ET.fromstring(feed.content).findall(f"{ATOM}entry")
+    assert entries[0].find(f"{ATOM}title").text == "Inspectors trained on fishing vessels: In progress, 60 %"
+    assert "Inspection report" in entries[0].find(f"{ATOM}summary").text
+    assert len(entries) == 3  # the update and the two creations
+
+
+def test_csv_and_json_exports(world, client):
+    response = client.get(_url(world, "export", exporter="csv"))
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert [(r["title"], r["country"], r["lead"], r["recommendations"]) for r in rows] == [
+        ("Child-labour-free zones", "KHM", "Children First Cambodia", "R2"),
+        ("Inspectors trained on fishing vessels", "THA", "Ministry of Labour of Thailand", "R1"),
+    ]
+    data = json.loads(client.get(_url(world, "export", exporter="json")).content)
+    assert [a["overdue"] for a in data["actions"]] == [True, False]
+    assert data["actions"][1]["updates"][0]["changes"]["progress"] == [None, 20]
+
+
+def test_widget_is_the_only_page_that_may_be_framed(world, client):
+    widget = client.get(_url(world, "widget"))
+    assert widget.status_code == 200
+    assert "X-Frame-Options" not in widget
+    assert "frame-ancestors https:" in widget["Content-Security-Policy"]
+    page = client.get(_url(world, "accountability"))
+    assert page["X-Frame-Options"] == "DENY"
+    assert "frame-ancestors 'none'" in page["Content-Security-Policy"]
+
+
+def test_alignment_names_orphan_priorities_and_actions_serving_none(world, client, convener):
+    from target87.priorities import services as priorities
+    from target87.priorities.models import Ballot
+
+    made = priorities.ballot_create(
+        actor=convener,
+        consultation=world.consultation,
+        title="Priorities",
+        method="approval",
+        recommendations=[world.r3, world.r1, world.r2],
+    )
+    codes = {i.recommendation_id: i.code for i in made.items.all()}
+    # R3 first, R1 second, R2 third: with three items, the top third (one place) is a priority
+    ranking = [{"item": codes[r.pk], "rank": n} for n, r in enumerate((world.r3, world.r1, world.r2), start=1)]
+    Ballot.objects.filter(pk=made.pk).update(status="closed", result={"method": "approval", "overall": ranking})
+    assert [r.number for r in selectors.orphan_priorities(consultation=world.consultation)] == [3]
+    data = selectors.alignment(consultation=world.consultation)
+    assert {a.title for a in data["no_priority"]} == {
+        "Inspectors trained on fishing vessels",
+        "Child-labour-free zones",
+    }
+    page = client.get(_url(world, "alignment")).content.decode()
+    assert "R3. Recommendation" in page.split('id="orphans"')[1].split('id="no-priority"')[0]
+    services.action_update(actor=convener, action=world.khm, recommendations=[world.r2, world.r3])
+    assert selectors.orphan_priorities(consultation=world.consultation) == []
+    assert [a.title for a in selectors.alignment(consultation=world.consultation)["no_priority"]] == [
+        "Inspectors trained on fishing vessels"
+    ]
+
+
+def test_partnerships_count_actions_shared_by_stakeholder_groups(world, client):
+    data = selectors.partnerships(consultation=world.consultation)
+    pairs = dict(data["pairs"])
+    assert pairs[("development_partner", "government")] == 1
+    assert pairs[("civil_society", "development_partner")] == 1
+    assert pairs[("government", "workers")] == 1
+    assert ("civil_society", "government") not in pairs
+    page = client.get(_url(world, "partnerships")).content.decode()
+    assert page.count('<line class="edge"') == 4
+    assert page.count('<circle class="node"') == 4
+
+
+def test_finance_totals_in_a_chosen_currency(world, client):
+    ExchangeRate.objects.create(currency="THB", valid_from="2017-01-01", per_usd=Decimal("35"))
+    ExchangeRate.objects.create(currency="THB", valid_from="2020-01-01", per_usd=Decimal("31"))
+    add = dict(actor=world.convener, kind="committed", source_type="domestic")
+    services.money_add(action=world.tha, year=2019, amount="3500000", currency="THB", **add)  # 100,000 USD at 35
+    services.money_add(action=world.tha, year=2020, amount="310000", currency="THB", **add)  # 10,000 USD at 31
+    services.money_add(
+        action=world.khm, year=2020, amount="5000", currency="USD", **{**add, "source_type": "oda_grant"}
+    )
+    services.money_add(action=world.khm, year=2020, amount="999", currency="KHR", **add)  # no rate: left out
+    data = finance.totals(consultation=world.consultation, currency="USD")
+    assert data["committed"] == Decimal("115000")
+    assert data["missing"] == ["KHR"]
+    assert {r["key"]: r["committed"] for r in data["by_year"]} == {2019: Decimal(100000), 2020: Decimal(15000)}
+    in_thb = finance.totals(consultation=world.consultation, currency="THB")
+    # 2020 amounts at 31 THB to the dollar: 310,000 THB + 5,000 USD × 31
+    assert {r["key"]: r["committed"] for r in in_thb["by_year"]}[2020] == Decimal("465000")
+    page = client.get(_url(world, "finance") + "?currency=THB").content.decode()
+    assert "<svg" in page
+    assert "Amounts in KHR are left out" in page

@@ -1,0 +1,35 @@
+"""Overdue actions: flagged, and their focal points reminded by e-mail (at most once a week)."""
+
+from __future__ import annotations
+
+import io
+
+from django.core import mail
+from django.core.management import call_command
+
+from target87.commitments import services
+
+
+def test_overdue_focal_points_are_reminded_once_a_week(world):
+    world.focal_khm.email = "khm@example.org"
+    world.focal_khm.save()
+    world.rep_ngo.email = "ngo@example.org"
+    world.rep_ngo.save()
+    assert [a.title for a in services.overdue()] == ["Child-labour-free zones"]
+    out = io.StringIO()
+    call_command("remind_overdue", "--base-url", "https://t87.example.org", stdout=out)
+    assert out.getvalue().strip() == "1 overdue actions; 2 e-mails sent; 0 without a focal point to remind."
+    assert sorted(m.to[0] for m in mail.outbox) == ["khm@example.org", "ngo@example.org"]
+    body = mail.outbox[0].body
+    assert "Child-labour-free zones" in body
+    assert f"https://t87.example.org/manage/{world.consultation.slug}/actions/{world.khm.pk}/update/" in body
+    assert "Inspectors trained" not in body
+    call_command("remind_overdue", stdout=io.StringIO())
+    assert len(mail.outbox) == 2  # not again within the week
+
+
+def test_completed_actions_are_not_overdue(world):
+    services.action_update(actor=world.convener, action=world.khm, status="completed")
+    assert list(services.overdue()) == []
+    assert services.remind_overdue() == {"actions": 0, "emails": 0, "without_keeper": 0}
+    assert mail.outbox == []
