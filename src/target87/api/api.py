@@ -23,7 +23,7 @@ import target87
 from target87.consultations import selectors, services
 from target87.consultations.models import Consultation, Session
 
-from . import deliberation, live, priorities
+from . import commitments, deliberation, live, priorities
 from .auth import TokenAuth
 from .errors import in_payload_terms
 from .schemas import (
@@ -248,4 +248,5 @@ def key_question_create(request, slug: str, payload: KeyQuestionIn):
 api.add_router("/v1/", v1)
 api.add_router("/v1/", deliberation.router)
 api.add_router("/v1/", priorities.router)
+api.add_router("/v1/", commitments.router)
 api.add_router("/v1/", live.router)

@@ -42,6 +42,7 @@ DEMO_PARTS = [
     "target87.demo.deliberation",
     "target87.demo.priorities",
     "target87.demo.reports",
+    "target87.demo.commitments",
     "target87.demo.live",
 ]
 
