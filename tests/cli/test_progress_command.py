@@ -71,17 +71,26 @@ def test_sdmx_csv_with_bounds_gives_probabilities(tmp_path, capsys):
     args = [path, "--method", "unsd-2022", "--target-value", "0", "--target-year", "2025", "--direction", "decrease"]
     status, rows, err = run(capsys, args)
     assert status == 0, err
-    assert list(rows[0])[:4] == ["SERIES", "REF_AREA", "SEX", "UNIT_MEASURE"]
-    th = next(r for r in rows if r["REF_AREA"] == "764")
+    # read by the project's SDMX reader: REF_AREA as ISO3 (764 is Thailand)
+    assert list(rows[0])[:3] == ["SERIES", "REF_AREA", "SEX"]
+    th = next(r for r in rows if r["REF_AREA"] == "THA")
     # CR = CAGR_a / CAGR_r = ((8.1/10.4)^(1/4) − 1) / ((0.001/10.4)^(1/9) − 1)
     expected = ((8.1 / 10.4) ** (1 / 4) - 1) / ((0.001 / 10.4) ** (1 / 9) - 1)
     assert float(th["score"]) == pytest.approx(expected, rel=1e-12)
     assert th["label"] == "limited"
     assert 0 < float(th["probability"]) <= 1
-    la = next(r for r in rows if r["REF_AREA"] == "418")
+    la = next(r for r in rows if r["REF_AREA"] == "LAO")
     assert la["probability"] == "" and la["label"] == "limited"
-    kh = next(r for r in rows if r["REF_AREA"] == "116")
+    kh = next(r for r in rows if r["REF_AREA"] == "KHM")
     assert kh["label"] == "insufficient_data" and kh["score"] == ""
+
+
+def test_sdmx_values_that_are_not_numbers_are_named(tmp_path, capsys):
+    text = SDMX.replace(",8.1,7.3,8.9,", ",<0.1,,,")
+    status, rows, err = run(capsys, [write(tmp_path, text), "--method", "opensdg", "--direction", "decrease"])
+    assert status == 0
+    assert "Line 3: the value '<0.1' is not a number" in err and "THA" in err
+    assert next(r for r in rows if r["REF_AREA"] == "THA")["label"] == "not_available"
 
 
 def test_method_all_lists_every_method(tmp_path, capsys):
@@ -89,7 +98,7 @@ def test_method_all_lists_every_method(tmp_path, capsys):
     args = [path, "--method", "all", "--target-value", "0", "--target-year", "2025", "--direction", "decrease"]
     status, rows, _err = run(capsys, args)
     assert status == 0
-    th = [r for r in rows if r["REF_AREA"] == "764"]
+    th = [r for r in rows if r["REF_AREA"] == "THA"]
     assert [r["method"] for r in th] == ["unsd-2022", "unsd-2023", "escap-csi", "escap-api", "opensdg"]
     assert {r["method"]: r["label"] for r in th}["escap-csi"] == ""
     # escap-csi: −(8.1 − 10.4) / |0 − 10.4|
@@ -113,6 +122,8 @@ def test_all_without_target_keeps_opensdg_and_says_so(tmp_path, capsys):
         ("Year,Value\n2015,1,3\n", [], "3 fields"),
         ("Year,Value\n2015,NA\n", [], "No observation with a number"),
         (SDMX.replace("9.4,11.4", "11.0,12.0"), [], "do not enclose"),
+        (SDMX + SDMX.splitlines()[1] + "\n", [], "Lines 2, 7 give the same observation"),
+        (SDMX.replace(",764,2016,", ",764,,"), [], "Lines without REF_AREA or TIME_PERIOD: 2"),
         (OPEN_SDG, ["--method", "unsd-2030"], "Unknown progress method"),
         (OPEN_SDG, ["--method", "unsd-2022", "--target-value", ""], "--target-value"),
     ],

@@ -1,12 +1,15 @@
 """``target87 progress OBS.csv --method M …``: progress of indicator series towards a target, CSV on stdout.
 
-The file is either Open SDG CSV (``Year`` first, ``Value`` last, the columns between are categories,
-a blank category is the total) or SDMX-CSV (recognised by its ``TIME_PERIOD`` and ``OBS_VALUE``
-columns, as the UN SDG database exports it, ``LOWER_BOUND``/``UPPER_BOUND`` used when present); ``-``
-reads standard input. Each series (a combination of the key columns: the Open SDG categories, or the
-SDMX dimensions such as ``SERIES``, ``REF_AREA``, ``SEX``) is assessed with
-:func:`target87.engines.progress.assess`. Output columns: the key columns, ``method``, ``base_year``,
-``latest_year``, ``score``, ``label``, ``probability`` (empty without bounds).
+The file is either SDMX-CSV (recognised by its ``TIME_PERIOD`` and ``OBS_VALUE`` columns; 1.0, 2.0 or the
+flat SDG columns), read by the project's SDMX reader (:func:`target87.engines.sdmx.read_sdmx_csv`: REF_AREA
+comes out as ISO3 for a country, ``LOWER_BOUND``/``UPPER_BOUND`` are used when present), or Open SDG CSV
+(``Year`` first, ``Value`` last, the columns between are categories, a blank category is the total), read
+here because an Open SDG file for this command need not name its series or country, which the project's
+Open SDG importer requires. ``-`` reads standard input. Each series (a combination of the key columns:
+``SERIES``, ``REF_AREA``, ``SEX``, ``AGE``, ``URBANISATION``, ``REPORTING_TYPE`` where present, or the
+Open SDG categories) is assessed with :func:`target87.engines.progress.assess`. Output columns: the key
+columns, ``method``, ``base_year``, ``latest_year``, ``score``, ``label``, ``probability`` (empty without
+bounds).
 
 Values that are not numbers ("<0.1", "NA", "..") are named on standard error with their line and left
 out of their series; the rest is assessed. Bad input or options: one line on standard error, exit 2.
@@ -23,29 +26,6 @@ from collections.abc import Sequence
 from target87.engines.i18n import gettext as _
 
 EXIT_BAD_INPUT = 2
-#: SDMX-CSV columns that are not part of a series' key
-SDMX_NOT_KEY = {
-    "DATAFLOW",
-    "STRUCTURE",
-    "STRUCTURE_ID",
-    "ACTION",
-    "TIME_PERIOD",
-    "OBS_VALUE",
-    "LOWER_BOUND",
-    "UPPER_BOUND",
-    "UNIT_MULT",
-    "OBS_STATUS",
-    "NATURE",
-    "SOURCE",
-    "SOURCE_DETAIL",
-    "COMMENT_OBS",
-    "TIME_DETAIL",
-    "TIME_COVERAGE",
-    "BASE_PER",
-    "GEO_INFO_URL",
-    "REF_AREA_NAME",
-    "UPPER_BOUND_COMMENT",
-}
 
 
 class _UsageError(Exception):
@@ -109,13 +89,10 @@ def read_observations(text: str, warn) -> tuple[list[str], dict[tuple[str, ...],
     header = [h.strip() for h in header]
     upper = [h.upper() for h in header]
     if "TIME_PERIOD" in upper and "OBS_VALUE" in upper:
-        key_cols = [i for i, h in enumerate(upper) if h not in SDMX_NOT_KEY]
-        year_col, value_col = upper.index("TIME_PERIOD"), upper.index("OBS_VALUE")
-        lo_col = upper.index("LOWER_BOUND") if "LOWER_BOUND" in upper else None
-        hi_col = upper.index("UPPER_BOUND") if "UPPER_BOUND" in upper else None
-    elif len(header) >= 2 and header[0].lower() == "year" and header[-1].lower() == "value":
+        return _read_sdmx(text, header, warn)
+    if len(header) >= 2 and header[0].lower() == "year" and header[-1].lower() == "value":
         key_cols = list(range(1, len(header) - 1))
-        year_col, value_col, lo_col, hi_col = 0, len(header) - 1, None, None
+        year_col, value_col = 0, len(header) - 1
     else:
         raise BadInput(
             _(
@@ -143,15 +120,56 @@ def read_observations(text: str, warn) -> tuple[list[str], dict[tuple[str, ...],
                 )
             )
             continue
-        lo = _number(row[lo_col]) if lo_col is not None and row[lo_col].strip() else None
-        hi = _number(row[hi_col]) if hi_col is not None and row[hi_col].strip() else None
-        if (lo is None) != (hi is None):
-            warn(_("Line {line}: one bound without the other; the bounds are left out.").format(line=line))
-            lo = hi = None
-        series.setdefault(key, []).append((line, year, value, lo, hi))
+        series.setdefault(key, []).append((line, year, value, None, None))
     if not series:
         raise BadInput(_("No observation with a number to assess."))
     return [header[i] for i in key_cols], series
+
+
+#: the SDMX dimensions that key a series, as the project's SDMX reader keeps them
+SDMX_KEY = ("SERIES", "REF_AREA", "SEX", "AGE", "URBANISATION", "REPORTING_TYPE")
+
+
+def _read_sdmx(text: str, header: list[str], warn):
+    """SDMX-CSV through the project's reader (:func:`target87.engines.sdmx.read_sdmx_csv`)."""
+    from target87.engines import sdmx
+
+    reading = sdmx.read_sdmx_csv(text)
+    if reading.missing:
+        raise BadInput(
+            _("Lines without REF_AREA or TIME_PERIOD: {lines}.").format(lines=", ".join(map(str, reading.missing)))
+        )
+    if reading.duplicates:
+        key, lines = reading.duplicates[0]
+        raise BadInput(
+            _("Lines {lines} give the same observation ({key}) twice.").format(
+                lines=", ".join(map(str, lines)), key=key
+            )
+        )
+    for column, codes in reading.unknown.items():
+        warn(_("Unknown {column} codes, kept as given: {codes}.").format(column=column, codes=", ".join(codes)))
+    names = [c for c in SDMX_KEY if c in header or c == "REF_AREA"]
+    series: dict[tuple[str, ...], list[tuple]] = {}
+    for r in reading.records:
+        key = tuple(getattr(r, c.lower()) for c in names)
+        year = _year(r.time_period)
+        if year is None:
+            raise BadInput(_("Line {line}: {value!r} is not a year.").format(line=r.line, value=r.time_period))
+        if r.value is None:
+            warn(
+                _("Line {line}: the value {value!r} is not a number; left out of the series {key}.").format(
+                    line=r.line, value=r.value_text, key=_describe(key)
+                )
+            )
+            continue
+        lo, hi = r.lower, r.upper
+        if (lo is None) != (hi is None):
+            warn(_("Line {line}: one bound without the other; the bounds are left out.").format(line=r.line))
+            lo = hi = None
+        series.setdefault(key, []).append((r.line, year, r.value, lo, hi))
+    if not series:
+        raise BadInput(_("No observation with a number to assess."))
+    return names, series
 
 
 def _describe(key: Sequence[str]) -> str:
