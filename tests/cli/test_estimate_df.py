@@ -47,6 +47,8 @@ def test_intervals_and_provenance_follow_the_df_option(survey_csv, capsys, optio
     assert code == 0, err
     doc = json.loads(out)
     assert doc["options"]["df"] == (option[1] if option else "domain")
+    said = "whole design's 17 degrees of freedom" in " ".join(doc["notes"])
+    assert said == bool(option)
     ref = reference(ref_file)
     assert len(doc["rows"]) == 3
     for row in doc["rows"]:

@@ -944,6 +944,13 @@ class _Accumulator:
                         df=None if empty else float(df[i]),
                     )
                 )
+        if options.df == "design":
+            notes.append(
+                _(
+                    "Confidence intervals use the whole design's {df:g} degrees of freedom (as Stata, SPSS "
+                    "Complex Samples and MICS do), not each domain's own."
+                ).format(df=design_df)
+            )
         if not definition.comparable:
             notes.append(
                 _("Definition {name}: the values are not comparable with the SDG 8.7.1 series.").format(
