@@ -6,6 +6,7 @@ import io
 import re
 
 import pytest
+import sdmx as sdmx1
 from django.urls import reverse
 
 from factories import UserFactory
@@ -19,6 +20,7 @@ from factories_indicators import (
     upload,
     upload_path,
 )
+from target87.engines import sdmx
 from target87.engines.childlabour import Options, estimate_child_labour, load_definition
 from target87.indicators.models import Estimation
 
@@ -227,8 +229,10 @@ def test_downloads_carry_the_full_precision_and_sdmx_codes(stat_client):
     assert [float(r["ci_upper"]) for r in rows] == [r.ci_upper for r in expected.rows]
     response = stat_client.get(reverse("indicators:download", kwargs={"uuid": estimation.uuid, "exporter": "sdmx-csv"}))
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
-    assert [(r["SERIES"], r["REF_AREA"], r["TIME_PERIOD"], r["SEX"], r["AGE"], r["URBANISATION"]) for r in rows] == [
-        ("SL_TLF_CHLDEC", "THA", "2019", sex, age, area)
+    got = [(r["SERIES"], r["REF_AREA"], r["REF_AREA_ISO3"], r["TIME_PERIOD"], r["SEX"], r["AGE"], r["URBANISATION"])
+           for r in rows]  # fmt: skip
+    assert got == [
+        ("SL_TLF_CHLDEC", "764", "THA", "2019", sex, age, area)
         for sex, age, area in [
             ("_T", "Y5T17", "_T"),
             ("F", "Y5T17", "_T"),
@@ -241,6 +245,18 @@ def test_downloads_carry_the_full_precision_and_sdmx_codes(stat_client):
         ]
     ]
     assert float(rows[0]["OBS_VALUE"]) == expected.rows[0].estimate
+    # an SDMX reader takes it, given the SDG structure
+    message = sdmx1.read_sdmx(io.BytesIO(response.content), format="csv", structure=sdmx.data_structure())
+    assert len(message.data[0].obs) == 8
+
+
+def test_sdmx_download_without_a_country_says_what_to_give(stat_client):
+    estimation = upload(stat_client, csv_upload())
+    _result_html(stat_client, estimation)
+    Estimation.objects.filter(pk=estimation.pk).update(options={**estimation.options, "ref_area": "", "year": None})
+    url = reverse("indicators:download", kwargs={"uuid": estimation.uuid, "exporter": "sdmx-csv"})
+    page = stat_client.get(url, follow=True).content.decode()
+    assert "SDMX needs the country and the year of the survey" in page
 
 
 def test_mics4_says_it_is_not_comparable_and_offers_no_storing(stat_client):

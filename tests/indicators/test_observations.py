@@ -8,8 +8,8 @@ from django.urls import reverse
 from factories_indicators import csv_upload, form_data, statistician, survey, upload
 from target87.core.models import AuditEntry
 from target87.engines.childlabour import estimate_child_labour
-from target87.indicators import services
-from target87.indicators.models import Estimation, Observation
+from target87.indicators import data, services
+from target87.indicators.models import Estimation, Observation, Vintage
 
 STORE = {"ref_area": "THA", "year": "2019", "source": "Example survey 2019", "nature": "C"}
 
@@ -31,9 +31,9 @@ def test_storing_creates_one_observation_per_domain_with_provenance(stat_client,
     estimation = upload(stat_client, csv_upload(data))
     _estimate(stat_client, estimation, tables=["sex", "age_group", "area", "sex,age_group"])
     response = _store(stat_client, estimation)
-    assert response["Location"] == reverse(
-        "indicators:observations", kwargs={"code": "SL_TLF_CHLDEC", "ref_area": "THA"}
-    )
+    vintage = Vintage.objects.get()
+    assert response["Location"] == vintage.get_absolute_url()
+    assert (vintage.kind, vintage.published, vintage.estimation) == ("estimation", False, estimation)
     expected = estimate_child_labour(data, by=[("sex",), ("age_group",), ("area",), ("sex", "age_group")])
     observations = Observation.objects.order_by("pk")
     assert observations.count() == len(expected.rows) == 1 + 2 + 3 + 2 + 6
@@ -59,7 +59,7 @@ def test_storing_creates_one_observation_per_domain_with_provenance(stat_client,
     assert AuditEntry.objects.filter(action="indicators.observations.store").count() == 1
 
 
-def test_storing_again_from_the_same_source_replaces(stat_client):
+def test_storing_again_makes_a_new_vintage_and_keeps_the_earlier(stat_client):
     estimation = upload(stat_client, csv_upload())
     _estimate(stat_client, estimation, tables=["sex", "age_group"])
     _store(stat_client, estimation)
@@ -67,12 +67,14 @@ def test_storing_again_from_the_same_source_replaces(stat_client):
     _estimate(stat_client, estimation, tables=["sex"], ci_method="beta")
     response = _store(stat_client, estimation)
     page = stat_client.get(response["Location"]).content.decode()
-    assert "Stored 3 observations of SL_TLF_CHLDEC; the 6 stored before from the same source were replaced." in page
-    assert Observation.objects.count() == 3
-    assert set(Observation.objects.values_list("provenance__options__ci_method", flat=True)) == {"beta"}
-    # another source is kept beside it
-    _store(stat_client, estimation, source="Another survey")
-    assert Observation.objects.count() == 6
+    assert "Stored 3 observations of SL_TLF_CHLDEC as a new vintage." in page
+    assert "The earlier vintages from the same source are kept; this one is now the current." in page
+    assert Vintage.objects.count() == 2 and Observation.objects.count() == 9
+    # today's data: the three domains of the new vintage, and the three age groups only the first one has
+    current = data.current(published_only=False, ref_area="THA")
+    assert len(current) == 6
+    by_domain = {(o.sex, o.age): o.provenance["options"]["ci_method"] for o in current}
+    assert by_domain[("_T", "Y5T17")] == "beta" and by_domain[("_T", "Y5T11")] == "logit"
 
 
 def test_sna_boundary_stored_in_its_own_series(stat_client):

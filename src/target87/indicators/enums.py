@@ -19,6 +19,9 @@ class Age(models.TextChoices):
     Y12T14 = "Y12T14", _("12–14 years")
     Y15T17 = "Y15T17", _("15–17 years")
     Y5T17 = "Y5T17", _("5–17 years")
+    Y_LT18 = "Y_LT18", _("Under 18 years")
+    Y_GE18 = "Y_GE18", _("18 years and over")
+    TOTAL = "_T", _("All ages")
 
 
 class Urbanisation(models.TextChoices):
@@ -34,6 +37,36 @@ class Nature(models.TextChoices):
     COUNTRY_ADJUSTED = "CA", _("Country adjusted data")
     ESTIMATED = "E", _("Estimated data")
     MODELLED = "M", _("Modelled data")
+    GLOBAL = "G", _("Global monitoring data")
+    NON_RELEVANT = "N", _("Non-relevant")
+    NOT_AVAILABLE = "NA", _("Not available")
+
+
+class ReportingType(models.TextChoices):
+    """SDMX REPORTING_TYPE: the figure as the custodian agency reports it globally, or as the country does."""
+
+    GLOBAL = "G", _("Global")
+    NATIONAL = "N", _("National")
+
+
+class Direction(models.TextChoices):
+    INCREASE = "increase", _("An increase is desired")
+    DECREASE = "decrease", _("A decrease is desired")
+
+
+class SeriesKind(models.TextChoices):
+    PERCENT = "percent", _("Percentage")
+    NUMBER = "number", _("Number")
+    RATE = "rate", _("Rate")
+    RATIFICATION = "ratification", _("Ratification (year)")
+    POPULATION = "population", _("Population (used as weights)")
+
+
+class VintageKind(models.TextChoices):
+    SDMX = "sdmx-csv", _("SDMX-CSV")
+    OPENSDG = "opensdg-csv", _("Open SDG CSV")
+    ESTIMATION = "estimation", _("Child-labour estimation")
+    DEMO = "demo", _("Demonstration data")
 
 
 class EstimationStatus(models.TextChoices):

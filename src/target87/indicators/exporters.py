@@ -1,15 +1,17 @@
 """Downloads of an estimation's result: one mechanism, one registered class per format.
 
-CSV has the columns of ``target87 estimate child-labour --format csv`` (full precision); SDMX-CSV has
-the dimensions of the SDG global database (series, REF_AREA, TIME_PERIOD, SEX, AGE, URBANISATION).
+CSV has the columns of ``target87 estimate child-labour --format csv`` (full precision); SDMX-CSV is version
+2.0 with the dimensions of the SDG global database (REF_AREA as UN M49, ISO3 beside it), as ``sdmx1`` reads it.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from target87.core.errors import ServiceError
 from target87.core.exporters import BaseExporter, Registry, csv_bytes
 from target87.engines import sdmx
 
@@ -42,7 +44,7 @@ class EstimateExporter(BaseExporter):
 @estimate_exporters.register
 class CSVExporter(EstimateExporter):
     identifier = "csv"
-    name = _("CSV")
+    name = gettext_lazy("CSV")
 
     def render(self) -> bytes:
         result = self.estimation.result
@@ -63,25 +65,35 @@ class SDMXExporter(EstimateExporter):
     """Raises :class:`~target87.core.errors.ServiceError` when a category has no SDMX code."""
 
     identifier = "sdmx-csv"
-    name = _("SDMX-CSV")
+    name = gettext_lazy("SDMX-CSV")
     suffix = "-sdmx"
 
     def render(self) -> bytes:
         result = self.estimation.result
         options = self.estimation.options
-        observations = [
-            (
-                sdmx.Dimensions(dims["sex"], dims["age"], dims["urbanisation"]),
-                row["estimate"],
-                row["ci_lower"],
-                row["ci_upper"],
+        ref_area, year = options.get("ref_area") or "", str(options.get("year") or "")
+        if not ref_area or not year:
+            raise ServiceError(
+                _(
+                    "SDMX needs the country and the year of the survey: give them under “Store as indicator "
+                    "observations” and store, then download again."
+                )
+            )
+        series = result["definition"].get("series", "")
+        records = [
+            sdmx.Record(
+                series=series,
+                ref_area=ref_area,
+                time_period=year,
+                value=row["estimate"],
+                lower=row["ci_lower"],
+                upper=row["ci_upper"],
+                unit="PT",
+                nature=options.get("nature") or "C",
+                reporting_type="N",
+                source=options.get("source") or "",
+                **dims,
             )
             for row, dims in code_rows(result)
         ]
-        text = sdmx.csv_text(
-            observations,
-            series=result["definition"].get("series", ""),
-            ref_area=options.get("ref_area") or "",
-            year=str(options.get("year") or ""),
-        )
-        return text.encode("utf-8")
+        return sdmx.write_sdmx_csv(records).encode("utf-8")

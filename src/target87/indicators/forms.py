@@ -18,6 +18,7 @@ from .enums import (
     ROLES,
     TABLE_LABELS,
     Nature,
+    VintageKind,
 )
 from .uploads import check_upload, max_upload_bytes, size_text
 
@@ -190,10 +191,51 @@ class StoreForm(forms.Form):
     source = forms.CharField(
         label=_("Source"),
         max_length=300,
-        help_text=_("The survey and its round, e.g. “MICS6 2019”. Storing again from the same source replaces."),
+        help_text=_(
+            "The survey and its round, e.g. “MICS6 2019”. Each storing is a new vintage; earlier ones are kept."
+        ),
     )
     nature = forms.ChoiceField(label=_("Nature of the data"), choices=Nature.choices, initial=Nature.COUNTRY)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["ref_area"].choices = [("", _("— choose the country —")), *countries.choices()]
+
+
+class ImportForm(forms.Form):
+    """An SDMX-CSV or Open SDG CSV file to import as a new vintage."""
+
+    file = forms.FileField(label=_("File"), help_text=_("CSV in UTF-8, up to 20 MB."))
+    kind = forms.ChoiceField(
+        label=_("Format"),
+        choices=[
+            (VintageKind.SDMX, _("SDMX-CSV (as the UN SDG database exports it, 1.0 or 2.0)")),
+            (VintageKind.OPENSDG, _("Open SDG CSV (Year first, Value last, a blank category is the total)")),
+        ],
+        widget=forms.RadioSelect,
+        initial=VintageKind.SDMX,
+    )
+    label = forms.CharField(
+        label=_("Label of this vintage"), max_length=200, required=False,
+        help_text=_("e.g. “SDG database, July 2025 release”; the file's name when left empty."),
+    )  # fmt: skip
+    series = forms.CharField(
+        label=_("Series (Open SDG files without a Series column)"), max_length=40, required=False,
+        help_text=_("e.g. SL_TLF_CHLDEC"),
+    )  # fmt: skip
+    ref_area = forms.CharField(
+        label=_("Country (Open SDG files without a GeoCode column)"), max_length=12, required=False,
+        help_text=_("ISO 3166 alpha-3 code, e.g. THA"),
+    )  # fmt: skip
+    published = forms.BooleanField(label=_("Show on the dashboards"), required=False, initial=True)
+
+
+class CompareForm(forms.Form):
+    before = forms.ModelChoiceField(queryset=None, label=_("Earlier vintage"))
+    after = forms.ModelChoiceField(queryset=None, label=_("Later vintage"))
+
+    def __init__(self, *args, vintages, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("before", "after"):
+            self.fields[name].queryset = vintages
+            self.fields[name].to_field_name = "uuid"

@@ -10,7 +10,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .enums import Age, EstimationStatus, Nature, Sex, Urbanisation
+from .enums import Age, Direction, EstimationStatus, Nature, ReportingType, SeriesKind, Sex, Urbanisation, VintageKind
 
 
 class Series(models.Model):
@@ -20,9 +20,19 @@ class Series(models.Model):
     name = models.CharField(_("name"), max_length=300)
     unit = models.CharField(_("unit"), max_length=20, default="PT", help_text=_("SDMX UNIT_MEASURE, e.g. PT (percent)"))
     indicator = models.CharField(_("indicator"), max_length=20, default="8.7.1")
+    kind = models.CharField(_("kind"), max_length=16, choices=SeriesKind.choices, default=SeriesKind.PERCENT)
+    unit_label = models.CharField(_("unit, as read"), max_length=40, blank=True, help_text=_("e.g. %, per 1,000"))
+    direction = models.CharField(
+        _("desired direction"), max_length=10, choices=Direction.choices, default=Direction.DECREASE
+    )
+    target_value = models.FloatField(_("target value"), null=True, blank=True)
+    target_year = models.PositiveSmallIntegerField(_("target year"), null=True, blank=True)
+    source = models.TextField(_("source"), blank=True)
+    definition = models.TextField(_("definition"), blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=100)
 
     class Meta:
-        ordering = ["code"]
+        ordering = ["position", "code"]
         verbose_name = _("series")
         verbose_name_plural = _("series")
 
@@ -82,18 +92,66 @@ class Estimation(models.Model):
         return reverse("indicators:configure", kwargs={"uuid": self.uuid})
 
 
-class Observation(models.Model):
-    """One value of a series for a country, a year and a domain (sex, age, urbanisation)."""
+class Vintage(models.Model):
+    """One import of observations, dated: earlier vintages are kept, so a revision can be seen and undone.
 
+    What the data say today is, for each key (series, area, year, sex, age, urbanisation, reporting type), the
+    observation of the latest published vintage that holds it.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    kind = models.CharField(_("kind"), max_length=16, choices=VintageKind.choices)
+    label = models.CharField(_("label"), max_length=200)
+    file_name = models.CharField(_("file name"), max_length=300, blank=True)
+    checksum = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    published = models.BooleanField(_("shown on the dashboards"), default=True)
+    illustrative = models.BooleanField(_("illustrative data"), default=False)
+    #: rows kept without a number ("<0.1", "NA"): [{"line", "key", "text"}]
+    flagged = models.JSONField(default=list, blank=True)
+    estimation = models.ForeignKey(
+        Estimation, null=True, blank=True, on_delete=models.SET_NULL, related_name="vintages"
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("imported at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("vintage")
+        verbose_name_plural = _("vintages")
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=VintageKind.values), name="indicators_vintage_kind_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.created_at:%Y-%m-%d %H:%M})" if self.created_at else self.label
+
+    def get_absolute_url(self) -> str:
+        return reverse("indicators:vintage", kwargs={"uuid": self.uuid})
+
+
+class Observation(models.Model):
+    """One value of a series for an area, a year and a domain (sex, age, urbanisation), in one vintage.
+
+    ``value`` is empty for a row the source gave without a number ("<0.1", "NA"): ``value_text`` keeps the text.
+    """
+
+    vintage = models.ForeignKey(Vintage, null=True, on_delete=models.CASCADE, related_name="observations")
     series = models.ForeignKey(Series, on_delete=models.PROTECT, related_name="observations")
-    ref_area = models.CharField(_("country"), max_length=3, help_text=_("ISO 3166-1 alpha-3"))
+    ref_area = models.CharField(
+        _("area"), max_length=12, help_text=_("ISO 3166-1 alpha-3 for a country, the UN M49 number of a region")
+    )
     time_period = models.CharField(_("year"), max_length=9)
     sex = models.CharField(_("sex"), max_length=2, choices=Sex.choices, default=Sex.TOTAL)
     age = models.CharField(_("age"), max_length=8, choices=Age.choices, default=Age.Y5T17)
     urbanisation = models.CharField(
         _("urbanisation"), max_length=2, choices=Urbanisation.choices, default=Urbanisation.TOTAL
     )
-    value = models.FloatField(_("value"))
+    reporting_type = models.CharField(
+        _("reporting type"), max_length=1, choices=ReportingType.choices, default=ReportingType.GLOBAL
+    )
+    value = models.FloatField(_("value"), null=True, blank=True)
+    value_text = models.CharField(_("value as given"), max_length=40, blank=True)
+    unit_measure = models.CharField(_("unit"), max_length=20, blank=True)
     lower_bound = models.FloatField(_("lower bound"), null=True, blank=True)
     upper_bound = models.FloatField(_("upper bound"), null=True, blank=True)
     standard_error = models.FloatField(_("standard error"), null=True, blank=True)
@@ -115,8 +173,8 @@ class Observation(models.Model):
         verbose_name_plural = _("observations")
         constraints = [
             models.UniqueConstraint(
-                fields=["series", "ref_area", "time_period", "sex", "age", "urbanisation", "source"],
-                name="indicators_observation_unique_domain_source",
+                fields=["vintage", "series", "ref_area", "time_period", "sex", "age", "urbanisation", "reporting_type"],
+                name="indicators_observation_unique_key_in_vintage",
             ),
             models.CheckConstraint(condition=Q(sex__in=Sex.values), name="indicators_observation_sex_valid"),
             models.CheckConstraint(condition=Q(age__in=Age.values), name="indicators_observation_age_valid"),
@@ -124,6 +182,12 @@ class Observation(models.Model):
                 condition=Q(urbanisation__in=Urbanisation.values), name="indicators_observation_urbanisation_valid"
             ),
             models.CheckConstraint(condition=Q(nature__in=Nature.values), name="indicators_observation_nature_valid"),
+            models.CheckConstraint(
+                condition=Q(reporting_type__in=ReportingType.values), name="indicators_observation_reporting_type_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(value__isnull=False) | ~Q(value_text=""), name="indicators_observation_value_or_text"
+            ),
             models.CheckConstraint(
                 condition=Q(lower_bound__isnull=True) | Q(lower_bound__lte=F("value")),
                 name="indicators_observation_lower_bound_below_value",

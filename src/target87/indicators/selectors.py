@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Max, QuerySet
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from target87.core import countries
 
+from .data import current
 from .enums import TABLE_LABELS, TOTAL, VARIABLE_LABELS
 from .models import Estimation, Observation, Series
 
@@ -29,19 +30,23 @@ def estimation_list(*, user, limit: int = 20) -> QuerySet[Estimation]:
 
 
 def observation_summary() -> list[dict]:
-    """One line per series and country: how many observations, the latest year."""
-    rows = (
-        Observation.objects.values("series__code", "series__name", "ref_area")
-        .annotate(count=Count("pk"), latest=Max("time_period"))
-        .order_by("series__code", "ref_area")
-    )
-    return [{**row, "country": countries.name(row["ref_area"])} for row in rows]
+    """One line per series and country of today's data: how many observations, the latest year."""
+    rows: dict[tuple[str, str], dict] = {}
+    for obs in current(published_only=False):
+        row = rows.setdefault(
+            (obs.series.code, obs.ref_area),
+            {"series__code": obs.series.code, "series__name": obs.series.name, "ref_area": obs.ref_area,
+             "count": 0, "latest": obs.time_period},
+        )  # fmt: skip
+        row["count"] += 1
+        row["latest"] = max(row["latest"], obs.time_period)
+    return [{**row, "country": countries.name(row["ref_area"])} for row in rows.values()]
 
 
-def observation_list(*, series: Series, ref_area: str) -> QuerySet[Observation]:
-    return Observation.objects.filter(series=series, ref_area=ref_area).order_by(
-        "-time_period", "source", "age", "sex", "urbanisation"
-    )
+def observation_list(*, series: Series, ref_area: str) -> list[Observation]:
+    """Today's observations of a series in a country (the latest vintage holding each key), latest year first."""
+    rows = current(published_only=False, series=series, ref_area=ref_area)
+    return sorted(rows, key=lambda o: (o.time_period, o.source, o.age, o.sex, o.urbanisation), reverse=True)
 
 
 # -- a result on the page ---------------------------------------------------------------------------------

@@ -28,6 +28,7 @@ import target87
 from target87.core import audit, countries
 from target87.core.errors import ServiceError
 from target87.core.permissions import require
+from target87.engines import sdmx
 from target87.engines.childlabour import ChildLabourError, MissingColumnsError, Options, estimate_child_labour_file
 from target87.engines.microdata import MicrodataError
 from target87.engines.survey import LonelyPSUError, SurveyError
@@ -36,8 +37,9 @@ from target87.jobs.registry import job_kind
 from target87.jobs.services import job_start
 
 from .columns import column_mapping, detect_columns, propose_mapping
-from .enums import TABLES, EstimationStatus, Nature
-from .models import Estimation, Observation, Series
+from .enums import TABLES, EstimationStatus, Nature, ReportingType, VintageKind
+from .imports import records_store
+from .models import Estimation, Series, Vintage
 from .sdmx import code_rows
 from .uploads import background_bytes, check_upload, safe_name
 from .validation import DEFAULT_OPTIONS, clean_request, definition_load
@@ -314,7 +316,9 @@ def estimation_delete(*, actor, estimation: Estimation) -> None:
 class StoreOutcome:
     series: Series
     stored: int
+    #: how many vintages stored before hold the same series, country, year and source (kept, not replaced)
     replaced: int
+    vintage: Vintage | None = None
 
 
 def series_for(code: str) -> Series:
@@ -330,7 +334,8 @@ def observations_store(
 ) -> StoreOutcome:
     """Store the estimation's domains as observations of its definition's SDG series, with their provenance.
 
-    Storing again from the same source (same series, country and year) replaces what was stored then.
+    The observations form a new vintage, not yet shown on the dashboards (publish it on its page); storing
+    again from the same source makes another vintage, and the earlier one is kept: the latest is the current.
     """
     require(actor, "indicators.use_estimation", estimation)
     estimation = Estimation.objects.select_for_update().get(pk=estimation.pk)
@@ -378,35 +383,44 @@ def observations_store(
         "created_by": actor.get_username(),
         "created_at": now.isoformat(),
     }
-    existing = Observation.objects.filter(series=series, ref_area=code, time_period=str(year), source=source)
-    replaced = existing.count()
-    existing.delete()
-    observations = []
-    for row, dims in coded:
+    records, extra = [], {}
+    for line, (row, dims) in enumerate(coded, start=1):
         if row["estimate"] is None:
             continue
-        value = row["estimate"]
-        lower, upper = row["ci_lower"], row["ci_upper"]
-        observations.append(
-            Observation(
-                series=series,
+        value, lower, upper = row["estimate"], row["ci_lower"], row["ci_upper"]
+        records.append(
+            sdmx.Record(
+                series=series.code,
                 ref_area=code,
                 time_period=str(year),
                 value=value,
-                lower_bound=lower if lower is not None and lower <= value else None,
-                upper_bound=upper if upper is not None and upper >= value else None,
-                standard_error=row["se"],
-                sample_size=row["n"],
-                number=row["number"],
+                lower=lower if lower is not None and lower <= value else None,
+                upper=upper if upper is not None and upper >= value else None,
+                unit=series.unit,
                 nature=nature,
                 source=source,
-                provenance=provenance,
-                estimation=estimation,
-                created_by=actor,
+                line=line,
+                reporting_type=ReportingType.NATIONAL,
                 **dims,
             )
         )
-    Observation.objects.bulk_create(observations)
+        extra[line] = {"standard_error": row["se"], "sample_size": row["n"], "number": row["number"],
+                       "provenance": provenance}  # fmt: skip
+    earlier = Vintage.objects.filter(
+        kind=VintageKind.ESTIMATION, observations__series=series, observations__ref_area=code,
+        observations__time_period=str(year), observations__source=source,
+    ).distinct().count()  # fmt: skip
+    vintage = records_store(
+        actor=actor,
+        records=records,
+        kind=VintageKind.ESTIMATION,
+        label=_("%(source)s, %(country)s %(year)s") % {"source": source, "country": code, "year": year},
+        file_name=estimation.file_name,
+        checksum=estimation.checksum,
+        published=False,
+        estimation=estimation,
+        extra=extra,
+    )
     options = dict(estimation.options, ref_area=code, year=year, source=source, nature=nature)
     Estimation.objects.filter(pk=estimation.pk).update(options=options)
     audit.record(
@@ -418,8 +432,8 @@ def observations_store(
             "ref_area": code,
             "year": year,
             "source": source,
-            "stored": len(observations),
-            "replaced": replaced,
+            "stored": len(records),
+            "vintage": str(vintage.uuid),
         },
     )
-    return StoreOutcome(series=series, stored=len(observations), replaced=replaced)
+    return StoreOutcome(series=series, stored=len(records), replaced=earlier, vintage=vintage)

@@ -169,16 +169,14 @@ def store(request, uuid):
         except ServiceError as error:
             apply_service_error(form, error)
         else:
-            if outcome.replaced:
-                text = _(
-                    "Stored %(stored)d observations of %(series)s; the %(replaced)d stored before from the same source were replaced."
-                )
-            else:
-                text = _("Stored %(stored)d observations of %(series)s.")
-            messages.success(
-                request, text % {"stored": outcome.stored, "series": outcome.series.code, "replaced": outcome.replaced}
+            text = _(
+                "Stored %(stored)d observations of %(series)s as a new vintage. It is not on the dashboards until "
+                "you show it there."
             )
-            return redirect("indicators:observations", code=outcome.series.code, ref_area=form.cleaned_data["ref_area"])
+            if outcome.replaced:
+                text += " " + _("The earlier vintages from the same source are kept; this one is now the current.")
+            messages.success(request, text % {"stored": outcome.stored, "series": outcome.series.code})
+            return redirect(outcome.vintage)
     estimation.refresh_from_db()
     return render(request, "indicators/result.html", _result_context(estimation, store_form=form))
 
