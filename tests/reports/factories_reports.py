@@ -99,5 +99,7 @@ def filled(consultation, convener, *, voters_per_group: int = 3):
             for item, value in zip(items, values, strict=True):
                 Vote.objects.create(ballot=ballot, item=item, participation=voter, value=value, cast_at=now)
     ballot = priorities.ballot_close(actor=convener, ballot=ballot)
+    consultation.countries = ["KHM", "LAO", "THA", "VNM"]
+    consultation.save(update_fields=["countries"])
     services.channels_add_usual(actor=convener, consultation=consultation)
     return {"questions": questions, "recs": recs, "ballot": ballot, "practice": practice}

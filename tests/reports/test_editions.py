@@ -1,0 +1,138 @@
+"""Editions: built as a background job, kept with their files, published, compared; a build that stops leaves
+the earlier editions as they were."""
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+from factories_reports import filled
+
+from factories import UserFactory
+from target87.core.errors import ServiceError
+from target87.reports import rendering, services
+from target87.reports.models import Edition
+
+pytestmark = pytest.mark.django_db
+
+
+def _folder(edition) -> Path:
+    return Path(settings.MEDIA_ROOT) / edition.folder
+
+
+def test_edition_build_keeps_every_format_under_media(consultation, convener):
+    filled(consultation, convener)
+    edition = services.edition_build(actor=convener, consultation=consultation, language="es")
+    assert (edition.number, edition.language, edition.recommendations) == (1, "es", 3)
+    names = sorted(p.name for p in _folder(edition).iterdir())
+    assert names == sorted([*(f"bangkok-test-report-es.{f}" for f in rendering.FORMATS), "page.html"])
+    assert (_folder(edition) / "bangkok-test-report-es.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_interrupted_build_leaves_the_previous_edition_intact(consultation, convener, monkeypatch):
+    filled(consultation, convener)
+    first = services.edition_build(actor=convener, consultation=consultation)
+    before = {p.name: p.read_bytes() for p in _folder(first).iterdir()}
+    folders = sorted(p.name for p in _folder(first).parent.iterdir())
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the worker stopped")
+
+    monkeypatch.setattr("target87.reports.models.Edition.objects.create", broken)
+    with pytest.raises(RuntimeError):
+        services.edition_build(actor=convener, consultation=consultation)
+    assert list(Edition.objects.filter(consultation=consultation).values_list("number", flat=True)) == [1]
+    assert {p.name: p.read_bytes() for p in _folder(first).iterdir()} == before
+    assert sorted(p.name for p in _folder(first).parent.iterdir()) == folders  # no scratch folder left
+
+
+def test_edition_in_an_unknown_language_is_refused(consultation, convener):
+    with pytest.raises(ServiceError) as error:
+        services.edition_build(actor=convener, consultation=consultation, language="de")
+    assert "“de” is not one of them" in error.value.messages[0]
+    assert not Edition.objects.exists()
+
+
+def test_convener_builds_publishes_and_downloads(
+    convener_client, consultation, convener, django_capture_on_commit_callbacks
+):
+    client = Client()  # the public, beside the signed-in convener
+    filled(consultation, convener)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = convener_client.post(
+            reverse("reports:build", kwargs={"slug": consultation.slug}), {"channel": "", "language": "en"}
+        )
+    assert response.status_code == 303
+    job_page = convener_client.get(response["Location"])
+    assert b"100" in job_page.content
+    edition = Edition.objects.get(consultation=consultation)
+    download = reverse("reports:download", kwargs={"slug": consultation.slug, "number": 1, "fmt": "pdf"})
+    assert client.get(download).status_code == 403  # not published yet
+    public = client.get(reverse("reports:public", kwargs={"slug": consultation.slug}))
+    assert "The outcome report has not been published yet." in public.content.decode()
+    convener_client.post(reverse("reports:publish", kwargs={"slug": consultation.slug, "number": 1}))
+    edition.refresh_from_db()
+    assert edition.is_published
+    response = client.get(download)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    page = client.get(reverse("reports:public", kwargs={"slug": consultation.slug})).content.decode()
+    assert "National action plans" in page
+    assert "Policy measures and good practices" in page
+
+
+def test_two_editions_compared_show_the_new_recommendation(convener_client, consultation, convener):
+    made = filled(consultation, convener)
+    services.edition_build(actor=convener, consultation=consultation)
+    made["recs"][0].title = "Costed national action plans"
+    made["recs"][0].save()
+    services.edition_build(actor=convener, consultation=consultation)
+    page = convener_client.get(
+        reverse("reports:compare", kwargs={"slug": consultation.slug}), {"a": 1, "b": 2}
+    ).content.decode()
+    assert "Costed national action plans" in page
+    code = made["recs"][0].code
+    assert (
+        f'class="removed"><span class="sign" aria-hidden="true">-</span> <span class="visually-hidden">removed:</span>  1. {code} National action plans'
+        in page
+    )
+    assert (
+        f'class="added"><span class="sign" aria-hidden="true">+</span> <span class="visually-hidden">added:</span>  1. {code} Costed national action plans'
+        in page
+    )
+
+
+def test_routing_page_routes_a_recommendation_to_a_channel(convener_client, consultation, convener):
+    made = filled(consultation, convener)
+    vietnam = consultation.report_channels.get(country="VNM")
+    rec = made["recs"][0]
+    url = reverse("reports:routes", kwargs={"slug": consultation.slug})
+    response = convener_client.post(url, {"route": [f"{rec.pk}-{vietnam.pk}"]})
+    assert response.status_code == 303
+    assert list(vietnam.recommendations.all()) == [rec]
+    page = convener_client.get(url).content.decode()
+    assert f'value="{rec.pk}-{vietnam.pk}" id="route-{rec.pk}-{vietnam.pk}" checked' in page
+
+
+def test_routes_of_another_consultation_are_refused(consultation, convener):
+    from factories import ConsultationFactory
+
+    other = ConsultationFactory()
+    made = filled(consultation, convener)
+    with pytest.raises(ServiceError):
+        services.routes_replace(actor=convener, consultation=other, pairs=[(made["recs"][0].pk, 1)])
+
+
+def test_report_pages_are_for_conveners_only(client, consultation):
+    client.force_login(UserFactory())
+    assert client.get(reverse("reports:manage", kwargs={"slug": consultation.slug})).status_code == 403
+
+
+def test_channel_form_explains_a_missing_country(convener_client, consultation):
+    response = convener_client.post(
+        reverse("reports:channel_add", kwargs={"slug": consultation.slug}), {"name": "Brief", "kind": "country"}
+    )
+    assert response.status_code == 400
+    assert "A country channel needs its country." in response.content.decode()
