@@ -5,8 +5,8 @@ columns ``id`` and ``text``; other columns are ignored, except an optional ``gro
 of each text), used as a signal when ``--use-groups`` is given. ``-`` reads standard input.
 
 Options: ``--method tfidf|embeddings|auto`` (default ``auto``: embeddings when the model is installed);
-``--clusters K`` or ``--threshold T`` (a cosine distance), not both; neither chooses the number of clusters
-by silhouette. Output: ``id,cluster`` in the order of the input, clusters numbered from 0.
+``--clusters K`` or ``--threshold T`` (a cosine distance), not both; with neither, the method's default
+threshold applies (see :mod:`target87.engines.textclusters`). Output: ``id,cluster`` in the order of the input, clusters numbered from 0.
 
 ``--method embeddings`` when the model is not installed is an error (exit 2, with the command that installs
 it), so a measurement never silently runs another method; ``--method auto`` falls back to TF-IDF and says

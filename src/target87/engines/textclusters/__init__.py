@@ -22,10 +22,11 @@ advance. Texts are then grouped by average-linkage clustering of their cosine di
 
 How many clusters
     ``n_clusters`` fixes the number (1 to the number of texts). ``threshold`` is a cosine distance (above 0,
-    at most 2) between the vectors as compared (embeddings centred from eight texts on): clusters are merged
-    while the average distance between their texts stays below it. With
-    neither, the number is chosen by the mean silhouette of the clustering (tried from 2 to n - 1); with
-    fewer than four texts, at the method's :data:`DEFAULT_THRESHOLDS`. Giving both is an error.
+    at most 2) between the vectors as compared: clusters are merged while the average distance between their
+    texts stays below it. With neither, the method's :data:`DEFAULT_THRESHOLDS` applies (calibrated on
+    labelled sets of 3 to 80 texts; texts that resemble nothing else stay alone). Giving both is an error.
+    Embeddings are centred on the set (:mod:`.vectors`), so a distance of 1 is "as far apart as two texts of
+    this set usually are", for 3 texts as for 300.
 
 Signals and feedback
     ``groups``: one value per text (the key question it answers, say), or None where unknown. Texts of two
@@ -55,8 +56,8 @@ METHODS = ("auto", "tfidf", "embeddings")
 
 #: added to the cosine distance of two texts of different known ``groups``
 GROUP_PENALTY = 0.1
-#: where fewer than four texts are cut when no number or threshold is given (cosine distance)
-DEFAULT_THRESHOLDS = {"tfidf": 0.8, "embeddings": 0.5}
+#: the cosine distance at which clusters stop merging when neither a number nor a threshold is given
+DEFAULT_THRESHOLDS = {"tfidf": 0.85, "embeddings": 0.8}
 #: the distance given to the pairs the rapporteur kept apart
 FAR = 4.0
 
@@ -184,7 +185,7 @@ def _vectors(texts: list[str], method: str) -> tuple[np.ndarray, str, str | None
             )
             return vectors.tfidf(texts), "tfidf", None, note
         try:
-            return vectors.centred(vectors.embeddings(texts, model)), "embeddings", model.name, None
+            return vectors.embeddings(texts, model), "embeddings", model.name, None
         except Exception as error:  # a broken install must not take the page down: say so and go on
             note = _(
                 "The sentence-embedding model could not be loaded (%(error)s), so the texts were compared by "
@@ -216,9 +217,13 @@ def cluster(
     distances = _collapse(_with_groups(vectors.cosine_distances(matrix), groups), component)
     for a, b in apart:
         distances[a, b] = distances[b, a] = FAR
-    k = None if n_clusters is None else min(n_clusters, len(distances))
+    if n_clusters is None and threshold is None:
+        threshold = DEFAULT_THRESHOLDS[ran]
     labels = hierarchy.cut(
-        distances, n_clusters=k, threshold=threshold, small_threshold=DEFAULT_THRESHOLDS[ran], apart=apart
+        distances,
+        n_clusters=None if n_clusters is None else min(n_clusters, len(distances)),
+        threshold=threshold,
+        apart=apart,
     )
     order: dict[int, int] = {}
     renumbered = [order.setdefault(int(labels[c]), len(order)) for c in component]

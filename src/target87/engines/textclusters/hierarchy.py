@@ -1,4 +1,4 @@
-"""Average-linkage clustering of a distance matrix, cut at a number of clusters, a distance or by silhouette.
+"""Average-linkage clustering of a distance matrix, cut at a number of clusters or at a distance.
 
 A cut of the dendrogram is a set of its nodes whose leaves cover every item once. :func:`cut` finds it and then
 splits, again and again, any node that holds a pair the rapporteur kept apart into its two children, so such a
@@ -10,9 +10,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-
-#: the most numbers of clusters tried by the silhouette search (evenly spread beyond that)
-MAX_CANDIDATES = 120
 
 
 def tree(distances: np.ndarray) -> np.ndarray:
@@ -71,43 +68,20 @@ def _labels(nodes: list[int], linkage: np.ndarray, n: int) -> np.ndarray:
     return labels
 
 
-def by_silhouette(distances: np.ndarray, linkage: np.ndarray) -> int:
-    """The number of clusters (2 to n - 1) whose cut has the highest mean silhouette."""
-    from sklearn.metrics import silhouette_score
-
-    n = len(distances)
-    candidates = range(2, n)
-    if len(candidates) > MAX_CANDIDATES:
-        candidates = sorted({int(k) for k in np.linspace(2, n - 1, MAX_CANDIDATES)})
-    best_k, best = 2, -np.inf
-    for k in candidates:
-        labels = _labels(_nodes_for_k(linkage, n, k), linkage, n)
-        score = silhouette_score(distances, labels, metric="precomputed")
-        if score > best:
-            best_k, best = k, score
-    return best_k
-
-
 def cut(
     distances: np.ndarray,
     *,
     n_clusters: int | None,
     threshold: float | None,
-    small_threshold: float,
     apart: Sequence[tuple[int, int]] = (),
 ) -> np.ndarray:
-    """A label per item; by silhouette when neither ``n_clusters`` nor ``threshold`` is given and n ≥ 4,
-    at ``small_threshold`` for fewer items."""
+    """A label per item: ``n_clusters`` clusters, or the clusters left below ``threshold`` (one is given)."""
     n = len(distances)
     if n == 1:
         return np.zeros(1, dtype=int)
     linkage = tree(distances)
     if n_clusters is not None:
         nodes = _nodes_for_k(linkage, n, min(n_clusters, n))
-    elif threshold is not None:
-        nodes = _nodes_below(linkage, n, threshold)
-    elif n < 4:
-        nodes = _nodes_below(linkage, n, small_threshold)
     else:
-        nodes = _nodes_for_k(linkage, n, by_silhouette(np.minimum(distances, 2.0), linkage))
+        nodes = _nodes_below(linkage, n, float(threshold))
     return _labels(_split_kept_apart(nodes, linkage, n, apart), linkage, n)

@@ -11,8 +11,9 @@ the glossary (:mod:`.glossary`), English texts are kept as written. Then
     from the files of their package only (``HF_HUB_OFFLINE=1``): never a download at run time. The loaded
     model is kept for the life of the process.
 
-Embeddings are then centred (from :data:`MIN_CENTRED` texts on, the mean of the set is taken off) so that what
-all the texts share — they are all about target 8.7 — does not make everything look alike.
+Embeddings are then centred — the mean of the set, pulled towards the mean of typical sentences of the subject
+(:mod:`.reference`) when the set is small, is taken off — so that what all the texts share (they are all about
+target 8.7) does not make everything look alike, and a distance threshold means the same for 3 texts or 300.
 """
 
 from __future__ import annotations
@@ -27,8 +28,8 @@ import numpy as np
 
 from . import glossary
 
-#: the fewest texts whose mean is taken off their embeddings (see :func:`centred`)
-MIN_CENTRED = 8
+#: how many texts' weight the reference sentences' mean carries in the mean taken off (see :func:`embeddings`)
+REFERENCE_WEIGHT = 8
 
 
 @dataclass(frozen=True)
@@ -95,22 +96,27 @@ def _load(model: Model):
 
 
 def embeddings(texts: Sequence[str], model: Model) -> np.ndarray:
-    """Sentence embeddings (one row per text) of the prepared texts; raises whatever loading raises."""
-    loaded = _load(model)
-    prepared_texts = prepared(texts)
+    """Centred sentence embeddings (one row per text) of the prepared texts; raises whatever loading raises."""
+    raw = _unit(_encode(_load(model), model, prepared(texts)))
+    n = len(raw)
+    reference = _reference_mean(model)
+    mean = (raw.sum(axis=0) + REFERENCE_WEIGHT * reference) / (n + REFERENCE_WEIGHT)
+    return _unit(raw - mean)
+
+
+def _encode(loaded, model: Model, texts: list[str]) -> np.ndarray:
     if model.name == "all-MiniLM-L6-v2":
-        return np.asarray(
-            loaded.encode(prepared_texts, normalize_embeddings=True, show_progress_bar=False), dtype=float
-        )
-    return np.asarray(loaded.query(prepared_texts), dtype=float)  # e5: "query: " for symmetric tasks
+        return np.asarray(loaded.encode(texts, normalize_embeddings=True, show_progress_bar=False), dtype=float)
+    return np.asarray(loaded.query(texts), dtype=float)  # e5: the "query: " prefix, for symmetric tasks
 
 
-def centred(vectors: np.ndarray) -> np.ndarray:
-    """Unit vectors less their mean, from :data:`MIN_CENTRED` texts on (the mean of fewer says too little)."""
-    unit = _unit(vectors)
-    if len(unit) < MIN_CENTRED:
-        return unit
-    return _unit(unit - unit.mean(axis=0))
+def _reference_mean(model: Model) -> np.ndarray:
+    key = f"{model.name}:reference"
+    if key not in _loaded:
+        from .reference import REFERENCE_SENTENCES
+
+        _loaded[key] = _unit(_encode(_load(model), model, list(REFERENCE_SENTENCES))).mean(axis=0)
+    return _loaded[key]
 
 
 def _unit(vectors: np.ndarray) -> np.ndarray:
