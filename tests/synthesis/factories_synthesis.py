@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from factories_deliberation import participant
 from target87.deliberation import services as deliberation
+from target87.deliberation.models import Recommendation
+from target87.synthesis import services
+from target87.synthesis.models import SuggestionRun
+from target87.synthesis.services.suggestions import Item, suggestion_store
 
 #: three ways of saying one thing and two others, in three languages
 SAME = [
@@ -48,3 +52,18 @@ class Texts:
             timeframe="medium",
             contributions=list(sources),
         )
+
+
+def suggest(consultation, objects):
+    """A suggestion of exactly these contributions and recommendations (without asking the engine)."""
+    run = SuggestionRun.objects.create(consultation=consultation, method_asked="tfidf", method="tfidf")
+    items = [Item("r" if isinstance(o, Recommendation) else "c", o, o.key_question_id) for o in objects]
+    return suggestion_store(run=run, items=items)
+
+
+def accept(actor, suggestion, **fields):
+    values = dict(title="Social partners on steering committees", text="Make them full members.", level="national")
+    values.update(fields)
+    return services.suggestion_accept(
+        actor=actor, suggestion=suggestion, actors=["governments", "social_partners"], timeframe="medium", **values
+    )

@@ -2,7 +2,7 @@
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from factories_synthesis import OTHER, SAME
+from factories_synthesis import OTHER, SAME, accept, suggest
 
 from factories import ConsultationFactory, KeyQuestionFactory, UserFactory
 from factories_deliberation import facilitator_of, participant
@@ -13,24 +13,7 @@ from target87.deliberation.models import Recommendation
 from target87.engines import textclusters
 from target87.priorities.models import Ballot
 from target87.synthesis import selectors, services
-from target87.synthesis.models import Merge, MergedRecommendation, Suggestion, SuggestionRun
-from target87.synthesis.services.suggestions import Item, suggestion_store
-
-
-def suggest(consultation, objects):
-    """A suggestion of exactly these contributions and recommendations (without asking the engine)."""
-    run = SuggestionRun.objects.create(consultation=consultation, method_asked="tfidf", method="tfidf")
-    items = [Item("r" if isinstance(o, Recommendation) else "c", o, o.key_question_id) for o in objects]
-    return suggestion_store(run=run, items=items)
-
-
-def accept(actor, suggestion, **fields):
-    values = dict(title="Social partners on steering committees", text="Make them full members.", level="national")
-    values.update(fields)
-    return services.suggestion_accept(
-        actor=actor, suggestion=suggestion, actors=["governments", "social_partners"], timeframe="medium", **values
-    )
-
+from target87.synthesis.models import Merge, MergedRecommendation, Suggestion
 
 # --- suggestions ---------------------------------------------------------------------------------------------
 
