@@ -328,3 +328,14 @@ def test_bad_arguments_raise_value_errors(kwargs, words):
 def test_bad_series_raise_value_errors(make, words):
     with pytest.raises(ValueError, match=words):
         make()
+
+
+@pytest.mark.parametrize(
+    ("method", "label"),
+    [("unsd-2022", "deterioration"), ("unsd-2023", "stagnation_or_regression"), ("escap-api", "reverse")],
+)
+def test_target_equal_to_the_base_value_leaves_the_score_empty(method, label):
+    # 10 (2015) → 12 (2020), decrease desired, target 10: no change was required, the value moved away
+    got = assess(Series((2015, 2020), (10.0, 12.0)), method, target_value=10, direction="decrease")
+    assert got.score is None
+    assert got.label == label

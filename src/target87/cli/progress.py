@@ -50,6 +50,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--target-value", type=float, default=None, help=_("target value (Open SDG can do without)"))
     p.add_argument("--target-year", type=int, default=2030, help=_("target year (default 2030)"))
     p.add_argument("--direction", required=True, choices=("increase", "decrease"), help=_("desired direction"))
+    p.add_argument("--start-year", type=int, default=2000, help=_("first year of ESCAP's regression (default 2000)"))
     p.add_argument("--limit", type=float, default=None, help=_("natural limit of the values (Open SDG, no target)"))
     p.add_argument(
         "--draws",
@@ -272,6 +273,7 @@ def run(args) -> list[list[str]]:
                 direction=args.direction,
                 base_year=args.base_year,
                 limit=args.limit,
+                start_year=args.start_year,
                 draws=args.draws,
                 seed=args.seed,
             )

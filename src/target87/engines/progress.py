@@ -60,6 +60,12 @@ target (at or below it for a decrease, at or above for an increase); ``insuffici
 the year with data nearest to the one asked for (the earlier of two equally near), as the UNSD note
 says, among the years before the latest.
 
+Undefined figures. Where a growth rate crosses a change of sign, or the change required is nil (the
+target equals the base value), the score is left empty and the label is the lowest of the method
+(``unsd-2022``: ``deterioration`` when the value moved away from the target, else ``limited``;
+``unsd-2023``: ``stagnation_or_regression``; ``escap-api``: ``reverse``; ``opensdg``: ``not_available``,
+as for values of both signs).
+
 A target of 0 — 8.7: end child labour by 2025 — breaks growth rates (``(0 / v_b)^(…)`` is 0,
 ``CAGR_r`` is −100 %). Statistics Canada's note (the only official note found to say how) replaces a
 target or a base value of 0 by 0.001 in the growth rates; ``opensdg`` does exactly that, and so do
