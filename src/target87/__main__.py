@@ -17,13 +17,23 @@ FAST_COMMANDS = {
     "estimate": "estimate",
     "allocate": "allocate",
     "rank": "rank",
-    "progress": "progress",
     "cluster": "cluster",
+    "progress": "progress",
 }
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = list(sys.argv if argv is None else argv)
+    try:
+        return _run(list(sys.argv if argv is None else argv))
+    except BrokenPipeError:
+        # The reader of our output went away (``target87 rank … | head``): stop quietly, as Unix tools do.
+        # Python would report the pipe again when it flushes stdout at exit; point stdout at nothing first.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+
+
+def _run(argv: list[str]) -> int:
     command = argv[1] if len(argv) > 1 else ""
     if command in FAST_COMMANDS:
         module = importlib.import_module(f"target87.cli.{FAST_COMMANDS[command]}")

@@ -250,6 +250,9 @@ else:
 HUEY["immediate"] = env_bool("HUEY_IMMEDIATE", default=False)
 HUEY["consumer"] = {"workers": int(os.environ.get("JOB_WORKERS", "2")), "worker_type": "thread"}
 
+# the API's lists come a page at a time, at most 200 items (target87.api.inputs.Page)
+NINJA_PAGINATION_MAX_LIMIT = 200
+
 # --- security ------------------------------------------------------------------------------------------
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

@@ -25,14 +25,14 @@ def post(client, url, body, token=None, method="post"):
 def test_read_endpoints(client, consultation):
     room = RoomFactory(consultation=consultation, name="Plenary Hall")
     SessionFactory(consultation=consultation, room=room, title="Opening", start=at(1, "09:00"), end=at(1, "10:00"))
-    assert [c["slug"] for c in client.get("/api/v1/consultations").json()] == ["bangkok-test"]
+    assert [c["slug"] for c in client.get("/api/v1/consultations").json()["items"]] == ["bangkok-test"]
     detail = client.get("/api/v1/consultations/bangkok-test").json()
     assert detail["time_zone"] == "Asia/Bangkok" and detail["start_date"] == "2016-09-14"
-    sessions = client.get("/api/v1/consultations/bangkok-test/sessions").json()
+    sessions = client.get("/api/v1/consultations/bangkok-test/sessions").json()["items"]
     assert [(s["title"], s["room"], s["start"]) for s in sessions] == [
         ("Opening", "Plenary Hall", "2016-09-14T02:00:00Z")
     ]
-    assert client.get("/api/v1/consultations/bangkok-test/rooms").json()[0]["name"] == "Plenary Hall"
+    assert client.get("/api/v1/consultations/bangkok-test/rooms").json()["items"][0]["name"] == "Plenary Hall"
 
 
 def test_openapi_document_describes_the_api(client):

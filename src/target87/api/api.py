@@ -12,35 +12,38 @@ recommendations in ``deliberation.py``, ballots and their results in ``prioritie
 
 from __future__ import annotations
 
+import logging
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI, Router, Status
+from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 import target87
-from target87.consultations import selectors, services
-from target87.consultations.models import Consultation, Session
+from target87.core.errors import Conflict
 
-from . import commitments, deliberation, live, priorities
-from .auth import TokenAuth
-from .errors import in_payload_terms
-from .schemas import (
-    ERRORS,
-    ConsultationIn,
-    ConsultationOut,
-    ConsultationPatch,
-    KeyQuestionIn,
-    KeyQuestionOut,
-    RoomIn,
-    RoomOut,
-    SessionIn,
-    SessionOut,
-    SessionPatch,
-)
+from . import commitments, consultations, deliberation, indicators, live, priorities
 
-api = NinjaAPI(
+
+class ProblemAPI(NinjaAPI):
+    """The API, whose description says what it sends: errors as ``application/problem+json``."""
+
+    def get_openapi_schema(self, **kwargs):
+        schema = super().get_openapi_schema(**kwargs)
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                for status, response in operation.get("responses", {}).items():
+                    content = response.get("content", {})
+                    if int(status) >= 400 and "application/json" in content:
+                        content[PROBLEM] = content.pop("application/json")
+        return schema
+
+
+PROBLEM = "application/problem+json"
+
+api = ProblemAPI(
     title="Target 8.7 API",
     version=target87.__version__,
     description=__doc__,
@@ -48,7 +51,6 @@ api = NinjaAPI(
     docs_url="/docs",
     openapi_url="/openapi.json",
 )
-PROBLEM = "application/problem+json"
 
 
 def problem(request, status: int, title: str, detail: str, errors: list[dict] | None = None):
@@ -81,6 +83,11 @@ def _service_error(request, exc: ValidationError):
     return problem(request, 422, _("The change was refused"), " ".join(e["message"] for e in errors), errors)
 
 
+@api.exception_handler(Conflict)
+def _conflict(request, exc: Conflict):
+    return problem(request, 409, _("Conflict"), " ".join(exc.messages))
+
+
 @api.exception_handler(PermissionDenied)
 def _forbidden(request, exc):
     return problem(request, 403, _("Forbidden"), _("Your token does not allow this change."))
@@ -93,12 +100,16 @@ def _not_found(request, exc):
 
 @api.exception_handler(AuthenticationError)
 def _unauthorised(request, exc):
-    response = problem(
-        request,
-        401,
-        _("Authentication required"),
-        _("Send a bearer token in the Authorization header: Authorization: Bearer <token>."),
-    )
+    if request.headers.get("Authorization"):
+        detail = _(
+            "The token sent is not valid: it is unknown, revoked, or its account is inactive. "
+            "Ask a convener for a new one (target87 create-api-token)."
+        )
+        title = _("Invalid token")
+    else:
+        detail = _("Send a bearer token in the Authorization header: Authorization: Bearer <token>.")
+        title = _("Authentication required")
+    response = problem(request, 401, title, detail)
     response["WWW-Authenticate"] = "Bearer"
     return response
 
@@ -108,145 +119,21 @@ def _http_error(request, exc: HttpError):
     return problem(request, exc.status_code, _("Request refused"), str(exc))
 
 
-v1 = Router(tags=["consultations"])
-
-
-def _consultation(request, slug: str) -> Consultation:
-    return selectors.consultation_get(slug=slug, user=request.user)
-
-
-def _session_out(session: Session) -> dict:
-    return {
-        "id": session.pk,
-        "kind": session.kind,
-        "title": session.title,
-        "focus": session.focus,
-        "description": session.description,
-        "start": session.start,
-        "end": session.end,
-        "deliberation_minutes": session.deliberation_minutes,
-        "room": session.room.name if session.room else None,
-        "key_questions": [q.position for q in session.key_questions.all()],
-        "thematic_areas": session.thematic_areas,
-        "speakers": [{"name": s.person.name, "role": s.role} for s in session.speakers.all()],
-    }
-
-
-@v1.get("/consultations", response=list[ConsultationOut], summary="Published consultations")
-def consultation_list(request):
-    return list(selectors.consultation_list_public())
-
-
-@v1.get("/consultations/{slug}", response={200: ConsultationOut, **ERRORS})
-def consultation_detail(request, slug: str):
-    return _consultation(request, slug)
-
-
-@v1.get("/consultations/{slug}/sessions", response={200: list[SessionOut], **ERRORS})
-def session_list(request, slug: str):
-    return [_session_out(s) for s in selectors.session_queryset(_consultation(request, slug))]
-
-
-@v1.get("/consultations/{slug}/sessions/{session_id}", response={200: SessionOut, **ERRORS})
-def session_detail(request, slug: str, session_id: int):
-    return _session_out(selectors.session_get(consultation=_consultation(request, slug), pk=session_id))
-
-
-@v1.get("/consultations/{slug}/rooms", response={200: list[RoomOut], **ERRORS})
-def room_list(request, slug: str):
-    return list(_consultation(request, slug).rooms.all())
-
-
-@v1.get("/consultations/{slug}/key-questions", response={200: list[KeyQuestionOut], **ERRORS})
-def key_question_list(request, slug: str):
-    return list(_consultation(request, slug).key_questions.all())
-
-
-# --- writes (conveners, with a token) -------------------------------------------------------------
-
-
-@v1.post("/consultations", response={201: ConsultationOut, **ERRORS}, auth=TokenAuth())
-def consultation_create(request, payload: ConsultationIn):
-    return Status(201, services.consultation_create(actor=request.auth, **payload.dict()))
-
-
-@v1.patch("/consultations/{slug}", response={200: ConsultationOut, **ERRORS}, auth=TokenAuth())
-def consultation_update(request, slug: str, payload: ConsultationPatch):
-    consultation = _consultation(request, slug)
-    return services.consultation_update(
-        actor=request.auth, consultation=consultation, **payload.dict(exclude_unset=True)
+@api.exception_handler(Exception)
+def _unexpected(request, exc: Exception):
+    """Whatever went wrong, the client gets problem details (never the site's HTML page); the log gets the trace."""
+    logger.exception("API request %s %s failed", request.method, request.path)
+    return problem(
+        request, 500, _("Server error"), _("Something went wrong on our side. Nothing was changed; try again later.")
     )
 
 
-#: the service's names for the session fields that the payload names after the ids it sends
-SESSION_FIELDS = {"room": "room_id", "key_questions": "key_question_ids", "speakers": "speaker_ids"}
+logger = logging.getLogger(__name__)
 
 
-def _session_save(request, consultation: Consultation, data: dict, session: Session | None = None) -> Session:
-    try:
-        return services.session_save(actor=request.auth, consultation=consultation, session=session, **data)
-    except ValidationError as error:
-        raise in_payload_terms(error, SESSION_FIELDS) from None
-
-
-def _session_relations(consultation: Consultation, data: dict) -> dict:
-    if "room_id" in data:
-        room_id = data.pop("room_id")
-        data["room"] = None
-        if room_id is not None:
-            data["room"] = consultation.rooms.filter(pk=room_id).first()
-            if data["room"] is None:
-                raise ValidationError({"room_id": [_("No room %(id)s in this consultation.") % {"id": room_id}]})
-    if "key_question_ids" in data:
-        ids = data.pop("key_question_ids") or []
-        data["key_questions"] = list(consultation.key_questions.filter(pk__in=ids))
-        if len(data["key_questions"]) != len(set(ids)):
-            raise ValidationError({"key_question_ids": [_("Some key questions are not in this consultation.")]})
-    if "speaker_ids" in data:
-        data["speakers"] = data.pop("speaker_ids") or []  # the service refuses people from elsewhere
-    return data
-
-
-@v1.post("/consultations/{slug}/sessions", response={201: SessionOut, **ERRORS}, auth=TokenAuth())
-def session_create(request, slug: str, payload: SessionIn):
-    consultation = _consultation(request, slug)
-    data = _session_relations(consultation, payload.dict())
-    session = _session_save(request, consultation, data)
-    return Status(201, _session_out(selectors.session_get(consultation=consultation, pk=session.pk)))
-
-
-@v1.patch("/consultations/{slug}/sessions/{session_id}", response={200: SessionOut, **ERRORS}, auth=TokenAuth())
-def session_update(request, slug: str, session_id: int, payload: SessionPatch):
-    consultation = _consultation(request, slug)
-    session = selectors.session_get(consultation=consultation, pk=session_id)
-    data = _session_relations(consultation, payload.dict(exclude_unset=True))
-    _session_save(request, consultation, data, session)
-    return _session_out(selectors.session_get(consultation=consultation, pk=session.pk))
-
-
-@v1.delete("/consultations/{slug}/sessions/{session_id}", response={204: None, **ERRORS}, auth=TokenAuth())
-def session_delete(request, slug: str, session_id: int):
-    consultation = _consultation(request, slug)
-    services.session_delete(actor=request.auth, session=selectors.session_get(consultation=consultation, pk=session_id))
-    return Status(204, None)
-
-
-@v1.post("/consultations/{slug}/rooms", response={201: RoomOut, **ERRORS}, auth=TokenAuth())
-def room_create(request, slug: str, payload: RoomIn):
-    return Status(
-        201, services.room_save(actor=request.auth, consultation=_consultation(request, slug), **payload.dict())
-    )
-
-
-@v1.post("/consultations/{slug}/key-questions", response={201: KeyQuestionOut, **ERRORS}, auth=TokenAuth())
-def key_question_create(request, slug: str, payload: KeyQuestionIn):
-    return Status(
-        201, services.key_question_save(actor=request.auth, consultation=_consultation(request, slug), **payload.dict())
-    )
-
-
-api.add_router("/v1/", v1)
+api.add_router("/v1/", consultations.router)
 api.add_router("/v1/", deliberation.router)
 api.add_router("/v1/", priorities.router)
 api.add_router("/v1/", commitments.router)
 api.add_router("/v1/", live.router)
+api.add_router("/v1/", indicators.router)

@@ -8,7 +8,7 @@ capture contributions with a token, through the same service as the capture page
 # No ``from __future__ import annotations`` here: ninja reads a paginated endpoint's annotations in the
 # pagination module's namespace, where the names of this module's schemas are not known.
 from ninja import Query, Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from target87.consultations import selectors as consultation_selectors
 from target87.consultations.models import Consultation
@@ -17,6 +17,7 @@ from target87.deliberation import selectors, services
 
 from .auth import OPTIONAL, OptionalTokenAuth, TokenAuth
 from .errors import in_payload_terms
+from .inputs import Page
 from .schemas import (
     ERRORS,
     ContributionFilters,
@@ -59,7 +60,7 @@ def _contribution_relations(consultation: Consultation, data: dict) -> dict:
     summary="Contributions of the breakout groups",
     openapi_extra=OPTIONAL,
 )
-@paginate(LimitOffsetPagination)
+@paginate(Page)
 def contribution_list(request, slug: str, filters: Query[ContributionFilters]):
     rows = selectors.contribution_list(
         consultation=_consultation(request, slug),
@@ -96,7 +97,7 @@ def contribution_create(request, slug: str, payload: ContributionIn):
     summary="Recommendations, in their order",
     openapi_extra=OPTIONAL,
 )
-@paginate(LimitOffsetPagination)
+@paginate(Page)
 def recommendation_list(request, slug: str):
     return selectors.recommendation_list(consultation=_consultation(request, slug))
 

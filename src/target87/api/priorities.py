@@ -9,7 +9,7 @@ browser, through each participant's personal link.
 from __future__ import annotations
 
 from ninja import Router
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from target87.consultations import selectors as consultation_selectors
 from target87.priorities import selectors
@@ -17,6 +17,7 @@ from target87.priorities.enums import BallotStatus
 from target87.priorities.models import Ballot
 
 from .auth import OPTIONAL, OptionalTokenAuth
+from .inputs import Page
 from .schemas import ERRORS, BallotDetailOut, BallotOut, BallotResultsOut
 
 router = Router(tags=["priorities"], auth=OptionalTokenAuth())
@@ -33,7 +34,7 @@ def _viewable(request, ballot_id: int) -> Ballot:
     summary="Ballots, the latest first",
     openapi_extra=OPTIONAL,
 )
-@paginate(LimitOffsetPagination)
+@paginate(Page)
 def ballot_list(request, slug: str):
     consultation = consultation_selectors.consultation_get(slug=slug, user=request.user)
     return selectors.ballot_list_visible(consultation=consultation, user=request.user)

@@ -2,13 +2,16 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import Annotated
 
 from ninja import Field, Schema
 
-from target87.consultations.enums import ThematicArea
+from target87.consultations.enums import ConsultationStatus, Lens, SessionKind, ThematicArea
 from target87.deliberation.enums import ContributionKind, FeedbackKind, FeedbackStatus
 from target87.people.enums import StakeholderGroup
 from target87.priorities.enums import BallotStatus, Method
+
+from .inputs import Count, Id, In, Minutes, Patch, Position
 
 
 class KeyQuestionOut(Schema):
@@ -63,81 +66,86 @@ class ConsultationOut(Schema):
     status: str
 
 
-class ConsultationIn(Schema):
+LongText = Annotated[str, Field(max_length=20_000)]
+
+
+class ConsultationIn(In):
     slug: str = Field(..., min_length=1, max_length=80, pattern=r"^[-a-zA-Z0-9_]+$")
     title: str = Field(..., min_length=1, max_length=300)
-    description: str = ""
+    description: LongText = ""
     convened_by: str = Field(..., min_length=1, max_length=200)
-    subregion: str = ""
-    countries: list[str] = []
-    venue: str = ""
-    city: str = ""
-    country: str = ""
+    subregion: str = Field("", max_length=200)
+    countries: list[str] = Field([], max_length=100)
+    venue: str = Field("", max_length=200)
+    city: str = Field("", max_length=120)
+    country: str = Field("", max_length=3)
     start_date: dt.date
     end_date: dt.date
-    time_zone: str = "UTC"
-    languages: list[str] = []
-    status: str = "draft"
+    time_zone: str = Field("UTC", max_length=64)
+    languages: list[str] = Field([], max_length=20)
+    status: ConsultationStatus = ConsultationStatus.DRAFT
 
 
-class ConsultationPatch(Schema):
+class ConsultationPatch(Patch):
     title: str | None = Field(None, min_length=1, max_length=300)
-    description: str | None = None
-    convened_by: str | None = None
-    subregion: str | None = None
-    countries: list[str] | None = None
-    venue: str | None = None
-    city: str | None = None
-    country: str | None = None
+    description: str | None = Field(None, max_length=20_000)
+    convened_by: str | None = Field(None, min_length=1, max_length=200)
+    subregion: str | None = Field(None, max_length=200)
+    countries: list[str] | None = Field(None, max_length=100)
+    venue: str | None = Field(None, max_length=200)
+    city: str | None = Field(None, max_length=120)
+    country: str | None = Field(None, max_length=3)
     start_date: dt.date | None = None
     end_date: dt.date | None = None
-    time_zone: str | None = None
-    languages: list[str] | None = None
-    status: str | None = None
+    time_zone: str | None = Field(None, max_length=64)
+    languages: list[str] | None = Field(None, max_length=20)
+    status: ConsultationStatus | None = None
 
 
-class SessionIn(Schema):
-    kind: str
+class SessionIn(In):
+    kind: SessionKind
     title: str = Field(..., min_length=1, max_length=300)
-    focus: str = ""
-    description: str = ""
+    focus: LongText = ""
+    description: LongText = ""
     start: dt.datetime = Field(
         ..., description="ISO 8601; without an offset it is read in the consultation's time zone"
     )
     end: dt.datetime
-    deliberation_minutes: int = Field(0, ge=0)
-    room_id: int | None = None
-    key_question_ids: list[int] = []
-    thematic_areas: list[str] = []
-    speaker_ids: list[int] = []
+    deliberation_minutes: Minutes = 0
+    room_id: Id | None = None
+    key_question_ids: list[Id] = Field([], max_length=50)
+    thematic_areas: list[ThematicArea] = Field([], max_length=50)
+    speaker_ids: list[Id] = Field([], max_length=200)
 
 
-class SessionPatch(Schema):
-    kind: str | None = None
+class SessionPatch(Patch):
+    NULLABLE = frozenset({"room_id"})  # null: the session has no room
+
+    kind: SessionKind | None = None
     title: str | None = Field(None, min_length=1, max_length=300)
-    focus: str | None = None
-    description: str | None = None
+    focus: str | None = Field(None, max_length=20_000)
+    description: str | None = Field(None, max_length=20_000)
     start: dt.datetime | None = None
     end: dt.datetime | None = None
-    deliberation_minutes: int | None = Field(None, ge=0)
-    room_id: int | None = None
-    key_question_ids: list[int] | None = None
-    thematic_areas: list[str] | None = None
-    speaker_ids: list[int] | None = None
+    deliberation_minutes: Minutes | None = None
+    room_id: Id | None = None
+    key_question_ids: list[Id] | None = Field(None, max_length=50)
+    thematic_areas: list[ThematicArea] | None = Field(None, max_length=50)
+    speaker_ids: list[Id] | None = Field(None, max_length=200)
 
 
-class RoomIn(Schema):
+class RoomIn(In):
     name: str = Field(..., min_length=1, max_length=120)
-    capacity: int = Field(..., ge=1)
-    accessibility: str = ""
-    position: int = Field(0, ge=0)
+    capacity: Count
+    accessibility: LongText = ""
+    position: Position = 0
 
 
-class KeyQuestionIn(Schema):
-    position: int = Field(..., ge=1)
+class KeyQuestionIn(In):
+    position: Annotated[int, Field(ge=1, le=99)]
     short_title: str = Field(..., min_length=1, max_length=120)
-    text: str = Field(..., min_length=1)
-    lens: str
+    text: str = Field(..., min_length=1, max_length=20_000)
+    lens: Lens
 
 
 class Problem(Schema):
@@ -161,8 +169,8 @@ def _choices(enum) -> str:
 
 
 class ContributionFilters(Schema):
-    key_question: int | None = Field(None, ge=1, description="The key question's position (1 for Q1).")
-    session_id: int | None = Field(None, description="The breakout group: its session's id.")
+    key_question: int | None = Field(None, ge=1, le=99, description="The key question's position (1 for Q1).")
+    session_id: Id | None = Field(None, description="The breakout group: its session's id.")
     kind: ContributionKind | None = None
     thematic_area: ThematicArea | None = None
 
@@ -193,15 +201,23 @@ class ContributionOut(Schema):
         return obj.public_author() or None
 
 
-class ContributionIn(Schema):
-    key_question_id: int = Field(..., description="The key question's id (see /consultations/{slug}/key-questions).")
-    session_id: int | None = Field(None, description="The breakout group: a breakout session's id.")
-    kind: str = Field(..., description=f"One of: {_choices(ContributionKind)}.")
-    text: str
-    thematic_area: str = Field("", description=f"Empty, or one of: {_choices(ThematicArea)}.")
-    countries: list[str] = Field([], description="Countries concerned, ISO 3166 codes such as KHM, LAO.")
+class ContributionIn(In):
+    key_question_id: Id = Field(..., description="The key question's id (see /consultations/{slug}/key-questions).")
+    session_id: Id | None = Field(None, description="The breakout group: a breakout session's id.")
+    # the choices are declared for clients and checked by the service, which says what to choose in plain words
+    kind: str = Field(..., max_length=32, json_schema_extra={"enum": ContributionKind.values})
+    text: str = Field(..., max_length=20_000)
+    thematic_area: str = Field(
+        "", max_length=32, json_schema_extra={"enum": ["", *ThematicArea.values]}, description="Empty, or an area."
+    )
+    countries: list[str] = Field(
+        [], max_length=100, description="Countries concerned, ISO 3166 codes such as KHM, LAO."
+    )
     stakeholder_group: str = Field(
-        "", description=f"The stakeholder group it comes from: empty, or one of {_choices(StakeholderGroup)}."
+        "",
+        max_length=32,
+        json_schema_extra={"enum": ["", *StakeholderGroup.values]},
+        description="The stakeholder group it comes from, or empty.",
     )
     client_key: uuid.UUID | None = Field(
         None, description="Chosen by the sender: sending again with the same key stores the contribution once."

@@ -300,6 +300,10 @@ def session_delete(request, slug, pk):
     consultation = _managed(request, slug)
     session = get_object_or_404(Session, consultation=consultation, pk=pk)
     day = timezone.localtime(session.start, consultation.tz).date().isoformat()
-    services.session_delete(actor=request.user, session=session)
-    messages.success(request, _("Session deleted."))
+    try:
+        services.session_delete(actor=request.user, session=session)
+    except ServiceError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Session deleted."))
     return redirect(f"{reverse('consultations:timetable', kwargs={'slug': slug})}?day={day}")

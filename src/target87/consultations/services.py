@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from target87.core import audit, countries
-from target87.core.errors import ServiceError
+from target87.core.errors import Conflict, ServiceError
 from target87.core.permissions import require
 from target87.people.selectors import people_for_consultation
 
@@ -46,8 +46,29 @@ CONSULTATION_FIELDS = (
 # --- consultation ------------------------------------------------------------------------------------
 
 
-def _clean_consultation(data: dict) -> dict:
+#: how far the product plans: a consultation's days lie in these years and it lasts at most this many days
+YEARS = (1990, 2100)
+MAX_DAYS = 31
+
+
+def _dates_errors(start: dt.date | None, end: dt.date | None) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
+    for name, day in (("start_date", start), ("end_date", end)):
+        if day is not None and not YEARS[0] <= day.year <= YEARS[1]:
+            errors[name] = [_("Choose a day between %(first)s and %(last)s.") % {"first": YEARS[0], "last": YEARS[1]}]
+    if not errors and start and end:
+        if end < start:
+            errors["end_date"] = [_("The last day cannot come before the first day.")]
+        elif (end - start).days + 1 > MAX_DAYS:
+            errors["end_date"] = [_("A consultation lasts at most %(days)s days.") % {"days": MAX_DAYS}]
+    return errors
+
+
+def _clean_consultation(data: dict) -> dict:
+    errors: dict[str, list[str]] = {
+        name: [_("This field cannot be empty.")] for name, value in data.items() if value is None
+    }
+    data = {name: value for name, value in data.items() if value is not None}
     cleaned = dict(data)
     if "time_zone" in data:
         try:
@@ -75,8 +96,7 @@ def _clean_consultation(data: dict) -> dict:
                 % {"values": ", ".join(unknown)}
             ]
         cleaned["countries"] = sorted(set(codes))
-    if data.get("start_date") and data.get("end_date") and data["end_date"] < data["start_date"]:
-        errors["end_date"] = [_("The last day cannot come before the first day.")]
+    errors.update(_dates_errors(data.get("start_date"), data.get("end_date")))
     if "status" in data and data["status"] not in ConsultationStatus.values:
         errors["status"] = [_("Unknown status.")]
     if errors:
@@ -107,8 +127,8 @@ def consultation_update(*, actor, consultation: Consultation, **fields) -> Consu
     if "slug" in data and Consultation.objects.exclude(pk=consultation.pk).filter(slug=data["slug"]).exists():
         raise ServiceError({"slug": [_("Another consultation already uses this short name.")]})
     merged = {"start_date": consultation.start_date, "end_date": consultation.end_date, **data}
-    if merged["end_date"] < merged["start_date"]:
-        raise ServiceError({"end_date": [_("The last day cannot come before the first day.")]})
+    if errors := _dates_errors(merged["start_date"], merged["end_date"]):
+        raise ServiceError(errors)
     changes = audit.model_changes(consultation, data)
     for name, value in data.items():
         setattr(consultation, name, value)
@@ -434,6 +454,17 @@ def session_save(
 
 @transaction.atomic
 def session_delete(*, actor, session: Session) -> None:
+    """Delete a session. One whose breakout groups are published is refused: participants have been told
+    their groups, so the convener unpublishes them first (and tells people), then deletes."""
     require(actor, "consultations.manage", session.consultation)
+    allocation = getattr(session, "breakout_allocation", None)
+    if allocation is not None and allocation.published_run_id is not None:
+        raise Conflict(
+            _(
+                "The breakout groups of “%(title)s” are published: participants have been told their groups. "
+                "Unpublish the groups on the breakout page first, then delete the session."
+            )
+            % {"title": session.title}
+        )
     audit.record(actor=actor, action="session.delete", obj=session, consultation=session.consultation)
     session.delete()
