@@ -58,7 +58,15 @@ def test_statistician_uploads_a_csv_confirms_the_columns_and_stores_the_observat
 
     page.get_by_label("Source").fill("Example survey 2019")
     page.get_by_role("button", name="Store as indicator observations").click()
-    page.get_by_role("heading", name="SL_TLF_CHLDEC · Thailand").wait_for()
-    assert "Stored 8 observations of SL_TLF_CHLDEC." in page.locator(".messages").inner_text()
+    page.get_by_role("heading", name="Example survey 2019, THA 2019").wait_for()
+    assert "Stored 8 observations of SL_TLF_CHLDEC as a new vintage." in page.locator(".messages").inner_text()
     assert Observation.objects.filter(ref_area="THA", time_period="2019", source="Example survey 2019").count() == 8
     assert page.locator("table.observations tbody tr").count() == 8
+    assert "Not shown on the dashboards." in page.content()
+
+    # shown on the dashboards, the estimate is Thailand's latest value, with its interval
+    page.get_by_role("button", name="Show on the dashboards").click()
+    assert "now shown on the dashboards" in page.locator(".messages").inner_text()
+    page.goto(reverse("indicators:country", args=["THA"]))
+    latest = page.locator("#SL_TLF_CHLDEC p.latest").inner_text()
+    assert "in 2019" in latest and "95 % interval" in latest
