@@ -236,3 +236,14 @@ def actions_for_user(*, consultation, user) -> QuerySet[Action]:
     return action_list(consultation=consultation).filter(
         Q(country__in=countries) | Q(partners__organisation_id__in=organisations, partners__role=PartnerRole.LEAD)
     )
+
+
+def action_list_for_country(*, country: str, user=None) -> QuerySet[Action]:
+    """A country's actions in every consultation the user may see (the public's when no user is given): what
+    the country dashboard shows next to the country's indicators, with the series each action aims to move."""
+    from target87.consultations.selectors import consultation_list_for, consultation_list_public
+
+    visible = Q(consultation__in=consultation_list_public().values("pk"))
+    if user is not None and getattr(user, "is_authenticated", False):
+        visible |= Q(consultation__in=consultation_list_for(user=user).values("pk"))
+    return action_queryset().filter(visible, country=country)
