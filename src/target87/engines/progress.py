@@ -294,7 +294,8 @@ def _escap_csi(years, V, ask: _Ask) -> _Outcome:
 
 def _line_coefficients(xs: Sequence[float], w: Sequence[float], at: float) -> np.ndarray:
     """c such that c · y is the weighted least-squares line through (xs, y), weights w, at ``at``."""
-    x, w = np.asarray(xs, dtype=float), np.asarray(w, dtype=float)
+    x, w = np.asarray(xs, dtype=float) - xs[0], np.asarray(w, dtype=float)  # years from the first: no cancellation
+    at = at - xs[0]
     xm = (w * x).sum() / w.sum()
     sxx = (w * (x - xm) ** 2).sum()
     return w / w.sum() + w * (x - xm) * (at - xm) / sxx
