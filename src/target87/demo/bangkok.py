@@ -41,6 +41,7 @@ DEMO_PARTS = [
     "target87.demo.breakouts",
     "target87.demo.deliberation",
     "target87.demo.priorities",
+    "target87.demo.synthesis",
     "target87.demo.reports",
     "target87.demo.commitments",
     "target87.demo.live",
