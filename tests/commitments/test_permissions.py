@@ -174,3 +174,14 @@ def test_history_has_no_way_to_be_changed_in_the_api(world, client):
         assert response.status_code in (404, 405)
     assert Update.objects.get(pk=update.pk).note == update.note
     assert world.tha.due_date == dt.date(2030, 12, 31)
+
+
+def test_focal_point_adding_an_action_elsewhere_is_told_why(world, client):
+    client.force_login(world.focal_tha)
+    response = client.post(
+        reverse("commitments:action_new", kwargs={"slug": world.consultation.slug}),
+        {"title": "Elsewhere", "country": "KHM", "recommendations": [world.r3.pk], "status": "planned", "progress": 0},
+    )
+    assert response.status_code == 403
+    assert "You keep the actions of your country" in response.content.decode()
+    assert not Update.objects.filter(action__title="Elsewhere").exists()

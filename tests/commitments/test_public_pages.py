@@ -159,3 +159,25 @@ def test_finance_totals_in_a_chosen_currency(world, client):
     page = client.get(_url(world, "finance") + "?currency=THB").content.decode()
     assert "<svg" in page
     assert "Amounts in KHR are left out" in page
+
+
+def test_pages_read_the_same_number_of_queries_however_many_actions(world, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(name):
+        with CaptureQueriesContext(connection) as seen:
+            assert client.get(_url(world, name)).status_code == 200
+        return len(seen)
+
+    before = {name: queries(name) for name in ("accountability", "alignment", "widget")}
+    for n in range(4):
+        services.action_create(
+            actor=world.convener,
+            consultation=world.consultation,
+            title=f"More {n}",
+            country="KHM",
+            recommendations=[world.r1, world.r3],
+            partners=[(world.ngo, "lead"), (world.union, "partner")],
+        )
+    assert {name: queries(name) for name in before} == before

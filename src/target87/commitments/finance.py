@@ -141,7 +141,7 @@ def charts(data: dict) -> dict[str, str]:
             alt.Chart(frame)
             .mark_bar()
             .encode(
-                y=alt.Y(f"{column}:N", title=title, sort=None if name == "year" else "-x"),
+                y=alt.Y(f"{column}:N", title=title, sort="ascending" if name == "year" else "-x"),
                 x=alt.X("sum(value):Q", title=amount),
                 color=colour,
                 yOffset="kind:N",

@@ -12,6 +12,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from target87.consultations import selectors as consultation_selectors
@@ -25,6 +26,10 @@ from .forms import ActionForm, FocalPointForm, GoodPracticeForm, ImportForm, Mon
 from .models import ExchangeRate, FocalPoint, GoodPractice, MoneyLine
 
 IMPORT_SALT = "target87.commitments.import"
+OUT_OF_REACH = gettext_lazy(
+    "You keep the actions of your country or of the organisations you represent: choose that country, or your "
+    "organisation as a lead."
+)
 
 
 def _consultation(slug) -> Consultation:
@@ -85,10 +90,13 @@ def action_edit(request, slug, pk=None):
                     services.action_update(actor=request.user, action=action, note=note, **data)
             except ServiceError as error:
                 apply_service_error(form, error)
+            except PermissionDenied:
+                form.add_error(None, OUT_OF_REACH)
+                status = 403
             else:
                 messages.success(request, _("The action is saved; its history shows the change."))
                 return see_other(action.get_absolute_url())
-        status = 400
+        status = status if status == 403 else 400
     return render(
         request,
         "commitments/manage/action_form.html",

@@ -1,6 +1,7 @@
 """The partnership network as a picture: stakeholder groups on a circle, a line between two groups as thick as
 the number of actions they share, each group's circle as large as the number of actions it takes part in.
-The layout is computed here and drawn as SVG by the template: no script, nothing from elsewhere."""
+Each circle carries the group's number in the legend under the picture, which stays readable on a phone. The
+layout is computed here and drawn as SVG by the template: no script, nothing from elsewhere."""
 
 from __future__ import annotations
 
@@ -22,18 +23,15 @@ def layout(data: dict) -> dict:
         angle = -math.pi / 2 + 2 * math.pi * index / len(groups)
         x, y = CENTRE + RING * math.cos(angle), CENTRE + RING * math.sin(angle)
         where[group] = (x, y)
-        right = math.cos(angle) >= -0.01
         nodes.append(
             {
+                "number": index + 1,
                 "group": group,
                 "label": label,
                 "count": count,
                 "x": round(x, 1),
                 "y": round(y, 1),
-                "r": round(8 + 14 * math.sqrt(count / most), 1),
-                "lx": round(x + (26 if right else -26) * (1 if abs(math.cos(angle)) > 0.2 else 0), 1),
-                "ly": round(y + (0 if abs(math.cos(angle)) > 0.2 else (30 if math.sin(angle) > 0 else -30)), 1),
-                "anchor": "middle" if abs(math.cos(angle)) <= 0.2 else ("start" if right else "end"),
+                "r": round(14 + 16 * math.sqrt(count / most), 1),
             }
         )
     strongest = max((n for _k, n in data["pairs"]), default=1)

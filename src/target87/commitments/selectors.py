@@ -13,7 +13,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from itertools import combinations
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Case, Prefetch, Q, QuerySet, Value, When
 
 from target87.deliberation.models import Recommendation
 from target87.people.enums import StakeholderGroup
@@ -24,9 +24,18 @@ from .models import Action, Evidence, GoodPractice, Partner, Update
 PRIORITY_TOP = 5
 
 
+#: partners in the order people read them: who leads, who takes part, who pays
+ROLE_ORDER = Case(
+    When(role=PartnerRole.LEAD, then=Value(0)), When(role=PartnerRole.PARTNER, then=Value(1)), default=Value(2)
+)
+
+
 def action_queryset() -> QuerySet[Action]:
     return Action.objects.select_related("consultation").prefetch_related(
-        Prefetch("partners", queryset=Partner.objects.select_related("organisation")),
+        Prefetch(
+            "partners",
+            queryset=Partner.objects.select_related("organisation").order_by(ROLE_ORDER, "organisation__name"),
+        ),
         Prefetch("recommendations", queryset=Recommendation.objects.order_by("number")),
         "indicators",
     )
