@@ -40,6 +40,7 @@ def test_statistician_uploads_a_csv_confirms_the_columns_and_stores_the_observat
     page.get_by_label("By area (urban/rural)").check()
     page.get_by_label("Country").select_option("THA")
     page.get_by_label("Year of the survey").fill("2019")
+    page.get_by_label("The whole design's clusters minus strata", exact=False).check()
     page.get_by_role("button", name="Estimate").click()
 
     page.get_by_role("heading", name="Children aged 5–17 in child labour").wait_for()
@@ -50,6 +51,7 @@ def test_statistician_uploads_a_csv_confirms_the_columns_and_stores_the_observat
     assert row.locator("[data-col=estimate]").inner_text() == f"{total.estimate:.1f}"
     assert row.locator("[data-col=ci]").inner_text() == f"{total.ci_lower:.1f} – {total.ci_upper:.1f}"
     assert page.locator("table[data-table=area] tbody tr").count() == 2
+    assert page.locator("[data-fact=df]").inner_text() == "the whole design's"
     # the chart: one dot with its interval per domain (total, 2 sexes, 3 age groups, 2 areas)
     assert page.locator("figure.chart circle.point").count() == 8
     assert "rows are children outside ages 5–17" in page.locator(".result-notes").inner_text()

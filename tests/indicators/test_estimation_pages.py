@@ -447,3 +447,25 @@ def test_chart_coordinates_stay_numbers_in_french(stat_client):
     coordinates = re.findall(r'(?:cx|cy|x1|x2|y1|y2)="([^"]*)"', html)
     assert coordinates
     assert all(re.fullmatch(r"-?\d+(\.\d+)?", c) for c in coordinates)
+
+
+def test_degrees_of_freedom_of_the_whole_design_on_the_page(stat_client):
+    data = survey()
+    estimation = upload(stat_client, csv_upload(data))
+    html = _result_html(stat_client, estimation, df="design", tables=["area"])
+    assert re.search(r'data-fact="df">the whole design', html)
+    estimation.refresh_from_db()
+    assert estimation.options["df"] == "design"
+    design = estimate_child_labour(data, by=[("area",)], options=Options(df="design"))
+    domain = estimate_child_labour(data, by=[("area",)], options=Options(df="domain"))
+    rural = next(r for r in estimation.result["rows"] if r["categories"].get("area") == "rural")
+    expected = next(r for r in design.rows if r.categories.get("area") == "rural")
+    other = next(r for r in domain.rows if r.categories.get("area") == "rural")
+    assert (rural["ci_lower"], rural["ci_upper"]) == (expected.ci_lower, expected.ci_upper)
+    # the rural clusters are in half the strata: 6 degrees of freedom of its own, 12 of the design
+    assert (other.df, expected.df) == (6.0, 12.0) and rural["ci_lower"] > other.ci_lower
+    # the default stays R's, and a bad value is refused by name
+    html = _result_html(stat_client, estimation, tables=["area"])
+    assert re.search(r'data-fact="df">each domain', html)
+    response = _run(stat_client, estimation, df="both")
+    assert response.status_code == 200 and "Select a valid choice" in response.content.decode()

@@ -124,6 +124,10 @@ LONELY_PSU_LABELS = {
     "adjust": _("Adjust: centre the stratum at the grand mean (conservative)"),
     "average": _("Average: the mean variance of the other strata"),
 }
+DF_LABELS = {
+    "domain": _("The domain's clusters minus its strata (R's default)"),
+    "design": _("The whole design's clusters minus strata (Stata, SPSS Complex Samples, MICS tabulations)"),
+}
 CI_METHOD_LABELS = {
     "logit": _("Logit (R's svyciprop default)"),
     "xlogit": _("Logit with design degrees of freedom (xlogit)"),

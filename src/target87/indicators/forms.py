@@ -12,6 +12,7 @@ from .columns import parts
 from .enums import (
     CI_METHOD_LABELS,
     DEFINITION_LABELS,
+    DF_LABELS,
     LONELY_PSU_LABELS,
     OPTIONAL_ROLES,
     ROLE_LABELS,
@@ -104,6 +105,14 @@ class EstimationForm(forms.Form):
     ci_method = forms.ChoiceField(
         label=_("Confidence interval"), choices=[(method, CI_METHOD_LABELS[method]) for method in CI_METHODS]
     )
+    df = forms.ChoiceField(
+        label=_("Degrees of freedom of a domain's interval"),
+        choices=list(DF_LABELS.items()),
+        widget=forms.RadioSelect,
+        initial="domain",
+        required=False,
+        help_text=_("They matter for small domains: the whole design's give narrower intervals there."),
+    )
     level = forms.FloatField(label=_("Confidence level"), min_value=0.5, max_value=0.999, initial=0.95)
     population = forms.FloatField(
         label=_("Children aged 5–17 in the population (optional)"),
@@ -123,6 +132,7 @@ class EstimationForm(forms.Form):
         "lonely_psu",
         "adjust_domain_lonely",
         "ci_method",
+        "df",
         "level",
         "population",
         "ref_area",
@@ -174,6 +184,7 @@ class EstimationForm(forms.Form):
             if name not in ("definition", "definition_file")
         }
         data["tables"] = list(data.get("tables") or [])
+        data["df"] = data.get("df") or "domain"
         return data
 
 

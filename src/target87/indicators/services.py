@@ -214,6 +214,7 @@ def _options(opts: dict) -> Options:
         lonely_psu=opts["lonely_psu"],
         adjust_domain_lonely=bool(opts["adjust_domain_lonely"]),
         ci_method=opts["ci_method"],
+        df=opts.get("df") or "domain",
         level=float(opts["level"]),
         population=opts.get("population"),
         missing_hours=opts["missing_hours"],

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from target87.core import countries
 from target87.core.errors import ServiceError
 from target87.engines.childlabour import PRESETS, ChildLabourError, Definition, load_definition
-from target87.engines.survey import CI_METHODS, LONELY_PSU_OPTIONS
+from target87.engines.survey import CI_METHODS, DF_OPTIONS, LONELY_PSU_OPTIONS
 
 from .columns import parts
 from .enums import ROLE_LABELS, ROLES, TABLES
@@ -26,6 +26,7 @@ DEFAULT_OPTIONS = {
     "lonely_psu": "fail",
     "adjust_domain_lonely": False,
     "ci_method": "logit",
+    "df": "domain",
     "level": 0.95,
     "population": None,
     "missing_hours": "error",
@@ -116,6 +117,8 @@ def _clean_methods(opts: dict, errors: Errors) -> None:
         _add(errors, "lonely_psu", _("Choose one of the options."))
     if opts["ci_method"] not in CI_METHODS:
         _add(errors, "ci_method", _("Choose one of the methods."))
+    if opts.get("df") not in DF_OPTIONS:
+        _add(errors, "df", _("Choose the domain's or the whole design's degrees of freedom."))
     if opts["missing_hours"] not in ("error", "zero"):
         _add(errors, "missing_hours", _("Choose one of the options."))
 
