@@ -139,3 +139,10 @@ def test_a_tampered_confirmation_is_refused(world, client):
     response = client.post(url, {"confirm": "forged"})
     assert response.status_code == 400
     assert Action.objects.count() == before
+
+
+def test_the_layout_documents_every_column(world, client):
+    assert list(csvio.COLUMN_HELP) == csvio.COLUMNS
+    client.force_login(world.convener)
+    page = client.get(reverse("commitments:import", kwargs={"slug": world.consultation.slug})).content.decode()
+    assert page.count("<tr><th><code>") == len(csvio.COLUMNS)

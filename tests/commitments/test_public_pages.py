@@ -181,3 +181,11 @@ def test_pages_read_the_same_number_of_queries_however_many_actions(world, clien
             partners=[(world.ngo, "lead"), (world.union, "partner")],
         )
     assert {name: queries(name) for name in before} == before
+
+
+def test_followup_summary_for_the_report(world):
+    summary = selectors.followup_summary(consultation=world.consultation)
+    assert summary["actions"] == 2
+    assert summary["by_status"] == {"planned": 0, "in_progress": 1, "completed": 0, "delayed": 1, "dropped": 0}
+    assert [a.title for a in summary["overdue"]] == ["Child-labour-free zones"]
+    assert summary["orphan_priorities"] == []  # no closed ballot: nothing is a priority yet

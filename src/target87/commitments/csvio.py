@@ -33,6 +33,7 @@ import io
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from target87.core.errors import ServiceError
 from target87.core.exporters import csv_bytes
@@ -61,6 +62,24 @@ COLUMNS = [
     "indicators",
 ]
 REQUIRED = {"title", "recommendations"}
+
+#: what each column holds, as the import page shows it
+COLUMN_HELP = {
+    "title": _lazy("Required."),
+    "description": _lazy("Free text."),
+    "country": _lazy("ISO 3166-1 alpha-3 code, e.g. THA; empty for a regional action."),
+    "region": _lazy("Required when the country is empty, e.g. “South-East Asia”."),
+    "lead": _lazy("Organisations leading the action, by name, separated by “;”."),
+    "partners": _lazy("Partner organisations, by name, separated by “;”."),
+    "funders": _lazy("Funding organisations, by name, separated by “;”."),
+    "recommendations": _lazy("Codes of this consultation's recommendations, e.g. R1;R4. At least one."),
+    "thematic_areas": _lazy("forced_labour, modern_slavery, human_trafficking, child_labour, child_soldiers; “;”."),
+    "start_date": _lazy("YYYY-MM-DD."),
+    "due_date": _lazy("YYYY-MM-DD, not before the start date."),
+    "status": _lazy("planned, in_progress, completed, delayed or dropped (planned when empty)."),
+    "progress": _lazy("A whole percentage from 0 to 100 (0 when empty)."),
+    "indicators": _lazy("SDG series codes, e.g. SL_TLF_CHLDEC, separated by “;”."),
+}
 ROLE_COLUMNS = {"lead": PartnerRole.LEAD, "partners": PartnerRole.PARTNER, "funders": PartnerRole.FUNDER}
 MAX_ROWS = 5000
 

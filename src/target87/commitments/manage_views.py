@@ -253,7 +253,7 @@ def import_actions(request, slug):
     if not request.user.has_perm("commitments.add_action", consultation):
         raise PermissionDenied
     form = ImportForm(request.POST or None, request.FILES or None)
-    context = {"consultation": consultation, "form": form, "columns": csvio.COLUMNS}
+    context = {"consultation": consultation, "form": form, "columns": csvio.COLUMN_HELP.items()}
     if request.method == "POST" and "confirm" in request.POST:
         try:
             content = signing.loads(request.POST["confirm"], salt=IMPORT_SALT, max_age=3600)

@@ -256,3 +256,20 @@ def action_list_for_country(*, country: str, user=None) -> QuerySet[Action]:
     if user is not None and getattr(user, "is_authenticated", False):
         visible |= Q(consultation__in=consultation_list_for(user=user).values("pk"))
     return action_queryset().filter(visible, country=country)
+
+
+def followup_summary(*, consultation) -> dict:
+    """What the outcome report's follow-up edition says of the follow-through: actions by status, how many are
+    overdue, the orphan priorities and the actions that serve no priority."""
+    actions = list(action_queryset().filter(consultation=consultation))
+    data = alignment(consultation=consultation)
+    by_status = {value: 0 for value in ActionStatus.values}
+    for action in actions:
+        by_status[action.status] += 1
+    return {
+        "actions": len(actions),
+        "by_status": by_status,
+        "overdue": [a for a in actions if a.is_overdue],
+        "orphan_priorities": data["orphans"],
+        "serving_no_priority": data["no_priority"] + data["unaligned"],
+    }
