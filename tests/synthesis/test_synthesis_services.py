@@ -93,9 +93,18 @@ def test_with_the_model_installed_the_embeddings_run_without_a_note(texts, conve
     c1 = texts.contribution(SAME[1], group=1)
     texts.contribution(OTHER[0], group=2)
     texts.contribution(OTHER[1], group=2)
-    run = services.suggestions_request(actor=convener, consultation=texts.consultation)
+    run = services.suggestions_request(actor=convener, consultation=texts.consultation, background=False)
     assert (run.method, run.fell_back, run.note) == ("embeddings", False, "")
     assert [[m.obj for m in s.members.all()] for s in run.suggestions.all()] == [[r1, c1]]
+
+
+def test_a_model_to_load_sends_the_request_to_the_background(texts, convener, monkeypatch):
+    monkeypatch.setattr(textclusters, "available_methods", lambda: ["tfidf", "embeddings"])
+    texts.contribution(SAME[0])
+    texts.contribution(SAME[1])
+    job = services.suggestions_request(actor=convener, consultation=texts.consultation)
+    assert (job.kind, job.params["method"]) == ("synthesis.suggest", "auto")
+    assert services.suggestions_request(actor=convener, consultation=texts.consultation, method="tfidf").items == 2
 
 
 def test_too_few_texts_is_said_plainly(texts, convener):

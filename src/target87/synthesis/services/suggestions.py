@@ -113,6 +113,11 @@ def feedback_pairs(*, consultation: Consultation, keys: list[str]) -> tuple[list
     return sorted(must), sorted(cannot)
 
 
+def _expected_method(method: str) -> str:
+    """The method the engine will run when asked for ``method``."""
+    return "embeddings" if method != "tfidf" and "embeddings" in textclusters.available_methods() else "tfidf"
+
+
 def _check_request(consultation, key_question, method, threshold) -> None:
     errors: dict[str, list[str]] = {}
     if key_question is not None and key_question.consultation_id != consultation.pk:
@@ -137,8 +142,9 @@ def suggestions_request(
 ) -> SuggestionRun | Job:
     """Compute suggested merges (for one key question, or all when ``key_question`` is None).
 
-    Up to :data:`BACKGROUND_ITEMS` texts, or ``background=False``, the run is made at once and returned; more,
-    or ``background=True``, start a job (returned) whose page shows the progress and leads back to synthesis."""
+    Up to :data:`BACKGROUND_ITEMS` texts compared by their words, or ``background=False``, the run is made at
+    once and returned; more texts, a sentence-embedding model to load, or ``background=True`` start a job
+    (returned) whose page shows the progress and leads back to synthesis."""
     require(actor, "synthesis.synthesise", consultation)
     _check_request(consultation, key_question, method, threshold)
     items = comparable_items(consultation=consultation, key_question=key_question, include_covered=include_covered)
@@ -149,8 +155,8 @@ def suggestions_request(
                 "to be merged here."
             )
         )
-    if background is None:
-        background = len(items) > BACKGROUND_ITEMS
+    if background is None:  # loading a sentence-embedding model alone takes seconds
+        background = len(items) > BACKGROUND_ITEMS or _expected_method(method) == "embeddings"
     if background:
         return job_start(
             kind="synthesis.suggest",
@@ -205,8 +211,7 @@ def _compute(*, actor, consultation, key_question, method, threshold, include_co
     step(1, 3, _("Comparing %(count)d texts") % {"count": len(items)})
     started = time.perf_counter()
     if threshold is None:
-        expected = "embeddings" if method != "tfidf" and "embeddings" in textclusters.available_methods() else "tfidf"
-        threshold = DEFAULT_THRESHOLD[expected]
+        threshold = DEFAULT_THRESHOLD[_expected_method(method)]
     try:
         result = textclusters.cluster(
             [item.text for item in items],

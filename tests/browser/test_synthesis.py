@@ -1,0 +1,62 @@
+"""The rapporteur's synthesis of the demo: ask for suggested merges (in the background, with progress), review
+one, accept it, open the traceability of the merged recommendation, and go from one of its source contributions
+back to it."""
+
+import re
+
+from target87.demo import bangkok
+
+
+def test_rapporteur_reviews_accepts_and_traces_a_merge_both_ways(demo, page_factory):
+    page = page_factory(viewport={"width": 390, "height": 844})
+    page.goto("/accounts/login/")
+    page.get_by_label("User name").fill(bangkok.CONVENER_USERNAME)
+    page.get_by_label("Password").fill(bangkok.CONVENER_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/manage/")
+
+    page.goto(f"/manage/{bangkok.SLUG}/synthesis/")
+    page.get_by_role("heading", name="Suggested merges").wait_for()
+    # the demo's merges are listed, and coverage per key question
+    assert page.locator("[data-merge]").count() >= 2
+    assert page.locator("[data-coverage]").count() == 5
+
+    # ask again, by words: more than 80 texts, so it runs in the background with its progress
+    page.get_by_label("Compare by").select_option("tfidf")
+    page.get_by_role("button", name="Suggest merges").click()
+    page.wait_for_url("**/jobs/**")
+    page.get_by_role("link", name="See the result").click()
+    page.wait_for_url(f"**/manage/{bangkok.SLUG}/synthesis/")
+    assert page.locator("[data-fallback]").count() == 0  # words were asked for: nothing fell back
+
+    # review the first suggestion that joins a recommendation and a contribution
+    card = (
+        page.locator("article[data-suggestion]", has=page.locator("li.is-recommendation"))
+        .filter(has=page.locator("li.is-contribution"))
+        .first
+    )
+    members = card.locator("li[data-member]").count()
+    card.get_by_role("link", name=re.compile(r"^Review S\d+$")).click()
+    page.get_by_role("heading", name=re.compile(r"^Suggested merge S\d+")).wait_for()
+    assert page.locator(".members li[data-member]").count() == members
+    page.get_by_label("Title of the merged recommendation").fill("One merged recommendation")
+    page.get_by_role("button", name="Accept and merge").click()
+
+    # the merged recommendation's traceability: every source with its breakout group and stakeholder group
+    page.get_by_text(re.compile(r"Merged into R\d+: every source contribution is kept with it\.")).wait_for()
+    heading = page.get_by_role("heading", name=re.compile(r"^R\d+\. One merged recommendation$"))
+    code = heading.inner_text().split(".")[0]
+    sources = page.locator("li[data-source]")
+    assert sources.count() >= members
+    assert "Breakout" in sources.first.inner_text()
+    assert "Stakeholder group" in sources.first.inner_text()
+
+    # from one source contribution back to where it ended up
+    sources.first.locator("a").first.click()
+    page.get_by_role("heading", name="Where this contribution ended up").wait_for()
+    destination = page.locator(f'li[data-destination="{code}"]')
+    assert destination.count() == 1
+    destination.get_by_role("link", name=re.compile(rf"^{code}\. One merged recommendation$")).click()
+    page.get_by_role("heading", name=re.compile(rf"^{code}\. One merged recommendation$")).wait_for()
+    # nothing spills sideways on a phone
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
