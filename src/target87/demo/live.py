@@ -75,7 +75,12 @@ QUESTIONS = {
         ("en", "What role for employers' organisations in remediation?", "", 8),
     ],
     "Expert panel: systems to track": [
-        ("en", "Which indicators should every country report on each year for target 8.7?", "", 35),
+        (
+            "en",
+            "Which indicators should every country report on each year for target 8.7?",
+            "Indicator 8.7.1 from household surveys, with its margin of error, and the victims identified each year.",
+            35,
+        ),
         ("fr", "Comment partager les données entre ministères sans exposer les victimes ?", "", 16),
     ],
     "Expert panel: development finance": [
