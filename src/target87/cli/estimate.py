@@ -241,6 +241,7 @@ def _child_labour(args) -> int:
         missing_hours=missing_hours,
     )
     by = parse_by(args.by)
+    _check_sdmx_options(args, definition)
     if args.format == "sdmx-csv":
         other = [v for t in by for v in t if v not in ("sex", "age_group", "area")]
         if other:
@@ -286,6 +287,49 @@ def _child_labour(args) -> int:
     else:
         Path(args.output).write_text(text, encoding="utf-8")
     return EXIT_OK
+
+
+#: the years a survey's TIME_PERIOD may name
+YEARS = (1950, 2100)
+
+
+def _check_sdmx_options(args, definition) -> None:
+    """--year, --ref-area and --series, when given, must be codes an SDMX reader knows: a comparable
+    definition's series is one of SDG 8.7.1's; another definition's (not comparable) is a national code."""
+    import re
+
+    from target87.engines import sdmx
+    from target87.engines.childlabour import SERIES, ChildLabourError
+
+    if args.year and not (args.year.isdigit() and YEARS[0] <= int(args.year) <= YEARS[1]):
+        raise ChildLabourError(
+            _("--year must be the survey's year, from {first} to {last}, e.g. 2016: not {value!r}.").format(
+                first=YEARS[0], last=YEARS[1], value=args.year
+            )
+        )
+    if args.ref_area:
+        code = sdmx.area_code(args.ref_area)
+        if code is None:
+            raise ChildLabourError(
+                _(
+                    "--ref-area must be a country's ISO 3166 alpha-3 code (e.g. THA) or UN M49 number: not {value!r}."
+                ).format(value=args.ref_area)
+            )
+        args.ref_area = code
+    if not args.series:
+        return
+    if definition.comparable and args.series not in SERIES:
+        raise ChildLabourError(
+            _("--series must be one of the SDG 8.7.1 series {series}: not {value!r}.").format(
+                series=", ".join(SERIES), value=args.series
+            )
+        )
+    if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]{0,49}", args.series):
+        raise ChildLabourError(
+            _("--series must be a code of letters, digits and underscores, e.g. XX_MICS4: not {value!r}.").format(
+                value=args.series
+            )
+        )
 
 
 class _Progress:

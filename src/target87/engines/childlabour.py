@@ -63,6 +63,14 @@ from target87.engines.survey import (
 
 AGE_GROUPS = (("5-11", 5, 11), ("12-14", 12, 14), ("15-17", 15, 17))
 AGE_MIN, AGE_MAX = 5, 17
+#: the largest weight taken: a row cannot stand for more children than there are (larger is a mistake)
+MAX_WEIGHT = 1e15
+#: the largest --population taken (the world has about two billion children aged 5-17)
+MAX_POPULATION = 1e10
+#: the SDG series of indicator 8.7.1 (general and SNA production boundary)
+SERIES = ("SL_TLF_CHLDEC", "SL_TLF_CHLDEA")
+#: the largest definition file read (a definition is a few lines)
+MAX_DEFINITION_BYTES = 1 << 16
 TOTAL = "_T"
 ROLES = ("weight", "strata", "psu", "age", "sex", "area", "econ_hours", "chore_hours", "hazardous")
 #: command-line options that map each role to a column
@@ -318,11 +326,29 @@ def load_definition(name: str | Path, rule_43: str = "ge") -> Definition:
     import tomllib
 
     try:
-        spec = tomllib.loads(path.read_text(encoding="utf-8"))
+        with path.open("rb") as fh:
+            data = fh.read(MAX_DEFINITION_BYTES + 1)
+        if len(data) > MAX_DEFINITION_BYTES:
+            raise ChildLabourError(
+                _("The definition {file} is larger than {limit} KiB: a definition takes a few lines.").format(
+                    file=path.name, limit=MAX_DEFINITION_BYTES >> 10
+                )
+            )
+        spec = tomllib.loads(data.decode("utf-8"))
     except FileNotFoundError:
         raise ChildLabourError(_("Definition file not found: {file}").format(file=key)) from None
+    except RecursionError:  # tomllib reads nested arrays and tables recursively
+        raise ChildLabourError(
+            _("Cannot read the definition {file}: its arrays or tables are nested too deeply.").format(file=path.name)
+        ) from None
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ChildLabourError(_("Cannot read the definition {file}: {reason}").format(file=key, reason=exc)) from None
+        # the reason without the path: on the web the file is a temporary one on the server
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        if isinstance(exc, UnicodeDecodeError):
+            reason = _("it is not UTF-8 text")
+        raise ChildLabourError(
+            _("Cannot read the definition {file}: {reason}").format(file=path.name, reason=reason)
+        ) from None
     return _def_from_dict(path.stem, spec).resolve(rule_43)
 
 
@@ -547,7 +573,7 @@ def estimate_child_labour_file(
             progress(0.02 + 0.6 * fraction, _("Reading and checking values"))
         release_memory()  # what the reader held
         acc.merge()
-    except MemoryError:
+    except (MemoryError, MicrodataError):  # reading the file whole would fail the same way
         raise
     except Exception:
         acc = None
@@ -781,15 +807,7 @@ class _Accumulator:
 
         weights = _numeric(data, need["weight"], "weight", allow_missing=False)
         done("weight")
-        bad = np.flatnonzero(weights < 0)
-        if bad.size:
-            raise InvalidValuesError(
-                _("Column {column} has negative weights in {count} rows: {rows}.").format(
-                    column=mapping.weight, count=bad.size, rows=describe_rows(bad, weights[bad])
-                ),
-                mapping.weight,
-                bad,
-            )
+        _check_weights(weights, mapping.weight)
         age = _numeric(data, need["age"], "age", allow_missing=False)
         done("age")
         scope = (age >= AGE_MIN) & (age < AGE_MAX + 1)
@@ -864,6 +882,7 @@ class _Accumulator:
         scope = self.scope.whole(bool)
         y = self.y.whole(bool)
         n_children = int(scope.sum())
+        _check_counts(n, n_children, float(weights[scope].sum()) if n_children else 0.0, mapping)
         notes = [
             _("{count} children with no {column} were counted as working 0 hours.").format(
                 count=count, column=getattr(mapping, col)
@@ -986,6 +1005,49 @@ class _Accumulator:
         return codes, cats
 
 
+def _check_weights(weights: np.ndarray, column: str) -> None:
+    """Refuse negative weights, and weights that are infinite or too large to add up (rows named)."""
+    bad = np.flatnonzero(weights < 0)
+    if bad.size:
+        raise InvalidValuesError(
+            _("Column {column} has negative weights in {count} rows: {rows}.").format(
+                column=column, count=bad.size, rows=describe_rows(bad, weights[bad])
+            ),
+            column,
+            bad,
+        )
+    bad = np.flatnonzero(~(weights <= MAX_WEIGHT))  # NaN was refused as empty before
+    if bad.size:
+        raise InvalidValuesError(
+            _(
+                "Column {column} has weights that are infinite or larger than {limit:.0e} in {count} rows: {rows}. "
+                "A weight is the number of children a row stands for: check the column."
+            ).format(column=column, limit=MAX_WEIGHT, count=bad.size, rows=describe_rows(bad, weights[bad])),
+            column,
+            bad,
+        )
+
+
+def _check_counts(n: int, n_children: int, weight_children: float, mapping: ColumnMapping) -> None:
+    """Refuse a file with no rows, no child aged 5-17 or no positive weight: there is nothing to estimate."""
+    if n == 0:
+        raise ChildLabourError(_("The file has no rows: it holds no data below its header."))
+    if n_children == 0:
+        raise ChildLabourError(
+            _(
+                "None of the {count} rows is a child aged 5-17 (column {column}): there is nothing to estimate. "
+                "Check that the age column holds completed years."
+            ).format(count=n, column=mapping.age)
+        )
+    if not weight_children > 0:
+        raise ChildLabourError(
+            _(
+                "Every child aged 5-17 has the weight 0 in column {column}: there is nothing to estimate. "
+                "Check that the weight column is the survey's sample weight."
+            ).format(column=mapping.weight)
+        )
+
+
 def _num(x: float) -> float | None:
     x = float(x)
     return None if math.isnan(x) else x
@@ -1002,8 +1064,10 @@ def _check_options(options: Options) -> None:
         raise ChildLabourError(_("--ci-method must be one of {options}.").format(options=", ".join(CI_METHODS)))
     if not 0 < options.level < 1:
         raise ChildLabourError(_("--level must be between 0 and 1, e.g. 0.95."))
-    if options.population is not None and not options.population > 0:
-        raise ChildLabourError(_("--population must be a positive number of children."))
+    if options.population is not None and not 0 < options.population <= MAX_POPULATION:
+        raise ChildLabourError(
+            _("--population must be a positive number of children, at most {limit:.0e}.").format(limit=MAX_POPULATION)
+        )
     if options.missing_hours not in ("error", "zero"):
         raise ChildLabourError(_("--missing-hours must be error or zero."))
 

@@ -64,7 +64,9 @@ def _show(v: Any) -> str:
     if isinstance(v, np.generic):
         v = v.item()
     if isinstance(v, float):
-        return "empty" if math.isnan(v) else _number_text(v)
+        if math.isnan(v):
+            return "empty"
+        return _number_text(v) if abs(v) < 1e15 else repr(v)  # 1e+308, not its 309 digits
     return repr(v)
 
 
@@ -302,8 +304,15 @@ def file_format(path: Path) -> str | None:
 
 
 def list_columns(path: str | Path) -> list[str]:
-    """The column names of a file (reads only its header or metadata)."""
+    """The column names of a file (reads only its header or metadata); at most :data:`tabular.MAX_COLUMNS`."""
     path = Path(path)
+    names = _list_columns(path)
+    if len(names) > tabular.MAX_COLUMNS:
+        raise MicrodataError(tabular.too_many_columns(path.name, len(names)).message)
+    return names
+
+
+def _list_columns(path: Path) -> list[str]:
     kind = _check_file(path)
     try:
         if kind == "csv":
@@ -583,7 +592,7 @@ def _iter_csv(path: Path, names: list[str], wanted: list[str], numeric: list[str
     with open(path, "rb") as fh:
         header, done = b"\n", 0
         while header and not header.strip():  # the header is the first line that is not blank
-            header = fh.readline()
+            header = fh.readline(tabular.MAX_LINE_BYTES + 1)
             done += len(header)
         rest = b""
         while True:
@@ -595,7 +604,11 @@ def _iter_csv(path: Path, names: list[str], wanted: list[str], numeric: list[str
             else:
                 ended = False
                 cut = data.rfind(b"\n") + 1
-                if cut == 0:  # a line longer than a block: read on
+                if cut == 0:  # a line longer than a block: read on, up to a limit
+                    if len(data) > max(tabular.MAX_LINE_BYTES, CSV_BLOCK_BYTES):
+                        raise MicrodataError(
+                            tabular.line_too_long(path.name, _line_number(path, fh.tell() - len(data))).message
+                        )
                     rest = data
                     continue
                 rest = data[cut:]
@@ -620,6 +633,19 @@ def _iter_csv(path: Path, names: list[str], wanted: list[str], numeric: list[str
                 del table
             if ended:
                 return
+
+
+def _line_number(path: Path, offset: int) -> int:
+    """The number of the line that goes on at byte ``offset`` of a file (read in blocks)."""
+    count = 1
+    with open(path, "rb") as fh:
+        while offset > 0:
+            block = fh.read(min(offset, 1 << 20))
+            if not block:
+                break
+            count += block.count(b"\n")
+            offset -= len(block)
+    return count
 
 
 def _pc():

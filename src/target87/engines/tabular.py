@@ -18,10 +18,17 @@ Delimiter
 Fields follow the usual CSV rules: a field in double quotes may hold the delimiter, line breaks and doubled
 quotes (``""``). Blank lines are skipped. Lines are numbered from 1, the header line included, as a text
 editor shows them.
+
+Limits
+    A line read on its own (the header, the first rows shown as examples) is refused beyond
+    :data:`MAX_LINE_BYTES`, before more of it is read, so a compressed file whose header is one enormous
+    line costs no memory; a header with more than :data:`MAX_COLUMNS` columns is refused, and so is a
+    field longer than Python's CSV reader takes (128 KiB), each with a message that says so.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import gzip
 import io
@@ -34,6 +41,10 @@ from target87.engines.i18n import gettext as _
 #: the delimiters recognised, in the order that breaks ties
 DELIMITERS = (",", ";", "\t", "|")
 BOM = "\ufeff"
+#: the longest line read on its own (the header, the example rows): 1 MiB
+MAX_LINE_BYTES = 1 << 20
+#: the most columns a table may have
+MAX_COLUMNS = 2000
 
 
 class TableError(ValueError):
@@ -108,13 +119,60 @@ def read_rows(text: str, name: str = "") -> list[list[str]]:
     """The rows of a table's text, header first, blank rows left out; :class:`TableError` if it is not CSV."""
     rows = reader(text)
     try:
-        return [row for row in rows if any(cell.strip() for cell in row)]
+        table = [row for row in rows if any(cell.strip() for cell in row)]
     except csv.Error as error:
-        raise TableError(
-            _("{name} is not valid CSV: line {line}: {error}. Check the quotes on that line.").format(
-                name=name or _("The file"), line=rows.line_num, error=error
-            )
-        ) from None
+        raise csv_error(error, name, rows.line_num) from None
+    if table and len(table[0]) > MAX_COLUMNS:
+        raise too_many_columns(name, len(table[0]))
+    return table
+
+
+def csv_error(error: csv.Error, name: str, line: int) -> TableError:
+    """The :class:`TableError` for a :class:`csv.Error` met on ``line`` of the file ``name``."""
+    if "field larger than field limit" in str(error):
+        return TableError(
+            _(
+                "{name}, line {line}: a field is longer than {limit:,} characters, more than a table may hold. "
+                "Check for a quote that is never closed on that line, or shorten the field."
+            ).format(name=name or _("The file"), line=line, limit=csv.field_size_limit())
+        )
+    return TableError(
+        _("{name} is not valid CSV: line {line}: {error}. Check the quotes on that line.").format(
+            name=name or _("The file"), line=line, error=error
+        )
+    )
+
+
+def line_too_long(name: str, line: int) -> TableError:
+    """The :class:`TableError` for a line longer than :data:`MAX_LINE_BYTES`."""
+    return TableError(
+        _(
+            "Line {line} of {name} is longer than {limit} MiB: it cannot be a table's row. Check that the file "
+            "is a CSV file with one row per line."
+        ).format(line=line, name=name or _("the file"), limit=MAX_LINE_BYTES >> 20)
+    )
+
+
+def too_many_columns(name: str, count: int) -> TableError:
+    """The :class:`TableError` for a header with more than :data:`MAX_COLUMNS` columns."""
+    return TableError(
+        _(
+            "{name} has {count:,} columns; at most {limit:,} can be read. Keep only the columns needed and try again."
+        ).format(name=name or _("The file"), count=count, limit=MAX_COLUMNS)
+    )
+
+
+def _lines(fh: BinaryIO, name: str) -> Iterator[tuple[int, bytes]]:
+    """(number, line) of a binary file, refusing a line longer than :data:`MAX_LINE_BYTES` before reading it all."""
+    number = 0
+    while True:
+        line = fh.readline(MAX_LINE_BYTES + 1)
+        if not line:
+            return
+        number += 1
+        if len(line) > MAX_LINE_BYTES:
+            raise line_too_long(name, number)
+        yield number, line
 
 
 # -- files ------------------------------------------------------------------------------------------------
@@ -139,7 +197,7 @@ def read_head(path: str | Path, rows: int = 0) -> list[list[str]]:
     lines: list[bytes] = []
     found = 0
     with open_binary(path) as fh:
-        for line in fh:
+        for _number, line in _lines(fh, path.name):
             lines.append(line)
             found += bool(line.strip())
             if found > rows:
@@ -151,22 +209,34 @@ def read_header(path: str | Path) -> tuple[list[str], str]:
     """The column names (stripped) of a CSV file and its delimiter, reading its header line only."""
     path = Path(path)
     with open_binary(path) as fh:
-        number, line = next(((n, text) for n, text in enumerate(fh, start=1) if text.strip()), (1, b""))
+        number, line = next(((n, text) for n, text in _lines(fh, path.name) if text.strip()), (1, b""))
     try:
         text = line.decode("utf-8-sig" if number == 1 else "utf-8")
     except UnicodeDecodeError:
         raise TableError(not_utf8_message(path.name, number)) from None
     delimiter = delimiter_of(text)
-    names = next(csv.reader([text], delimiter=delimiter), [])
+    try:
+        names = next(csv.reader([text], delimiter=delimiter), [])
+    except csv.Error as error:
+        raise csv_error(error, path.name, number) from None
+    if len(names) > MAX_COLUMNS:
+        raise too_many_columns(path.name, len(names))
     return [name.strip() for name in names], delimiter
 
 
 def undecodable_line(path: str | Path) -> int | None:
     """The number of the first line of a file that is not UTF-8, or None; reads the file line by line."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    number = 1
     with open_binary(path) as fh:
-        for number, line in enumerate(fh, start=1):
+        for block in iter(lambda: fh.read(1 << 20), b""):
             try:
-                line.decode("utf-8-sig" if number == 1 else "utf-8")
-            except UnicodeDecodeError:
-                return number
+                decoder.decode(block)
+            except UnicodeDecodeError as error:
+                return number + block.count(b"\n", 0, max(0, error.start))
+            number += block.count(b"\n")
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return number
     return None
