@@ -85,14 +85,22 @@ def read_texts(text: str, name: str) -> tuple[list[str], list[str], list[str | N
     at = {column: header.index(column) for column in ("id", "text")}
     group_at = header.index("group") if "group" in header else None
     ids, texts, groups = [], [], []
+    seen: dict[str, int] = {}
     for number, row in enumerate(rows[1:], start=2):
         cells = row + [""] * (len(header) - len(row))
         ident, body = cells[at["id"]].strip(), cells[at["text"]].strip()
-        if not ident or not body:
+        if not ident:
             raise ValueError(
-                _("Row %(n)d of %(name)s has no %(what)s.")
-                % {"n": number, "name": name, "what": "id" if not ident else "text"}
+                _("Line %(n)d of %(name)s has no id: give every text an id.") % {"n": number, "name": name}
             )
+        if not body:
+            raise ValueError(_("Line %(n)d of %(name)s has no text.") % {"n": number, "name": name})
+        if ident in seen:
+            raise ValueError(
+                _("Line %(n)d of %(name)s repeats the id %(id)s of line %(first)d: ids must be unique.")
+                % {"n": number, "name": name, "id": ident, "first": seen[ident]}
+            )
+        seen[ident] = number
         ids.append(ident)
         texts.append(body)
         groups.append(cells[group_at].strip() or None if group_at is not None else None)
