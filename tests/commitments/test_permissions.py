@@ -35,7 +35,12 @@ def _web(world, client, name):
     edit = reverse("commitments:action_edit", kwargs={"slug": slug, "pk": pk})
     update = reverse("commitments:update", kwargs={"slug": slug, "pk": pk})
     money = reverse("commitments:money_add", kwargs={"slug": slug, "pk": pk})
+    line = MoneyLine.objects.create(
+        action=world.tha, year=2019, kind="committed", amount=5, currency="USD", source_type="domestic"
+    )
+    remove = reverse("commitments:money_remove", kwargs={"slug": slug, "pk": pk, "line": line.pk})
     return {
+        "money remove": ("post", remove, {}),
         "edit page": ("get", edit, None),
         "edit": (
             "post",
@@ -65,7 +70,7 @@ def _web(world, client, name):
     }[name]
 
 
-WEB = ["edit page", "edit", "progress page", "progress", "money"]
+WEB = ["edit page", "edit", "progress page", "progress", "money", "money remove"]
 
 
 @pytest.mark.parametrize("way", WEB)
@@ -76,7 +81,7 @@ def test_web_permission_matrix(world, client, role, way):
         client.force_login(user)
     method, url, data = _web(world, client, way)
     before = (Update.objects.count(), MoneyLine.objects.count())
-    response = getattr(client, method)(url, data) if data else client.get(url)
+    response = client.post(url, data) if method == "post" else client.get(url)
     if ROLES[role]:
         assert response.status_code in (200, 303)
         if method == "post":
