@@ -2,7 +2,8 @@
 
 No script runs in the browser and nothing is fetched from elsewhere: each chart is an SVG (shown in the page and
 downloadable), a PNG (downloadable) and the table of its data (shown under it and downloadable as CSV). A drawn
-chart is kept a while, keyed by its specification.
+chart is kept, keyed by its specification, and so is a specification, keyed by its data: Altair takes a few
+tenths of a second to build one.
 """
 
 from __future__ import annotations
@@ -20,10 +21,15 @@ TARGET = "#b2182b"
 FONT = "sans-serif"
 
 
+def _key(*args, **kwargs) -> str:
+    return json.dumps([args, kwargs], sort_keys=True, default=str)
+
+
 def _config(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
     return chart.configure(font=FONT).configure_view(strokeWidth=0).configure_axis(labelFontSize=11, titleFontSize=11)
 
 
+@cached(LRUCache(maxsize=512), key=_key)
 def trend_spec(
     points: list[dict], *, unit: str, target_value: float | None, target_year: int | None, title: str
 ) -> dict:
@@ -49,9 +55,10 @@ def trend_spec(
             x=x, y="value:Q"
         ))  # fmt: skip
     chart = alt.layer(*layers).properties(width=WIDTH, height=180, title=title)
-    return _config(chart).to_dict()
+    return _config(chart).to_dict(validate=False)
 
 
+@cached(LRUCache(maxsize=512), key=_key)
 def intervals_spec(rows: list[dict], *, unit: str, title: str) -> dict:
     """One line per area: a dot at the value, a bar over its interval. ``rows``: [{"area", "value", "lower",
     "upper", "year"}], in the order to show."""
@@ -65,9 +72,10 @@ def intervals_spec(rows: list[dict], *, unit: str, title: str) -> dict:
         y=y, x=alt.X("value:Q", title=unit, scale=alt.Scale(zero=True)), tooltip=["area", "value", "year"]
     )  # fmt: skip
     chart = alt.layer(bars, dots).properties(width=WIDTH - 60, height=max(60, 18 * len(rows)), title=title)
-    return _config(chart).to_dict()
+    return _config(chart).to_dict(validate=False)
 
 
+@cached(LRUCache(maxsize=512), key=_key)
 def tile_map_spec(tiles: list[dict], *, unit: str, title: str) -> dict:
     """A tile-grid map: one square per country at its place on the grid, coloured by its value (grey without
     one). ``tiles``: [{"code", "col", "row", "value", "text"}]."""
@@ -83,7 +91,7 @@ def tile_map_spec(tiles: list[dict], *, unit: str, title: str) -> dict:
     codes = alt.Chart(frame).mark_text(dy=-6, fontSize=10, fontWeight="bold").encode(x=x, y=y, text="code")
     values = alt.Chart(frame).mark_text(dy=7, fontSize=9).encode(x=x, y=y, text="text")
     chart = alt.layer(squares, codes, values).properties(width=WIDTH, height=260, title=title)
-    return _config(chart).to_dict()
+    return _config(chart).to_dict(validate=False)
 
 
 @cached(LRUCache(maxsize=256), key=lambda spec: json.dumps(spec, sort_keys=True))
