@@ -63,6 +63,8 @@ def test_command_stores_nothing_when_a_row_is_wrong_and_names_the_rows(world, tm
     assert "Row 3: R9 is not a recommendation of this consultation" in lines
     assert any(line.startswith("Row 3: The due date (2020-01-01) is before the start date") for line in lines)
     assert "Row 4: Give the action a title." in lines
+    # an unknown code is the problem; the row is not also told it names no recommendation
+    assert "Row 3: Name at least one recommendation that the action answers." not in lines
     assert not any(line.startswith("Row 2") for line in lines)
     assert "Traceback" not in err
 

@@ -20,6 +20,7 @@ def test_overdue_focal_points_are_reminded_once_a_week(world):
     call_command("remind_overdue", "--base-url", "https://t87.example.org", stdout=out)
     assert out.getvalue().strip() == "1 overdue actions; 2 e-mails sent; 0 without a focal point to remind."
     assert sorted(m.to[0] for m in mail.outbox) == ["khm@example.org", "ngo@example.org"]
+    assert mail.outbox[0].subject == "Target 8.7: 1 overdue action to update"
     body = mail.outbox[0].body
     assert "Child-labour-free zones" in body
     assert f"https://t87.example.org/manage/{world.consultation.slug}/actions/{world.khm.pk}/update/" in body

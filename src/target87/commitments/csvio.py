@@ -120,25 +120,30 @@ class _Lookup:
         self.orgs.update({o.acronym.lower(): o for o in Organisation.objects.exclude(acronym="")})
         self.series = {s.code.upper(): s for s in Series.objects.all()}
 
-    def row(self, raw: dict) -> tuple[dict, list[str]]:
+    def row(self, raw: dict) -> tuple[dict, list[tuple[str, str]]]:
+        """The row's data for the service, and the names it could not resolve as ``(field, message)``."""
         problems, partners, recs, series = [], [], [], []
         for column, role in ROLE_COLUMNS.items():
             for name in _split(raw.get(column, "")):
                 if name.lower() in self.orgs:
                     partners.append((self.orgs[name.lower()], role))
                 else:
-                    problems.append(_("organisation “%(name)s” is not known to the site") % {"name": name})
+                    problems.append(
+                        ("partners", _("organisation “%(name)s” is not known to the site") % {"name": name})
+                    )
         for code in _split(raw.get("recommendations", "")):
             key = code.lower() if code.lower().startswith("r") else f"r{code}"
             if key in self.recs:
                 recs.append(self.recs[key])
             else:
-                problems.append(_("%(code)s is not a recommendation of this consultation") % {"code": code})
+                problems.append(
+                    ("recommendations", _("%(code)s is not a recommendation of this consultation") % {"code": code})
+                )
         for code in _split(raw.get("indicators", "")):
             if code.upper() in self.series:
                 series.append(self.series[code.upper()])
             else:
-                problems.append(_("indicator series %(code)s is not in the catalogue") % {"code": code})
+                problems.append(("indicators", _("indicator series %(code)s is not in the catalogue") % {"code": code}))
         data = {
             "title": raw.get("title", ""),
             "description": raw.get("description", ""),
@@ -161,12 +166,14 @@ def check(*, actor, consultation, content: bytes | str) -> tuple[list[dict], lis
     lookup = _Lookup(consultation)
     checked, problems = [], []
     for number, raw in enumerate(_read(content), start=2):
-        data, found = lookup.row(raw)
+        data, unresolved = lookup.row(raw)
+        found = [message for _field, message in unresolved]
         cleaned = {}
         try:
             cleaned = action_services.clean(consultation=consultation, data=data)
         except ServiceError as error:
-            found += [m for messages in error.message_dict.values() for m in messages]
+            told = {field for field, _message in unresolved}  # an unknown code already says what is missing
+            found += [m for field, messages in error.message_dict.items() if field not in told for m in messages]
         if cleaned and not found:
             leads = frozenset(o.pk for o, role in cleaned["partners"] if role == PartnerRole.LEAD)
             scope = ActionScope(consultation, cleaned.get("country", ""), leads)

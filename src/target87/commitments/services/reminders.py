@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from target87.core import audit
 
@@ -63,7 +63,9 @@ def remind_overdue(*, today: dt.date | None = None, base_url: str = "", force: b
                 "commitments/email/overdue.txt",
                 {"user": user, "actions": mine, "base_url": base_url.rstrip("/"), "site": settings.SITE_NAME},
             )
-            subject = _("%(site)s: %(n)s overdue actions to update") % {"site": settings.SITE_NAME, "n": len(mine)}
+            subject = ngettext(
+                "%(site)s: %(n)s overdue action to update", "%(site)s: %(n)s overdue actions to update", len(mine)
+            ) % {"site": settings.SITE_NAME, "n": len(mine)}
         send_mail(subject, body, None, [user.email])
         sent += 1
     with transaction.atomic():
