@@ -8,12 +8,15 @@ live, a question is asked in place and an upvote changes only its button.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import segno
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template import Context, loader
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -197,12 +200,34 @@ def speaker(request, pk):
 # --- now ---------------------------------------------------------------------------------------------------
 
 
+def _moment(request, consultation):
+    """The moment the "now" page shows: now, or the local time it is asked for (``?at=2016-09-14T12:40``, to
+    rehearse a programme or look back at it); with the message when that time is not one."""
+    wanted = request.GET.get("at", "").strip()
+    if not wanted:
+        return timezone.now(), wanted, ""
+    try:
+        moment = dt.datetime.fromisoformat(wanted)
+    except ValueError:
+        return timezone.now(), "", _("Give the moment as a date and time, such as 2016-09-14T12:40.")
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=consultation.tz)
+    return moment, wanted, ""
+
+
 @require_GET
 def now(request, slug):
     consultation = consultation_selectors.consultation_get(slug=slug, user=request.user)
-    context = {"consultation": consultation, "rooms": selectors.now_in_rooms(consultation)}
+    moment, at, problem = _moment(request, consultation)
+    context = {
+        "consultation": consultation,
+        "rooms": selectors.now_in_rooms(consultation, now=moment),
+        "at": at,
+        "moment": moment,
+        "problem": problem,
+    }
     participant = participant_allowed(request, "take_part", consultation)
     if participant is not None:
-        context["where"] = selectors.where_now(participant.participation)
+        context["where"] = selectors.where_now(participant.participation, now=moment)
     template = "live/_now_live.html" if request.htmx else "live/now.html"
     return render(request, template, context)
