@@ -1,6 +1,10 @@
-"""What people meet around the engines, in a real browser: QR codes that a phone can scan, …"""
+"""What people meet around the engines, in a real browser: QR codes that a phone can scan, facilitators invited by
+e-mail who land on their group's capture page, …"""
 
 import io
+import re
+import sys
+from pathlib import Path
 
 import pytest
 import zxingcpp
@@ -11,6 +15,17 @@ from factories import ConsultationFactory, ParticipationFactory, PersonFactory, 
 from factories_deliberation import ballot
 
 PASSWORD = "a-long-test-password"
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+
+sys.path.insert(0, str(Path(__file__).parent.parent / "people"))
+import smtp_sink  # noqa: E402  (the test SMTP server, shared with tests/people)
+
+
+@pytest.fixture
+def smtp(settings):
+    controller, sink = smtp_sink.start(settings)
+    yield sink
+    controller.stop()
 
 
 @pytest.fixture
@@ -75,3 +90,49 @@ def test_the_access_link_page_qr_code_scans(event, page_factory):
     [read] = decode(page.locator(".qr svg"))
     assert read.text == page.locator("[data-access-link]").inner_text()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_a_facilitator_invited_by_e_mail_records_their_groups_contributions_on_a_phone(
+    event, smtp, page_factory, settings
+):
+    from factories_breakouts import breakout_slot, participants
+    from target87.breakouts import services as breakouts
+    from target87.breakouts.models import Allocation
+
+    consultation, convener, _delegate = event
+    slot = breakout_slot(consultation, rooms=2, capacity=10)
+    participants(consultation, 9)
+    lead = ParticipationFactory(
+        consultation=consultation, role="facilitator", person=PersonFactory(name="Nalin", email="nalin@example.org")
+    )
+    breakouts.allocation_run(actor=convener, session=slot[0], time_limit=1)
+    allocation = breakouts.allocation_publish(actor=convener, allocation=Allocation.objects.get())
+    group = allocation.published_run.groups.get(facilitator=lead)
+
+    desk = page_factory(viewport={"width": 1280, "height": 900})
+    sign_in(desk, convener)
+    desk.goto(reverse("people:manage_participants", kwargs={"slug": consultation.slug}))
+    desk.locator("tr", has_text="Nalin").get_by_role("button", name="Invite to sign in").click()
+    desk.get_by_text("Done · 100 %").wait_for()
+    [message] = smtp.to("nalin@example.org")
+    link = re.search(r"https?://\S+/invitation/\S+/", smtp_sink.Sink.body(message)).group(0)
+
+    phone = page_factory(**PHONE)
+    phone.goto(link)
+    phone.get_by_label("New password", exact=True).fill("Gr0up-two-notes!")
+    phone.get_by_label("New password confirmation").fill("Gr0up-two-notes!")
+    phone.get_by_role("button", name="Save and sign in").click()
+    phone.wait_for_url("**/contributions/")
+    assert f"Your group: {group.number} — {group.room.name}" in phone.locator("[data-own-group]").inner_text()
+    tabs = phone.locator("ul.tabs a")
+    assert tabs.all_inner_texts() == ["Contributions", "Recommendations", "Public page"]
+    session = phone.get_by_label("Breakout group")
+    question = phone.get_by_label("Key question")
+    chosen = (session.input_value(), question.input_value())
+    assert chosen[0] == str(group.session_id)
+    phone.get_by_label("Contribution", exact=True).fill("Interpreters for labour inspectors.")
+    phone.get_by_text("Proposal", exact=True).click()
+    phone.get_by_role("button", name="Record").click()
+    phone.get_by_text("Contribution recorded.").wait_for()
+    assert (session.input_value(), question.input_value()) == chosen
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390

@@ -115,7 +115,10 @@ def test_a_rapporteur_captures_and_exports_contributions(client, consultation):
             "countries": ["KHM", "THA"],
         },
     )
-    assert (response.status_code, response["Location"]) == (302, f"/manage/{consultation.slug}/contributions/?session=")
+    assert (response.status_code, response["Location"]) == (
+        302,
+        f"/manage/{consultation.slug}/contributions/?session=&key_question={Contribution.objects.get().key_question_id}",
+    )
     exported = client.get(f"/manage/{consultation.slug}/exports/contributions-csv.csv")
     rows = list(csv.DictReader(io.StringIO(exported.content.decode())))
     assert [(r["key_question"], r["kind"], r["stakeholder_group"], r["countries"], r["text"]) for r in rows] == [
@@ -132,7 +135,10 @@ def test_a_rapporteur_captures_in_a_breakout_group_and_stays_in_it(client, consu
     assert f'<option value="{breakout.pk}" selected>Breakout A</option>' in page
     fields = {"text": "Interpreters.", "kind": "challenge", "key_question": question.pk, "session": breakout.pk}
     response = client.post(url, fields)
-    assert (response.status_code, response["Location"]) == (302, f"{url}?session={breakout.pk}")
+    assert (response.status_code, response["Location"]) == (
+        302,
+        f"{url}?session={breakout.pk}&key_question={question.pk}",
+    )
     assert Contribution.objects.get().session == breakout
 
 

@@ -5,17 +5,24 @@ import csv
 import io
 import re
 
+from django.core import signing
 from smtp_sink import Sink
 
 from factories import OrganisationFactory, ParticipationFactory, PersonFactory
 from target87.core.audit import AuditEntry
 from target87.jobs.models import Job
+from target87.people import services
 
 LINK = re.compile(r"https?://\S+/a/[^/\s]+/")
 
 
 def _link_in(message) -> str:
     return LINK.search(Sink.body(message)).group(0)
+
+
+def _opened(url: str):
+    """The access link (id and nonce) a link's token names."""
+    return signing.loads(url.rstrip("/").rsplit("/", 1)[1], salt=services.ACCESS_SALT)
 
 
 def _path(url: str) -> str:
@@ -84,7 +91,8 @@ def test_every_approved_participant_gets_their_own_link_at_once_with_progress(
     with django_capture_on_commit_callbacks(execute=True):
         convener_client.post(f"/manage/{consultation.slug}/participants/links/mail/")
     first, second = smtp.to(approved[0].person.email)
-    assert _link_in(first) == _link_in(second)
+    assert _opened(_link_in(first)) == _opened(_link_in(second))
+    assert approved[0].access_links.count() == 1
 
 
 def test_a_refused_address_is_named_and_the_others_still_go(

@@ -7,6 +7,8 @@ conveners capture contributions, draft recommendations and decide on amendments 
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -25,6 +27,7 @@ from target87.people.access import link_open, participant_allowed, participant_r
 from . import exporters, selectors, services
 from .enums import ContributionKind
 from .forms import ContributionForm, FeedbackForm, RecommendationForm
+from .groups import own_group_of_user
 from .models import Feedback
 
 # --- participants ------------------------------------------------------------------------------------------
@@ -157,15 +160,23 @@ def _captured(request, slug) -> Consultation:
     return consultation_selectors.consultation_get_managed(slug=slug, user=request.user, perm="deliberation.capture")
 
 
+def _capture_initial(request, own) -> dict:
+    """Where capture starts: the group and key question of the last entry (kept in the address), else the
+    facilitator's own group and its key question."""
+    initial = {"session": request.GET.get("session", ""), "key_question": request.GET.get("key_question", "")}
+    if own is not None:
+        initial["session"] = initial["session"] or own.session.pk
+        initial["key_question"] = initial["key_question"] or (own.key_question.pk if own.key_question else "")
+    return {k: v for k, v in initial.items() if v not in ("", None)}
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def capture(request, slug):
     consultation = _captured(request, slug)
+    own = own_group_of_user(user=request.user, consultation=consultation)
     form = ContributionForm(
-        request.POST or None,
-        consultation=consultation,
-        capture=True,
-        initial={"session": request.GET.get("session", "")},
+        request.POST or None, consultation=consultation, capture=True, initial=_capture_initial(request, own)
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -174,13 +185,15 @@ def capture(request, slug):
             apply_service_error(form, error)
         else:
             messages.success(request, _("Contribution recorded."))
-            return redirect(f"{reverse('deliberation:capture', kwargs={'slug': slug})}?session={made.session_id or ''}")
+            kept = urlencode({"session": made.session_id or "", "key_question": made.key_question_id})
+            return redirect(f"{reverse('deliberation:capture', kwargs={'slug': slug})}?{kept}")
     return render(
         request,
         "deliberation/capture.html",
         {
             "consultation": consultation,
             "form": form,
+            "own": own,
             "rows": selectors.contribution_list(consultation=consultation),
         },
     )

@@ -9,4 +9,4 @@ class PeopleConfig(AppConfig):
 
     def ready(self) -> None:
         # registrations: the background job kinds (an import's check, the e-mail)
-        from . import imports, mail  # noqa: F401
+        from . import imports, invitations, mail  # noqa: F401

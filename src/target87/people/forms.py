@@ -50,3 +50,12 @@ class ImportForm(forms.Form):
             "Columns: name, email, organisation, stakeholder_group, country; optionally role, gender, languages, job_title."
         ),
     )
+
+
+class InviteForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200, required=False)
+    email = forms.EmailField(label=_("E-mail"))
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=[("facilitator", _("Facilitator")), ("rapporteur", _("Rapporteur"))],
+    )

@@ -129,7 +129,7 @@ def ballot_open_send(*, actor, ballot, base_url: str):
 # --- the jobs -------------------------------------------------------------------------------------------------
 
 
-def _send_each(job, progress, rows, message_for) -> dict:
+def send_each(job, progress, rows, message_for) -> dict:
     """Send one message per participation; a refused address is noted and the others still go."""
     rows = list(rows)
     sent, failed = 0, []
@@ -173,7 +173,7 @@ def mail_links_job(job, progress):
         token = services.access_link_current(actor=job.created_by, participation=participation)
         return compose(participation, params.get("template", "link"), url=personal_url(params["base_url"], token))
 
-    result = _send_each(job, progress, rows, message_for)
+    result = send_each(job, progress, rows, message_for)
     return result, reverse("people:manage_participants", kwargs={"slug": job.consultation.slug})
 
 
@@ -193,5 +193,5 @@ def mail_ballot_open_job(job, progress):
             url=personal_url(job.params["base_url"], token, ballot=ballot),
         )
 
-    result = _send_each(job, progress, rows, message_for)
+    result = send_each(job, progress, rows, message_for)
     return result, reverse("priorities:manage_ballot", kwargs={"slug": job.consultation.slug, "pk": ballot.pk})

@@ -1,19 +1,24 @@
 """The convener's e-mail: personal links to one or every approved participant, the links as a CSV file for a mail
-merge, and telling the voters that a ballot is open. Sending is a background job with its progress page."""
+merge, telling the voters that a ballot is open, and inviting facilitators and rapporteurs to sign in (with the
+page their one-time link opens). Sending is a background job with its progress page."""
 
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from target87.consultations import selectors as consultation_selectors
+from target87.consultations.models import Consultation
 from target87.core import exporters as core_exporters
 from target87.core.errors import ServiceError
 
-from . import mail, services
+from . import invitations, mail, services
+from .forms import InviteForm
 from .models import Participation
 
 
@@ -97,3 +102,52 @@ def ballot_mail(request, slug, pk):
         messages.error(request, " ".join(error.messages))
         return redirect("priorities:manage_ballot", slug=slug, pk=pk)
     return redirect(job)
+
+
+# --- facilitators and rapporteurs ---------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def invite(request, slug):
+    """Invite a facilitator or rapporteur: one already listed (``participation``), or a person by name and e-mail."""
+    consultation = _managed(request, slug)
+    participation = None
+    fields = {}
+    if request.POST.get("participation"):
+        participation = get_object_or_404(Participation, consultation=consultation, pk=request.POST["participation"])
+    else:
+        form = InviteForm(request.POST)
+        if not form.is_valid():
+            for errors in form.errors.values():
+                messages.error(request, " ".join(errors))
+            return redirect("people:manage_participants", slug=slug)
+        fields = form.cleaned_data
+    try:
+        job = invitations.invitation_send(
+            actor=request.user,
+            consultation=consultation,
+            base_url=_base_url(request),
+            participation=participation,
+            **fields,
+        )
+    except ServiceError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("people:manage_participants", slug=slug)
+    return redirect(job)
+
+
+class InvitationView(auth_views.PasswordResetConfirmView):
+    """The invitation's one-time link: choose a password, be signed in, land on the group's capture page."""
+
+    template_name = "people/invitation.html"
+    post_reset_login = True
+    post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["consultation"] = get_object_or_404(Consultation, slug=self.kwargs["slug"])
+        return context
+
+    def get_success_url(self):
+        return reverse("deliberation:capture", kwargs={"slug": self.kwargs["slug"]})

@@ -16,4 +16,6 @@ urlpatterns = [
     path("manage/<slug:slug>/participants/links/mail/", mail_views.links_mail, name="links_mail"),
     path("manage/<slug:slug>/participants/links.csv", mail_views.links_csv, name="links_csv"),
     path("manage/<slug:slug>/ballots/<int:pk>/mail/", mail_views.ballot_mail, name="ballot_mail"),
+    path("manage/<slug:slug>/participants/invite/", mail_views.invite, name="invite"),
+    path("invitation/<slug:slug>/<uidb64>/<token>/", mail_views.InvitationView.as_view(), name="invitation"),
 ]

@@ -60,3 +60,11 @@ def qr(url, label=""):
         omitsize=True, border=4, dark="#000", light="#fff", title=label or None, svgclass="qr-code"
     )
     return mark_safe(svg.replace("<svg ", f'<svg role="img" aria-label="{escape(label or url)}" ', 1))
+
+
+@register.simple_tag(takes_context=True)
+def can(context, perm, obj=None):
+    """Whether the signed-in user has the permission (on the object): ``{% can "app.perm" obj as allowed %}``."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    return bool(user is not None and user.has_perm(perm, obj))
