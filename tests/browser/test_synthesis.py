@@ -35,6 +35,8 @@ def test_rapporteur_reviews_accepts_and_traces_a_merge_both_ways(demo, page_fact
         .filter(has=page.locator("li.is-contribution"))
         .first
     )
+    if not card.is_visible():  # its key question is folded: open it as the rapporteur would
+        card.locator("xpath=ancestor::details/summary").click()
     members = card.locator("li[data-member]").count()
     card.get_by_role("link", name=re.compile(r"^Review S\d+$")).click()
     page.get_by_role("heading", name=re.compile(r"^Suggested merge S\d+")).wait_for()

@@ -17,7 +17,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .enums import MergeStatus, SuggestionStatus
+from .enums import MergeStatus, Method, SuggestionStatus
 
 
 class SuggestionRun(models.Model):
@@ -52,6 +52,10 @@ class SuggestionRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.consultation_id}: {self.method} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    @property
+    def method_label(self) -> str:
+        return str(dict(Method.choices).get(self.method, self.method))
 
     @property
     def fell_back(self) -> bool:
