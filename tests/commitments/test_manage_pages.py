@@ -93,3 +93,58 @@ def test_a_draft_consultations_follow_up_is_not_public(world, client):
     for name in ("accountability", "feed", "widget"):
         assert client.get(reverse(f"commitments:{name}", kwargs={"slug": world.consultation.slug})).status_code == 404
     assert client.get(f"/api/v1/consultations/{world.consultation.slug}/actions").status_code == 404
+
+
+def test_staff_enter_exchange_rates_others_may_not(world, client):
+    from target87.commitments.models import ExchangeRate
+
+    url = reverse("commitments:rates")
+    client.force_login(world.convener)
+    assert client.post(url, {"currency": "THB", "valid_from": "2020-01-01", "per_usd": "31"}).status_code == 403
+    world.convener.is_staff = True
+    world.convener.save()
+    bad = client.post(url, {"currency": "THX", "valid_from": "2020-01-01", "per_usd": "31"})
+    assert bad.status_code == 400
+    assert "“THX” is not an ISO 4217 currency code" in bad.content.decode()
+    assert client.post(url, {"currency": "thb", "valid_from": "2020-01-01", "per_usd": "31.25"}).status_code == 303
+    assert [(r.currency, str(r.per_usd)) for r in ExchangeRate.objects.all()] == [("THB", "31.250000")]
+
+
+def test_convener_names_and_removes_focal_points(world, client):
+    from target87.commitments.models import FocalPoint
+
+    client.force_login(world.convener)
+    url = reverse("commitments:focal_points", kwargs={"slug": world.consultation.slug})
+    assert client.post(url, {"username": world.stranger.username, "country": "THA"}).status_code == 303
+    row = FocalPoint.objects.get(user=world.stranger)
+    assert (row.kind, row.country) == ("country", "THA")
+    both = client.post(url, {"username": world.stranger.username, "country": "THA", "organisation": world.ngo.pk})
+    assert both.status_code == 400
+    assert "Choose a country or an organisation, not both." in both.content.decode()
+    assert client.post(url, {"remove": row.pk}).status_code == 303
+    assert not FocalPoint.objects.filter(user=world.stranger).exists()
+
+
+def test_convener_records_a_good_practice_with_the_contributions_that_cited_it(world, client):
+    from factories_deliberation import ContributionFactory
+
+    cited = ContributionFactory(
+        consultation=world.consultation, kind="good_practice", text="Zones worked in Siem Reap."
+    )
+    client.force_login(world.convener)
+    response = client.post(
+        reverse("commitments:practice_new", kwargs={"slug": world.consultation.slug}),
+        {
+            "title": "Child-labour-free zones",
+            "description": "Everyone at one table.",
+            "country": "KHM",
+            "thematic_area": "child_labour",
+            "organisations": [world.ngo.pk],
+            "contributions": [cited.pk],
+        },
+    )
+    assert response.status_code == 303
+    page = client.get(reverse("commitments:practices", kwargs={"slug": world.consultation.slug})).content.decode()
+    assert "Child-labour-free zones" in page
+    assert "Cited in 1 contribution" in page
+    assert "Zones worked in Siem Reap." in page

@@ -37,5 +37,5 @@ urlpatterns = [
     path("manage/<slug:slug>/focal-points/", manage_views.focal_points, name="focal_points"),
     path("manage/<slug:slug>/good-practices/new/", manage_views.practice_edit, name="practice_new"),
     path("manage/<slug:slug>/good-practices/<int:pk>/", manage_views.practice_edit, name="practice_edit"),
-    path("manage/exchange-rates/", manage_views.rates, name="rates"),
+    path("follow-up/exchange-rates/", manage_views.rates, name="rates"),
 ]
