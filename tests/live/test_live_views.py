@@ -204,3 +204,23 @@ def test_the_api_lists_what_the_room_sees_and_all_to_a_moderator(
     ]
     assert body["count"] == (2 if moderator else 1)
     assert body["items"][:1] == expected
+
+
+def test_the_moderators_page_says_when_new_questions_came_in(client, lunch_talk, delegate, convener):
+    client.force_login(convener)
+    url = f"/manage/{lunch_talk.consultation.slug}/live/{lunch_talk.pk}/waiting/?shown=0"
+    assert "New questions" not in client.get(url).content.decode()
+    services.question_ask(participant=delegate, session=lunch_talk, text="Fresh one", language="en")
+    fragment = client.get(url).content.decode()
+    assert "1 question waiting for approval" in fragment and "New questions: show them" in fragment
+
+
+def test_the_agenda_links_each_session_that_takes_questions(consultation, lunch_talk, delegate):
+    from target87.live.agenda import question_notes
+
+    breakout = SessionFactory(consultation=consultation, kind="breakout")
+    notes = question_notes(participation=delegate, sessions=[lunch_talk, breakout])
+    assert [(n.text, n.url) for n in notes[lunch_talk.pk]] == [
+        ("Questions: ask and upvote", f"/live/sessions/{lunch_talk.pk}/")
+    ]
+    assert breakout.pk not in notes

@@ -8,3 +8,10 @@ class LiveConfig(AppConfig):
     name = "target87.live"
     label = "live"
     verbose_name = _("Live sessions")
+
+    def ready(self) -> None:
+        from target87.people.agenda import agenda_note_source
+
+        from .agenda import question_notes
+
+        agenda_note_source(question_notes)

@@ -17,6 +17,7 @@ urlpatterns = [
     path("manage/<slug:slug>/live/", views_manage.overview, name="overview"),
     path("manage/<slug:slug>/live/questions.csv", views_manage.export, name="export"),
     path("manage/<slug:slug>/live/<int:pk>/", views_manage.moderate, name="moderate"),
+    path("manage/<slug:slug>/live/<int:pk>/waiting/", views_manage.waiting, name="waiting"),
     path("manage/<slug:slug>/live/<int:pk>/settings/", views_manage.settings, name="settings"),
     path("manage/<slug:slug>/live/<int:pk>/clock/", views_manage.clock, name="clock"),
     path("manage/<slug:slug>/live/questions/<int:pk>/", views_manage.question_action, name="question_action"),

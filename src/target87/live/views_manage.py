@@ -22,6 +22,7 @@ from target87.core.http import see_other
 from target87.deliberation.enums import ContributionKind
 
 from . import selectors, services
+from .enums import QuestionStatus
 from .exporters import QuestionsCsv
 from .models import Question
 from .state import closed_reason, live_state, may_take_questions
@@ -50,21 +51,43 @@ def moderate(request, slug, pk):
     consultation = _managed(request, slug)
     session = _session(consultation, pk)
     state = live_state(session)
+    queue = selectors.queue(session)
+    total = sum(len(rows) for rows in queue.values())
     return render(
         request,
         "live/moderate.html",
         {
+            "waiting": len(queue["pending"]),
+            "total": total,
+            "shown": total,
             "consultation": consultation,
             "session": session,
             "state": state,
             "clock": selectors.session_clock_row(session),
             "closed": closed_reason(session, state),
             "may_take_questions": may_take_questions(session),
-            "queue": selectors.queue(session),
+            "queue": queue,
             "key_questions": consultation.key_questions.order_by("position"),
             "kinds": ContributionKind.choices,
         },
     )
+
+
+@require_GET
+def waiting(request, slug, pk):
+    """How many questions wait, polled by the moderator's page, with a link when new ones came in."""
+    consultation = _managed(request, slug)
+    session = _session(consultation, pk)
+    shown = request.GET.get("shown", "")
+    total = Question.objects.filter(session=session).count()
+    context = {
+        "consultation": consultation,
+        "session": session,
+        "waiting": Question.objects.filter(session=session, status=QuestionStatus.PENDING).count(),
+        "total": total,
+        "shown": int(shown) if shown.isdecimal() else total,
+    }
+    return render(request, "live/_waiting.html", context)
 
 
 def _back(session) -> str:
