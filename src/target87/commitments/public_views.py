@@ -63,6 +63,7 @@ def accountability(request, slug):
             "counts": [(label, counts[value], value) for value, label in ActionStatus.choices],
             "overdue": sum(a.is_overdue for a in actions),
             "exporters": exporters.registry,
+            "can_keep": request.user.has_perm("commitments.add_action", consultation),
         },
     )
 
