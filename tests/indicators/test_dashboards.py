@@ -93,3 +93,22 @@ def test_a_country_without_data_and_an_unknown_code(client, loaded):
     page = client.get(reverse("indicators:country", args=["JPN"]))
     assert page.status_code == 200 and "No published observation for this country yet." in page.content.decode()
     assert client.get(reverse("indicators:country", args=["XYZ"])).status_code == 404
+
+
+def test_the_country_page_lists_the_public_actions_aiming_at_an_indicator(client, loaded):
+    from factories import ConsultationFactory
+    from target87.commitments.models import Action
+    from target87.indicators.models import Series
+
+    child = Series.objects.get(code="SL_TLF_CHLDEC")
+    public = ConsultationFactory(status="published")
+    draft = ConsultationFactory(status="draft")
+    for consultation, title in ((public, "Child-labour-free zones"), (draft, "A plan still in draft")):
+        action = Action.objects.create(consultation=consultation, title=title, country="KHM")
+        action.indicators.add(child)
+    html = client.get(reverse("indicators:country", args=["KHM"])).content.decode()
+    panel = html[html.index('id="SL_TLF_CHLDEC"') :]
+    panel = panel[: panel.index("</section>")]
+    assert "Child-labour-free zones" in panel and "A plan still in draft" not in panel
+    other = html[html.index('id="VC_HTF_DETV"') :]
+    assert "No public action or commitment for this country names this indicator yet." in other
