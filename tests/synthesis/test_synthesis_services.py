@@ -332,3 +332,23 @@ def test_a_ballot_is_prepared_from_the_merged_recommendations(texts, convener):
     assert [i.recommendation for i in ballot.items.order_by("position")] == [standing, one.recommendation]
     assert (ballot.method, ballot.status) == ("borda", "draft")
     assert MergedRecommendation.objects.count() == 0
+
+
+def test_accepted_members_are_merged_again_next_time_when_covered_contributions_are_compared(texts, convener):
+    a, b, c = (texts.contribution(t) for t in (SAME[0], OTHER[0], OTHER[1]))
+    accept(convener, suggest(texts.consultation, [a, b]))
+    keys = [f"c{a.pk}", f"c{c.pk}", f"c{b.pk}"]
+    assert services.feedback_pairs(consultation=texts.consultation, keys=keys) == ([(0, 2)], [])
+    run = services.suggestions_request(
+        actor=convener, consultation=texts.consultation, method="tfidf", include_covered=True
+    )
+    # the merged recommendation is found with its two sources, which is nothing new to suggest
+    assert (run.items, run.feedback_pairs, run.suggestions.count()) == (4, 1, 0)
+
+
+def test_a_suggestion_whose_member_was_deleted_is_stale(texts, convener):
+    c1, c2 = texts.contribution(SAME[0]), texts.contribution(SAME[1])
+    suggestion = suggest(texts.consultation, [c1, c2])
+    deliberation.contribution_delete(actor=convener, contribution=c2)
+    with pytest.raises(ServiceError, match="out of date: a member was deleted since it was made"):
+        accept(convener, suggestion)

@@ -181,3 +181,20 @@ def test_an_undo_from_another_consultation_is_not_found(texts, convener):
     assert client.post(url("merge_undo", elsewhere, pk=merge.pk)).status_code == 404
     assert Merge.objects.get().status == "active"
     assert services.stale_members(merge.suggestion) == []
+
+
+def test_the_synthesis_page_reads_the_same_number_of_queries_however_many_suggestions(texts, convener_client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert convener_client.get(url("home", texts.consultation)).status_code == 200
+        return len(queries)
+
+    pairs = [(SAME[0], SAME[1]), (OTHER[0], OTHER[1]), (SAME[2], OTHER[0])]
+    suggest(texts.consultation, [texts.contribution(t) for t in pairs[0]])
+    few = count()
+    for pair in pairs[1:]:
+        suggest(texts.consultation, [texts.contribution(t, group=1) for t in pair])
+    assert count() == few

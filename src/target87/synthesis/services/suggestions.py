@@ -80,7 +80,7 @@ def comparable_items(*, consultation: Consultation, key_question=None, include_c
     if key_question is not None:
         recs = recs.filter(key_question=key_question)
         contributions = contributions.filter(key_question=key_question)
-    items = [Item("r", r, r.key_question_id) for r in recs.order_by("number")]
+    items = [Item("r", r, r.key_question_id) for r in recs.prefetch_related("contributions").order_by("number")]
     items += [Item("c", c, c.key_question_id) for c in contributions.distinct().order_by("pk")]
     return items
 
@@ -243,8 +243,9 @@ def _compute(*, actor, consultation, key_question, method, threshold, include_co
             created_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
         for indices in result.members():
-            if len(indices) >= 2:
-                suggestion_store(run=run, items=[items[i] for i in indices])
+            members = _useful([items[i] for i in indices])
+            if len(members) >= 2:
+                suggestion_store(run=run, items=members)
         audit.record(
             actor=actor,
             action="synthesis.suggest",
@@ -254,6 +255,16 @@ def _compute(*, actor, consultation, key_question, method, threshold, include_co
         )
     step(3, 3, _("Done"))
     return run
+
+
+def _useful(cluster: list[Item]) -> list[Item]:
+    """A cluster without the contributions that are already sources of a recommendation in it (merging brings
+    them along anyway): a recommendation found with its own sources is nothing to merge."""
+    sources = set()
+    for item in cluster:
+        if item.kind == "r":
+            sources.update(c.pk for c in item.obj.contributions.all())
+    return [item for item in cluster if item.kind == "r" or item.obj.pk not in sources]
 
 
 def suggestion_store(*, run: SuggestionRun, items: list[Item], parent: Suggestion | None = None) -> Suggestion:
