@@ -48,6 +48,15 @@ class Point:
     upper: float | None
     obs: Observation
 
+    @property
+    def level_percent(self) -> int:
+        """The interval's level: the estimation's own when it came from one, else 95 % (the SDG database's)."""
+        level = (self.obs.provenance or {}).get("options", {}).get("level")
+        try:
+            return round(100 * float(level)) if level else 95
+        except (TypeError, ValueError):
+            return 95
+
     def as_dict(self) -> dict:
         return {"year": self.year, "value": self.value, "lower": self.lower, "upper": self.upper}
 
