@@ -112,3 +112,13 @@ def test_the_command_line_stops_quietly_when_its_reader_closes_the_pipe(tmp_path
     done = subprocess.run(["bash", "-o", "pipefail", "-c", pipeline], capture_output=True, text=True, timeout=120)
     assert done.stdout.splitlines()[0] == "id,cluster"
     assert done.stderr == ""
+
+
+def test_by_question_holds_texts_of_different_key_questions_apart(tmp_path, capsys):
+    texts = "id,text,question\na,Register every child at birth,Q1\nb,Register every child at birth now,Q2\n"
+    path = write(tmp_path, texts)
+    _status, together, _err = run(capsys, [path, "--method", "tfidf", "--threshold", "0.2"])
+    status, apart, _err = run(capsys, [path, "--method", "tfidf", "--threshold", "0.2", "--by-question"])
+    assert status == 0
+    assert [r["cluster"] for r in together] == ["0", "0"]
+    assert [r["cluster"] for r in apart] == ["0", "1"]

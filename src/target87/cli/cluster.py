@@ -1,8 +1,9 @@
 """``target87 cluster FILE.csv``: group near-duplicate texts, ``id,cluster`` as CSV on stdout.
 
 Input: a CSV file (UTF-8, comma, semicolon, tab or bar; see :mod:`target87.engines.tabular`) with the
-columns ``id`` and ``text``; other columns are ignored, except an optional ``group`` column (the key question
-of each text), used as a signal when ``--use-groups`` is given. ``-`` reads standard input.
+columns ``id`` and ``text``; other columns are ignored (a labelled set's ``group`` and ``language`` among them),
+except an optional ``question`` column (the key question each text answers), used as a signal with
+``--by-question``: texts of different questions need closer wording to be merged. ``-`` reads standard input.
 
 Options: ``--method tfidf|embeddings|auto`` (default ``auto``: embeddings when the model is installed);
 ``--clusters K`` or ``--threshold T`` (a cosine distance), not both; with neither, the method's default
@@ -48,7 +49,9 @@ def _parser() -> argparse.ArgumentParser:
         "--threshold", type=float, default=None, help=_("cosine distance below which clusters merge (0–2)")
     )
     parser.add_argument(
-        "--use-groups", action="store_true", help=_("hold texts of different “group” values a little apart")
+        "--by-question",
+        action="store_true",
+        help=_("hold texts of different key questions (the “question” column) a little apart"),
     )
     return parser
 
@@ -67,7 +70,7 @@ def _read(path: str) -> str:
 
 
 def read_texts(text: str, name: str) -> tuple[list[str], list[str], list[str | None]]:
-    """The ids, texts and groups of a table's text; :class:`ValueError` with a clear message if unusable."""
+    """The ids, texts and key questions of a table's text; :class:`ValueError` with a clear message if unusable."""
     from target87.engines import tabular
 
     rows = tabular.read_rows(text, name)
@@ -83,7 +86,7 @@ def read_texts(text: str, name: str) -> tuple[list[str], list[str], list[str | N
     if len(rows) == 1:
         raise ValueError(_("%(name)s has a header but no texts.") % {"name": name})
     at = {column: header.index(column) for column in ("id", "text")}
-    group_at = header.index("group") if "group" in header else None
+    group_at = header.index("question") if "question" in header else None
     ids, texts, groups = [], [], []
     seen: dict[str, int] = {}
     for number, row in enumerate(rows[1:], start=2):
@@ -138,7 +141,7 @@ def main(argv: Sequence[str]) -> int:
             method=args.method,
             n_clusters=args.clusters,
             threshold=args.threshold,
-            groups=groups if args.use_groups else None,
+            groups=groups if args.by_question else None,
         )
     except TableError as error:
         return _fail(error.message)

@@ -65,12 +65,13 @@ def prepared(texts: Sequence[str]) -> list[str]:
     return out
 
 
-def tfidf(texts: Sequence[str]) -> np.ndarray:
+def tfidf(texts: Sequence[str]):
+    """A sparse matrix of TF-IDF weights, one unit row per text (all zeros for a text without letters)."""
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     words = [glossary.to_english(text) or glossary.fold(text) for text in texts]
-    vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True)
-    return vectorizer.fit_transform(words).toarray()
+    vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, norm="l2")
+    return vectorizer.fit_transform(words)
 
 
 def _load(model: Model):
@@ -124,9 +125,14 @@ def _unit(vectors: np.ndarray) -> np.ndarray:
     return vectors / np.where(norms == 0, 1.0, norms)
 
 
-def cosine_distances(vectors: np.ndarray) -> np.ndarray:
-    unit = _unit(vectors)
-    distances = 1.0 - unit @ unit.T
+def cosine_distances(vectors) -> np.ndarray:
+    """1 - cosine similarity between the rows of a dense array or of a sparse matrix of unit rows."""
+    if hasattr(vectors, "tocsr"):  # sparse TF-IDF rows, already of unit length: keep them sparse
+        similarity = (vectors @ vectors.T).toarray()
+    else:
+        unit = _unit(vectors)
+        similarity = unit @ unit.T
+    distances = 1.0 - similarity
     distances = (distances + distances.T) / 2
     np.clip(distances, 0.0, 2.0, out=distances)
     np.fill_diagonal(distances, 0.0)
