@@ -15,7 +15,9 @@ import random
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import F
 
+from target87.breakouts.models import BreakoutGroup, GroupAssignment
 from target87.deliberation import services as deliberation
 from target87.people.models import Participation
 from target87.synthesis import selectors
@@ -252,6 +254,22 @@ def _people(consultation) -> list[Participation]:
     )
 
 
+def _members_by_session(consultation) -> dict[int, set[int]]:
+    """Who sits in (or leads) a group of each session of the published breakout slots: a participant sends
+    contributions from their own group only."""
+    members: dict[int, set[int]] = {}
+    groups = BreakoutGroup.objects.filter(
+        allocation__consultation=consultation, run=F("allocation__published_run")
+    ).select_related("allocation")
+    for group in groups:
+        session_id = group.session_id or group.allocation.session_id
+        seated = members.setdefault(session_id, set())
+        seated.update(GroupAssignment.objects.filter(group=group).values_list("participation_id", flat=True))
+        if group.facilitator_id:
+            seated.add(group.facilitator_id)
+    return members
+
+
 def _groups_by_question(consultation) -> dict[int, list]:
     """The breakout groups that worked on each key question (the recommendation groups work on all)."""
     groups: dict[int, list] = {}
@@ -265,6 +283,7 @@ def _groups_by_question(consultation) -> dict[int, list]:
 
 def _contributions(consultation, convener, rng) -> dict[str, list]:
     people = _people(consultation)
+    seated = _members_by_session(consultation)
     questions = {q.position: q for q in consultation.key_questions.all()}
     groups = _groups_by_question(consultation)
     made: dict[str, list] = {}
@@ -279,12 +298,14 @@ def _contributions(consultation, convener, rng) -> dict[str, list]:
                 kind=kind,
                 text=text,
             )
-            if n % 3 == 1:  # the group's rapporteur records it for a stakeholder group
+            session = fields["session"]
+            senders = [p for p in people if session is None or session.pk not in seated or p.pk in seated[session.pk]]
+            if n % 3 == 1 or not senders:  # the group's rapporteur records it for a stakeholder group
                 group = rng.choice(["workers", "employers", "civil_society", "survivor_led", "government"])
                 made[theme].append(deliberation.contribution_create(actor=convener, stakeholder_group=group, **fields))
             else:
                 made[theme].append(
-                    deliberation.contribution_create(participation=rng.choice(people), anonymous=n == 4, **fields)
+                    deliberation.contribution_create(participation=rng.choice(senders), anonymous=n == 4, **fields)
                 )
     return made
 
