@@ -249,6 +249,8 @@ else:
     HUEY = {"huey_class": "huey.SqliteHuey", "name": "target87", "filename": str(VAR_DIR / "jobs.sqlite3")}
 HUEY["immediate"] = env_bool("HUEY_IMMEDIATE", default=False)
 HUEY["consumer"] = {"workers": int(os.environ.get("JOB_WORKERS", "2")), "worker_type": "thread"}
+# a running job whose worker gave no sign of life for this long is taken back by another worker (jobs.services)
+JOB_LEASE_SECONDS = int(os.environ.get("JOB_LEASE_SECONDS", "300"))
 
 # the API's lists come a page at a time, at most 200 items (target87.api.inputs.Page)
 NINJA_PAGINATION_MAX_LIMIT = 200

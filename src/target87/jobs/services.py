@@ -22,7 +22,7 @@ logger = logging.getLogger(__name__)
 #: How long a running job stays its worker's without a sign of life. A job function reports progress (which
 #: renews the lease) at least this often; a running job whose lease has run out belongs to a worker that is
 #: gone, and only such jobs are queued again — never those another live worker is still running.
-LEASE = dt.timedelta(seconds=getattr(settings, "JOB_LEASE_SECONDS", 300))
+LEASE = dt.timedelta(seconds=settings.JOB_LEASE_SECONDS)
 
 
 def _worker_id() -> str:
