@@ -352,3 +352,13 @@ def test_a_suggestion_whose_member_was_deleted_is_stale(texts, convener):
     deliberation.contribution_delete(actor=convener, contribution=c2)
     with pytest.raises(ServiceError, match="out of date: a member was deleted since it was made"):
         accept(convener, suggestion)
+
+
+@pytest.mark.parametrize("method", ["dots", "approval", "score", "borda", "schulze", "bradley-terry", "consensus"])
+def test_every_ballot_method_can_be_prepared_from_the_merged_recommendations(texts, convener, method):
+    for pair in ((SAME[0], SAME[1]), (OTHER[0], OTHER[1])):
+        accept(convener, suggest(texts.consultation, [texts.contribution(t) for t in pair]), title=pair[0][:40])
+    ballot = services.ballot_prepare(
+        actor=convener, consultation=texts.consultation, title="Priorities", method=method, dots=10
+    )
+    assert (ballot.method, [i.code for i in ballot.items.order_by("position")]) == (method, ["R1", "R2"])

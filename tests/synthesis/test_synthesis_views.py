@@ -198,3 +198,11 @@ def test_the_synthesis_page_reads_the_same_number_of_queries_however_many_sugges
     for pair in pairs[1:]:
         suggest(texts.consultation, [texts.contribution(t, group=1) for t in pair])
     assert count() == few
+
+
+def test_dots_without_a_number_of_dots_is_answered_on_the_form(texts, convener, convener_client):
+    for pair in ((SAME[0], SAME[1]), (OTHER[0], OTHER[1])):
+        accept(convener, suggest(texts.consultation, [texts.contribution(t) for t in pair]))
+    response = convener_client.post(url("ballot", texts.consultation), {"title": "P", "method": "dots", "dots": ""})
+    assert response.status_code == 400
+    assert "Give each participant from 1 to 100 dots." in response.content.decode()

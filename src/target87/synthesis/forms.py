@@ -81,8 +81,6 @@ class BallotForm(forms.Form):
     title = forms.CharField(
         label=_("Ballot title"), max_length=200, initial=_("Priorities among the merged recommendations")
     )
-    method = forms.ChoiceField(
-        label=_("Method"), choices=[c for c in BallotMethod.choices if c[0] != BallotMethod.CONSENSUS]
-    )
+    method = forms.ChoiceField(label=_("Method"), choices=BallotMethod.choices)
     dots = forms.IntegerField(label=_("Dots per participant (dots only)"), required=False, min_value=1, initial=10)
     include_unmerged = forms.BooleanField(label=_("Also the recommendations that were not merged"), required=False)
