@@ -212,3 +212,36 @@ def test_file_in_another_encoding_names_the_line(tmp_path, capsys):
     assert "Line 2 of people.csv has characters in another encoding: save the file as “CSV UTF-8”" in " ".join(
         err.split()
     )
+
+
+@pytest.mark.parametrize(
+    ("options", "words"),
+    [
+        (["--seed", "-1"], ["--seed", "from 0 to 2147483647", "-1"]),
+        (["--seed", str(2**70)], ["--seed", "from 0 to 2147483647"]),
+        (["--time-limit", "nan"], ["--time-limit"]),
+        (["--time-limit", "inf"], ["--time-limit", "at most 3600"]),
+        (["--workers", "100000"], ["--workers"]),
+    ],
+)
+def test_numbers_the_solver_cannot_take_exit_2(tmp_path, capsys, options, words):
+    out = tmp_path / "o.csv"
+    code, _out, err = run(capsys, [people_csv(tmp_path), "--groups", "3", "--out", str(out), *options])
+    assert code == 2 and not out.exists()
+    flat = " ".join(err.split())
+    for w in words:
+        assert w in flat
+
+
+def test_the_largest_seed_is_taken(tmp_path, capsys):
+    out = tmp_path / "o.csv"
+    argv = [people_csv(tmp_path), "--groups", "3", "--time-limit", "1", "--seed", str(2**31 - 1), "--out", str(out)]
+    assert run(capsys, argv)[0] == 0 and out.exists()
+
+
+def test_a_field_over_the_csv_limit_exits_2_naming_the_line(tmp_path, capsys):
+    rows = ["P1,government,KE,f,,,,,", "x" * 200_000 + ",workers,KE,m,,,,,"]
+    code, _out, err = run(capsys, [people_csv(tmp_path, rows=rows), "--groups", "1", "--out", str(tmp_path / "o.csv")])
+    assert code == 2
+    flat = " ".join(err.split())
+    assert "people.csv, line 3" in flat and "longer than 131,072 characters" in flat

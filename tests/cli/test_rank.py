@@ -192,9 +192,44 @@ def test_missing_file_exits_2(tmp_path, capsys):
 
 
 def test_standard_input(monkeypatch, capsys):
-    monkeypatch.setattr(sys, "stdin", io.StringIO("voter,group,item,value\na,g,X,1\nb,g,Y,1\nc,g,Y,1\n"))
+    monkeypatch.setattr(sys, "stdin", stdin(b"voter,group,item,value\na,g,X,1\nb,g,Y,1\nc,g,Y,1\n"))
     status, rows, _ = run(capsys, ["-", "--method", "approval"])
     assert status == 0 and [r["item"] for r in rows] == ["Y", "X"]
+
+
+def stdin(data: bytes) -> io.TextIOWrapper:
+    """Standard input as a terminal or a pipe gives it: text over bytes, undecodable bytes kept as escapes."""
+    return io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", errors="surrogateescape")
+
+
+@pytest.mark.parametrize(
+    "data, expected",
+    [
+        (bytes(range(128, 256)) * 2, "standard input has characters in another encoding"),
+        (b"\x1b[2J\x1b]0;owned\x07voter,group\x00\n", "standard input is not a CSV text file: line 1 holds control"),
+    ],
+)
+def test_binary_standard_input_is_refused_without_echoing_it(monkeypatch, capsys, data, expected):
+    monkeypatch.setattr(sys, "stdin", stdin(data))
+    status, rows, err = run(capsys, ["-", "--method", "borda"])
+    assert status == 2 and rows == []
+    assert expected in err.replace("Line 1 of ", "")
+    assert err.endswith("\n") and err[:-1].isprintable()  # one line: no escape, control or stray byte
+
+
+@pytest.mark.parametrize(
+    "argv, expected",
+    [
+        (["--bootstrap", "100000000"], "--bootstrap must be a number of draws from 0 to 10,000"),
+        (["--bootstrap", "-1"], "--bootstrap must be"),
+        (["--seed", "-1"], "--seed must be a whole number from 0"),
+        (["--seed", str(2**64)], "--seed must be a whole number from 0"),
+    ],
+)
+def test_bootstrap_and_seed_are_bounded(tmp_path, capsys, argv, expected):
+    path = write(tmp_path, "voter,group,winner,loser\na,g,X,Y\nb,g,Y,X\nc,g,X,Y\n")
+    status, rows, err = run(capsys, [path, "--method", "bradley-terry", *argv])
+    assert status == 2 and rows == [] and expected in err
 
 
 def test_command_runs_without_django_or_heavy_libraries_until_needed(tmp_path):

@@ -209,6 +209,27 @@ def build_parser() -> argparse.ArgumentParser:
     return ap
 
 
+#: the seeds the solver takes (a 32-bit signed integer, not negative)
+MAX_SEED = 2**31 - 1
+#: the longest --time-limit, in seconds
+MAX_TIME_LIMIT = 3600.0
+MAX_WORKERS = 64
+
+
+def check_options(args) -> None:
+    """Numbers the solver cannot take are refused with what it takes."""
+    if not 0 <= args.seed <= MAX_SEED:
+        raise InputError(
+            _("--seed must be a whole number from 0 to {limit}, not {seed}.").format(limit=MAX_SEED, seed=args.seed)
+        )
+    if not 0 < args.time_limit <= MAX_TIME_LIMIT:  # also refuses nan
+        raise InputError(
+            _("--time-limit must be a number of seconds above 0 and at most {limit:g}.").format(limit=MAX_TIME_LIMIT)
+        )
+    if not 1 <= args.workers <= MAX_WORKERS:
+        raise InputError(_("--workers must be from 1 to {limit}.").format(limit=MAX_WORKERS))
+
+
 def build_problem(args):
     from target87.engines.allocation import Group, Problem
 
@@ -357,13 +378,12 @@ def main(argv: list[str]) -> int:
     try:
         from target87.engines.allocation import AllocationError, Options, allocate
 
+        check_options(args)
         problem = build_problem(args)
-        if args.time_limit <= 0:
-            raise InputError(_("--time-limit must be positive."))
         options = Options(
             time_limit=args.time_limit,
             seed=args.seed,
-            workers=max(1, args.workers),
+            workers=args.workers,
             reproducible=not args.parallel,
         )
         status = err.status(_("Allocating …")) if err.is_terminal else None

@@ -13,12 +13,17 @@ from __future__ import annotations
 
 import argparse
 import csv
+import re
 import sys
 from collections.abc import Sequence
 
 from target87.engines.i18n import gettext as _
 
 EXIT_BAD_INPUT = 2
+#: the most bootstrap draws asked for (each draw fits the model again)
+MAX_BOOTSTRAP = 10_000
+#: seeds are whole numbers from 0 to this
+MAX_SEED = 2**63 - 1
 
 
 class _UsageError(Exception):
@@ -104,9 +109,37 @@ def _write(result, out) -> None:
             writer.writerow([entry.item, entry.rank, _format(entry.score)])
 
 
+#: control characters (all but tab and line breaks): never written to the terminal, never in a table
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
 def _fail(message: str) -> int:
+    message = _CONTROL.sub("\ufffd", message)
     sys.stderr.write(_("target87 rank: error: %(message)s") % {"message": message} + "\n")
     return EXIT_BAD_INPUT
+
+
+def _read_text(path: str) -> str:
+    """The votes file's text (standard input for ``-``), read as bytes and decoded as every table is."""
+    from target87.engines import tabular
+    from target87.engines.ranking import RankingInputError
+
+    name = _("standard input") if path == "-" else path
+    try:
+        text = tabular.decode(sys.stdin.buffer.read(), name) if path == "-" else tabular.read_text(path)
+    except OSError as error:
+        raise RankingInputError(
+            _("Cannot read %(path)s: %(reason)s") % {"path": path, "reason": error.strerror or error}
+        ) from error
+    except tabular.TableError as error:  # not UTF-8: the message names the line, never the bytes
+        raise RankingInputError(error.message) from error
+    control = _CONTROL.search(text)
+    if control:
+        raise RankingInputError(
+            _("%(name)s is not a CSV text file: line %(line)d holds control characters.")
+            % {"name": name, "line": text.count("\n", 0, control.start()) + 1}
+        )
+    return text
 
 
 def main(argv: Sequence[str]) -> int:
@@ -121,23 +154,16 @@ def main(argv: Sequence[str]) -> int:
 
     try:
         method = check_method(args.method)
-        if args.bootstrap < 0:
-            raise RankingInputError(_("The number of bootstrap draws cannot be negative."))
+        if not 0 <= args.bootstrap <= MAX_BOOTSTRAP:
+            raise RankingInputError(
+                _("--bootstrap must be a number of draws from 0 to %(limit)s, not %(n)s.")
+                % {"limit": f"{MAX_BOOTSTRAP:,}", "n": args.bootstrap}
+            )
+        if not 0 <= args.seed <= MAX_SEED:
+            raise RankingInputError(_("--seed must be a whole number from 0 to %(limit)s.") % {"limit": MAX_SEED})
         if not 0 < args.level < 1:
             raise RankingInputError(_("The confidence level must lie strictly between 0 and 1."))
-        try:
-            if args.votes == "-":
-                text = sys.stdin.read()
-            else:
-                with open(args.votes, encoding="utf-8-sig", newline="") as handle:
-                    text = handle.read()
-        except OSError as error:
-            raise RankingInputError(
-                _("Cannot read %(path)s: %(reason)s") % {"path": args.votes, "reason": error.strerror or error}
-            ) from error
-        except UnicodeDecodeError as error:
-            raise RankingInputError(_("%(path)s is not UTF-8 text.") % {"path": args.votes}) from error
-        votes = read_votes_csv(text, method)
+        votes = read_votes_csv(_read_text(args.votes), method)
         result = rank(
             votes,
             method,
