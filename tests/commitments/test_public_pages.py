@@ -189,3 +189,24 @@ def test_followup_summary_for_the_report(world):
     assert summary["by_status"] == {"planned": 0, "in_progress": 1, "completed": 0, "delayed": 1, "dropped": 0}
     assert [a.title for a in summary["overdue"]] == ["Child-labour-free zones"]
     assert summary["orphan_priorities"] == []  # no closed ballot: nothing is a priority yet
+
+
+def test_action_page_says_whether_its_indicators_moved(world, client):
+    from target87.indicators.models import Observation, Series, Vintage
+
+    series, _created = Series.objects.get_or_create(code="SL_TLF_CHLDEC", defaults={"name": "Child labour"})
+    published = Vintage.objects.create(kind="sdmx-csv", label="Survey", published=True)
+    hidden = Vintage.objects.create(kind="sdmx-csv", label="Not yet published", published=False)
+    for year, value, vintage in (("2012", 19.1, published), ("2019", 12.3, published), ("2022", 9.9, hidden)):
+        Observation.objects.create(
+            series=series, ref_area="KHM", time_period=year, value=value, source="Survey", vintage=vintage
+        )
+    Observation.objects.create(
+        series=series, ref_area="THA", time_period="2019", value=5.0, source="Survey", vintage=published
+    )
+    services.action_update(actor=world.convener, action=world.khm, indicators=[series])
+    [row] = selectors.indicator_movement(action=world.khm)
+    assert (row["latest"].value, row["previous"].value, round(row["change"], 1)) == (12.3, 19.1, -6.8)
+    page = client.get(world.khm.get_absolute_url()).content.decode()
+    assert "12.3 (2019), 19.1 in 2012: a change of -6.8" in page
+    assert "9.9" not in page  # the unpublished vintage is not shown to the public

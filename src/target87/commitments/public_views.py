@@ -82,6 +82,7 @@ def action_detail(request, slug, pk):
             "serves": [(r, places.get(r.pk, [])) for r in action.recommendations.all()],
             "updates": selectors.updates_of(actions=[action]),
             "money": action.money.all(),
+            "movement": selectors.indicator_movement(action=action, user=request.user),
             "can_edit": request.user.has_perm("commitments.change_action", action),
         },
     )

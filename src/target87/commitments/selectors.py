@@ -273,3 +273,42 @@ def followup_summary(*, consultation) -> dict:
         "orphan_priorities": data["orphans"],
         "serving_no_priority": data["no_priority"] + data["unaligned"],
     }
+
+
+def indicator_movement(*, action, user=None) -> list[dict]:
+    """For each series the action aims to move, in its country: the latest value and the one before it (both
+    sexes, all areas; ages 5–17 where the series has them), as the indicators' dashboards show them to ``user``
+    (published data only to the public), so that a reader sees whether the indicator moved."""
+    from target87.indicators.data import current
+    from target87.indicators.enums import TOTAL
+
+    rows = []
+    for series in action.indicators.all():
+        found = []
+        if action.country:
+            found = [
+                o
+                for o in sorted(
+                    current(user=user, series=series, ref_area=action.country),
+                    key=lambda o: o.time_period,
+                    reverse=True,
+                )
+                if o.sex == TOTAL and o.urbanisation == TOTAL and o.value is not None
+            ]
+        ages = {o.age for o in found}
+        age = "Y5T17" if "Y5T17" in ages else (sorted(ages)[0] if ages else "")
+        by_year = {}
+        for o in found:
+            if o.age == age:
+                by_year.setdefault(o.time_period, o)  # one value a year: the first source found
+        years = sorted(by_year, reverse=True)[:2]
+        points = [by_year[y] for y in years]
+        rows.append(
+            {
+                "series": series,
+                "latest": points[0] if points else None,
+                "previous": points[1] if len(points) > 1 else None,
+                "change": points[0].value - points[1].value if len(points) > 1 else None,
+            }
+        )
+    return rows
