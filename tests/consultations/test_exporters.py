@@ -1,10 +1,13 @@
 import datetime as dt
+import functools
 import json
-import re
-import uuid
+from pathlib import Path
+from xml.etree import ElementTree
 
 import icalendar
+import jsonschema
 import pytest
+import xmlschema
 
 from factories import PersonFactory, RoomFactory, SessionFactory, at
 from target87.consultations.models import SessionSpeaker
@@ -52,103 +55,26 @@ def test_ics_uids_are_stable_across_exports(client, two_days):
     assert first == uids() and len(set(first)) == 3
 
 
-# The fields and types that the c3voc schedule schema (schedule.json) requires.
-CONFERENCE_REQUIRED = {
-    "title": str,
-    "acronym": str,
-    "days": list,
-    "daysCount": int,
-    "start": str,
-    "end": str,
-    "timeslot_duration": str,
-}
-DAY_REQUIRED = {"index": int, "date": str, "day_start": str, "day_end": str, "rooms": dict}
-EVENT_REQUIRED = {
-    "abstract": (str, type(None)),
-    "date": str,
-    "duration": str,
-    "guid": str,
-    "id": int,
-    "language": str,
-    "links": list,
-    "persons": list,
-    "room": str,
-    "slug": str,
-    "start": str,
-    "subtitle": (str, type(None)),
-    "title": str,
-    "track": (str, type(None)),
-    "type": str,
-    "url": str,
-}
-EVENT_ALLOWED = set(EVENT_REQUIRED) | {
-    "logo",
-    "description",
-    "recording_license",
-    "do_not_record",
-    "do_not_stream",
-    "attachments",
-    "answers",
-}
-CONFERENCE_ALLOWED = set(CONFERENCE_REQUIRED) | {
-    "description",
-    "time_zone_name",
-    "logo",
-    "colors",
-    "keywords",
-    "url",
-    "tracks",
-    "rooms",
-    "meta",
-}
-
-
-def _check_fields(obj: dict, required: dict, allowed: set, where: str) -> list[str]:
-    problems = [f"{where}: missing {k}" for k in required if k not in obj]
-    problems += [
-        f"{where}: {k} is {type(obj[k]).__name__}"
-        for k, t in required.items()
-        if k in obj and not isinstance(obj[k], t)
-    ]
-    problems += [f"{where}: unexpected {k}" for k in obj if k not in allowed]
-    return problems
+# The c3voc schedule schemas, as published (tests/data/schedule/README.md says where from).
+SCHEMAS = Path(__file__).resolve().parents[1] / "data" / "schedule"
 
 
 def schedule_problems(document: dict) -> list[str]:
-    problems = []
-    schedule = document.get("schedule")
-    if not isinstance(schedule, dict):
-        return ["schedule missing"]
-    if not isinstance(schedule.get("version"), str):
-        problems.append("schedule.version must be a string")
-    conference = schedule.get("conference", {})
-    problems += _check_fields(conference, CONFERENCE_REQUIRED, CONFERENCE_ALLOWED, "conference")
-    if not re.fullmatch(r"[a-z0-9_-][a-z0-9_]{3,}(-2[0-9]{3}-[a-z]+)?", conference.get("acronym", "")):
-        problems.append("conference.acronym does not match the schema's pattern")
-    if not re.fullmatch(r"([A-Z][a-z]+/[A-Z][a-z]+)|UTC", conference.get("time_zone_name", "UTC")):
-        problems.append("time_zone_name does not match the schema's pattern")
-    for room in conference.get("rooms", []):
-        problems += [f"room: missing {k}" for k in ("name", "guid") if k not in room]
-        uuid.UUID(room["guid"])
-    for day in conference.get("days", []):
-        problems += _check_fields(day, DAY_REQUIRED, set(DAY_REQUIRED), "day")
-        for room_name, events in day["rooms"].items():
-            for event in events:
-                where = f"event {event.get('id')}"
-                problems += _check_fields(event, EVENT_REQUIRED, EVENT_ALLOWED, where)
-                uuid.UUID(event["guid"])
-                if event.get("id", 0) < 1 or event.get("room") != room_name:
-                    problems.append(f"{where}: id or room")
-                if not re.fullmatch(r"[0-9]+:[0-9]{2}", event.get("duration", "")):
-                    problems.append(f"{where}: duration")
-                if not re.fullmatch(r"[a-z0-9_-]+[a-z0-9]", event.get("slug", "")):
-                    problems.append(f"{where}: slug")
-                for person in event.get("persons", []):
-                    frab = "public_name" in person and "id" in person
-                    pretalx = "name" in person
-                    if frab == pretalx:  # oneOf: exactly one of the two person shapes
-                        problems.append(f"{where}: person must be either frab or pretalx shaped")
-    return problems
+    """Where a schedule.json breaks the c3voc JSON schema (empty when it is valid)."""
+    schema = json.loads((SCHEMAS / "schema.json").read_text(encoding="utf-8"))
+    validator = jsonschema.Draft6Validator(schema)
+    return [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(document)]
+
+
+@functools.cache
+def xsd() -> xmlschema.XMLSchema:
+    return xmlschema.XMLSchema(str(SCHEMAS / "schedule.xml.xsd"))
+
+
+def xml_problems(content: bytes) -> list[str]:
+    """Where a schedule.xml breaks the c3voc XSD (empty when it is valid)."""
+    schema = xsd()
+    return [f"{e.path}: {e.reason}" for e in schema.iter_errors(content.decode("utf-8"))]
 
 
 def test_frab_schedule_json_has_what_the_c3voc_schema_requires(client, two_days):
@@ -169,31 +95,76 @@ def test_frab_schedule_json_has_what_the_c3voc_schema_requires(client, two_days)
     assert [e["title"] for e in day2["rooms"]["Plenary Hall"]] == ["Closing"]
 
 
-def test_the_schema_check_catches_a_broken_document():
-    broken = {
-        "schedule": {
-            "version": "1",
-            "conference": {
-                "title": "x",
-                "acronym": "Bad Acronym",
-                "days": [
-                    {
-                        "index": 1,
-                        "date": "2016-09-14",
-                        "day_start": "",
-                        "day_end": "",
-                        "rooms": {"Hall": [{"id": 0, "title": "t"}]},
-                    }
-                ],
-            },
-        }
-    }
-    with pytest.raises(KeyError):  # the event lacks its guid
-        schedule_problems(broken)
-    broken["schedule"]["conference"]["days"][0]["rooms"]["Hall"][0]["guid"] = str(uuid.uuid4())
-    problems = schedule_problems(broken)
-    assert (
-        "conference: missing daysCount" in problems
-        and "conference.acronym does not match the schema's pattern" in problems
+def test_the_json_schema_catches_a_broken_document(client, two_days):
+    document = json.loads(client.get("/consultations/bangkok-test/schedule.json").content)
+    conference = document["schedule"]["conference"]
+    conference["acronym"] = "Bad Acronym"
+    del conference["daysCount"]
+    event = conference["days"][0]["rooms"]["Plenary Hall"][0]
+    event["start"] = "9 o'clock"
+    problems = " | ".join(schedule_problems(document))
+    assert "'daysCount' is a required property" in problems
+    assert "'Bad Acronym' does not match" in problems and '"9 o\'clock" does not match' in problems
+
+
+def test_frab_schedule_xml_is_valid_against_the_c3voc_xsd(client, two_days):
+    response = client.get("/consultations/bangkok-test/schedule.xml")
+    assert response.status_code == 200 and response["Content-Type"] == "application/xml; charset=utf-8"
+    assert xml_problems(response.content) == []
+    root = ElementTree.fromstring(response.content)
+    assert root.findtext("conference/acronym") == "bangkok_test" and root.findtext("conference/days") == "2"
+    assert root.findtext("conference/time_zone_name") == "Asia/Bangkok"
+    assert root.findtext("url") == "http://testserver/consultations/bangkok-test/schedule.xml"
+    day1, day2 = root.findall("day")
+    assert (day1.get("date"), day1.get("start")) == ("2016-09-14", "2016-09-14T06:00:00+07:00")
+    opening = day1.find("room[@name='Plenary Hall']/event")
+    assert (opening.findtext("title"), opening.findtext("start"), opening.findtext("duration")) == (
+        "Opening",
+        "09:00",
+        "01:30",
     )
-    assert "event 0: missing duration" in problems and "event 0: id or room" in problems
+    assert opening.findtext("date") == "2016-09-14T09:00:00+07:00"
+    assert [p.text for p in opening.findall("persons/person")] == ["Aung Win"]
+    # a session without a room is listed under the venue, as in the JSON
+    coffee = day1.findall("room[@name='United Nations Conference Centre']/event")
+    assert [e.findtext("title") for e in coffee] == ["Coffee"]
+    assert [e.findtext("title") for e in day2.findall("room[@name='Plenary Hall']/event")] == ["Closing"]
+
+
+def test_xml_and_json_give_the_same_events(client, two_days):
+    document = json.loads(client.get("/consultations/bangkok-test/schedule.json").content)
+    root = ElementTree.fromstring(client.get("/consultations/bangkok-test/schedule.xml").content)
+    from_json = sorted(
+        (e["guid"], e["slug"], e["room"], e["date"], e["duration"])
+        for d in document["schedule"]["conference"]["days"]
+        for events in d["rooms"].values()
+        for e in events
+    )
+    from_xml = sorted(
+        (e.get("guid"), e.findtext("slug"), e.findtext("room"), e.findtext("date"), e.findtext("duration"))
+        for e in root.iter("event")
+    )
+    assert from_xml == from_json and len(from_xml) == 3
+
+
+def test_xml_stays_valid_with_control_characters_short_slugs_and_titles_without_latin_letters(client, consultation):
+    consultation.slug = "bk"
+    consultation.title = "Bangkok \x0bconsultation"
+    consultation.save()
+    SessionFactory(consultation=consultation, title="การเปิด\x01", start=at(1, "09:00"), end=at(1, "10:00"))
+    response = client.get("/consultations/bk/schedule.xml")
+    assert xml_problems(response.content) == []
+    root = ElementTree.fromstring(response.content)
+    assert root.findtext("conference/title") == "Bangkok consultation"
+    event = next(root.iter("event"))
+    assert event.findtext("title") == "การเปิด" and event.findtext("slug").endswith("-session")
+    document = json.loads(client.get("/consultations/bk/schedule.json").content)
+    assert schedule_problems(document) == []
+
+
+def test_the_xsd_catches_a_broken_document(client, two_days):
+    content = client.get("/consultations/bangkok-test/schedule.xml").content
+    broken = content.replace(b"<duration>01:30</duration>", b"<duration>ninety minutes</duration>", 1)
+    broken = broken.replace(b"<title>Opening</title>", b"", 1)
+    problems = " | ".join(xml_problems(broken))
+    assert "event/duration: value doesn't match" in problems and "Tag 'title' expected" in problems

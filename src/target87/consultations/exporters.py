@@ -1,4 +1,7 @@
-"""Schedule exporters: iCalendar and the frab/pretalx schedule JSON, on the core export mechanism.
+"""Schedule exporters: iCalendar, and the frab/pretalx schedule as JSON and as XML, on the core export mechanism.
+
+The frab schedule is what conference apps read (Giggity and EventFahrplan read the XML, others the JSON);
+both follow the c3voc schedule schemas (the XSD and the JSON schema), against which the tests validate them.
 
 An exporter renders a consultation's sessions (all of them, or a participant's agenda) to bytes; views look it
 up in :data:`schedule_exporters` by identifier.
@@ -8,8 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import uuid
 from collections.abc import Iterable
+from xml.etree import ElementTree
 
 import icalendar
 from django.conf import settings
@@ -60,9 +65,13 @@ class ICalExporter(ScheduleExporter):
     content_type = "text/calendar; charset=utf-8"
     extension = "ics"
 
-    def __init__(self, consultation: Consultation, *, calendar_name: str | None = None, **kwargs) -> None:
+    def __init__(
+        self, consultation: Consultation, *, calendar_name: str | None = None, notes: dict | None = None, **kwargs
+    ) -> None:
         super().__init__(consultation, **kwargs)
         self.calendar_name = calendar_name
+        #: lines added to a session's description in a personal calendar (its group, room, facilitator)
+        self.notes = notes or {}
 
     def render(self) -> bytes:
         consultation = self.consultation
@@ -82,7 +91,9 @@ class ICalExporter(ScheduleExporter):
             event.add("dtstart", timezone.localtime(session.start, consultation.tz))
             event.add("dtend", timezone.localtime(session.end, consultation.tz))
             event.add("summary", session.tr("title"))
-            lines = [session.tr("focus")] if session.focus else []
+            lines = [*self.notes.get(session.pk, [])]
+            if session.focus:
+                lines.append(session.tr("focus"))
             speakers = ", ".join(s.person.name for s in session.speakers.all())
             if speakers:
                 lines.append(f"{_('Speakers')}: {speakers}")
@@ -106,86 +117,65 @@ def _hhmm(delta: dt.timedelta) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
-@schedule_exporters.register
-class FrabJsonExporter(ScheduleExporter):
-    """The frab/pretalx schedule JSON that schedule apps (Giggity, Fahrplan, ConfClerk…) read."""
+class FrabExporter(ScheduleExporter):
+    """What the frab schedule's two forms share: its rooms, its days, and each session as an event."""
 
-    identifier = "frab-json"
-    name = _("Schedule JSON (frab)")
-    content_type = "application/json"
-    extension = "json"
+    def acronym(self) -> str:
+        """The conference's short name as the schemas want it (at least 4 of a-z, 0-9 and _)."""
+        return slugify(self.consultation.slug).replace("-", "_").ljust(4, "_")
 
-    def render(self) -> bytes:
+    def room_rows(self, sessions: list[Session]) -> list[dict]:
+        """The rooms, then the venue for sessions without a room (when some have none)."""
         consultation = self.consultation
-        tz = consultation.tz
-        sessions = list(self.sessions)
-        fallback_room = consultation.venue or str(_("Venue"))
-        rooms = [r for r in consultation.rooms.all()]
-        room_names = [r.name for r in rooms]
-        if any(s.room_id is None for s in sessions) and fallback_room not in room_names:
-            room_names.append(fallback_room)
-        room_rows = [
+        rows = [
             {
                 "name": r.name,
                 "guid": str(uuid.uuid5(UID_NAMESPACE, f"{consultation.slug}/room/{r.pk}")),
                 "description": r.accessibility or None,
                 "capacity": r.capacity,
             }
-            for r in rooms
+            for r in consultation.rooms.all()
         ]
-        if fallback_room not in [r.name for r in rooms] and fallback_room in room_names:
-            room_rows.append(
+        fallback = self.fallback_room()
+        if any(s.room_id is None for s in sessions) and fallback not in [r["name"] for r in rows]:
+            rows.append(
                 {
-                    "name": fallback_room,
+                    "name": fallback,
                     "guid": str(uuid.uuid5(UID_NAMESPACE, f"{consultation.slug}/room/venue")),
                     "description": None,
                     "capacity": None,
                 }
             )
+        return rows
+
+    def fallback_room(self) -> str:
+        return self.consultation.venue or str(_("Venue"))
+
+    def days(self, sessions: list[Session], room_names: list[str]) -> list[dict]:
+        """Each day of the consultation (from 06:00 for 18 hours) with its events by room."""
+        tz = self.consultation.tz
         days = []
-        for index, day in enumerate(consultation.days, start=1):
+        for index, day in enumerate(self.consultation.days, start=1):
             day_start = dt.datetime.combine(day, dt.time(6, 0), tzinfo=tz)
-            day_end = day_start + dt.timedelta(hours=18)
             per_room: dict[str, list[dict]] = {name: [] for name in room_names}
             for session in sessions:
                 start = timezone.localtime(session.start, tz)
                 if start.date() != day:
                     continue
-                room = session.room.name if session.room else fallback_room
-                per_room.setdefault(room, []).append(self._event(session, start, room))
+                room = session.room.name if session.room else self.fallback_room()
+                per_room.setdefault(room, []).append(self.event(session, start, room))
             days.append(
                 {
                     "index": index,
                     "date": day.isoformat(),
                     "day_start": day_start.isoformat(),
-                    "day_end": day_end.isoformat(),
+                    "day_end": (day_start + dt.timedelta(hours=18)).isoformat(),
                     "rooms": per_room,
                 }
             )
-        document = {
-            "$schema": "https://c3voc.de/schedule/schema.json",
-            "generator": {"name": "Target 8.7", "version": target87.__version__},
-            "schedule": {
-                "version": consultation.updated_at.strftime("%Y-%m-%d %H:%M"),
-                "base_url": f"{self.base_url}/" if self.base_url else "/",
-                "conference": {
-                    "acronym": slugify(consultation.slug).replace("-", "_"),
-                    "title": consultation.title,
-                    "description": consultation.description,
-                    "start": consultation.start_date.isoformat(),
-                    "end": consultation.end_date.isoformat(),
-                    "daysCount": len(consultation.days),
-                    "timeslot_duration": "00:15",
-                    "time_zone_name": consultation.time_zone,
-                    "url": f"{self.base_url}{consultation.get_absolute_url()}",
-                    "rooms": room_rows,
-                    "days": days,
-                },
-            },
-        }
-        return json.dumps(document, ensure_ascii=False, indent=1).encode()
+        return days
 
-    def _event(self, session: Session, start: dt.datetime, room: str) -> dict:
+    def event(self, session: Session, start: dt.datetime, room: str) -> dict:
         language = (self.consultation.languages or [settings.LANGUAGE_CODE])[0]
         areas = session.thematic_area_labels()
         return {
@@ -195,7 +185,7 @@ class FrabJsonExporter(ScheduleExporter):
             "start": start.strftime("%H:%M"),
             "duration": _hhmm(session.duration),
             "room": room,
-            "slug": f"{slugify(self.consultation.slug)}-{session.pk}-{slugify(session.title)[:40]}".strip("-"),
+            "slug": f"{self.acronym()}-{session.pk}-{slugify(session.title)[:40].strip('-_') or 'session'}",
             "url": self.session_url(session),
             "title": session.title,
             "subtitle": session.focus[:200] if session.focus else None,
@@ -211,3 +201,123 @@ class FrabJsonExporter(ScheduleExporter):
             "links": [],
             "attachments": [],
         }
+
+
+@schedule_exporters.register
+class FrabJsonExporter(FrabExporter):
+    """The frab/pretalx schedule JSON that schedule apps (Fahrplan, ConfClerk…) read."""
+
+    identifier = "frab-json"
+    name = _("Schedule JSON (frab)")
+    content_type = "application/json"
+    extension = "json"
+
+    def render(self) -> bytes:
+        consultation = self.consultation
+        sessions = list(self.sessions)
+        room_rows = self.room_rows(sessions)
+        days = self.days(sessions, [r["name"] for r in room_rows])
+        document = {
+            "$schema": "https://c3voc.de/schedule/schema.json",
+            "generator": {"name": "Target 8.7", "version": target87.__version__},
+            "schedule": {
+                "version": consultation.updated_at.strftime("%Y-%m-%d %H:%M"),
+                "base_url": f"{self.base_url}/" if self.base_url else "/",
+                "conference": {
+                    "acronym": self.acronym(),
+                    "title": consultation.title,
+                    "description": consultation.description,
+                    "start": consultation.start_date.isoformat(),
+                    "end": consultation.end_date.isoformat(),
+                    "daysCount": len(consultation.days),
+                    "timeslot_duration": "00:15",
+                    "time_zone_name": consultation.time_zone,
+                    "url": f"{self.base_url}{consultation.get_absolute_url()}",
+                    "rooms": room_rows,
+                    "days": days,
+                },
+            },
+        }
+        return json.dumps(document, ensure_ascii=False, indent=1).encode()
+
+
+#: characters XML 1.0 cannot hold (control characters other than tab and line breaks)
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _text(value) -> str:
+    return _NOT_XML.sub("", "" if value is None else str(value))
+
+
+def _sub(parent: ElementTree.Element, tag: str, text=None, **attributes) -> ElementTree.Element:
+    element = ElementTree.SubElement(parent, tag, {k: _text(v) for k, v in attributes.items() if v is not None})
+    if text is not None:
+        element.text = _text(text)
+    return element
+
+
+@schedule_exporters.register
+class FrabXmlExporter(FrabExporter):
+    """The frab schedule XML (the c3voc schema.xsd) that Giggity, EventFahrplan and other schedule apps read."""
+
+    identifier = "frab-xml"
+    name = _("Schedule XML (frab)")
+    content_type = "application/xml; charset=utf-8"
+    extension = "xml"
+
+    def render(self) -> bytes:
+        consultation = self.consultation
+        sessions = list(self.sessions)
+        room_rows = self.room_rows(sessions)
+        days = self.days(sessions, [r["name"] for r in room_rows])
+        root = ElementTree.Element("schedule")
+        _sub(root, "generator", name="Target 8.7", version=target87.__version__)
+        if self.base_url:
+            _sub(root, "url", self.url("schedule_xml"))
+        _sub(root, "version", consultation.updated_at.strftime("%Y-%m-%d %H:%M"))
+        conference = _sub(root, "conference")
+        _sub(conference, "title", consultation.title)
+        _sub(conference, "acronym", self.acronym())
+        _sub(conference, "start", consultation.start_date.isoformat())
+        _sub(conference, "end", consultation.end_date.isoformat())
+        _sub(conference, "days", len(days))
+        _sub(conference, "timeslot_duration", "00:15")
+        if self.base_url:
+            _sub(conference, "base_url", f"{self.base_url}/")
+            _sub(conference, "url", f"{self.base_url}{consultation.get_absolute_url()}")
+        _sub(conference, "time_zone_name", consultation.time_zone)
+        tracks = dict.fromkeys(e["track"] for d in days for evs in d["rooms"].values() for e in evs if e["track"])
+        for track in tracks:
+            _sub(conference, "track", name=track)
+        guids = {r["name"]: r["guid"] for r in room_rows}
+        for day in days:
+            day_element = _sub(
+                root, "day", index=day["index"], date=day["date"], start=day["day_start"], end=day["day_end"]
+            )
+            for room, events in day["rooms"].items():
+                room_element = _sub(day_element, "room", name=room, guid=guids.get(room))
+                for event in events:
+                    self._event_element(room_element, event)
+        ElementTree.indent(root, space=" ")
+        return ElementTree.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+
+    def url(self, name: str) -> str:
+        from django.urls import reverse
+
+        return f"{self.base_url}{reverse(f'consultations:{name}', kwargs={'slug': self.consultation.slug})}"
+
+    def _event_element(self, parent: ElementTree.Element, event: dict) -> None:
+        element = _sub(parent, "event", id=event["id"], guid=event["guid"])
+        for tag in ("date", "start", "duration", "room", "slug", "title", "subtitle", "track", "type", "language"):
+            if event[tag] is not None or tag in ("track",):
+                _sub(element, tag, event[tag] or "")
+        _sub(element, "abstract", event["abstract"] or "")
+        if event["description"]:
+            _sub(element, "description", event["description"])
+        persons = _sub(element, "persons")
+        for person in event["persons"]:
+            _sub(persons, "person", person["name"], guid=person["guid"])
+        _sub(element, "links")
+        _sub(element, "attachments")
+        if self.base_url:
+            _sub(element, "url", event["url"])

@@ -14,6 +14,9 @@ urlpatterns = [
         {"exporter": "frab-json"},
         name="schedule_json",
     ),
+    path(
+        "consultations/<slug:slug>/schedule.xml", views.schedule_export, {"exporter": "frab-xml"}, name="schedule_xml"
+    ),
     # the convener's back office
     path("manage/", manage_views.dashboard, name="dashboard"),
     path("manage/new/", manage_views.consultation_create, name="create"),
