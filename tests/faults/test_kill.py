@@ -1,0 +1,171 @@
+"""A worker killed with ``kill -9`` in the middle of a job, with real processes: after a restart the database is
+consistent, nothing half-written remains, and the job is run again to its end by the new worker.
+
+The worker is ``target87 run_huey`` in the product's settings, on its own database (SQLite, or PostgreSQL when the
+suite runs there) and its own queue. The lease of a job (``JOB_LEASE_SECONDS``) is two seconds here, so that the
+restarted worker knows at once that the job's first worker is gone.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.parse
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+TARGET87 = str(Path(sys.executable).with_name("target87"))
+DATABASE = "target87_kill"
+#: enough people that the solver uses its whole time limit, so that the worker dies in the middle of the search
+PEOPLE = 240
+
+
+class Deployment:
+    """A database, a queue and the environment of the product's processes, in a scratch folder."""
+
+    def __init__(self, var: Path) -> None:
+        self.var = var
+        suite_db = os.environ.get("DATABASE_URL", "")
+        if suite_db.startswith("postgres"):
+            import psycopg
+
+            parts = urllib.parse.urlsplit(suite_db)
+            with psycopg.connect(urllib.parse.urlunsplit(parts._replace(path="/postgres")), autocommit=True) as c:
+                c.execute(f"DROP DATABASE IF EXISTS {DATABASE}")
+                c.execute(f"CREATE DATABASE {DATABASE}")
+            self.db = urllib.parse.urlunsplit(parts._replace(path=f"/{DATABASE}"))
+        else:
+            self.db = f"sqlite:///{var}/db.sqlite3"
+        self.env = {
+            **{k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "HUEY_IMMEDIATE")},
+            "DJANGO_SETTINGS_MODULE": "target87.settings",
+            "TARGET87_VAR": str(var),
+            "DATABASE_URL": self.db,
+            "JOB_LEASE_SECONDS": "2",
+            "JOB_WORKERS": "1",
+            "LOG_LEVEL": "CRITICAL",
+        }
+        subprocess.run([TARGET87, "migrate", "--no-input", "-v", "0"], env=self.env, check=True, cwd=ROOT)
+
+    def python(self, code: str) -> dict:
+        """Run ``code`` with Django set up in the deployment's settings; it prints one JSON line."""
+        prelude = "import django, json; django.setup()\n"
+        done = subprocess.run(
+            [sys.executable, "-c", prelude + code], env=self.env, check=True, capture_output=True, text=True, cwd=ROOT
+        )
+        return json.loads(done.stdout.strip().splitlines()[-1])
+
+    def query(self, sql: str, *params):
+        if self.db.startswith("sqlite"):
+            with sqlite3.connect(self.db.removeprefix("sqlite:///")) as connection:
+                return connection.execute(sql.replace("%s", "?"), params).fetchall()
+        import psycopg
+
+        with psycopg.connect(self.db, autocommit=True) as connection:
+            return connection.execute(sql, params).fetchall()
+
+    def worker(self) -> subprocess.Popen:
+        return subprocess.Popen(
+            [TARGET87, "run_huey", "--quiet"],
+            env=self.env,
+            cwd=ROOT,
+            start_new_session=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+
+    def job(self, job_id: str) -> tuple[str, int, str]:
+        if self.db.startswith("sqlite"):
+            job_id = job_id.replace("-", "")  # Django keeps a UUID as 32 hexadecimal digits on SQLite
+        [(status, done, error)] = self.query("SELECT status, done, error FROM jobs_job WHERE id = %s", job_id)
+        return status, done, error
+
+    def wait(self, job_id: str, until, seconds: float) -> tuple[str, int, str]:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            state = self.job(job_id)
+            if until(state):
+                return state
+            time.sleep(0.2)
+        raise AssertionError(f"job {job_id} stayed {self.job(job_id)}")
+
+
+def kill(process: subprocess.Popen) -> None:
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait(timeout=10)
+
+
+@pytest.fixture
+def deployment(tmp_path):
+    return Deployment(tmp_path)
+
+
+ALLOCATION = """
+import datetime as dt
+from django.contrib.auth import get_user_model
+from target87.breakouts import services
+from target87.consultations.models import Consultation, KeyQuestion, Room, Session
+from target87.people.models import Organisation, Participation, Person
+user = get_user_model().objects.create_user("convener", password="convener-password-87")
+consultation = Consultation.objects.create(
+    slug="kill", title="Kill", convened_by="ILO", start_date="2016-09-14", end_date="2016-09-15",
+    time_zone="Asia/Bangkok", status="published",
+)
+Participation.objects.create(
+    consultation=consultation, person=Person.objects.create(name="Convener", user=user), role="convener",
+    status="approved",
+)
+start = dt.datetime(2016, 9, 14, 4, tzinfo=dt.UTC)
+sessions = []
+for k in range(4):
+    room = Room.objects.create(consultation=consultation, name=f"Room {k}", capacity=70, position=k)
+    session = Session.objects.create(
+        consultation=consultation, kind="breakout", title=f"Breakout {k}", start=start,
+        end=start + dt.timedelta(hours=1), room=room,
+    )
+    session.key_questions.set([KeyQuestion.objects.create(
+        consultation=consultation, position=k + 1, short_title=f"Q{k + 1}", text="?", lens="policy"
+    )])
+    sessions.append(session)
+groups = ["government", "workers", "employers", "civil_society", "survivor_led", "un_international"]
+for n in range(PEOPLE):
+    organisation = Organisation.objects.create(name=f"Organisation {n}", stakeholder_group=groups[n % 6], country="THA")
+    person = Person.objects.create(name=f"Person {n}", organisation=organisation, country=["THA", "KHM", "LAO"][n % 3],
+                                   gender=["woman", "man"][n % 2])
+    Participation.objects.create(consultation=consultation, person=person, status="approved")
+outcome = services.allocation_run(actor=user, session=sessions[0], time_limit=TIME_LIMIT, background=True)
+print(json.dumps({"job": str(outcome.job.pk), "allocation": outcome.allocation.pk}))
+"""
+
+
+def test_a_worker_killed_in_an_allocation_leaves_nothing_half_done_and_the_next_one_finishes_it(deployment):
+    made = deployment.python(ALLOCATION.replace("TIME_LIMIT", "8").replace("PEOPLE", str(PEOPLE)))
+    worker = deployment.worker()
+    try:
+        deployment.wait(made["job"], lambda s: s[0] == "running" and s[1] > 0, 60)
+        kill(worker)
+        status, _done, _error = deployment.job(made["job"])
+        assert status == "running"  # what a killed worker leaves: a job nobody runs any more
+        runs = "SELECT count(*) FROM breakouts_allocationrun WHERE allocation_id = %s"
+        assert deployment.query(runs, made["allocation"]) == [(0,)]  # and nothing half-written
+
+        time.sleep(2.5)  # the lease runs out
+        worker = deployment.worker()
+        status, _done, error = deployment.wait(made["job"], lambda s: s[0] in ("done", "failed"), 90)
+        assert (status, error) == ("done", "")
+        assert deployment.query(runs, made["allocation"]) == [(1,)]
+        placed = (
+            "SELECT count(*) FROM breakouts_groupassignment a JOIN breakouts_allocationrun r ON a.run_id = r.id "
+            "WHERE r.allocation_id = %s"
+        )
+        assert deployment.query(placed, made["allocation"]) == [(PEOPLE,)]
+    finally:
+        if worker.poll() is None:
+            kill(worker)
