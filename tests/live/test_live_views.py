@@ -224,3 +224,24 @@ def test_the_agenda_links_each_session_that_takes_questions(consultation, lunch_
         ("Questions: ask and upvote", f"/live/sessions/{lunch_talk.pk}/")
     ]
     assert breakout.pk not in notes
+
+
+def test_the_author_of_a_hidden_question_reads_why(client, lunch_talk, convener, delegate):
+    question = services.question_ask(participant=delegate, session=lunch_talk, text="Dinner tonight?", language="en")
+    services.question_hide(actor=convener, question=question, version=0, reason="Not a question to the panel.")
+    _open(client, lunch_talk, convener, delegate)
+    item = client.get(f"/live/sessions/{lunch_talk.pk}/").content.decode().split(f'id="q{question.pk}"', 1)[1]
+    assert "hidden by the moderator" in item.split("</li>", 1)[0]
+    assert "Not a question to the panel." in item.split("</li>", 1)[0]
+
+
+def test_the_speakers_view_shows_the_questions_to_them_and_to_the_panel(client, lunch_talk, delegate, other, convener):
+    from factories import PersonFactory
+    from target87.consultations.models import SessionSpeaker
+
+    ana, ben = (SessionSpeaker.objects.create(session=lunch_talk, person=PersonFactory(name=n)) for n in ("Ana", "Ben"))
+    for who, text, to in ((delegate, "To Ana", ana.pk), (other, "To Ben", ben.pk), (delegate, "To all", "")):
+        q = services.question_ask(participant=who, session=lunch_talk, text=text, language="en", speaker=to)
+        services.question_approve(actor=convener, question=q, version=0)
+    page = client.get(f"/live/sessions/{lunch_talk.pk}/speaker/?speaker={ana.pk}").content.decode()
+    assert "To Ana" in page and "To all" in page and "To Ben" not in page
