@@ -5,17 +5,22 @@
     ``value`` (``voter``, ``group``, ``winner``, ``loser`` for pairwise ballots), then ``cast_at``. Voters are
     pseudonymous (the participation's number); items are the codes shown on the ballot (R7, S3).
 ``polis-*`` (agree / disagree ballots)
-    Pol.is' export layout, as in its public data exports (compdemocracy's openData): ``comments.csv``
-    (``timestamp,datetime,comment-id,author-id,agrees,disagrees,moderated,comment-body``), ``votes.csv``
+    Pol.is' export layout, as its report export writes it: ``summary.csv`` (one ``name,value`` per line:
+    ``topic``, ``url``, ``voters``, ``voters-in-conv``, ``commenters``, ``comments``, ``groups``,
+    ``conversation-description``), ``comments.csv``
+    (``timestamp,datetime,comment-id,author-id,agrees,disagrees,moderated,comment-body,is-meta``), ``votes.csv``
     (``timestamp,datetime,comment-id,voter-id,vote``, 1 agree, −1 disagree, 0 pass) and
     ``participants-votes.csv`` (``participant,group-id,n-comments,n-votes,n-agree,n-disagree`` then one
-    column per comment id). As in Pol.is, comment and participant ids are integers from 0 (the ballot's
-    statements in ballot order, then the proposed statements that were not put to the vote, in the order they
-    were proposed; participants in the order they first voted or proposed a statement), timestamps are Unix
-    seconds and ``group-id`` is the participant's opinion cluster on the map. The convener's statements are
-    ``moderated`` 1 (accepted) with ``author-id`` 0, as the conversation owner's seed comments are; a statement a
-    participant proposed has its proposer's participant id as ``author-id`` (counted in their ``n-comments``)
-    and is ``moderated`` 1 once accepted, 0 while it waits for review and −1 when it was not accepted.
+    column per comment id). As in Pol.is, comment ids are integers from 0 (the ballot's statements in ballot
+    order, then the proposed statements that were not put to the vote, in the order they were proposed) and
+    participant ids too: 0 is the convener, who wrote the ballot's statements as a conversation's owner writes
+    its seed comments, and the participants follow from 1 in the order they first voted or proposed a statement.
+    Timestamps are Unix seconds, as Pol.is' export writes them (its ``datetime`` column gives the same moment
+    as text); ``group-id`` is the participant's opinion group on the map (at most five, as Pol.is forms).
+    The convener's statements are ``moderated`` 1 (accepted) with ``author-id`` 0; a statement a participant
+    proposed has its proposer's participant id as ``author-id`` (counted in their ``n-comments``) and is
+    ``moderated`` 1 once accepted, 0 while it waits for review and −1 when it was not accepted. ``is-meta`` is
+    0: no statement of a ballot is about the ballot itself.
 """
 
 from __future__ import annotations
@@ -43,9 +48,11 @@ class BallotExporter(BaseExporter):
     methods: tuple[str, ...] | None = None  # None: every method
     polis_name = ""
 
-    def __init__(self, consultation, *, ballot) -> None:
+    def __init__(self, consultation, *, ballot, base_url: str = "") -> None:
         self.consultation = consultation
         self.ballot = ballot
+        #: the site's address (``https://host``), for the links an export holds; without it, paths
+        self.base_url = base_url.rstrip("/")
 
     def filename(self) -> str:
         return f"{self.consultation.slug}-ballot{self.ballot.pk}-{self.suffix or self.identifier}.{self.extension}"
@@ -97,10 +104,14 @@ def _js_time(moment) -> tuple[int, str]:
     return int(moment.timestamp()), moment.strftime("%a %b %d %Y %H:%M:%S GMT+0000 (Coordinated Universal Time)")
 
 
+#: the participant id of the convener, the author of the ballot's own statements (Pol.is' conversation owner)
+CONVENER_PID = 0
+
+
 class _Polis:
-    """The ids Pol.is would give: statements by ballot order then the proposals left out, participants by first
-    vote or proposal, from 0. The votes are read first: every item and paper they need is there when the rest is
-    read, even while people vote and statements are accepted."""
+    """The ids Pol.is would give: statements by ballot order then the proposals left out; the convener 0 and the
+    participants by first vote or proposal from 1. The votes are read first: every item and paper they need is
+    there when the rest is read, even while people vote and statements are accepted."""
 
     MODERATED = {ProposalStatus.ACCEPTED: 1, ProposalStatus.PENDING: 0, ProposalStatus.REJECTED: -1}
 
@@ -122,7 +133,7 @@ class _Polis:
             if known is None or proposal.created_at < known:
                 first[proposal.participation_id] = proposal.created_at
         order = sorted(first.items(), key=lambda kv: (kv[1], kv[0]))
-        self.pid = {participation: n for n, (participation, _at) in enumerate(order)}
+        self.pid = {participation: n for n, (participation, _at) in enumerate(order, start=CONVENER_PID + 1)}
         self.authored = Counter(p.participation_id for p in proposals)
         clusters = {}
         for point in ((ballot.result or {}).get("opinion_map") or {}).get("participants", []):
@@ -159,17 +170,57 @@ class PolisComments(BallotExporter):
         for item in polis.items:
             proposal = item.proposed
             stamp, text = _js_time(proposal.created_at) if proposal else seeded
-            author = polis.pid[proposal.participation_id] if proposal else 0
+            author = polis.pid[proposal.participation_id] if proposal else CONVENER_PID
             body = item.text or item.label
-            rows.append([stamp, text, polis.tid[item.pk], author, counts[item.pk][1], counts[item.pk][-1], 1, body])
+            agrees, disagrees = counts[item.pk][1], counts[item.pk][-1]
+            rows.append([stamp, text, polis.tid[item.pk], author, agrees, disagrees, 1, body, 0])
         for proposal in polis.left_out:
             stamp, text = _js_time(proposal.created_at)
             moderated = polis.MODERATED[proposal.status]
             tid, author = polis.left_out_tid[proposal.pk], polis.pid[proposal.participation_id]
-            rows.append([stamp, text, tid, author, 0, 0, moderated, proposal.text])
+            rows.append([stamp, text, tid, author, 0, 0, moderated, proposal.text, 0])
         return csv_bytes(
-            ["timestamp", "datetime", "comment-id", "author-id", "agrees", "disagrees", "moderated", "comment-body"],
+            [
+                "timestamp",
+                "datetime",
+                "comment-id",
+                "author-id",
+                "agrees",
+                "disagrees",
+                "moderated",
+                "comment-body",
+                "is-meta",
+            ],
             rows,
+        )
+
+
+@ballot_exporters.register
+class PolisSummary(BallotExporter):
+    identifier = "polis-summary"
+    name = _("Pol.is layout: summary.csv")
+    methods = POLIS_METHODS
+    polis_name = "summary.csv"
+    suffix = "summary"
+
+    def render(self, polis: _Polis | None = None) -> bytes:
+        polis = polis or _Polis(self.ballot)
+        proposed = [i.proposed for i in polis.items]
+        authors = {p.participation_id for p in polis.left_out} | {p.participation_id for p in proposed if p}
+        seeded = any(p is None for p in proposed)  # the convener wrote statements too
+        groups = {c for c in polis.cluster.values() if c is not None}
+        # Pol.is' summary has no header: its first line is the topic
+        return csv_bytes(
+            ["topic", self.ballot.title],
+            [
+                ["url", f"{self.base_url}{self.ballot.get_absolute_url()}"],
+                ["voters", len({participation for participation, *_rest in polis.votes})],
+                ["voters-in-conv", len(polis.cluster)],
+                ["commenters", len(authors) + seeded],
+                ["comments", len(polis.comment_ids)],
+                ["groups", len(groups)],
+                ["conversation-description", self.ballot.question],
+            ],
         )
 
 
@@ -220,7 +271,7 @@ class PolisParticipantsVotes(BallotExporter):
 @ballot_exporters.register
 class PolisZip(BallotExporter):
     identifier = "polis-zip"
-    name = _("Pol.is layout: the three files (ZIP)")
+    name = _("Pol.is layout: the four files (ZIP)")
     methods = POLIS_METHODS
     content_type = "application/zip"
     extension = "zip"
@@ -230,6 +281,7 @@ class PolisZip(BallotExporter):
         polis = _Polis(self.ballot)
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-            for cls in (PolisComments, PolisVotes, PolisParticipantsVotes):
-                archive.writestr(cls.polis_name, cls(self.consultation, ballot=self.ballot).render(polis))
+            for cls in (PolisSummary, PolisComments, PolisVotes, PolisParticipantsVotes):
+                exporter = cls(self.consultation, ballot=self.ballot, base_url=self.base_url)
+                archive.writestr(cls.polis_name, exporter.render(polis))
         return buffer.getvalue()
