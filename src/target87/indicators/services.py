@@ -190,8 +190,9 @@ def _estimate_job(job, progress):
     def report(fraction: float, stage: str) -> None:
         progress(min(steps - 1, int(steps * fraction)), steps, stage)
 
-    try:
+    try:  # saving is inside: a result that cannot be stored fails the estimation too, never leaves it "running"
         result = compute(estimation, progress=report)
+        _save_result(actor=job.created_by, estimation=estimation, result=result)
     except ServiceError as error:
         Estimation.objects.filter(pk=estimation.pk).update(
             status=EstimationStatus.FAILED, error="\n".join(error.messages), finished_at=timezone.now()
@@ -204,7 +205,6 @@ def _estimate_job(job, progress):
             finished_at=timezone.now(),
         )
         raise
-    _save_result(actor=job.created_by, estimation=estimation, result=result)
     progress(steps, steps, _("Done"))
     return {"rows": len(result["rows"])}, reverse("indicators:result", kwargs={"uuid": estimation.uuid})
 
