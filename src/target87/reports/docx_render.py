@@ -51,11 +51,11 @@ def _recommendation(document, rec: dict) -> None:
         line += " · " + _("place %(rank)s of %(of)s overall (score %(score)s)") % s
     document.add_paragraph(line).runs[0].bold = True
     if s["groups"]:
-        _table(
-            document,
-            [_("Stakeholder group"), _("Place or agreement")],
-            [[g["label"], f"{g['rank']} / {g['of']}" if "rank" in g else f"{g['agreement']} %"] for g in s["groups"]],
-        )
+        figures = [
+            f"{g['label']} {g['rank']}/{g['of']}" if "rank" in g else f"{g['label']} {g['agreement']} %"
+            for g in s["groups"]
+        ]
+        document.add_paragraph(_("Per stakeholder group:") + " " + " · ".join(figures))
     if s["minority"]:
         document.add_paragraph(_("Minority positions:") + " " + "; ".join(g["label"] for g in s["minority"]))
     for view in rec["dissent"]:

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from target87.consultations.models import Consultation
 from target87.core.errors import ServiceError
@@ -37,23 +38,33 @@ class Command(BaseCommand):
         try:
             consultation = Consultation.objects.filter(slug=slug).first()
         except DatabaseError:
-            raise _fail("The database is not ready: run target87 migrate first.") from None
+            raise _fail(_("The database is not ready: run target87 migrate first.")) from None
         if consultation is None:
-            known = ", ".join(Consultation.objects.order_by("slug").values_list("slug", flat=True)) or "none yet"
-            raise _fail(f"There is no consultation “{slug}”. Consultations: {known}.")
+            known = ", ".join(Consultation.objects.order_by("slug").values_list("slug", flat=True)) or _("none yet")
+            raise _fail(
+                _("There is no consultation “%(slug)s”. Consultations: %(known)s.") % {"slug": slug, "known": known}
+            )
         chosen = None
         if channel:
             chosen = selectors.channel_find(consultation=consultation, slug=channel)
             if chosen is None:
                 names = [f"{c.slug} ({c.name})" for c in selectors.channel_list(consultation=consultation)]
-                listed = "; ".join(names) if names else "this consultation has no channels yet"
-                raise _fail(f"{slug} has no channel “{channel}”. Channels: {listed}.")
+                listed = "; ".join(names) if names else _("this consultation has no channels yet")
+                raise _fail(
+                    _("%(slug)s has no channel “%(channel)s”. Channels: %(listed)s.")
+                    % {"slug": slug, "channel": channel, "listed": listed}
+                )
         languages = [code for code, _name in settings.LANGUAGES]
         if language not in languages:
-            raise _fail(f"The report is made in {', '.join(languages)}; “{language}” is not one of them.")
+            raise _fail(
+                _("The report is made in %(known)s; “%(language)s” is not one of them.")
+                % {"known": ", ".join(languages), "language": language}
+            )
         target = Path(out)
         if not target.parent.is_dir():
-            raise _fail(f"Cannot write {out}: the folder {target.parent} does not exist.")
+            raise _fail(
+                _("Cannot write %(out)s: the folder %(folder)s does not exist.") % {"out": out, "folder": target.parent}
+            )
         try:
             with translation.override(language):
                 contents = report_contents(consultation=consultation, channel=chosen)
@@ -67,6 +78,9 @@ class Command(BaseCommand):
             scratch.replace(target)
         except OSError as error:
             scratch.unlink(missing_ok=True)
-            raise _fail(f"Cannot write {out}: {error.strerror}.") from None
+            raise _fail(_("Cannot write %(out)s: %(error)s.") % {"out": out, "error": error.strerror}) from None
         count = sum(len(b["recommendations"]) for b in contents["key_questions"])
-        self.stdout.write(f"Wrote {out} ({fmt.upper()}, {len(data):,} bytes, {count} recommendations).")
+        self.stdout.write(
+            _("Wrote %(out)s (%(format)s, %(size)s bytes, %(count)s recommendations).")
+            % {"out": out, "format": fmt.upper(), "size": f"{len(data):,}", "count": count}
+        )
