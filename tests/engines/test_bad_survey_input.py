@@ -122,12 +122,25 @@ def test_header_lines_up_to_the_limit_are_read(tmp_path, monkeypatch):
         list_columns(path)
 
 
-def test_a_data_line_without_end_is_refused_with_its_number(tmp_path, monkeypatch):
+@pytest.mark.parametrize("name", ["survey.csv", "survey.csv.gz"])
+def test_a_data_line_without_end_is_refused_with_its_number(tmp_path, monkeypatch, name):
     monkeypatch.setattr(tabular, "MAX_LINE_BYTES", 1024)
     monkeypatch.setattr(microdata, "CSV_BLOCK_BYTES", 1024)
     text = HEAD + "\n".join(ROWS) + "\n" + "1,1,1,7,F,U,0," + "9" * 5000 + "\n" + ROWS[0] + "\n"
-    with pytest.raises(MicrodataError, match=r"Line 6 of survey\.csv is longer than"):
-        estimate_child_labour_file(write(tmp_path, text))
+    path = tmp_path / name
+    path.write_bytes(gzip.compress(text.encode()) if name.endswith(".gz") else text.encode())
+    with pytest.raises(MicrodataError, match=rf"Line 6 of {name.replace('.', '[.]')} is longer than"):
+        estimate_child_labour_file(path)
+
+
+def test_a_compressed_file_read_in_pieces_gives_the_plain_files_figures(tmp_path, monkeypatch):
+    monkeypatch.setattr(microdata, "CSV_BLOCK_BYTES", 64)  # many pieces
+    text = HEAD + "\n".join(ROWS * 30) + "\n"
+    plain = write(tmp_path, text)
+    packed = tmp_path / "survey.csv.gz"
+    packed.write_bytes(gzip.compress(text.encode()))
+    one, other = estimate_child_labour_file(plain), estimate_child_labour_file(packed)
+    assert one.n_rows == other.n_rows == 120 and one.to_dict()["rows"] == other.to_dict()["rows"]
 
 
 @pytest.mark.parametrize("name", ["wide.csv", "wide.parquet"])

@@ -563,33 +563,18 @@ def _iter_csv(path: Path, names: list[str], wanted: list[str], numeric: list[str
     piece is read only when the previous one has been used. Pieces end at a line break, as Arrow's
     blocks do (values with line breaks inside quotes are not split safely: such a file fails to
     parse, and the caller reads it whole). The types found in the first piece hold for the others.
+    A compressed file (.gz) is read the same way as it is uncompressed; a line longer than a piece
+    and :data:`tabular.MAX_LINE_BYTES` is refused before more of it is read.
     """
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
-    if path.suffix.lower() == ".gz":  # compressed: Arrow's streaming reader
-        convert = pacsv.ConvertOptions(
-            include_columns=wanted,
-            strings_can_be_null=True,
-            column_types={c: pa.float64() for c in numeric},
-            auto_dict_encode=True,
-            auto_dict_max_cardinality=2**31 - 1,
-        )
-        with pacsv.open_csv(
-            path,
-            read_options=pacsv.ReadOptions(block_size=CSV_BLOCK_BYTES),
-            parse_options=pacsv.ParseOptions(delimiter=delimiter),
-            convert_options=convert,
-        ) as reader:
-            for batch in reader:
-                _check_text(path, batch)
-                yield MicroTable({c: batch.column(c) for c in wanted}, names, source=path.name), 0.5
-        return
     size = max(1, path.stat().st_size)
     parse = pacsv.ParseOptions(delimiter=delimiter)
     read = pacsv.ReadOptions(column_names=names, block_size=max(1 << 20, CSV_BLOCK_BYTES // 4), use_threads=CSV_THREADS)
     types: dict[str, Any] = {c: pa.float64() for c in numeric}
-    with open(path, "rb") as fh:
+    compressed = path.suffix.lower() == ".gz"
+    with tabular.open_binary(path) as fh:
         header, done = b"\n", 0
         while header and not header.strip():  # the header is the first line that is not blank
             header = fh.readline(tabular.MAX_LINE_BYTES + 1)
@@ -628,7 +613,7 @@ def _iter_csv(path: Path, names: list[str], wanted: list[str], numeric: list[str
                 _check_text(path, table)
                 if len(types) < len(wanted):  # the types of the first piece hold for the others
                     types = {f.name: f.type for f in table.schema}
-                done += CSV_BLOCK_BYTES
+                done = fh.fileobj.tell() if compressed else done + CSV_BLOCK_BYTES  # type: ignore[attr-defined]
                 yield MicroTable({c: table.column(c) for c in wanted}, names, source=path.name), min(1.0, done / size)
                 del table
             if ended:
@@ -636,9 +621,9 @@ def _iter_csv(path: Path, names: list[str], wanted: list[str], numeric: list[str
 
 
 def _line_number(path: Path, offset: int) -> int:
-    """The number of the line that goes on at byte ``offset`` of a file (read in blocks)."""
+    """The number of the line that goes on at byte ``offset`` of a file's text (read in blocks)."""
     count = 1
-    with open(path, "rb") as fh:
+    with tabular.open_binary(path) as fh:
         while offset > 0:
             block = fh.read(min(offset, 1 << 20))
             if not block:
