@@ -76,11 +76,19 @@ def test_header_only_csv_says_the_file_has_no_rows(tmp_path):
         estimate_child_labour_file(write(tmp_path, HEAD))
 
 
-def test_parquet_without_rows_says_the_file_has_no_rows(tmp_path):
+@pytest.mark.parametrize("name", ["survey.parquet", "survey.sav", "survey.dta"])
+def test_files_without_rows_say_the_file_has_no_rows(tmp_path, name):
     names = HEAD.strip().split(",")
-    table = pa.table({n: pa.array([], pa.string() if n in ("sex", "area") else pa.float64()) for n in names})
-    path = tmp_path / "survey.parquet"
-    pq.write_table(table, path)
+    path = tmp_path / name
+    if name.endswith(".parquet"):
+        table = pa.table({n: pa.array([], pa.string() if n in ("sex", "area") else pa.float64()) for n in names})
+        pq.write_table(table, path)
+    else:
+        import pandas as pd
+        import pyreadstat
+
+        frame = pd.DataFrame({n: pd.Series([], dtype=float) for n in names})
+        (pyreadstat.write_sav if name.endswith(".sav") else pyreadstat.write_dta)(frame, str(path))
     with pytest.raises(ChildLabourError, match="The file has no rows"):
         estimate_child_labour_file(path)
 
