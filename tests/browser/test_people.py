@@ -136,3 +136,52 @@ def test_a_facilitator_invited_by_e_mail_records_their_groups_contributions_on_a
     phone.get_by_text("Contribution recorded.").wait_for()
     assert (session.input_value(), question.input_value()) == chosen
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_a_participant_on_a_phone_sees_their_own_breakout_and_contributes_from_it(event, page_factory):
+    from factories_breakouts import breakout_slot, participants
+    from target87.breakouts import services as breakouts
+    from target87.breakouts.models import Allocation, GroupAssignment
+    from target87.deliberation.models import Contribution
+    from target87.people import services
+
+    consultation, convener, _delegate = event
+    slot = breakout_slot(consultation, rooms=2, capacity=10)
+    participants(consultation, 10)
+    breakouts.allocation_run(actor=convener, session=slot[0], time_limit=1)
+    allocation = breakouts.allocation_publish(actor=convener, allocation=Allocation.objects.get())
+    seat = GroupAssignment.objects.filter(run=allocation.published_run).select_related("group__session").first()
+    own, other = seat.group.session, next(s for s in slot if s != seat.group.session)
+    token = services.access_link_issue(actor=convener, participation=seat.participation)
+
+    phone = page_factory(**PHONE)
+    phone.goto(f"/a/{token}/")
+    bar = phone.get_by_role("navigation", name="Your consultation")
+    assert bar.get_by_role("link").all_inner_texts() == ["Agenda", "Contribute", "Vote"]
+    sessions = phone.locator("li.session h3").all_inner_texts()
+    assert own.title in sessions and other.title not in sessions
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    phone.locator("li.session", has_text=own.title).get_by_role("link", name="Contribute from this group").click()
+    assert phone.get_by_label("Breakout group").input_value() == str(own.pk)
+    phone.get_by_label("Your contribution").fill("Interpreters for labour inspectors.")
+    phone.get_by_text("Proposal", exact=True).click()
+    phone.get_by_role("button", name=re.compile("Send")).click()
+    phone.get_by_text("Thank you: your contribution was recorded.").wait_for()
+    assert Contribution.objects.get().session_id == own.pk
+    bar.get_by_role("link", name="Vote").click()
+    assert phone.locator('[aria-current="page"]').inner_text() == "Vote"
+
+
+def test_an_observer_on_a_phone_is_told_they_follow_but_do_not_vote(event, page_factory):
+    from target87.people import services
+
+    consultation, convener, _delegate = event
+    ballot(consultation, convener, "approval")
+    observer = ParticipationFactory(consultation=consultation, role="observer", person=PersonFactory(name="Obs"))
+    token = services.access_link_issue(actor=convener, participation=observer)
+    phone = page_factory(**PHONE)
+    phone.goto(f"/a/{token}/")
+    assert "you do not vote" in phone.locator("[data-observer]").inner_text()
+    phone.get_by_role("navigation", name="Your consultation").get_by_role("link", name="Results").click()
+    assert phone.get_by_role("link", name=re.compile("ballot")).count() >= 1
+    assert phone.locator("a.button.big").count() == 0

@@ -10,8 +10,9 @@ class DeliberationConfig(AppConfig):
     verbose_name = _("Deliberation")
 
     def ready(self) -> None:
-        from target87.people.agenda import agenda_note_source
+        from target87.people.agenda import agenda_note_source, agenda_sessions_source
 
-        from .agenda import contribute_notes
+        from .agenda import contribute_notes, other_breakouts
 
         agenda_note_source(contribute_notes)
+        agenda_sessions_source(other_breakouts)

@@ -74,13 +74,21 @@ def session_refused(*, participation: Participation, session: Session | None) ->
     published slot in which their group is another session (or in which they have no group)."""
     if session is None:
         return False
+    for allocation_id, slot in published_slots(consultation_id=session.consultation_id, keyed=True):
+        if session.pk in slot:
+            mine = {own.session.pk for own in groups_of(participation) if own.group.allocation_id == allocation_id}
+            return session.pk not in mine
+    return False
+
+
+def published_slots(*, consultation_id: int, keyed: bool = False) -> list:
+    """The sessions of each published breakout slot (as sets of ids; with the allocation's id when ``keyed``)."""
     allocations = Allocation.objects.filter(
-        consultation_id=session.consultation_id, published_run__isnull=False
+        consultation_id=consultation_id, published_run__isnull=False
     ).select_related("published_run")
+    slots = []
     for allocation in allocations:
         run = allocation.published_run
         slot = set(run.groups.exclude(session=None).values_list("session_id", flat=True)) | {allocation.session_id}
-        if session.pk in slot:
-            mine = {own.session.pk for own in groups_of(participation) if own.group.allocation_id == allocation.pk}
-            return session.pk not in mine
-    return False
+        slots.append((allocation.pk, slot) if keyed else slot)
+    return slots

@@ -32,6 +32,7 @@ from target87.people.models import Participation
 from target87.people.participants import Participant, participant_require
 
 from .enums import Actor, ContributionKind, FeedbackKind, FeedbackStatus, Level, Timeframe
+from .groups import session_refused
 from .models import Contribution, Feedback, Recommendation, RecommendationVersion
 
 MAX_TEXT = 4000
@@ -124,6 +125,17 @@ def contribution_create(
             return sent
     question = _key_question(consultation, key_question, errors)
     group_session = _breakout(consultation, session, errors)
+    if (
+        participation is not None
+        and group_session is not None
+        and session_refused(participation=author, session=group_session)
+    ):
+        errors["session"] = [
+            _(
+                "You are not in this breakout group: choose your own group (your agenda shows it), or send the "
+                "contribution without a breakout group."
+            )
+        ]
     text = _text(text, "text", errors)
     if kind not in ContributionKind.values:
         errors["kind"] = [_("Choose a kind: good practice, challenge, proposal or evidence.")]

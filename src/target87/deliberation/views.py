@@ -27,7 +27,7 @@ from target87.people.access import link_open, participant_allowed, participant_r
 from . import exporters, selectors, services
 from .enums import ContributionKind
 from .forms import ContributionForm, FeedbackForm, RecommendationForm
-from .groups import own_group_of_user
+from .groups import group_now, groups_of, own_group_of_user
 from .models import Feedback
 
 # --- participants ------------------------------------------------------------------------------------------
@@ -52,6 +52,10 @@ def contribute(request, slug):
         questions = list(session.key_questions.all()) if session else []
         if questions:
             initial["key_question"] = questions[0].pk
+    elif (own := group_now(groups_of(participation))) is not None:  # their own group of now or next
+        initial["session"] = own.session.pk
+        if own.key_question is not None:
+            initial["key_question"] = own.key_question.pk
     form = ContributionForm(request.POST or None, consultation=consultation, initial=initial)
     status = 200
     if request.method == "POST":

@@ -280,6 +280,17 @@ def _participants(consultation) -> list[Participation]:
     )
 
 
+def _members(consultation, people: list[Participation]) -> dict[int, list[Participation]]:
+    """The participants of each breakout session's published group: a participant contributes from their own."""
+    from target87.deliberation.groups import groups_of
+
+    members: dict[int, list[Participation]] = {}
+    for person in people:
+        for own in groups_of(person):
+            members.setdefault(own.session.pk, []).append(person)
+    return members
+
+
 @transaction.atomic
 def load(*, consultation, stdout=None) -> None:
     from target87.demo.bangkok import CONVENER_USERNAME
@@ -291,6 +302,7 @@ def load(*, consultation, stdout=None) -> None:
     rng = random.Random(8707)
     convener = get_user_model().objects.get(username=CONVENER_USERNAME)
     people = _participants(consultation)
+    members = _members(consultation, people)
     questions = {q.position: q for q in consultation.key_questions.all()}
     breakouts = list(
         consultation.sessions.filter(kind="breakout").prefetch_related("key_questions").order_by("start", "title")
@@ -318,7 +330,7 @@ def load(*, consultation, stdout=None) -> None:
                 made.append(
                     services.contribution_create(
                         consultation=consultation,
-                        participation=rng.choice(people),
+                        participation=rng.choice(members.get(session.pk) or people),
                         key_question=questions[position],
                         session=session,
                         kind=kind,

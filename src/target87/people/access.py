@@ -75,7 +75,12 @@ def refusal_page(request, refusal: Refusal):
             consultation = Consultation.objects.get(pk=consultation)
         response = render(request, "people/needs_link.html", {"consultation": consultation}, status=403)
     else:
-        response = render(request, "people/link_invalid.html", {"message": refusal.message}, status=403)
+        response = render(
+            request,
+            "people/link_invalid.html",
+            {"message": refusal.message, "observer": refusal.reason == Reason.OBSERVER},
+            status=403,
+        )
     if getattr(request, "htmx", False):
         response["HX-Refresh"] = "true"  # the page, loaded again, says why
     return response

@@ -191,6 +191,11 @@ def _token(link: AccessLink) -> str:
     return signing.dumps([link.pk, link.nonce], salt=ACCESS_SALT, compress=True)
 
 
+def access_link_token(*, link_id: int) -> str:
+    """The token of a link this browser already holds a pass for (to show its calendar address again)."""
+    return _token(AccessLink.objects.get(pk=link_id))
+
+
 def access_link_current(*, actor, participation: Participation) -> str:
     """The participant's working link (a new one only when none is active), e.g. for a printed badge."""
     require(actor, "consultations.manage", participation.consultation)

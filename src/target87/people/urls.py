@@ -7,6 +7,7 @@ urlpatterns = [
     path("consultations/<slug:slug>/register/", views.register, name="register"),
     path("a/<str:token>/", views.agenda, name="agenda"),
     path("a/<str:token>/agenda.ics", views.agenda_ics, name="agenda_ics"),
+    path("consultations/<slug:slug>/my-agenda/", views.my_agenda, name="my_agenda"),
     path("manage/<slug:slug>/participants/", views.participant_list, name="manage_participants"),
     path("manage/<slug:slug>/participants/<int:pk>/decide/", views.participant_decide, name="decide"),
     path("manage/<slug:slug>/participants/<int:pk>/link/", views.participant_link, name="issue_link"),

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -16,8 +17,8 @@ from target87.core.errors import ServiceError
 from target87.core.forms import apply_service_error
 
 from . import imports, mail, selectors, services
-from .access import link_open
-from .agenda import agenda_notes
+from .access import link_open, participant_required
+from .agenda import agenda_notes, now_and_next, personal_sessions
 from .enums import RegistrationStatus, Role
 from .forms import ImportForm, RegistrationForm
 from .models import ParticipantImport, Participation
@@ -43,10 +44,25 @@ def register(request, slug):
 
 @require_GET
 def agenda(request, token):
-    participation = link_open(request, token)
+    return _agenda_page(request, link_open(request, token), token)
+
+
+@require_GET
+def my_agenda(request, slug):
+    """The agenda of the participant this browser holds a pass for (the bar on every participant page links here)."""
+    consultation = consultation_selectors.consultation_get(slug=slug, user=request.user)
+    participant = participant_required(request, "take_part", consultation)
+    return _agenda_page(request, participant.participation, services.access_link_token(link_id=participant.link_id))
+
+
+def _agenda_page(request, participation, token):
     consultation = participation.consultation
     days = consultation_selectors.programme(consultation=consultation)
-    notes = agenda_notes(participation=participation, sessions=[s for day in days for s in day.sessions])
+    for day in days:
+        day.sessions = personal_sessions(participation=participation, sessions=day.sessions)
+    sessions = [s for day in days for s in day.sessions]
+    notes = agenda_notes(participation=participation, sessions=sessions)
+    running, upcoming = now_and_next(sessions, timezone.now())
     mine = set(
         participation.person.speaking.filter(session__consultation=consultation).values_list("session_id", flat=True)
     )
@@ -60,6 +76,9 @@ def agenda(request, token):
             "mine": mine,
             "notes": notes,
             "token": token,
+            "running": running,
+            "upcoming": upcoming,
+            "here": "agenda",
         },
     )
 
@@ -68,14 +87,24 @@ def agenda(request, token):
 def agenda_ics(request, token):
     participation = services.access_link_resolve(token=token).participation  # a calendar keeps no pass
     consultation = participation.consultation
-    sessions = consultation_selectors.session_queryset(consultation)
+    sessions = personal_sessions(
+        participation=participation, sessions=consultation_selectors.session_queryset(consultation)
+    )
+    notes = agenda_notes(participation=participation, sessions=sessions)
     name = _("%(consultation)s — agenda of %(person)s") % {
         "consultation": consultation.title,
         "person": participation.person.name,
     }
     base_url = request.build_absolute_uri("/")
     return core_exporters.response(
-        exporters.get("ical")(consultation, sessions=sessions, base_url=base_url, suffix="-agenda", calendar_name=name)
+        exporters.get("ical")(
+            consultation,
+            sessions=sessions,
+            base_url=base_url,
+            suffix="-agenda",
+            calendar_name=name,
+            notes={pk: [n.text for n in items if not n.url] for pk, items in notes.items()},
+        )
     )
 
 

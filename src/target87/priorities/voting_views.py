@@ -34,7 +34,7 @@ from target87.people.access import link_open, participant_held, participant_requ
 from . import selectors, services
 from .enums import RANKED, BallotStatus, Method
 from .machinery import kept
-from .models import PROPOSAL_LENGTH
+from .models import PROPOSAL_LENGTH, BallotPaper
 
 # --- participants ------------------------------------------------------------------------------------------
 
@@ -55,13 +55,19 @@ def ballots_link(request, token):
 def participant_ballots(request, slug):
     consultation = consultation_selectors.consultation_get(slug=slug, user=request.user)
     participation = participant_required(request, "take_part", consultation).participation
+    open_ballots = selectors.ballot_list(consultation=consultation, statuses=[BallotStatus.OPEN])
     return render(
         request,
         "priorities/participant_ballots.html",
         {
             "consultation": consultation,
             "participation": participation,
-            "open": selectors.ballot_list(consultation=consultation, statuses=[BallotStatus.OPEN]),
+            "voted": set(
+                BallotPaper.objects.filter(participation=participation, ballot__in=open_ballots).values_list(
+                    "ballot_id", flat=True
+                )
+            ),
+            "open": open_ballots,
             "closed": selectors.ballot_list(consultation=consultation, statuses=[BallotStatus.CLOSED]),
         },
     )
