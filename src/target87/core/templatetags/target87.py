@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import segno
 from django import template
-from django.utils import formats, timezone
+from django.templatetags.tz import do_timezone
+from django.utils import formats
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -15,11 +16,13 @@ register = template.Library()
 
 @register.filter
 def local(moment, tz):
-    """A datetime in the given time zone (a ZoneInfo or a consultation)."""
-    if moment is None:
+    """A datetime in the given time zone (a ZoneInfo or a consultation), marked so that Django's ``date`` and
+    ``time`` filters format it as it is instead of converting it back to the current time zone (as ``timezone``
+    of ``{% load tz %}`` does)."""
+    if moment is None or moment == "":
         return ""
     zone = getattr(tz, "tz", tz)
-    return timezone.localtime(moment, zone)
+    return do_timezone(moment, zone)
 
 
 @register.filter
