@@ -199,3 +199,15 @@ def test_exchange_rates_need_staff_and_a_known_currency(world):
     with pytest.raises(ServiceError) as error:
         services.rate_set(actor=world.convener, currency="ZZZ", valid_from="2020-01-01", per_usd="-3")
     assert set(error.value.message_dict) == {"currency", "per_usd"}
+
+
+def test_naming_a_focal_point_again_changes_and_records_nothing(world):
+    from target87.core.models import AuditEntry
+
+    services.focal_point_add(actor=world.convener, consultation=world.consultation, user=world.stranger, country="THA")
+    before = AuditEntry.objects.count()
+    again = services.focal_point_add(
+        actor=world.convener, consultation=world.consultation, user=world.stranger, country="tha"
+    )
+    assert again.country == "THA"
+    assert AuditEntry.objects.count() == before

@@ -27,14 +27,15 @@ def focal_point_add(*, actor, consultation, user, country: str = "", organisatio
         code, message = checks.country(country, required=True)
         if message:
             raise ServiceError({"country": [message]})
-        row, _created = FocalPoint.objects.get_or_create(
+        row, created = FocalPoint.objects.get_or_create(
             consultation=consultation, user=user, kind=FocalKind.COUNTRY, country=code
         )
     else:
-        row, _created = FocalPoint.objects.get_or_create(
+        row, created = FocalPoint.objects.get_or_create(
             consultation=consultation, user=user, kind=FocalKind.ORGANISATION, organisation=organisation
         )
-    audit.record(actor=actor, action="commitments.focal_point_add", obj=row, consultation=consultation)
+    if created:  # naming someone again changes nothing, and records nothing
+        audit.record(actor=actor, action="commitments.focal_point_add", obj=row, consultation=consultation)
     return row
 
 
