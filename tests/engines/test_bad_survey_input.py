@@ -202,3 +202,41 @@ def test_oversized_definition_is_refused(tmp_path):
     path.write_text("# " + "x" * 70_000 + "\n")
     with pytest.raises(ChildLabourError, match=r"big\.toml is larger than 64 KiB"):
         load_definition(str(path))
+
+
+# -- "CSV (Macintosh)": lines that end with a carriage return alone --------------------------------------------
+@pytest.mark.parametrize("name", ["survey.csv", "survey.csv.gz"])
+def test_lines_ending_with_carriage_returns_give_the_line_feed_files_figures(tmp_path, name, monkeypatch):
+    monkeypatch.setattr(tabular, "MAX_LINE_BYTES", 256)  # the file is longer than a line may be
+    text = "\n" + HEAD + "\n".join(ROWS * 10) + "\n"
+    lf = write(tmp_path, text, "lf.csv")
+    path = tmp_path / name
+    data = text.replace("\n", "\r").encode()
+    path.write_bytes(gzip.compress(data) if name.endswith(".gz") else data)
+    assert list_columns(path) == HEAD.strip().split(",")
+    assert tabular.read_head(path, 2)[1:] == [ROWS[0].split(","), ROWS[1].split(",")]
+    by = [("sex",)]
+    assert (
+        estimate_child_labour_file(path, by=by).to_dict()["rows"]
+        == estimate_child_labour_file(lf, by=by).to_dict()["rows"]
+    )
+
+
+def test_a_long_header_after_blank_carriage_return_lines_is_still_refused(tmp_path, monkeypatch):
+    monkeypatch.setattr(tabular, "MAX_LINE_BYTES", 64)
+    path = write(tmp_path, "\r\r" + ",".join(f"column{i}" for i in range(20)) + "\r1\r")
+    with pytest.raises(MicrodataError, match=r"Line 3 of survey\.csv is longer than"):
+        list_columns(path)
+
+
+def test_an_unstratified_design_without_tables_is_estimated_in_memory():
+    data = {
+        "weight": np.array([1.0, 2.0, 1.0, 1.0]),
+        "age": np.array([10, 12, 8, 16]),
+        "econ_hours": np.array([0.0, 30.0, 0.0, 50.0]),
+        "chore_hours": np.zeros(4),
+    }
+    from target87.engines.childlabour import ColumnMapping
+
+    result = estimate_child_labour(data, ColumnMapping(strata=None, psu=None))
+    assert result.rows[0].n == 4 and result.rows[0].estimate == pytest.approx(60.0)

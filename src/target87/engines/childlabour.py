@@ -788,6 +788,7 @@ class _Accumulator:
                 if v not in self.order:
                     self.order.append(v)
         self.labels: dict[str, _Labels] = {}
+        self.categories: dict[str, tuple[np.ndarray, list[str]]] = {}  # the labels put together (merge)
         for role in ("strata", "psu"):
             if role in need:
                 self.labels[role] = _Labels(need[role][0], rows)

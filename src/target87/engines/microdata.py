@@ -38,6 +38,10 @@ _NUMBER = r"^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$"
 _YES = {"1", "yes", "y", "true", "t", "oui", "sí", "si"}
 
 
+class LinesEndWithCR(Exception):
+    """A CSV file whose lines end with a carriage return alone ("CSV (Macintosh)"): read it whole."""
+
+
 class MicrodataError(Exception):
     def __init__(self, message: str):
         super().__init__(message)
@@ -579,6 +583,8 @@ def _iter_csv(path: Path, names: list[str], wanted: list[str], numeric: list[str
         while header and not header.strip():  # the header is the first line that is not blank
             header = fh.readline(tabular.MAX_LINE_BYTES + 1)
             done += len(header)
+        if b"\r" in header.rstrip(b"\r\n"):
+            raise LinesEndWithCR(path.name)  # pieces end at line feeds: the caller reads the file whole
         rest = b""
         while True:
             block = fh.read(CSV_BLOCK_BYTES)

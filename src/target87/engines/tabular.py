@@ -163,14 +163,18 @@ def too_many_columns(name: str, count: int) -> TableError:
 
 
 def _lines(fh: BinaryIO, name: str) -> Iterator[tuple[int, bytes]]:
-    """(number, line) of a binary file, refusing a line longer than :data:`MAX_LINE_BYTES` before reading it all."""
+    """(number, line) of a binary file, refusing a line longer than :data:`MAX_LINE_BYTES` before reading it all.
+
+    A line ends at a line feed. In a file whose lines end with a carriage return alone (Excel's “CSV
+    (Macintosh)”), a piece of up to the limit holds several lines: it is given as one.
+    """
     number = 0
     while True:
         line = fh.readline(MAX_LINE_BYTES + 1)
         if not line:
             return
         number += 1
-        if len(line) > MAX_LINE_BYTES:
+        if len(line) > MAX_LINE_BYTES and b"\r" not in line:
             raise line_too_long(name, number)
         yield number, line
 
@@ -202,14 +206,13 @@ def read_head(path: str | Path, rows: int = 0) -> list[list[str]]:
             found += bool(line.strip())
             if found > rows:
                 break
-    return read_rows(decode(b"".join(lines), path.name), path.name)
+    return read_rows(decode(b"".join(lines), path.name), path.name)[: rows + 1]  # a CR-only piece holds more
 
 
 def read_header(path: str | Path) -> tuple[list[str], str]:
     """The column names (stripped) of a CSV file and its delimiter, reading its header line only."""
     path = Path(path)
-    with open_binary(path) as fh:
-        number, line = next(((n, text) for n, text in _lines(fh, path.name) if text.strip()), (1, b""))
+    number, line = _header_line(path)
     try:
         text = line.decode("utf-8-sig" if number == 1 else "utf-8")
     except UnicodeDecodeError:
@@ -222,6 +225,26 @@ def read_header(path: str | Path) -> tuple[list[str], str]:
     if len(names) > MAX_COLUMNS:
         raise too_many_columns(path.name, len(names))
     return [name.strip() for name in names], delimiter
+
+
+def _header_line(path: Path) -> tuple[int, bytes]:
+    """(number, bytes) of the first line that is not blank; lines end at CR LF, LF or CR alone."""
+    number = 0
+    with open_binary(path) as fh:
+        while True:
+            chunk = fh.readline(MAX_LINE_BYTES + 1)
+            if not chunk:
+                return max(number, 1), b""
+            ended = len(chunk) <= MAX_LINE_BYTES  # at a line feed, or at the end of the file
+            text = chunk.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+            lines = text.split(b"\n")
+            # the last piece is no line when the chunk ends with a line break, and unfinished when it is cut
+            for piece in lines[:-1] if text.endswith(b"\n") or not ended else lines:
+                number += 1
+                if piece.strip():
+                    return number, piece
+            if not ended:
+                raise line_too_long(path.name, number + 1)
 
 
 def undecodable_line(path: str | Path) -> int | None:
