@@ -148,3 +148,12 @@ def test_the_layout_documents_every_column(world, client):
     client.force_login(world.convener)
     page = client.get(reverse("commitments:import", kwargs={"slug": world.consultation.slug})).content.decode()
     assert page.count("<tr><th><code>") == len(csvio.COLUMNS)
+
+
+def test_web_import_refuses_a_file_too_large(world, client):
+    client.force_login(world.convener)
+    url = reverse("commitments:import", kwargs={"slug": world.consultation.slug})
+    big = SimpleUploadedFile("actions.csv", (HEADER + "\n" + GOOD * 40000).encode(), content_type="text/csv")
+    response = client.post(url, {"file": big})
+    assert response.status_code == 400
+    assert "larger than 2 MB" in response.content.decode()

@@ -26,6 +26,8 @@ from .forms import ActionForm, FocalPointForm, GoodPracticeForm, ImportForm, Mon
 from .models import ExchangeRate, FocalPoint, GoodPractice, MoneyLine
 
 IMPORT_SALT = "target87.commitments.import"
+#: the largest CSV file the web import takes (the preview carries it, signed, until it is confirmed)
+IMPORT_MAX_BYTES = 2 * 1024 * 1024
 OUT_OF_REACH = gettext_lazy(
     "You keep the actions of your country or of the organisations you represent: choose that country, or your "
     "organisation as a lead."
@@ -265,6 +267,9 @@ def import_actions(request, slug):
         else:
             messages.success(request, _("%(n)s actions imported.") % {"n": len(made)})
             return see_other(reverse("commitments:mine", kwargs={"slug": slug}))
+        return render(request, "commitments/manage/import.html", context, status=400)
+    if request.method == "POST" and form.is_valid() and form.cleaned_data["file"].size > IMPORT_MAX_BYTES:
+        context["problems"] = [_("The file is larger than 2 MB; split it into several files.")]
         return render(request, "commitments/manage/import.html", context, status=400)
     if request.method == "POST" and form.is_valid():
         content = form.cleaned_data["file"].read()
