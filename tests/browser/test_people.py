@@ -185,3 +185,32 @@ def test_an_observer_on_a_phone_is_told_they_follow_but_do_not_vote(event, page_
     phone.get_by_role("navigation", name="Your consultation").get_by_role("link", name="Results").click()
     assert phone.get_by_role("link", name=re.compile("ballot")).count() >= 1
     assert phone.locator("a.button.big").count() == 0
+
+
+def test_a_dots_ballot_on_a_phone_counts_the_dots_left_and_keeps_a_refused_vote(event, page_factory):
+    from target87.people import services
+
+    consultation, convener, delegate = event
+    dots = ballot(consultation, convener, "dots", dots=10)
+    token = services.access_link_issue(actor=convener, participation=delegate)
+    phone = page_factory(**PHONE)
+    messages = []
+    phone.on("console", lambda m: messages.append(m.text) if m.type == "error" else None)
+    phone.goto(f"/a/{token}/ballots/{dots.pk}/")
+    left = phone.locator("[data-dots-left]")
+    assert left.inner_text() == "10 dots left"
+    first, second = phone.locator('input[type="number"]').all()[:2]
+    first.fill("6")
+    assert left.inner_text() == "4 dots left"
+    second.fill("6")
+    assert left.inner_text() == "2 dots too many"
+    phone.get_by_role("button", name="Vote").click()
+    phone.get_by_text("You placed 12 dots but have 10").wait_for()
+    assert (first.input_value(), second.input_value()) == ("6", "6")  # nothing typed is lost
+    second.fill("4")
+    assert left.inner_text() == "0 dots left"
+    phone.get_by_role("button", name="Vote").click()
+    phone.get_by_text("Your vote is saved").wait_for()
+    phone.get_by_role("navigation", name="Your consultation").get_by_role("link", name="Vote").click()
+    assert "voted ✓" in phone.locator("li.card", has_text=dots.title).inner_text()
+    assert not [m for m in messages if "Content Security Policy" in m and "script" in m]

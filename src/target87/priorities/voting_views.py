@@ -153,9 +153,23 @@ def _vote_url(prefix: str, pk: int) -> str:
     return reverse("priorities:vote", kwargs={"pk": pk})
 
 
-def _panel_context(request, ballot, participation, *, errors=None, saved=False, mine=None, wanted=None):
+def _sent_value(ballot, item, post):
+    """What the voter sent for an item, as the form shows it again (a number where it is one)."""
+    if ballot.method == Method.APPROVAL:
+        return 1 if str(item.pk) in post.getlist("approve") else None
+    raw = post.get(f"item-{item.pk}", "").strip()
+    if not raw:
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        return raw
+
+
+def _panel_context(request, ballot, participation, *, errors=None, saved=False, mine=None, wanted=None, sent=None):
     """What the panel shows; ``mine``: the participant's votes on an agree/disagree ballot, if already read;
-    ``wanted``: the statement to show (else the one the page asks for, else a random one not voted yet)."""
+    ``wanted``: the statement to show (else the one the page asks for, else a random one not voted yet); ``sent``:
+    a refused ballot's form, shown again as it was sent (with the error) rather than as last saved."""
     items = selectors.ballot_items(ballot=ballot)
     context = {
         "ballot": ballot,
@@ -182,9 +196,17 @@ def _panel_context(request, ballot, participation, *, errors=None, saved=False, 
         context["proposal_limit"] = PROPOSAL_LENGTH
     else:
         mine = selectors.my_votes(ballot=ballot, participation=participation)
-        context["rows"] = [(item, mine.get(item.pk)) for item in items]
+        if sent is not None:
+            context["rows"] = [(item, _sent_value(ballot, item, sent)) for item in items]
+        else:
+            context["rows"] = [(item, mine.get(item.pk)) for item in items]
         context["has_voted"] = bool(mine)
-        context["placed"] = sum(mine.values()) if ballot.method == Method.DOTS else 0
+        if ballot.method == Method.DOTS:
+            context["placed"] = sum(v for _item, v in context["rows"] if isinstance(v, int))
+            context["dots_left"] = max(0, ballot.dots - context["placed"])
+            context["dots_over"] = max(0, context["placed"] - ballot.dots)
+        else:
+            context["placed"] = 0
     return context
 
 
@@ -240,7 +262,8 @@ def _vote(request, ballot, voter, *, htmx: bool) -> HttpResponse:
             if ballot.method == Method.CONSENSUS:
                 return _statement_panel(context)
             return _panel(request, context)
-    context = _panel_context(request, ballot, voter, errors=errors, saved=request.GET.get("saved") == "1")
+    sent = request.POST if errors and ballot.method not in (Method.PAIRWISE, Method.CONSENSUS) else None
+    context = _panel_context(request, ballot, voter, errors=errors, saved=request.GET.get("saved") == "1", sent=sent)
     if htmx and request.method == "POST":
         return _panel(request, context)
     context["proposed"] = request.GET.get("proposed") == "1"
