@@ -214,3 +214,19 @@ def test_a_dots_ballot_on_a_phone_counts_the_dots_left_and_keeps_a_refused_vote(
     phone.get_by_role("navigation", name="Your consultation").get_by_role("link", name="Vote").click()
     assert "voted ✓" in phone.locator("li.card", has_text=dots.title).inner_text()
     assert not [m for m in messages if "Content Security Policy" in m and "script" in m]
+
+
+def test_pages_with_htmx_load_without_a_content_security_policy_error(event, page_factory):
+    from target87.people import services
+
+    consultation, convener, delegate = event
+    opened = ballot(consultation, convener, "approval")
+    token = services.access_link_issue(actor=convener, participation=delegate)
+    phone = page_factory(**PHONE)
+    errors = []
+    phone.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    for url in (f"/a/{token}/", f"/a/{token}/ballots/{opened.pk}/", f"/consultations/{consultation.slug}/"):
+        phone.goto(url)
+        phone.wait_for_load_state("networkidle")
+        assert phone.evaluate("typeof htmx") == "object"
+    assert [e for e in errors if "Content Security Policy" in e] == []
