@@ -31,9 +31,12 @@ def _spec(chart: dict) -> dict:
         x=alt.X("group:N", title=None, sort=[g["label"] for g in chart["groups"]], axis=alt.Axis(labelAngle=-35)),
         y=alt.Y("item:N", title=None, sort=items),
     )
-    heat = base.mark_rect().encode(color=alt.Color("value:Q", title=title, scale=scheme))
-    text = base.mark_text(fontSize=10, color="black").encode(text=alt.Text("value:Q"))
-    layered = (heat + text).properties(width=max(200, 45 * len(chart["groups"])), title=chart["ballot"])
+    # the figures themselves are in the table beside the chart: no text in the cells (each is drawn as text in
+    # the PDF, a second a chart)
+    heat = base.mark_rect().encode(
+        color=alt.Color("value:Q", title=title, scale=scheme), tooltip=["item:N", "group:N", "value:Q"]
+    )
+    layered = heat.properties(width=max(200, 45 * len(chart["groups"])), title=chart["ballot"])
     # no named font: the page or the PDF draws the text in its own font stack (and naming one makes vl-convert
     # look it up among every installed font, seconds per chart)
     return layered.configure_view(stroke=None).to_dict(validate=False)

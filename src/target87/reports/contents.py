@@ -88,8 +88,18 @@ def _dissent(recommendation: Recommendation) -> list[dict]:
     return rows
 
 
-def _recommendation_dict(rec: Recommendation, readings, routes: dict[int, list[str]]) -> dict:
+def channels_label(routed: list[tuple[str, str, str]]) -> str:
+    """The channels a recommendation goes to, in a line: the country channels as one list of countries."""
+    names = [name for name, kind, _country in routed if kind != ChannelKind.COUNTRY]
+    countries_routed = sorted(countries.name(country) for _name, kind, country in routed if kind == ChannelKind.COUNTRY)
+    if countries_routed:
+        names.append(_("Country-level initiatives: %(countries)s") % {"countries": ", ".join(countries_routed)})
+    return "; ".join(names)
+
+
+def _recommendation_dict(rec: Recommendation, readings, routes: dict[int, list[tuple[str, str, str]]]) -> dict:
     sources = list(rec.contributions.all())
+    routed = routes.get(rec.pk, [])
     return {
         "code": rec.code,
         "number": rec.number,
@@ -100,7 +110,8 @@ def _recommendation_dict(rec: Recommendation, readings, routes: dict[int, list[s
         "timeframe_label": str(Timeframe(rec.timeframe).label),
         "actors": rec.actor_labels(),
         "drafted_in": rec.session.tr("title") if rec.session_id else "",
-        "channels": routes.get(rec.pk, []),
+        "channels": [name for name, _kind, _country in routed],
+        "channels_label": channels_label(routed),
         "sources": len(sources),
         "source_groups": sorted({group_label(c.stakeholder_group) for c in sources if c.stakeholder_group}),
         "support": support_of(reading_for(readings, rec.pk), rec.pk),
@@ -250,11 +261,11 @@ def report_contents(*, consultation, channel: Channel | None = None) -> dict:
     """Everything the outcome report says, for the whole consultation or for one channel, as plain data."""
     readings = ballot_readings(consultation=consultation)
     order = {reading.ballot.pk: i for i, reading in enumerate(readings)}
-    routes: dict[int, list[str]] = defaultdict(list)
-    for rec_id, name in Route.objects.filter(channel__consultation=consultation).values_list(
-        "recommendation_id", "channel__name"
+    routes: dict[int, list[tuple[str, str, str]]] = defaultdict(list)
+    for rec_id, name, kind, country in Route.objects.filter(channel__consultation=consultation).values_list(
+        "recommendation_id", "channel__name", "channel__kind", "channel__country"
     ):
-        routes[rec_id].append(name)
+        routes[rec_id].append((name, kind, country))
     recs = _recommendations(consultation, channel)
     rows = {rec.pk: _recommendation_dict(rec, readings, routes) for rec in recs}
     per_question: dict[int, list[dict]] = defaultdict(list)

@@ -42,8 +42,8 @@ def _recommendation(document, rec: dict) -> None:
     document.add_heading(f"{rec['code']}. {rec['title']}", level=3)
     document.add_paragraph(rec["text"])
     details = [rec["level_label"], rec["timeframe_label"], *rec["actors"]]
-    if rec["channels"]:
-        details.append(_("Channels:") + " " + ", ".join(rec["channels"]))
+    if rec["channels_label"]:
+        details.append(_("Channels:") + " " + rec["channels_label"])
     document.add_paragraph(" · ".join(details)).runs[0].italic = True
     s = rec["support"]
     line = s["consensus_label"]
