@@ -222,6 +222,9 @@ def test_file_in_another_encoding_names_the_line(tmp_path, capsys):
         (["--time-limit", "nan"], ["--time-limit"]),
         (["--time-limit", "inf"], ["--time-limit", "at most 3600"]),
         (["--workers", "100000"], ["--workers"]),
+        (["--groups", "100000000"], ["--groups must be a whole number from 1 to 500"]),
+        (["--rounds", "1000000000"], ["--rounds must be a whole number from 1 to 20"]),
+        (["--capacity", "99999999999999999999"], ["--capacity must be a whole number from 1 to 10,000"]),
     ],
 )
 def test_numbers_the_solver_cannot_take_exit_2(tmp_path, capsys, options, words):
@@ -245,3 +248,10 @@ def test_a_field_over_the_csv_limit_exits_2_naming_the_line(tmp_path, capsys):
     assert code == 2
     flat = " ".join(err.split())
     assert "people.csv, line 3" in flat and "longer than 131,072 characters" in flat
+
+
+def test_a_topic_capacity_beyond_any_room_exits_2(tmp_path, capsys):
+    topics = tmp_path / "topics.csv"
+    topics.write_text("group_id,topic,capacity\nA,Forced labour,99999999999999999999\n", encoding="utf-8")
+    code, _out, err = run(capsys, [people_csv(tmp_path), "--topics", str(topics), "--out", str(tmp_path / "o.csv")])
+    assert code == 2 and "capacity must be a whole number from 1 to 10,000" in " ".join(err.split())

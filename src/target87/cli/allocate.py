@@ -44,6 +44,16 @@ class InputError(Exception):
     pass
 
 
+#: the seeds the solver takes (a 32-bit signed integer, not negative)
+MAX_SEED = 2**31 - 1
+#: the longest --time-limit, in seconds
+MAX_TIME_LIMIT = 3600.0
+MAX_WORKERS = 64
+#: the most groups, rounds and seats per group asked for (the web page takes at most 500 groups)
+MAX_GROUPS = 500
+MAX_ROUNDS = 20
+MAX_CAPACITY = 10_000
+
 TRUE = {"1", "yes", "y", "true", "x", "oui", "sí", "si"}
 FALSE = {"", "0", "no", "n", "false", "non"}
 
@@ -112,16 +122,17 @@ def read_participants(path: str):
     return people
 
 
-def _int(value: str, path: str, line: int, column: str, minimum: int = 1) -> int:
+def _int(value: str, path: str, line: int, column: str, minimum: int = 1, maximum: int | None = None) -> int:
+    maximum = maximum or {"capacity": MAX_CAPACITY, "round": MAX_ROUNDS}.get(column, MAX_CAPACITY)
     try:
         number = int(value)
     except ValueError:
         number = None
-    if number is None or number < minimum:
+    if number is None or not minimum <= number <= maximum:
         raise InputError(
-            _("{path}, line {line}: {column} must be a whole number of at least {minimum}, not {value!r}.").format(
-                path=path, line=line, column=column, minimum=minimum, value=value
-            )
+            _(
+                "{path}, line {line}: {column} must be a whole number from {minimum} to {maximum}, not {value!r}."
+            ).format(path=path, line=line, column=column, minimum=minimum, maximum=f"{maximum:,}", value=value[:40])
         )
     return number
 
@@ -209,13 +220,6 @@ def build_parser() -> argparse.ArgumentParser:
     return ap
 
 
-#: the seeds the solver takes (a 32-bit signed integer, not negative)
-MAX_SEED = 2**31 - 1
-#: the longest --time-limit, in seconds
-MAX_TIME_LIMIT = 3600.0
-MAX_WORKERS = 64
-
-
 def check_options(args) -> None:
     """Numbers the solver cannot take are refused with what it takes."""
     if not 0 <= args.seed <= MAX_SEED:
@@ -228,6 +232,17 @@ def check_options(args) -> None:
         )
     if not 1 <= args.workers <= MAX_WORKERS:
         raise InputError(_("--workers must be from 1 to {limit}.").format(limit=MAX_WORKERS))
+    for option, value, limit in (
+        ("--groups", args.groups, MAX_GROUPS),
+        ("--rounds", args.rounds, MAX_ROUNDS),
+        ("--capacity", args.capacity, MAX_CAPACITY),
+    ):
+        if value is not None and not 1 <= value <= limit:
+            raise InputError(
+                _("{option} must be a whole number from 1 to {limit}, not {value}.").format(
+                    option=option, limit=f"{limit:,}", value=value
+                )
+            )
 
 
 def build_problem(args):
