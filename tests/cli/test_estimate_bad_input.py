@@ -73,3 +73,10 @@ def test_deeply_nested_definition_exits_2(tmp_path, capsys):
     deep.write_text("a = " + "[" * 5000 + "]" * 5000 + "\n")
     code, _out, err = run(["child-labour", str(survey(tmp_path)), "--definition", str(deep)], capsys)
     assert code == 2 and "nested too deeply" in err
+
+
+def test_column_names_with_terminal_escapes_are_not_echoed(tmp_path, capsys):
+    path = tmp_path / "children.csv"
+    path.write_text("we\x1b[2Jight,age\n1,10\n")
+    code, _out, err = run(["child-labour", str(path)], capsys)
+    assert code == 2 and "\x1b" not in err and "we\ufffd[2Jight" in err

@@ -186,8 +186,13 @@ def main(argv: list[str]) -> int:
                 message = _("Unexpected problem ({kind}): {reason}").format(kind=type(exc).__name__, reason=exc)
                 print(_("error: {message}").format(message=message), file=sys.stderr)
                 return 1
-        print(_("error: {message}").format(message=message), file=sys.stderr)
+        print(_("error: {message}").format(message=_printable(message)), file=sys.stderr)
         return EXIT_BAD_INPUT
+
+
+def _printable(text: str) -> str:
+    """The message without control characters (a file's column names may hold terminal escapes)."""
+    return "".join(c if c.isprintable() or c in "\t" else "\ufffd" for c in text)
 
 
 def _child_labour(args) -> int:
