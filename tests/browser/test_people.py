@@ -230,3 +230,25 @@ def test_pages_with_htmx_load_without_a_content_security_policy_error(event, pag
         phone.wait_for_load_state("networkidle")
         assert phone.evaluate("typeof htmx") == "object"
     assert [e for e in errors if "Content Security Policy" in e] == []
+
+
+def test_registering_on_a_phone_tells_nobody_whether_an_address_is_registered(event, smtp, page_factory):
+    consultation, _convener, _delegate = event
+
+    def register(name):
+        phone = page_factory(**PHONE)
+        phone.goto(reverse("people:register", kwargs={"slug": consultation.slug}))
+        phone.get_by_label("Full name").fill(name)
+        phone.get_by_label("E-mail").fill("dara@example.org")
+        phone.get_by_label("Organisation").fill("Migrant Workers' Aid")
+        phone.get_by_label("Stakeholder group").select_option("civil_society")
+        phone.get_by_label("Country").select_option("LAO")
+        phone.get_by_role("button", name=re.compile("register|Register|Send|send")).click()
+        phone.get_by_role("heading", name="Registration received").wait_for()
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+        return phone.locator("main").inner_text()
+
+    assert register("Dara Keomany") == register("Someone Else")
+    assert consultation.participations.filter(person__email="dara@example.org").count() == 1
+    [message] = smtp.to("dara@example.org")
+    assert "already registered" in smtp_sink.Sink.body(message)

@@ -1,3 +1,7 @@
+import re
+
+from smtp_sink import Sink
+
 from factories import ParticipationFactory, PersonFactory
 from target87.people.models import Participation, Person
 
@@ -16,7 +20,8 @@ FORM = {
 
 def test_registration_is_received_and_waits_for_the_convener(client, consultation):
     response = client.post("/consultations/bangkok-test/register/", FORM)
-    assert "Registration received" in response.content.decode()
+    assert response.status_code == 303  # a reload does not send the form again
+    assert "Registration received" in client.get(response["Location"]).content.decode()
     participation = Participation.objects.get(person__email="dara@example.org")
     assert (
         participation.status == "requested" and participation.person.organisation.stakeholder_group == "civil_society"
@@ -36,11 +41,20 @@ def test_registration_with_bad_input_says_what_is_wrong_and_stores_nothing(clien
     assert not Person.objects.filter(name="Dara Keomany").exists()
 
 
-def test_registering_twice_is_refused(client, consultation):
-    client.post("/consultations/bangkok-test/register/", FORM)
-    page = client.post("/consultations/bangkok-test/register/", FORM).content.decode()
-    assert "Someone with this e-mail address has already registered." in page
+def test_registering_twice_reveals_nothing_and_the_address_owner_is_told_by_e_mail(
+    smtp, client, consultation, django_capture_on_commit_callbacks
+):
+    first = client.post("/consultations/bangkok-test/register/", FORM, follow=True).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        again = client.post("/consultations/bangkok-test/register/", {**FORM, "name": "Someone Else"}, follow=True)
+    main = re.compile(r"<main.*</main>", re.S)
+    # the page does not say whether the address is registered
+    assert main.search(again.content.decode()).group(0) == main.search(first).group(0)
+    assert again.redirect_chain == [("/consultations/bangkok-test/register/received/", 303)]
     assert Participation.objects.count() == 1
+    assert Participation.objects.get().person.name == "Dara Keomany"
+    [message] = smtp.to("dara@example.org")
+    assert "already registered" in Sink.body(message)
 
 
 def test_convener_approves_a_request(convener_client, consultation):

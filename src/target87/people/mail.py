@@ -32,7 +32,7 @@ from .enums import RegistrationStatus, Role
 from .models import Participation
 
 #: what a message says, by name: its templates are ``people/mail/<name>.txt`` and ``<name>_subject.txt``
-TEMPLATES = ("approved", "link", "ballot_open", "invitation")
+TEMPLATES = ("approved", "link", "ballot_open", "invitation", "registered_again")
 
 
 def language_of(participation: Participation) -> str:
@@ -126,6 +126,16 @@ def ballot_open_send(*, actor, ballot, base_url: str):
     )
 
 
+def registered_again_send(*, participation, base_url: str):
+    """Someone registered again with an address already registered: its owner is told (the page says nothing)."""
+    return job_start(
+        kind="people.mail_registered_again",
+        title=_("Tell %(email)s they are already registered") % {"email": participation.person.email},
+        params={"base_url": base_url, "participation": participation.pk},
+        consultation=participation.consultation,
+    )
+
+
 # --- the jobs -------------------------------------------------------------------------------------------------
 
 
@@ -195,3 +205,10 @@ def mail_ballot_open_job(job, progress):
 
     result = send_each(job, progress, rows, message_for)
     return result, reverse("priorities:manage_ballot", kwargs={"slug": job.consultation.slug, "pk": ballot.pk})
+
+
+@job_kind("people.mail_registered_again")
+def mail_registered_again_job(job, progress):
+    rows = Participation.objects.filter(pk=job.params["participation"]).select_related("person", "consultation")
+    result = send_each(job, progress, rows, lambda participation: compose(participation, "registered_again"))
+    return result, ""

@@ -81,7 +81,8 @@ def registration_request(
     dietary_needs: str = "",
     motivation: str = "",
 ) -> Participation:
-    """A member of the public asks to take part; the convener decides later."""
+    """A member of the public asks to take part; the convener decides later. An address already registered gets
+    its existing participation back, marked ``repeated`` (nothing changes; the view tells its owner by e-mail)."""
     if not consultation.is_public or consultation.status == "closed":
         raise ServiceError(_("Registration for this consultation is not open."))
     errors: dict[str, list[str]] = {}
@@ -99,8 +100,12 @@ def registration_request(
     if errors:
         raise ServiceError(errors)
     person = Person.objects.filter(email__iexact=email).first()
-    if person is not None and Participation.objects.filter(consultation=consultation, person=person).exists():
-        raise ServiceError({"email": [_("Someone with this e-mail address has already registered.")]})
+    already = person and Participation.objects.filter(consultation=consultation, person=person).first()
+    if already:
+        # the page answers as for anyone (it must not tell who is registered); the address's owner is told by e-mail
+        audit.record(actor=None, action="registration.repeat", obj=already, consultation=consultation)
+        already.repeated = True
+        return already
     org = organisation_get_or_create(name=organisation, stakeholder_group=stakeholder_group, country=code)
     if person is None:
         person = Person.objects.create(

@@ -5,6 +5,7 @@ from . import mail_views, views
 app_name = "people"
 urlpatterns = [
     path("consultations/<slug:slug>/register/", views.register, name="register"),
+    path("consultations/<slug:slug>/register/received/", views.registered, name="registered"),
     path("a/<str:token>/", views.agenda, name="agenda"),
     path("a/<str:token>/agenda.ics", views.agenda_ics, name="agenda_ics"),
     path("consultations/<slug:slug>/my-agenda/", views.my_agenda, name="my_agenda"),

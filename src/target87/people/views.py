@@ -15,6 +15,7 @@ from target87.consultations import selectors as consultation_selectors
 from target87.core import exporters as core_exporters
 from target87.core.errors import ServiceError
 from target87.core.forms import apply_service_error
+from target87.core.http import see_other
 
 from . import imports, mail, selectors, services
 from .access import link_open, participant_required
@@ -32,14 +33,22 @@ def register(request, slug):
     form = RegistrationForm(request.POST or None, consultation=consultation)
     if request.method == "POST" and form.is_valid():
         try:
-            services.registration_request(
+            participation = services.registration_request(
                 consultation=consultation, languages=[request.LANGUAGE_CODE], **form.cleaned_data
             )
         except ServiceError as error:
             apply_service_error(form, error)
         else:
-            return render(request, "people/registered.html", {"consultation": consultation})
+            if getattr(participation, "repeated", False):
+                mail.registered_again_send(participation=participation, base_url=request.build_absolute_uri("/"))
+            return see_other(reverse("people:registered", kwargs={"slug": slug}))
     return render(request, "people/register.html", {"consultation": consultation, "form": form})
+
+
+@require_GET
+def registered(request, slug):
+    consultation = consultation_selectors.consultation_get(slug=slug, user=request.user)
+    return render(request, "people/registered.html", {"consultation": consultation})
 
 
 @require_GET
