@@ -14,8 +14,7 @@ from typing import Annotated, Literal
 
 from django.http import Http404
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
-from pydantic import ConfigDict
+from ninja.pagination import paginate
 
 from target87.commitments import selectors, services
 from target87.commitments.enums import ActionStatus, MoneyKind, PartnerRole, SourceType
@@ -29,23 +28,8 @@ from target87.indicators.models import Series
 from target87.people.models import Organisation
 
 from .auth import OPTIONAL, OptionalTokenAuth, TokenAuth
+from .inputs import Id, In, Page, Patch
 from .schemas import ERRORS
-
-Id = Annotated[int, Field(ge=1, le=2_147_483_647)]
-
-
-class In(Schema):
-    """A request body: a field the schema does not know is refused, not dropped."""
-
-    model_config = ConfigDict(extra="forbid")
-
-
-class Page(LimitOffsetPagination):
-    """Lists come a page at a time: ``?limit=`` (1–200) ``&offset=``, answered as ``{"items": […], "count": n}``."""
-
-    def __init__(self, **kwargs) -> None:
-        super().__init__(max_limit=200, **kwargs)
-
 
 router = Router(tags=["commitments"], auth=OptionalTokenAuth())
 
@@ -128,8 +112,10 @@ class ActionIn(ActionFields, In):
     pass
 
 
-class ActionPatch(In):
+class ActionPatch(Patch):
     """A partial change: fields left out keep their value (only the dates may be sent as null, to clear them)."""
+
+    NULLABLE = frozenset({"start_date", "due_date"})
 
     title: str = Field(None, max_length=250)
     description: str = None

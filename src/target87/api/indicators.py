@@ -10,13 +10,14 @@ number ("<0.1", "NA") has ``value`` null and the text in ``value_text``.
 
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from target87.engines import sdmx
 from target87.indicators import data
 from target87.indicators.models import Series, Vintage
 
 from .auth import OPTIONAL, OptionalTokenAuth
+from .inputs import Page
 from .schemas import ERRORS
 
 router = Router(tags=["indicators"], auth=OptionalTokenAuth())
@@ -118,7 +119,7 @@ def series_list(request):
     summary="Today's observations: the latest vintage holding each key",
     openapi_extra=OPTIONAL,
 )
-@paginate(LimitOffsetPagination)
+@paginate(Page)
 def observation_list(request, filters: Query[ObservationFilters]):
     query = {}
     if filters.series:
@@ -129,7 +130,7 @@ def observation_list(request, filters: Query[ObservationFilters]):
 
 
 @router.get("/indicators/vintages", response={200: list[VintageOut], **ERRORS}, openapi_extra=OPTIONAL)
-@paginate(LimitOffsetPagination)
+@paginate(Page)
 def vintage_list(request):
     return [_vintage_out(v) for v in data.vintages_visible(request.user)]
 
@@ -139,7 +140,7 @@ def vintage_list(request):
     response={200: list[ObservationOut], **ERRORS},
     openapi_extra=OPTIONAL,
 )
-@paginate(LimitOffsetPagination)
+@paginate(Page)
 def vintage_observations(request, uuid: str):
     vintage = get_object_or_404(data.vintages_visible(request.user), uuid=uuid)
     return [_observation_out(o) for o in data.vintage_observations(vintage).select_related("vintage")]
