@@ -170,6 +170,9 @@ def test_a_participant_on_a_phone_sees_their_own_breakout_and_contributes_from_i
     assert Contribution.objects.get().session_id == own.pk
     bar.get_by_role("link", name="Vote").click()
     assert phone.locator('[aria-current="page"]').inner_text() == "Vote"
+    phone.goto(reverse("deliberation:contributions", kwargs={"slug": consultation.slug}))
+    published = phone.locator("li.card", has_text="Interpreters for labour inspectors.").inner_text()
+    assert seat.participation.person.name not in published  # without the author's name unless they ask
 
 
 def test_an_observer_on_a_phone_is_told_they_follow_but_do_not_vote(event, page_factory):

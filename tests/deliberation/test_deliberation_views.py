@@ -197,7 +197,12 @@ def test_public_pages_keep_anonymous_contributors_anonymous(client, consultation
     question = KeyQuestionFactory(consultation=consultation, position=1)
     named, hidden = participant(consultation, "workers"), participant(consultation, "survivor_led")
     services.contribution_create(
-        consultation=consultation, participation=named, key_question=question, kind="proposal", text="Name me."
+        consultation=consultation,
+        participation=named,
+        key_question=question,
+        kind="proposal",
+        text="Name me.",
+        anonymous=False,
     )
     services.contribution_create(
         consultation=consultation,
@@ -210,3 +215,24 @@ def test_public_pages_keep_anonymous_contributors_anonymous(client, consultation
     page = client.get(f"/consultations/{consultation.slug}/contributions/").content.decode()
     assert named.person.name in page and hidden.person.name not in page
     assert "Survivor-led organisation" in page
+
+
+def test_a_participants_contribution_is_published_without_their_name_unless_they_ask(client, consultation):
+    from factories import convener_of
+
+    question = KeyQuestionFactory(consultation=consultation, position=1)
+    author = participant(consultation, "survivor_led")
+    token = people.access_link_issue(actor=convener_of(consultation), participation=author)
+    client.get(f"/a/{token}/")
+    url = f"/consultations/{consultation.slug}/contribute/"
+    form = client.get(url).content.decode()
+    assert "Show my name with my contribution on public pages" in form
+    assert 'name="show_name"' in form and 'name="show_name" checked' not in form
+    client.post(url, {"text": "Shelters need safe phones.", "kind": "proposal", "key_question": question.pk})
+    client.post(
+        url, {"text": "Name me for this one.", "kind": "proposal", "key_question": question.pk, "show_name": "on"}
+    )
+    page = client.get(f"/consultations/{consultation.slug}/contributions/").content.decode()
+    hidden = page[page.index("Shelters need safe phones.") :].split("</li>")[0]
+    named = page[page.index("Name me for this one.") :].split("</li>")[0]
+    assert author.person.name not in hidden and author.person.name in named

@@ -58,7 +58,11 @@ class ContributionForm(forms.Form):
     countries = forms.MultipleChoiceField(
         label=_("Countries concerned"), required=False, widget=forms.SelectMultiple(attrs={"size": 5})
     )
-    anonymous = forms.BooleanField(label=_("Do not show my name on public pages"), required=False)
+    show_name = forms.BooleanField(
+        label=_("Show my name with my contribution on public pages"),
+        required=False,
+        help_text=_("Unless you tick this, your contribution is published without your name."),
+    )
     client_key = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, consultation, capture: bool = False, **kwargs):
@@ -68,7 +72,7 @@ class ContributionForm(forms.Form):
         if not self.is_bound:
             self.initial.setdefault("client_key", str(uuid.uuid4()))
         if capture:
-            del self.fields["anonymous"]
+            del self.fields["show_name"]
             self.fields["text"].label = _("Contribution")
             self.fields["stakeholder_group"] = forms.ChoiceField(
                 label=_("Stakeholder group it comes from"),

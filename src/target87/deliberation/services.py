@@ -98,11 +98,14 @@ def contribution_create(
     thematic_area: str = "",
     countries=(),
     stakeholder_group: str = "",
-    anonymous: bool = False,
+    anonymous: bool = True,
     client_key: str | uuid.UUID | None = None,
 ) -> Contribution:
     """Capture a contribution: by a participant on their phone (``participation``), or by a facilitator or
     rapporteur (``actor``) on behalf of someone (``author``, optional) of a stakeholder group.
+
+    Contributions may come from survivors of trafficking or child labour: a contribution is published without its
+    author's name unless ``anonymous=False`` says the author chose to be named.
 
     A contribution sent again with the same ``client_key`` (a phone resending after the connection returned)
     is stored once; the one already stored is returned.

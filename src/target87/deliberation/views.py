@@ -61,8 +61,10 @@ def contribute(request, slug):
     if request.method == "POST":
         if form.is_valid():
             try:
+                data = dict(form.cleaned_data)
+                anonymous = not data.pop("show_name", False)  # published without the name unless the author asks
                 made = services.contribution_create(
-                    consultation=consultation, participation=participation, **form.cleaned_data
+                    consultation=consultation, participation=participation, anonymous=anonymous, **data
                 )
             except ServiceError as error:
                 apply_service_error(form, error)
