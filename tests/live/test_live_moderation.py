@@ -65,6 +65,7 @@ def test_an_answered_question_becomes_a_contribution_with_a_link_back(question, 
     question.refresh_from_db()
     assert question.contribution == contribution
     assert contribution.key_question == key_question and contribution.author == question.author
+    assert contribution.public_author() == ""
     assert "Are child labour figures comparable?" in contribution.text
     assert "Answer: They are, with care." in contribution.text
     with pytest.raises(ServiceError):

@@ -184,7 +184,9 @@ def question_merge(*, actor, question: Question, version, into) -> Question:
 
 def question_contribute(*, actor, question: Question, version, key_question, kind: str):
     """Turn a question and its answer note into a contribution to a key question (through deliberation's service,
-    which checks the key question and the kind); the question keeps the link to it."""
+    which checks the key question and the kind); the question keeps the link to it. The contribution keeps its
+    author for the conveners but does not name them on public pages (a question named in the room was named
+    there only)."""
     require(actor, "deliberation.capture", question.consultation)
     _check(actor, question, QuestionStatus.APPROVED)
     if question.contribution_id:
@@ -203,7 +205,7 @@ def question_contribute(*, actor, question: Question, version, key_question, kin
             text=text,
             actor=actor,
             author=question.author,
-            anonymous=question.anonymous,
+            anonymous=True,  # named in the room is not named in the outcome: deliberation's rule for contributions
             client_key=uuid.uuid5(CONTRIBUTION_KEYS, f"question-{question.pk}"),
         )
         question = _claim(actor, question, version, contribution=contribution)
