@@ -156,3 +156,11 @@ def test_command_runs_without_django_and_head_closes_quietly(tmp_path):
     assert done.stdout.splitlines()[0] == "Area,method,base_year,latest_year,score,label,probability"
     assert len(done.stdout.splitlines()) == 3
     assert done.stderr == ""
+
+
+def test_a_field_longer_than_a_table_may_hold_is_one_clear_line(tmp_path, capsys):
+    text = 'Year,Value\n2015,14.5\n2016,"' + "1" * 200_000 + "\n"
+    argv = [write(tmp_path, text), "--method", "opensdg", "--base-year", "2015", "--direction", "decrease"]
+    status, rows, err = run(capsys, argv)
+    assert status == 2 and rows == []
+    assert "line 3: a field is longer than 131,072 characters" in err and "Traceback" not in err

@@ -310,22 +310,22 @@ def test_the_polis_export_carries_proposers_and_moderation(consultation, convene
     closed = services.ballot_close(actor=convener, ballot=current)
     archive = zipfile.ZipFile(io.BytesIO(exporters.get("polis-zip")(consultation, ballot=closed).render()))
     comments = list(csv.DictReader(io.StringIO(archive.read("comments.csv").decode())))
-    # participants by first action: the first voter 0, the proposer 1, the one whose statement was rejected 2
+    # the convener 0; participants by first action: the first voter 1, the proposer 2, the one refused 3
     assert [(c["comment-id"], c["author-id"], c["agrees"], c["disagrees"], c["moderated"]) for c in comments] == [
         ("0", "0", "1", "0", "1"),
         ("1", "0", "0", "0", "1"),
         ("2", "0", "0", "0", "1"),
-        ("3", "1", "1", "1", "1"),
-        ("4", "2", "0", "0", "-1"),
-        ("5", "1", "0", "0", "0"),
+        ("3", "2", "1", "1", "1"),
+        ("4", "3", "0", "0", "-1"),
+        ("5", "2", "0", "0", "0"),
     ]
     assert [c["comment-body"] for c in comments[3:]] == ["Accepted idea.", "Rejected idea.", "Waiting idea."]
     matrix = list(csv.reader(io.StringIO(archive.read("participants-votes.csv").decode())))
     assert matrix[0][6:] == ["0", "1", "2", "3", "4", "5"]
-    assert [(row[0], row[2], row[3]) for row in matrix[1:]] == [("0", "0", "2"), ("1", "2", "1"), ("2", "1", "0")]
+    assert [(row[0], row[2], row[3]) for row in matrix[1:]] == [("1", "0", "2"), ("2", "2", "1"), ("3", "1", "0")]
     votes = list(csv.DictReader(io.StringIO(archive.read("votes.csv").decode())))
     assert sorted((v["comment-id"], v["voter-id"], v["vote"]) for v in votes) == [
-        ("0", "0", "1"),
-        ("3", "0", "-1"),
-        ("3", "1", "1"),
+        ("0", "1", "1"),
+        ("3", "1", "-1"),
+        ("3", "2", "1"),
     ]

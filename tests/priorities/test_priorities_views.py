@@ -151,13 +151,13 @@ def test_the_rank_command_reproduces_the_result_from_the_exported_votes(
     assert [round(float(r["score"]), 9) for r in rows] == [round(e["score"], 9) for e in primary]
 
 
-def test_the_polis_export_has_the_three_files_in_polis_layout(convener_client, consultation, convener):
+def test_the_polis_export_has_the_four_files_in_polis_layout(convener_client, consultation, convener):
     b = ballot(consultation, convener, "consensus", items=3)
     _vote_everyone(consultation, b)
     b = services.ballot_close(actor=convener, ballot=b)
     response = convener_client.get(f"/manage/{consultation.slug}/ballots/{b.pk}/export/polis-zip/")
     archive = zipfile.ZipFile(io.BytesIO(response.content))
-    assert sorted(archive.namelist()) == ["comments.csv", "participants-votes.csv", "votes.csv"]
+    assert sorted(archive.namelist()) == ["comments.csv", "participants-votes.csv", "summary.csv", "votes.csv"]
     comments = list(csv.reader(io.StringIO(archive.read("comments.csv").decode())))
     assert comments[0] == [
         "timestamp",
@@ -168,13 +168,14 @@ def test_the_polis_export_has_the_three_files_in_polis_layout(convener_client, c
         "disagrees",
         "moderated",
         "comment-body",
+        "is-meta",
     ]
     assert [row[2] for row in comments[1:]] == ["0", "1", "2"] and comments[1][7] == "Statement 1"
     votes = list(csv.reader(io.StringIO(archive.read("votes.csv").decode())))
     assert votes[0] == ["timestamp", "datetime", "comment-id", "voter-id", "vote"] and len(votes) == 1 + 24
     matrix = list(csv.reader(io.StringIO(archive.read("participants-votes.csv").decode())))
     assert matrix[0] == ["participant", "group-id", "n-comments", "n-votes", "n-agree", "n-disagree", "0", "1", "2"]
-    assert matrix[1][:6] == ["0", matrix[1][1], "0", "3", "3", "0"] and matrix[1][6:] == ["1", "1", "1"]
+    assert matrix[1][:6] == ["1", matrix[1][1], "0", "3", "3", "0"] and matrix[1][6:] == ["1", "1", "1"]
     assert sum(int(r[4]) for r in matrix[1:]) == sum(int(r[4]) for r in comments[1:])
 
 

@@ -23,6 +23,7 @@ import io
 import sys
 from collections.abc import Sequence
 
+from target87.engines import tabular
 from target87.engines.i18n import gettext as _
 
 EXIT_BAD_INPUT = 2
@@ -83,7 +84,14 @@ def read_observations(text: str, warn) -> tuple[list[str], dict[tuple[str, ...],
     """The key columns and, per key, its observations ``(line, year, value, lower, upper)``.
 
     ``warn(message)`` receives one message per row left out (a value that is not a number)."""
-    reader = csv.reader(io.StringIO(text))
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        return _read_observations(reader, text, warn)
+    except csv.Error as error:  # an unclosed quote, a field longer than a table may hold
+        raise BadInput(tabular.csv_error(error, "", reader.line_num).message) from None
+
+
+def _read_observations(reader, text: str, warn) -> tuple[list[str], dict[tuple[str, ...], list[tuple]]]:
     header = next(reader, None)
     if not header or not any(h.strip() for h in header):
         raise BadInput(_("The file is empty: it needs a header line."))

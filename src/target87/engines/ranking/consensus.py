@@ -37,7 +37,7 @@ from collections.abc import Mapping, Sequence
 
 from .types import OpinionMap, Participant, StatementStats, Vote
 
-MAX_CLUSTERS = 6
+MAX_CLUSTERS = 5  # Pol.is forms at most five opinion groups; so do we, so that exports read back the same
 SILHOUETTE_SAMPLE = 2000
 KMEANS_STARTS = 10
 KMEANS_MAX_STEPS = 300
