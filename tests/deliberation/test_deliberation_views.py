@@ -236,3 +236,48 @@ def test_a_participants_contribution_is_published_without_their_name_unless_they
     hidden = page[page.index("Shelters need safe phones.") :].split("</li>")[0]
     named = page[page.index("Name me for this one.") :].split("</li>")[0]
     assert author.person.name not in hidden and author.person.name in named
+
+
+def test_a_consultation_can_hold_contributions_until_they_are_reviewed(client, consultation):
+    from django.test import Client
+
+    from factories import convener_of
+
+    convener = convener_of(consultation)
+    question = KeyQuestionFactory(consultation=consultation, position=1)
+    convener_client = Client()
+    convener_client.force_login(convener)
+    edit = convener_client.get(f"/manage/{consultation.slug}/edit/").content.decode()
+    assert "Hold participants&#x27; contributions until reviewed" in edit or "Hold participants' contributions" in edit
+    from target87.consultations import services as consultations
+
+    consultations.consultation_update(actor=convener, consultation=consultation, hold_contributions=True)
+    consultation.refresh_from_db()
+    assert consultation.hold_contributions
+    made = services.contribution_create(
+        consultation=consultation,
+        participation=participant(consultation, "survivor_led"),
+        key_question=question,
+        kind="challenge",
+        text="What happened to me at sea.",
+    )
+    public = f"/consultations/{consultation.slug}/contributions/"
+    assert "What happened to me at sea." not in client.get(public).content.decode()
+    capture = convener_client.get(f"/manage/{consultation.slug}/contributions/").content.decode()
+    assert "What happened to me at sea." in capture and "Reviewed: publish" in capture
+    assert client.post(f"/manage/{consultation.slug}/contributions/{made.pk}/review/").status_code in (302, 403)
+    assert "What happened to me at sea." not in client.get(public).content.decode()
+    convener_client.post(f"/manage/{consultation.slug}/contributions/{made.pk}/review/")
+    assert "What happened to me at sea." in client.get(public).content.decode()
+
+
+def test_without_the_hold_contributions_are_public_at_once(client, consultation):
+    question = KeyQuestionFactory(consultation=consultation, position=1)
+    services.contribution_create(
+        consultation=consultation,
+        participation=participant(consultation),
+        key_question=question,
+        kind="proposal",
+        text="Public at once.",
+    )
+    assert "Public at once." in client.get(f"/consultations/{consultation.slug}/contributions/").content.decode()

@@ -47,6 +47,13 @@ class ConsultationForm(TranslatedFieldsMixin, forms.Form):
     )
     languages = ListField(label=_("Working languages"), required=False, help_text=_("Language codes: en, fr, th"))
     status = forms.ChoiceField(label=_("Status"), choices=ConsultationStatus.choices)
+    hold_contributions = forms.BooleanField(
+        label=_("Hold participants' contributions until reviewed"),
+        required=False,
+        help_text=_(
+            "Safeguarding: contributions appear on public pages only once a convener or facilitator has read them."
+        ),
+    )
 
     def __init__(self, *args, translations=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -53,6 +53,9 @@ class Consultation(Translatable):
     status = models.CharField(
         _("status"), max_length=16, choices=ConsultationStatus.choices, default=ConsultationStatus.DRAFT
     )
+    #: safeguarding: participants' contributions stay off the public pages until a convener or facilitator
+    #: has read them
+    hold_contributions = models.BooleanField(_("hold contributions until reviewed"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -39,6 +39,7 @@ CONSULTATION_FIELDS = (
     "time_zone",
     "languages",
     "status",
+    "hold_contributions",
     "translations",
 )
 

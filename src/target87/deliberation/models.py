@@ -55,6 +55,8 @@ class Contribution(models.Model):
         related_name="contributions",
     )
     anonymous = models.BooleanField(_("anonymous on public pages"), default=False)
+    #: when a convener or facilitator read it (what a consultation holding contributions for review waits for)
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
     captured_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -167,6 +167,7 @@ def contribution_create(
                 author=author,
                 anonymous=bool(anonymous),
                 captured_by=actor if participation is None else None,
+                reviewed_at=timezone.now() if participation is None else None,  # a facilitator's capture is read
                 client_key=key,
             )
             audit.record(
@@ -194,6 +195,19 @@ def contribution_delete(*, actor, contribution: Contribution) -> None:
         changes={"text": contribution.text},
     )
     contribution.delete()
+
+
+@transaction.atomic
+def contribution_review(*, actor, contribution: Contribution) -> Contribution:
+    """Mark a contribution read: where the consultation holds contributions for review, it is now public."""
+    require(actor, "deliberation.capture", contribution.consultation)
+    if contribution.reviewed_at is None:
+        contribution.reviewed_at = timezone.now()
+        contribution.save(update_fields=["reviewed_at"])
+        audit.record(
+            actor=actor, action="contribution.review", obj=contribution, consultation=contribution.consultation
+        )
+    return contribution
 
 
 # --- recommendations ----------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ urlpatterns = [
     path("consultations/<slug:slug>/recommendations/<int:number>/", views.recommendation_detail, name="recommendation"),
     # facilitators, rapporteurs, conveners
     path("manage/<slug:slug>/contributions/", views.capture, name="capture"),
+    path("manage/<slug:slug>/contributions/<int:pk>/review/", views.contribution_review, name="review"),
     path("manage/<slug:slug>/recommendations/", views.recommendation_edit, name="manage_recommendations"),
     path("manage/<slug:slug>/recommendations/<int:number>/", views.recommendation_edit, name="recommendation_edit"),
     path(

@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -97,6 +97,8 @@ def contribution_list(request, slug):
         key_question=int(question) if question.isdecimal() else None,
         kind=kind if kind in ContributionKind.values else "",
     )
+    if consultation.hold_contributions:  # safeguarding: only what has been read is public
+        rows = rows.filter(reviewed_at__isnull=False)
     return render(
         request,
         "deliberation/contributions.html",
@@ -203,6 +205,16 @@ def capture(request, slug):
             "rows": selectors.contribution_list(consultation=consultation),
         },
     )
+
+
+@login_required
+@require_POST
+def contribution_review(request, slug, pk):
+    consultation = _captured(request, slug)
+    contribution = get_object_or_404(consultation.contributions, pk=pk)
+    services.contribution_review(actor=request.user, contribution=contribution)
+    messages.success(request, _("The contribution is reviewed: it shows on the public pages."))
+    return redirect(f"{reverse('deliberation:capture', kwargs={'slug': slug})}?{request.GET.urlencode()}")
 
 
 @login_required
