@@ -8,13 +8,14 @@ hidden or merged included.
 # No ``from __future__ import annotations`` here: ninja reads a paginated endpoint's annotations in the
 # pagination module's namespace, where the names of this module's schemas are not known.
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from target87.consultations import selectors as consultation_selectors
 from target87.live import selectors
 from target87.live.enums import QuestionStatus
 
 from .auth import OPTIONAL, OptionalTokenAuth
+from .inputs import Page
 from .schemas import ERRORS
 
 router = Router(tags=["live"], auth=OptionalTokenAuth())
@@ -40,7 +41,7 @@ class QuestionFilters(Schema):
     summary="Audience questions of the live sessions",
     openapi_extra=OPTIONAL,
 )
-@paginate(LimitOffsetPagination)
+@paginate(Page)
 def question_list(request, slug: str, filters: Query[QuestionFilters]):
     consultation = consultation_selectors.consultation_get(slug=slug, user=request.user)
     rows = selectors.questions_for_export(consultation).order_by("session_id", "created_at", "id")
