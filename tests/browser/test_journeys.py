@@ -1,5 +1,7 @@
 """The main journeys, as a person would make them."""
 
+import itertools
+
 import icalendar
 from django.urls import reverse
 
@@ -39,7 +41,13 @@ def test_participant_opens_their_link_on_a_phone_and_takes_the_agenda(demo, live
     download.value.save_as(path)
     calendar = icalendar.Calendar.from_ical(path.read_bytes())
     events = list(calendar.walk("VEVENT"))
-    assert len(events) == 31
+    # the programme's 31 sessions less the parallel breakouts of the other groups (4 slots of 4 breakouts)
+    assert len(events) == 31 - 4 * 3
+    breakouts = sorted(
+        (e.decoded("DTSTART"), e.decoded("DTEND")) for e in events if str(e["SUMMARY"]).startswith("Breakout")
+    )
+    assert len(breakouts) == 4  # one a slot: their own group's
+    assert all(end <= start for (_s, end), (start, _e) in itertools.pairwise(breakouts))  # none overlaps another
     assert {e.decoded("DTSTART").date().isoformat() for e in events} == {"2016-09-14", "2016-09-15"}
     assert {e["DTSTART"].params["TZID"] for e in events} == {"Asia/Bangkok"}
 
