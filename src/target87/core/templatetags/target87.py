@@ -60,8 +60,8 @@ def qr(url, label=""):
     if not url:
         return ""
     svg = segno.make(str(url), error="m").svg_inline(
-        omitsize=True, border=4, dark="#000", light="#fff", title=label or None, svgclass="qr-code"
-    )
+        omitsize=True, border=4, dark="#000", light="#fff", svgclass="qr-code"
+    )  # named by aria-label, not an SVG <title>: a page's outline has one title, the document's
     return mark_safe(svg.replace("<svg ", f'<svg role="img" aria-label="{escape(label or url)}" ', 1))
 
 
