@@ -263,12 +263,15 @@ def test_a_consultation_can_hold_contributions_until_they_are_reviewed(client, c
     )
     public = f"/consultations/{consultation.slug}/contributions/"
     assert "What happened to me at sea." not in client.get(public).content.decode()
+    api = f"/api/v1/consultations/{consultation.slug}/contributions"
+    assert "What happened to me at sea." not in client.get(api).content.decode()  # nor through the API
     capture = convener_client.get(f"/manage/{consultation.slug}/contributions/").content.decode()
     assert "What happened to me at sea." in capture and "Reviewed: publish" in capture
     assert client.post(f"/manage/{consultation.slug}/contributions/{made.pk}/review/").status_code in (302, 403)
     assert "What happened to me at sea." not in client.get(public).content.decode()
     convener_client.post(f"/manage/{consultation.slug}/contributions/{made.pk}/review/")
     assert "What happened to me at sea." in client.get(public).content.decode()
+    assert "What happened to me at sea." in client.get(api).content.decode()
 
 
 def test_without_the_hold_contributions_are_public_at_once(client, consultation):

@@ -62,11 +62,14 @@ def _contribution_relations(consultation: Consultation, data: dict) -> dict:
 )
 @paginate(Page)
 def contribution_list(request, slug: str, filters: Query[ContributionFilters]):
-    rows = selectors.contribution_list(
-        consultation=_consultation(request, slug),
-        key_question=filters.key_question,
-        kind=filters.kind or "",
+    consultation = _consultation(request, slug)
+    # those who capture contributions read them all; everyone else what the public page shows
+    read = (
+        selectors.contribution_list
+        if request.user.has_perm("deliberation.capture", consultation)
+        else selectors.contribution_list_public
     )
+    rows = read(consultation=consultation, key_question=filters.key_question, kind=filters.kind or "")
     if filters.session_id is not None:
         rows = rows.filter(session_id=filters.session_id)
     if filters.thematic_area:

@@ -19,6 +19,15 @@ def contribution_list(*, consultation, key_question=None, kind: str = "") -> Que
     return rows.order_by("key_question__position", "created_at", "id")
 
 
+def contribution_list_public(*, consultation, key_question=None, kind: str = "") -> QuerySet[Contribution]:
+    """What the public sees: with the consultation holding contributions until reviewed (safeguarding: some come
+    from survivors), only those a facilitator has read."""
+    rows = contribution_list(consultation=consultation, key_question=key_question, kind=kind)
+    if consultation.hold_contributions:
+        rows = rows.filter(reviewed_at__isnull=False)
+    return rows
+
+
 def contributions_of(*, participation) -> QuerySet[Contribution]:
     return Contribution.objects.filter(author=participation).select_related("key_question").order_by("-created_at")
 

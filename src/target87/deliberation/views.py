@@ -92,13 +92,11 @@ def contribution_list(request, slug):
     consultation = consultation_selectors.consultation_get(slug=slug, user=request.user)
     question = request.GET.get("q", "")
     kind = request.GET.get("kind", "")
-    rows = selectors.contribution_list(
+    rows = selectors.contribution_list_public(
         consultation=consultation,
         key_question=int(question) if question.isdecimal() else None,
         kind=kind if kind in ContributionKind.values else "",
     )
-    if consultation.hold_contributions:  # safeguarding: only what has been read is public
-        rows = rows.filter(reviewed_at__isnull=False)
     return render(
         request,
         "deliberation/contributions.html",
