@@ -3,7 +3,6 @@ participants propose, and exporting the votes."""
 
 from __future__ import annotations
 
-import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -69,7 +68,6 @@ def _manage_context(request, ballot, *, bound: ItemForm | None = None, add_form=
         "participants": selectors.participants_count(ballot=ballot),
         "votes": selectors.votes_count(ballot=ballot),
         "vote_url": vote_url,
-        "qr": segno.make(vote_url, error="m").svg_inline(scale=4),
         "exporters": exporters.for_ballot(ballot),
         "items_errors": items_errors,
     }

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import segno
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -79,7 +78,6 @@ def _screen_context(request, ballot):
 def screen(request, pk):
     ballot = selectors.ballot_get_viewable(pk=pk, user=request.user)
     context = _screen_context(request, ballot)
-    context["qr"] = segno.make(context["vote_url"], error="m").svg_inline(scale=6, border=2)
     return render(request, "priorities/screen.html", context)
 
 
