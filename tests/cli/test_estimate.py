@@ -150,7 +150,19 @@ def test_json_table_and_sdmx_formats(survey_csv, capsys):
     assert rows[0]["SEX"] == "_T" and rows[0]["AGE"] == "Y5T17" and rows[0]["URBANISATION"] == "_T"
     assert {r["AGE"] for r in rows} == {"Y5T17", "Y5T11", "Y12T14", "Y15T17"}
     assert {r["URBANISATION"] for r in rows} == {"_T", "U", "R"}
-    assert all(r["REF_AREA"] == "KHM" and r["TIME_PERIOD"] == "2024" for r in rows)
+    assert all(r["REF_AREA"] == "116" and r["REF_AREA_ISO3"] == "KHM" and r["TIME_PERIOD"] == "2024" for r in rows)
+    assert all(r["STRUCTURE_ID"] == "IAEG-SDGs:DF_SDG_GLH(1.0)" and r["REPORTING_TYPE"] == "N" for r in rows)
+    # an SDMX reader reads it back, given the SDG structure: the same observations
+    import sdmx as sdmx1
+
+    from target87.engines.sdmx import data_structure
+
+    written = Path(str(survey_csv) + ".sdmx.csv")
+    written.write_text(out, encoding="utf-8")
+    message = sdmx1.read_sdmx(written, structure=data_structure())
+    assert sum(len(ds.obs) for ds in message.data) == len(rows)
+    code, _out, err = run(["child-labour", str(survey_csv), "--by", "sex", "--format", "sdmx-csv"], capsys)
+    assert code == 2 and "--ref-area" in err and "--year" in err
     code, _out, err = run(["child-labour", str(survey_csv), "--definition", "mics4", "--format", "sdmx-csv"], capsys)
     assert code == 2 and "--series" in err
 
@@ -315,7 +327,21 @@ def test_parquet_spss_and_stata_with_value_labels(tmp_path, capsys, survey_csv):
     base = list(csv.DictReader(io.StringIO(outputs[2])))
     for a, b in zip(csv.DictReader(io.StringIO(outputs[0])), base):
         assert a["estimate"] == b["estimate"] and a["se"] == b["se"]
-    code, out, err = run(["child-labour", str(tmp_path / "c.sav"), "--by", "sex", "--format", "sdmx-csv"], capsys)
+    code, out, err = run(
+        [
+            "child-labour",
+            str(tmp_path / "c.sav"),
+            "--by",
+            "sex",
+            "--format",
+            "sdmx-csv",
+            "--ref-area",
+            "KHM",
+            "--year",
+            "2014",
+        ],
+        capsys,
+    )
     assert code == 0 and {"F", "M", "_T"} == {r["SEX"] for r in csv.DictReader(io.StringIO(out))}
 
 
@@ -350,7 +376,7 @@ def test_sdmx_codes_of_numeric_sex_and_area(survey_csv, tmp_path, capsys):
         cells[5] = {"U": "1", "R": "2"}[cells[5]]
     numeric = tmp_path / "numeric.csv"
     numeric.write_text(head + "\n" + "\n".join(",".join(c) for c in body) + "\n")
-    base = ["--by", "sex", "--by", "area", "--format", "sdmx-csv"]
+    base = ["--by", "sex", "--by", "area", "--format", "sdmx-csv", "--ref-area", "THA", "--year", "2016"]
     _c, expected, _ = run(["child-labour", str(survey_csv), *base], capsys)
     code, _out, err = run(["child-labour", str(numeric), *base], capsys)
     assert code == 2 and "--sex-codes" in err

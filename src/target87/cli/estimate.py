@@ -259,6 +259,13 @@ def _child_labour(args) -> int:
             raise ChildLabourError(
                 _("The definition {name} has no SDG series code: give one with --series.").format(name=definition.id)
             )
+        if not (args.ref_area and args.year):
+            raise ChildLabourError(
+                _(
+                    "sdmx-csv keys every observation by its area and year: give the survey's country with "
+                    "--ref-area (e.g. THA) and its year with --year (e.g. 2016)."
+                )
+            )
     path = Path(args.file)
 
     show = not args.no_progress and sys.stderr.isatty() and path.is_file() and os.path.getsize(path) > PROGRESS_BYTES
@@ -478,9 +485,23 @@ def _sdmx(result, args) -> str:
                 "U/R (urban/rural) for area, or give the coding with --sex-codes 1=M,2=F or --area-codes 1=U,2=R."
             ).format(what=what, value=values[0])
         ) from None
-    return sdmx.csv_text(
-        ((dims, r.estimate, r.ci_lower, r.ci_upper) for dims, r in zip(dimensions, result.rows, strict=True)),
-        series=args.series or result.definition.series,
-        ref_area=args.ref_area,
-        year=args.year,
-    )
+    # SDMX-CSV 2.0 in the SDG global structure, as sdmx1 reads it: REF_AREA as the M49 number with ISO3 beside
+    # it, a national estimate (REPORTING_TYPE N) of country data (NATURE C), in percent
+    records = [
+        sdmx.Record(
+            series=args.series or result.definition.series,
+            ref_area=args.ref_area,
+            time_period=args.year,
+            value=r.estimate,
+            lower=r.ci_lower,
+            upper=r.ci_upper,
+            sex=dims.sex,
+            age=dims.age,
+            urbanisation=dims.urbanisation,
+            reporting_type="N",
+            unit="PT",
+            nature="C",
+        )
+        for dims, r in zip(dimensions, result.rows, strict=True)
+    ]
+    return sdmx.write_sdmx_csv(records)

@@ -33,9 +33,6 @@ AREA_CODES = {
 AGE_CODES = {"5-11": "Y5T11", "12-14": "Y12T14", "15-17": "Y15T17", TOTAL: "Y5T17"}
 #: the domain variables that are SDMX dimensions
 DIMENSIONS = ("sex", "age_group", "area")
-HEADER = ["SERIES", "FREQ", "REF_AREA", "TIME_PERIOD", "SEX", "AGE", "URBANISATION", "UNIT_MEASURE", "OBS_VALUE",
-          "LOWER_BOUND", "UPPER_BOUND"]  # fmt: skip
-
 
 @dataclass(frozen=True)
 class Dimensions:
@@ -98,23 +95,6 @@ def code_domains(
 
 def _number(x) -> str:
     return "" if x is None else repr(x) if isinstance(x, float) else str(x)
-
-
-def csv_text(
-    observations: Iterable[tuple[Dimensions, float | None, float | None, float | None]],
-    *,
-    series: str,
-    ref_area: str = "",
-    year: str = "",
-) -> str:
-    """SDMX-CSV of ``(dimensions, value, lower, upper)`` observations, in percent, at full precision."""
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(HEADER)
-    for dims, value, lower, upper in observations:
-        writer.writerow([series, "A", ref_area, year, dims.sex, dims.age, dims.urbanisation, "PT",
-                         _number(value), _number(lower), _number(upper)])  # fmt: skip
-    return buf.getvalue()
 
 
 # -- observations as the SDG global database exchanges them: records, reading and writing ------------------
