@@ -146,3 +146,56 @@ def test_only_a_convener_starts_an_import_even_of_a_long_list(consultation):
     with pytest.raises(PermissionDenied):
         imports.import_start(actor=UserFactory(), consultation=consultation, filename="long.csv", rows=rows)
     assert not ParticipantImport.objects.exists() and not Job.objects.exists()
+
+
+def _long(n=None):
+    return [
+        {"name": f"Person {i}", "email": f"p{i}@example.org", "organisation": "Ministry",
+         "stakeholder_group": "government", "country": "THA"}
+        for i in range(n or imports.BACKGROUND_ROWS + 1)
+    ]  # fmt: skip
+
+
+def test_an_import_cannot_be_confirmed_before_its_check_has_run(convener, consultation):
+    """The worker had not checked the list yet (or was killed): confirming said "0 participants imported" and the
+    check then wrote its rows into a batch that could never be confirmed."""
+    started = imports.import_start(actor=convener, consultation=consultation, filename="long.csv", rows=_long())
+    assert started.batch.status == "checking"  # the job waits for the transaction (not run in this test)
+    with pytest.raises(imports.ServiceError, match="still being checked"):
+        imports.import_confirm(actor=convener, batch=started.batch)
+    imports._import_check_job(started.job, lambda *args: None)  # the worker gets to it
+    batch = ParticipantImport.objects.get(pk=started.batch.pk)
+    assert (batch.status, len(batch.rows)) == ("preview", imports.BACKGROUND_ROWS + 1)
+    assert imports.import_confirm(actor=convener, batch=batch) == imports.BACKGROUND_ROWS + 1
+
+
+def test_a_discarded_import_is_not_revived_by_its_check(convener, consultation):
+    started = imports.import_start(actor=convener, consultation=consultation, filename="long.csv", rows=_long())
+    imports.import_discard(actor=convener, batch=started.batch)
+    imports._import_check_job(started.job, lambda *args: None)
+    batch = ParticipantImport.objects.get(pk=started.batch.pk)
+    assert (batch.status, batch.rows) == ("discarded", [])
+
+
+def test_values_longer_than_the_record_holds_are_problems_of_their_row(convener, consultation):
+    rows = _long(2)
+    rows[1]["name"] = "N" * 300
+    rows[1]["email"] = "e" * 250 + "@example.org"
+    batch = imports.import_upload(actor=convener, consultation=consultation, filename="x.csv", rows=rows)
+    messages = [p["message"] for p in batch.problems if p["row"] == 3]
+    assert "“name” is longer than 200 characters." in messages
+    assert "“email” is longer than 254 characters." in messages
+
+
+def test_a_file_with_nul_characters_is_refused_naming_the_rows(convener_client, consultation):
+    page = upload(
+        convener_client, "name,email,organisation,stakeholder_group,country\nA\x00,a@example.org,O,government,THA\n"
+    )
+    assert "Rows 2 hold NUL characters" in page.content.decode()
+    assert not ParticipantImport.objects.exists()
+
+
+def test_a_mac_csv_with_carriage_returns_is_read(convener_client, consultation):
+    data = "name,email,organisation,stakeholder_group,country\rAna,a@example.org,O,government,THA\r"
+    page = upload(convener_client, data).content.decode()
+    assert "1 row checked, no problem" in page

@@ -53,6 +53,12 @@ def read_table(*, filename: str, content: bytes) -> list[dict[str, str]]:
     table = [row for row in table if any(cell.strip() for cell in row)]
     if not table:
         raise ServiceError(_("The file is empty."))
+    nul = [number for number, row in enumerate(table, start=1) if any("\x00" in cell for cell in row)]
+    if nul:  # a text table has none; a database cannot store one
+        raise ServiceError(
+            _("Rows %(rows)s hold NUL characters (\\0), which no name or address has: save the file again as CSV.")
+            % {"rows": ", ".join(map(str, nul[:10]))}
+        )
     header = [h.strip().lower().replace(" ", "_") for h in table[0]]
     missing = [c for c in REQUIRED if c not in header]
     if missing:
@@ -71,6 +77,18 @@ def read_table(*, filename: str, content: bytes) -> list[dict[str, str]]:
         raise ServiceError(_("The file has more than %(max)d rows; split it.") % {"max": MAX_ROWS})
     return [
         {name: (row[i].strip() if i < len(row) else "") for i, name in enumerate(header) if name} for row in table[1:]
+    ]
+
+
+#: the longest value each column may hold: what the person's and the organisation's fields keep
+LENGTHS = {"name": 200, "email": 254, "organisation": 200, "job_title": 200}
+
+
+def _too_long(row: dict[str, str]) -> list[str]:
+    return [
+        _("“%(column)s” is longer than %(max)d characters.") % {"column": column, "max": limit}
+        for column, limit in LENGTHS.items()
+        if len(row.get(column) or "") > limit
     ]
 
 
@@ -93,6 +111,8 @@ def check_rows(*, consultation, rows: list[dict[str, str]], progress=None) -> tu
         for column in REQUIRED:
             if not row.get(column):
                 problem(_("“%(column)s” is empty.") % {"column": column})
+        for message in _too_long(row):
+            problem(message)
         email = row.get("email", "")
         if email:
             try:
@@ -178,7 +198,9 @@ def import_start(*, actor, consultation, filename: str, rows: list[dict[str, str
     require(actor, "consultations.manage", consultation)
     if len(rows) <= BACKGROUND_ROWS:
         return ImportStarted(batch=import_upload(actor=actor, consultation=consultation, filename=filename, rows=rows))
-    batch = ParticipantImport.objects.create(consultation=consultation, filename=filename, created_by=actor)
+    batch = ParticipantImport.objects.create(
+        consultation=consultation, filename=filename, created_by=actor, status=ParticipantImport.Status.CHECKING
+    )
     job = job_start(
         kind="people.import_check",
         title=_("Checking %(file)s") % {"file": filename},
@@ -194,8 +216,10 @@ def _import_check_job(job, progress):
     """Re-check a large upload in the background (the same checks, with progress)."""
     batch = ParticipantImport.objects.get(pk=job.params["import_id"])
     cleaned, problems = check_rows(consultation=batch.consultation, rows=job.params["rows"], progress=progress)
-    batch.rows, batch.problems = cleaned, problems
-    batch.save(update_fields=["rows", "problems"])
+    # only a batch still being checked takes the result (one discarded meanwhile stays as it is)
+    ParticipantImport.objects.filter(pk=batch.pk, status=ParticipantImport.Status.CHECKING).update(
+        rows=cleaned, problems=problems, status=ParticipantImport.Status.PREVIEW
+    )
     from django.urls import reverse
 
     return {"rows": len(cleaned), "problems": len(problems)}, reverse(
@@ -208,6 +232,8 @@ def import_confirm(*, actor, batch: ParticipantImport) -> int:
     """Create every person and participation of a checked import, or none of them."""
     require(actor, "consultations.manage", batch.consultation)
     batch = ParticipantImport.objects.select_for_update().get(pk=batch.pk)
+    if batch.status == ParticipantImport.Status.CHECKING:
+        raise ServiceError(_("This file is still being checked; confirm it once its check has finished."))
     if batch.status != ParticipantImport.Status.PREVIEW:
         raise ServiceError(_("This import has already been confirmed or discarded."))
     cleaned, problems = check_rows(
@@ -257,6 +283,5 @@ def import_confirm(*, actor, batch: ParticipantImport) -> int:
 
 def import_discard(*, actor, batch: ParticipantImport) -> None:
     require(actor, "consultations.manage", batch.consultation)
-    ParticipantImport.objects.filter(pk=batch.pk, status=ParticipantImport.Status.PREVIEW).update(
-        status=ParticipantImport.Status.DISCARDED
-    )
+    waiting = (ParticipantImport.Status.PREVIEW, ParticipantImport.Status.CHECKING)
+    ParticipantImport.objects.filter(pk=batch.pk, status__in=waiting).update(status=ParticipantImport.Status.DISCARDED)

@@ -148,6 +148,7 @@ class ParticipantImport(models.Model):
     """An uploaded participant list, checked and shown as a preview; nothing is created until confirmed."""
 
     class Status(models.TextChoices):
+        CHECKING = "checking", _("Being checked")
         PREVIEW = "preview", _("Preview")
         CONFIRMED = "confirmed", _("Imported")
         DISCARDED = "discarded", _("Discarded")
