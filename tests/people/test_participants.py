@@ -125,3 +125,21 @@ def test_the_rule_set_and_the_refusals_give_the_same_answer(approved, withdrawn,
             allowed = participant_rules.test_rule(action, standing, consultation_id)
             assert allowed == (refusal_reason(held, action, consultation_id) is None)
     assert participant_rules.test_rule("vote", None, 7) is False
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/x", "javascript:alert(1)"])
+def test_the_decision_form_never_sends_the_convener_to_another_site(convener_client, consultation, target):
+
+    participation = ParticipationFactory(consultation=consultation)
+    url = f"/manage/{consultation.slug}/participants/{participation.pk}/decide/"
+    response = convener_client.post(url, {"status": "approved", "next": target})
+    assert response.status_code == 302
+    assert response["Location"] == f"/manage/{consultation.slug}/participants/"
+
+
+def test_the_decision_form_goes_back_to_the_filtered_list(convener_client, consultation):
+
+    participation = ParticipationFactory(consultation=consultation)
+    back = f"/manage/{consultation.slug}/participants/?status=pending"
+    url = f"/manage/{consultation.slug}/participants/{participation.pk}/decide/"
+    assert convener_client.post(url, {"status": "approved", "next": back})["Location"] == back

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -173,7 +174,10 @@ def participant_decide(request, slug, pk):
             )
             text += " " + _("Their personal link is on its way to %(email)s.") % {"email": participation.person.email}
         messages.success(request, text)
-    return redirect(request.POST.get("next") or reverse("people:manage_participants", kwargs={"slug": slug}))
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        back = reverse("people:manage_participants", kwargs={"slug": slug})  # never another site, never javascript:
+    return redirect(back)
 
 
 @login_required
