@@ -254,6 +254,9 @@ JOB_LEASE_SECONDS = int(os.environ.get("JOB_LEASE_SECONDS", "300"))
 
 # the API's lists come a page at a time, at most 200 items (target87.api.inputs.Page)
 NINJA_PAGINATION_MAX_LIMIT = 200
+# how often one sender may write where anyone can (target87.core.ratelimit)
+REGISTRATIONS_PER_HOUR = int(os.environ.get("REGISTRATIONS_PER_HOUR", "30"))  # per address: a venue's wifi is one
+API_REQUESTS_PER_MINUTE = int(os.environ.get("API_REQUESTS_PER_MINUTE", "300"))  # per token
 
 # --- security ------------------------------------------------------------------------------------------
 CONTENT_SECURITY_POLICY = {

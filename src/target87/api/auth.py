@@ -8,10 +8,15 @@ both, never read as a visitor.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja.errors import HttpError
 from ninja.security import HttpBearer
+
+from target87.core import ratelimit
 
 from .models import ApiToken
 
@@ -21,6 +26,13 @@ class TokenAuth(HttpBearer):
         row = ApiToken.objects.select_related("user").filter(key_hash=ApiToken.hash(token), revoked_at=None).first()
         if row is None or not row.user.is_active:
             return None
+        wait = ratelimit.wait_for(f"api:{row.pk}", limit=settings.API_REQUESTS_PER_MINUTE, seconds=60)
+        if wait:
+            raise HttpError(
+                429,
+                _("This token sent more than %(limit)d requests in a minute. Wait %(seconds)d seconds.")
+                % {"limit": settings.API_REQUESTS_PER_MINUTE, "seconds": wait},
+            )
         ApiToken.objects.filter(pk=row.pk).update(last_used_at=timezone.now())
         request.user = row.user
         return row.user

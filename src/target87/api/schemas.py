@@ -158,7 +158,7 @@ class Problem(Schema):
     errors: list[dict] | None = None
 
 
-ERRORS = {400: Problem, 401: Problem, 403: Problem, 404: Problem, 422: Problem}
+ERRORS = {400: Problem, 401: Problem, 403: Problem, 404: Problem, 422: Problem, 429: Problem}
 
 
 # --- deliberation: contributions and recommendations -------------------------------------------------

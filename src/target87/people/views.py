@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from target87.consultations import exporters
 from target87.consultations import selectors as consultation_selectors
 from target87.core import exporters as core_exporters
+from target87.core import ratelimit
 from target87.core.errors import ServiceError
 from target87.core.forms import apply_service_error
 from target87.core.http import see_other
@@ -33,6 +35,18 @@ def register(request, slug):
     consultation = consultation_selectors.consultation_get(slug=slug, user=request.user)
     form = RegistrationForm(request.POST or None, consultation=consultation)
     if request.method == "POST" and form.is_valid():
+        wait = ratelimit.wait_for(
+            f"register:{ratelimit.client_address(request)}", limit=settings.REGISTRATIONS_PER_HOUR, seconds=3600
+        )
+        if wait:
+            form.add_error(
+                None,
+                _(
+                    "Many registrations came from your network in the last hour. Please try again in %(minutes)d minutes."
+                )
+                % {"minutes": (wait + 59) // 60},
+            )
+            return render(request, "people/register.html", {"consultation": consultation, "form": form}, status=429)
         try:
             participation = services.registration_request(
                 consultation=consultation, languages=[request.LANGUAGE_CODE], **form.cleaned_data
