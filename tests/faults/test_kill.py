@@ -169,3 +169,42 @@ def test_a_worker_killed_in_an_allocation_leaves_nothing_half_done_and_the_next_
     finally:
         if worker.poll() is None:
             kill(worker)
+
+
+ESTIMATION = """
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from target87.indicators import services
+from target87.indicators.samples import example_survey_csv
+user = get_user_model().objects.create_user("statistician", password="statistician-87", is_staff=True)
+data = example_survey_csv(clusters_per_stratum=CLUSTERS, children_per_cluster=150)
+estimation = services.estimation_upload(actor=user, upload=SimpleUploadedFile("survey.csv", data))
+outcome = services.estimation_run(
+    actor=user, estimation=estimation, mapping=estimation.mapping, definition="sdg-sna",
+    options={"tables": ["sex", "age_group", "area", "sex,age_group"]}, background=True,
+)
+print(json.dumps({"job": str(outcome.job.pk), "estimation": estimation.pk}))
+"""
+
+
+def test_a_worker_killed_in_an_estimation_keeps_no_half_result_and_the_next_one_finishes_it(deployment):
+    made = deployment.python(ESTIMATION.replace("CLUSTERS", "800"))  # 480,000 children
+    state = "SELECT status, result FROM indicators_estimation WHERE id = %s"
+    worker = deployment.worker()
+    try:
+        deployment.wait(made["job"], lambda s: s[0] == "running", 60)  # while it reads the file
+        kill(worker)
+        [(status, result)] = deployment.query(state, made["estimation"])
+        assert (deployment.job(made["job"])[0], status) == ("running", "running")
+        assert (json.loads(result) if isinstance(result, str) else result) == {}  # nothing half-stored
+
+        time.sleep(2.5)  # the lease runs out
+        worker = deployment.worker()
+        status, _done, error = deployment.wait(made["job"], lambda s: s[0] in ("done", "failed"), 120)
+        assert (status, error) == ("done", "")
+        [(status, result)] = deployment.query(state, made["estimation"])
+        result = json.loads(result) if isinstance(result, str) else result
+        assert status == "done" and len(result["rows"]) > 10
+    finally:
+        if worker.poll() is None:
+            kill(worker)
