@@ -147,9 +147,16 @@ def test_each_domain_keeps_its_own_exporters():
         "ballot": [cls.identifier for cls in ballot_exporters],
         "estimate": [cls.identifier for cls in estimate_exporters],
     } == {
-        "schedule": ["ical", "frab-json"],
+        "schedule": ["ical", "frab-json", "frab-xml"],
         "deliberation": ["contributions-csv", "recommendations-csv", "comments-csv"],
-        "ballot": ["votes-csv", "polis-comments", "polis-votes", "polis-participants-votes", "polis-zip"],
+        "ballot": [
+            "votes-csv",
+            "polis-comments",
+            "polis-summary",
+            "polis-votes",
+            "polis-participants-votes",
+            "polis-zip",
+        ],
         "estimate": ["csv", "sdmx-csv"],
     }
 

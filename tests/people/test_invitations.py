@@ -116,8 +116,10 @@ def test_a_facilitator_sees_only_the_tabs_they_may_use_and_each_one_opens(client
     nav = re.search(r'<ul class="tabs">(.*?)</ul>', page, re.S).group(1)
     links = re.findall(r'href="([^"]+)"', nav)
     assert "Participants" not in nav and "Ballots" not in nav and "Details" not in nav
+    assert "Outcome report" not in nav
     assert 'aria-current="page">Contributions' in nav
-    assert len(links) == 3
+    # contributions, recommendations, synthesis, the live sessions they moderate, and the public page
+    assert len(links) == 5 and any("/synthesis/" in url for url in links) and any("/live/" in url for url in links)
     for url in links:
         assert client.get(url).status_code == 200, url
 
