@@ -21,22 +21,12 @@ import csv
 import sys
 from collections.abc import Sequence
 
+from target87.cli import EXIT_BAD_INPUT, Parser, UsageError
 from target87.engines.i18n import gettext as _
-
-EXIT_BAD_INPUT = 2
-
-
-class _UsageError(Exception):
-    pass
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str):  # raise instead of exiting, so main() returns the status
-        raise _UsageError(message)
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(
+    parser = Parser(
         prog="target87 cluster",
         description=_("Group near-duplicate texts (CSV with id and text); id,cluster is written on stdout."),
     )
@@ -113,7 +103,7 @@ def read_texts(text: str, name: str) -> tuple[list[str], list[str], list[str | N
 def main(argv: Sequence[str]) -> int:
     try:
         args = _parser().parse_args(list(argv))
-    except _UsageError as error:
+    except UsageError as error:
         return _fail(str(error))
     except SystemExit as done:  # --help
         return int(done.code or 0)

@@ -23,25 +23,15 @@ import io
 import sys
 from collections.abc import Sequence
 
+from target87.cli import EXIT_BAD_INPUT, Parser, UsageError
 from target87.engines import tabular
 from target87.engines.i18n import gettext as _
-
-EXIT_BAD_INPUT = 2
-
-
-class _UsageError(Exception):
-    pass
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str):  # raise instead of exiting, so main() returns the status
-        raise _UsageError(message)
 
 
 def _parser() -> argparse.ArgumentParser:
     from target87.engines.progress import DEFAULT_DRAWS, METHODS
 
-    p = _Parser(
+    p = Parser(
         prog="target87 progress",
         description=_("Assess the progress of indicator series towards a target; the result is written as CSV."),
     )
@@ -302,7 +292,7 @@ def run(args) -> list[list[str]]:
 def main(argv: Sequence[str]) -> int:
     try:
         args = _parser().parse_args(list(argv))
-    except _UsageError as error:
+    except UsageError as error:
         return _fail(str(error))
     except SystemExit as done:  # --help
         return int(done.code or 0)

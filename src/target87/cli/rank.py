@@ -17,28 +17,19 @@ import re
 import sys
 from collections.abc import Sequence
 
+from target87.cli import EXIT_BAD_INPUT, Parser, UsageError
 from target87.engines.i18n import gettext as _
 
-EXIT_BAD_INPUT = 2
 #: the most bootstrap draws asked for (each draw fits the model again)
 MAX_BOOTSTRAP = 10_000
 #: seeds are whole numbers from 0 to this
 MAX_SEED = 2**63 - 1
 
 
-class _UsageError(Exception):
-    pass
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str):  # raise instead of exiting, so main() returns the status
-        raise _UsageError(message)
-
-
 def _parser() -> argparse.ArgumentParser:
     from target87.engines.ranking import DEFAULT_BOOTSTRAP, DEFAULT_DOTS, DEFAULT_LEVEL, METHODS
 
-    parser = _Parser(
+    parser = Parser(
         prog="target87 rank",
         description=_("Rank items from votes in long format (CSV); the ranking is written as CSV on stdout."),
     )
@@ -145,7 +136,7 @@ def _read_text(path: str) -> str:
 def main(argv: Sequence[str]) -> int:
     try:
         args = _parser().parse_args(list(argv))
-    except _UsageError as error:
+    except UsageError as error:
         return _fail(str(error))
     except SystemExit as done:  # --help
         return int(done.code or 0)
