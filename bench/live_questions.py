@@ -37,7 +37,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from live_voting import BIN, GROUPS, ROOT, Client, Meter, Server, _cpu, _env, _percentiles
+from live_voting import BIN, ROOT, Client, Meter, Server, _cpu, _env, _percentiles, make_people
 
 QUESTIONS = 20
 UPVOTES = 10
@@ -90,40 +90,7 @@ def _lunch_talk(consultation, convener, label: str, authors: list) -> dict:
 
 def setup_data(var: str, db: str, participants: int, sizes: list[int]) -> dict:
     _django(var, db)
-    from django.contrib.auth import get_user_model
-    from django.db import transaction
-
-    from target87.consultations.models import Consultation
-    from target87.people import services as people
-    from target87.people.models import Organisation, Participation, Person
-
-    with transaction.atomic():
-        user = get_user_model().objects.create_user("bench-convener", password="bench-convener-password")
-        consultation = Consultation.objects.create(
-            slug="bench",
-            title="Benchmark",
-            convened_by="ILO",
-            start_date="2016-09-14",
-            end_date="2016-09-15",
-            status="published",
-        )
-        Participation.objects.create(
-            consultation=consultation,
-            person=Person.objects.create(name="Convener", user=user),
-            role="convener",
-            status="approved",
-        )
-        organisations = [Organisation.objects.create(name=f"Organisation {g}", stakeholder_group=g) for g in GROUPS]
-        persons = Person.objects.bulk_create(
-            [
-                Person(name=f"Participant {n}", organisation=organisations[n % len(organisations)])
-                for n in range(participants)
-            ]
-        )
-        rows = Participation.objects.bulk_create(
-            [Participation(consultation=consultation, person=p, status="approved") for p in persons]
-        )
-    tokens = [people.access_link_issue(actor=user, participation=p) for p in rows]
+    user, consultation, rows, tokens = make_people(participants)
     sessions = {
         str(size): _lunch_talk(consultation, user, str(size), rows[n * QUESTIONS :] + rows[: n * QUESTIONS])
         for n, size in enumerate(sizes)

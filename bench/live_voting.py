@@ -83,17 +83,16 @@ def _django(var: str, db: str) -> None:
     django.setup()
 
 
-def setup_data(var: str, db: str, participants: int, sizes: list[int]) -> dict:
-    """A consultation, ``participants`` approved participants across the stakeholder groups with their links,
-    and one open 30-statement agree/disagree ballot per size (plus one for the capacity run)."""
-    _django(var, db)
+def make_people(participants: int):
+    """The benchmark's consultation, its convener and ``participants`` approved participants across the
+    stakeholder groups with their personal links: ``(convener, consultation, participations, tokens)``. Runs with
+    Django set up (in a child process); shared with ``live_questions.py``."""
     from django.contrib.auth import get_user_model
     from django.db import transaction
 
     from target87.consultations.models import Consultation
     from target87.people import services as people
     from target87.people.models import Organisation, Participation, Person
-    from target87.priorities import services as priorities
 
     with transaction.atomic():
         user = get_user_model().objects.create_user("bench-convener", password="bench-convener-password")
@@ -122,6 +121,16 @@ def setup_data(var: str, db: str, participants: int, sizes: list[int]) -> dict:
             [Participation(consultation=consultation, person=p, status="approved") for p in persons]
         )
     tokens = [people.access_link_issue(actor=user, participation=p) for p in rows]
+    return user, consultation, rows, tokens
+
+
+def setup_data(var: str, db: str, participants: int, sizes: list[int]) -> dict:
+    """A consultation, ``participants`` approved participants across the stakeholder groups with their links,
+    and one open 30-statement agree/disagree ballot per size (plus one for the capacity run)."""
+    _django(var, db)
+    from target87.priorities import services as priorities
+
+    user, consultation, rows, tokens = make_people(participants)
     ballots = {}
     for size in ["capacity", *sizes]:
         ballot = priorities.ballot_create(
