@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from target87.core import countries
 from target87.deliberation.enums import ContributionKind, FeedbackKind, FeedbackStatus, Level, Timeframe
 from target87.deliberation.models import Contribution, Feedback, Recommendation
+from target87.synthesis.selectors import standing
 
 from . import annexes
 from .enums import ChannelKind, ConsensusLevel
@@ -47,7 +48,7 @@ def _channel_dict(channel: Channel | None) -> dict | None:
 
 
 def _recommendations(consultation, channel: Channel | None) -> list[Recommendation]:
-    rows = Recommendation.objects.filter(consultation=consultation)
+    rows = standing(Recommendation.objects.filter(consultation=consultation))  # a merge stands for its members
     if channel is not None:
         rows = rows.filter(report_routes__channel=channel)
     return list(

@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from target87.deliberation.models import Recommendation
+from target87.synthesis.selectors import standing
 
 from .models import Channel, Edition, Route
 
@@ -26,7 +27,9 @@ def routing(*, consultation) -> dict:
     """The routing grid: recommendations, channels and the (recommendation id, channel id) pairs routed."""
     return {
         "recommendations": list(
-            Recommendation.objects.filter(consultation=consultation).select_related("key_question").order_by("number")
+            standing(Recommendation.objects.filter(consultation=consultation))
+            .select_related("key_question")
+            .order_by("number")
         ),
         "channels": list(channel_list(consultation=consultation)),
         "routed": set(

@@ -69,12 +69,19 @@ def channel_save(
         ]
     if kind == ChannelKind.COUNTRY and not code:
         errors.setdefault("country", [_("A country channel needs its country.")])
-    slug = slugify(slug or (f"country-{code.lower()}" if kind == ChannelKind.COUNTRY and code else name))[:60]
-    others = Channel.objects.filter(consultation=consultation, slug=slug)
+    others = Channel.objects.filter(consultation=consultation)
     if channel is not None:
         others = others.exclude(pk=channel.pk)
-    if slug and others.exists():
-        errors["slug"] = [_("Another channel of this consultation is already called “%(slug)s”.") % {"slug": slug}]
+    given = slugify(slug or "")[:60]
+    if given and others.filter(slug=given).exists():
+        errors["slug"] = [_("Another channel of this consultation is already called “%(slug)s”.") % {"slug": given}]
+    slug = given
+    if not slug:  # made from the name: a name in Thai or Chinese has no Latin letters, and two names may meet
+        base = slugify(f"country-{code.lower()}" if kind == ChannelKind.COUNTRY and code else name)[:55] or "channel"
+        slug, n = base, 1
+        while others.filter(slug=slug).exists():
+            n += 1
+            slug = f"{base}-{n}"
     if errors:
         raise ServiceError(errors)
     with transaction.atomic():

@@ -154,11 +154,14 @@ def coverage(*, consultation) -> list[QuestionCoverage]:
     ]
 
 
+def standing(rows):
+    """Leave out of a queryset of recommendations those merged into another: the merge stands for them."""
+    return rows.exclude(pk__in=MergedRecommendation.objects.filter(active=True).values("recommendation_id"))
+
+
 def standing_recommendations(*, consultation, merged_only: bool = False) -> list[Recommendation]:
     """The recommendations not merged into another; with ``merged_only``, only those made by a merge."""
-    rows = Recommendation.objects.filter(consultation=consultation).exclude(
-        pk__in=MergedRecommendation.objects.filter(active=True).values("recommendation_id")
-    )
+    rows = standing(Recommendation.objects.filter(consultation=consultation))
     if merged_only:
         rows = rows.filter(synthesis_merges__status=MergeStatus.ACTIVE)
     return list(rows.select_related("key_question").distinct().order_by("number"))
