@@ -94,6 +94,7 @@ def test_export_reads_back_as_an_import(world, tmp_path):
         ("title,colour\nA,red\n", "unknown columns colour"),
         (HEADER + "\n", "no action"),
         ("\xff\xfe".encode("latin-1") + b"title", "not UTF-8"),
+        (HEADER + '\n"' + "x" * 200_000 + "\n", "a field is longer than 131,072 characters"),
     ],
 )
 def test_unreadable_files_are_refused_with_a_reason(world, content, words):

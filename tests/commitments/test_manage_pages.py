@@ -121,6 +121,8 @@ def test_convener_names_and_removes_focal_points(world, client):
     both = client.post(url, {"username": world.stranger.username, "country": "THA", "organisation": world.ngo.pk})
     assert both.status_code == 400
     assert "Choose a country or an organisation, not both." in both.content.decode()
+    for wanted in ("abc", "99999999999999999999"):  # not one of the rows: nothing happens, no server error
+        assert client.post(url, {"remove": wanted}).status_code == 303
     assert client.post(url, {"remove": row.pk}).status_code == 303
     assert not FocalPoint.objects.filter(user=world.stranger).exists()
 
@@ -148,3 +150,20 @@ def test_convener_records_a_good_practice_with_the_contributions_that_cited_it(w
     assert "Child-labour-free zones" in page
     assert "Cited in 1 contribution" in page
     assert "Zones worked in Siem Reap." in page
+
+
+def test_a_good_practice_never_shows_a_contribution_held_for_review(world, client):
+    from django.test import Client
+    from factories_deliberation import ContributionFactory
+
+    world.consultation.hold_contributions = True
+    world.consultation.save(update_fields=["hold_contributions"])
+    held = ContributionFactory(consultation=world.consultation, kind="good_practice", text="What happened to me.")
+    client.force_login(world.convener)
+    client.post(
+        reverse("commitments:practice_new", kwargs={"slug": world.consultation.slug}),
+        {"title": "Zones", "description": "One table.", "country": "KHM", "thematic_area": "child_labour",
+         "organisations": [world.ngo.pk], "contributions": [held.pk]},
+    )  # fmt: skip
+    public = Client().get(reverse("commitments:practices", kwargs={"slug": world.consultation.slug}))
+    assert "Zones" in public.content.decode() and "What happened to me." not in public.content.decode()

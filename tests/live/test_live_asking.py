@@ -119,6 +119,10 @@ def test_a_question_goes_to_a_speaker_of_the_session_only(lunch_talk, consultati
     with pytest.raises(ServiceError) as refused:
         _ask(delegate, lunch_talk, text="Another one", speaker=str(elsewhere.pk))
     assert refused.value.message_dict == {"speaker": ["Choose one of this session's speakers, or the whole panel."]}
+    for wanted in ("abc", "١٢", "9" * 30):  # not an id: refused with the same words, never a server error
+        with pytest.raises(ServiceError) as refused:
+            _ask(delegate, lunch_talk, text=f"Question for {wanted}", speaker=wanted)
+        assert refused.value.message_dict == {"speaker": ["Choose one of this session's speakers, or the whole panel."]}
 
 
 def test_a_language_outside_the_three_is_refused(lunch_talk, delegate):

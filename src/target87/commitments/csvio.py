@@ -38,6 +38,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from target87.core.errors import ServiceError
 from target87.core.exporters import csv_bytes
 from target87.deliberation.models import Recommendation
+from target87.engines import tabular
 from target87.indicators.models import Series
 from target87.people.models import Organisation
 
@@ -103,7 +104,10 @@ def _read(content: bytes | str) -> list[dict]:
             _("Row 1 (the header): missing columns %(missing)s; unknown columns %(unknown)s. The columns are: %(all)s.")
             % {"missing": ", ".join(missing) or "—", "unknown": ", ".join(unknown) or "—", "all": ", ".join(COLUMNS)}
         )
-    rows = [{(k or "").strip(): (v or "").strip() for k, v in row.items() if k} for row in reader]
+    try:
+        rows = [{(k or "").strip(): (v or "").strip() for k, v in row.items() if k} for row in reader]
+    except csv.Error as error:  # an unclosed quote, a field longer than a table may hold
+        raise ServiceError(tabular.csv_error(error, "", reader.line_num).message) from None
     if not rows:
         raise ServiceError(_("The file has a header but no action."))
     if len(rows) > MAX_ROWS:

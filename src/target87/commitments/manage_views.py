@@ -185,7 +185,9 @@ def focal_points(request, slug):
     status = 200
     if request.method == "POST":
         if "remove" in request.POST:
-            row = FocalPoint.objects.filter(consultation=consultation, pk=request.POST["remove"]).first()
+            wanted = request.POST["remove"]
+            valid = wanted.isascii() and wanted.isdecimal() and len(wanted) < 10
+            row = FocalPoint.objects.filter(consultation=consultation, pk=int(wanted)).first() if valid else None
             if row is not None:
                 services.focal_point_remove(actor=request.user, focal_point=row)
             return see_other(request.path)

@@ -16,6 +16,7 @@ from itertools import combinations
 from django.db.models import Case, Prefetch, Q, QuerySet, Value, When
 
 from target87.deliberation.models import Recommendation
+from target87.deliberation.selectors import contribution_list_public
 from target87.people.enums import StakeholderGroup
 
 from .enums import ActionStatus, PartnerRole
@@ -225,7 +226,9 @@ def partnerships(*, consultation) -> dict:
 
 
 def good_practice_list(*, consultation, country: str = "", area: str = "") -> QuerySet[GoodPractice]:
-    rows = GoodPractice.objects.filter(consultation=consultation).prefetch_related("organisations", "contributions")
+    # the contributions that cited it, as the public may read them (held ones stay out until reviewed)
+    cited = Prefetch("contributions", queryset=contribution_list_public(consultation=consultation))
+    rows = GoodPractice.objects.filter(consultation=consultation).prefetch_related("organisations", cited)
     if country:
         rows = rows.filter(country=country)
     if area:

@@ -209,6 +209,8 @@ def _moment(request, consultation):
     try:
         moment = dt.datetime.fromisoformat(wanted)
     except ValueError:
+        moment = None
+    if moment is None or not 1990 <= moment.year <= 2100:  # the years a programme may lie in
         return timezone.now(), "", _("Give the moment as a date and time, such as 2016-09-14T12:40.")
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=consultation.tz)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from target87.core import audit
 from target87.core.errors import ServiceError
@@ -19,7 +20,7 @@ SCALARS = ("title", "description", "country", "region", "status", "progress", "s
 RELATIONS = ("recommendations", "partners", "indicators")
 FIELDS = (*SCALARS, "thematic_areas", *RELATIONS)
 
-NOTHING_CHANGED = _("Nothing changed: change a field, write a note or add a piece of evidence.")
+NOTHING_CHANGED = gettext_lazy("Nothing changed: change a field, write a note or add a piece of evidence.")
 
 
 def actor_label(actor) -> str:

@@ -48,8 +48,10 @@ def _clean(text: str, language: str, speaker_id, session, errors: dict) -> tuple
         errors["language"] = [_("Choose the language of your question: English, French or Spanish.")]
     speaker = None
     if speaker_id not in (None, ""):
-        speaker = SessionSpeaker.objects.filter(session=session, pk=str(speaker_id).strip() or 0).first()
-        if not str(speaker_id).strip().isdecimal() or speaker is None:
+        wanted = str(speaker_id).strip()
+        if wanted.isascii() and wanted.isdecimal() and len(wanted) < 10:  # an id, before the database sees it
+            speaker = SessionSpeaker.objects.filter(session=session, pk=int(wanted)).first()
+        if speaker is None:
             errors["speaker"] = [_("Choose one of this session's speakers, or the whole panel.")]
     return text, speaker
 
