@@ -154,6 +154,7 @@ def test_convener_records_a_good_practice_with_the_contributions_that_cited_it(w
 
 def test_a_good_practice_never_shows_a_contribution_held_for_review(world, client):
     from django.test import Client
+
     from factories_deliberation import ContributionFactory
 
     world.consultation.hold_contributions = True

@@ -50,7 +50,7 @@ def test_the_now_page_shows_another_moment_and_says_where_to_be(client, consulta
 
 
 def test_a_moment_that_is_not_one_says_how_to_write_it(client, consultation):
-    for at in ("lunchtime", "0001-01-01T00:00", "9999-12-31T23:59"):  # the last two overflowed in the database
-        response = client.get(f"/consultations/{consultation.slug}/now/?at={at}")
-        assert response.status_code == 200, at
+    for moment in ("lunchtime", "0001-01-01T00:00", "9999-12-31T23:59"):  # the last two overflowed in the database
+        response = client.get(f"/consultations/{consultation.slug}/now/?at={moment}")
+        assert response.status_code == 200, moment
         assert "Give the moment as a date and time, such as 2016-09-14T12:40." in response.content.decode()
