@@ -35,5 +35,3 @@ def test_sdmx_csv_keeps_full_precision():
     record = sdmx.Record("SL_TLF_CHLDEC", "THA", "2019", 12.345678901234, sex="F", age="Y5T11", lower=10.0)
     row = sdmx.write_sdmx_csv([record]).splitlines()[1].split(",")
     assert "12.345678901234" in row and "10.0" in row
-
-

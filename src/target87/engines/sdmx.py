@@ -34,6 +34,7 @@ AGE_CODES = {"5-11": "Y5T11", "12-14": "Y12T14", "15-17": "Y15T17", TOTAL: "Y5T1
 #: the domain variables that are SDMX dimensions
 DIMENSIONS = ("sex", "age_group", "area")
 
+
 @dataclass(frozen=True)
 class Dimensions:
     sex: str
