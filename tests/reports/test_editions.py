@@ -120,6 +120,10 @@ def test_routes_of_another_consultation_are_refused(consultation, convener):
     from factories import ConsultationFactory
 
     other = ConsultationFactory()
+    from target87.people.services import participation_set_role, person_for_user
+
+    # a convener of both: the ids of one consultation are still refused in the other
+    participation_set_role(consultation=other, person=person_for_user(user=convener), role="convener", approved=True)
     made = filled(consultation, convener)
     with pytest.raises(ServiceError):
         services.routes_replace(actor=convener, consultation=other, pairs=[(made["recs"][0].pk, 1)])
@@ -136,3 +140,20 @@ def test_channel_form_explains_a_missing_country(convener_client, consultation):
     )
     assert response.status_code == 400
     assert "A country channel needs its country." in response.content.decode()
+
+
+def test_the_report_services_check_the_permission_themselves(consultation):
+    from django.core.exceptions import PermissionDenied
+
+    from factories import UserFactory
+
+    stranger = UserFactory()
+    for call in (
+        lambda: services.channel_save(actor=stranger, consultation=consultation, name="Alliance", kind="other"),
+        lambda: services.channels_add_usual(actor=stranger, consultation=consultation),
+        lambda: services.routes_replace(actor=stranger, consultation=consultation, pairs=[]),
+        lambda: services.edition_build(actor=stranger, consultation=consultation),
+    ):
+        with pytest.raises(PermissionDenied):
+            call()
+    assert not consultation.report_channels.exists()

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from target87.core import audit, countries
 from target87.core.errors import ServiceError
+from target87.core.permissions import require
 from target87.deliberation.models import Recommendation
 
 from . import charts as charting
@@ -57,6 +58,7 @@ def channel_save(
     channel: Channel | None = None,
 ) -> Channel:
     errors: dict[str, list[str]] = {}
+    require(actor, "reports.manage", consultation)
     name = (name or "").strip()
     if not name:
         errors["name"] = [_("Give the channel a name.")]
@@ -105,6 +107,7 @@ def channel_save(
 
 
 def channel_delete(*, actor, channel: Channel) -> None:
+    require(actor, "reports.manage", channel.consultation)
     with transaction.atomic():
         audit.record(actor=actor, action="reports.channel.delete", obj=channel, consultation=channel.consultation)
         channel.delete()
@@ -112,7 +115,8 @@ def channel_delete(*, actor, channel: Channel) -> None:
 
 def channels_add_usual(*, actor, consultation) -> list[Channel]:
     """The Global SDG Alliance launch, the 4th Global Conference on Child Labour and one channel per country of
-    the consultation's sub-region, those not there yet (safe to run again)."""
+    the consultation's sub-region, those not there yet (safe to run again): all of them or none."""
+    require(actor, "reports.manage", consultation)
     made = []
     have = set(Channel.objects.filter(consultation=consultation).values_list("slug", flat=True))
     wanted = [(slug, kind, name, "") for slug, kind, name in USUAL_CHANNELS]
@@ -125,17 +129,19 @@ def channels_add_usual(*, actor, consultation) -> list[Channel]:
                 code,
             )
         )
-    for slug, kind, name, code in wanted:
-        if slug not in have:
-            made.append(
-                channel_save(actor=actor, consultation=consultation, name=name, kind=kind, country=code, slug=slug)
-            )
+    with transaction.atomic():
+        for slug, kind, name, code in wanted:
+            if slug not in have:
+                made.append(
+                    channel_save(actor=actor, consultation=consultation, name=name, kind=kind, country=code, slug=slug)
+                )
     return made
 
 
 def routes_replace(*, actor, consultation, pairs: Iterable[tuple[int, int]]) -> dict[str, int]:
     """Set the routing of the consultation's recommendations to exactly ``pairs`` of (recommendation id,
     channel id); pairs that name another consultation's recommendation or channel are refused."""
+    require(actor, "reports.manage", consultation)
     pairs = {(int(r), int(c)) for r, c in pairs}
     recs = set(Recommendation.objects.filter(consultation=consultation).values_list("pk", flat=True))
     chans = set(Channel.objects.filter(consultation=consultation).values_list("pk", flat=True))
@@ -204,6 +210,7 @@ def edition_build(
     *, actor, consultation, channel=None, language: str = "en", progress: Callable | None = None
 ) -> Edition:
     """Build every format of the report and keep it as a new dated edition."""
+    require(actor, "reports.manage", consultation)
     contents, files = build_files(consultation=consultation, channel=channel, language=language, progress=progress)
     token = uuid.uuid4().hex
     base = Path("reports") / consultation.slug
@@ -246,6 +253,7 @@ def edition_build(
 
 def edition_publish(*, actor, edition: Edition) -> Edition:
     """Make the edition the public report (for its channel, or the whole report); earlier ones stay listed."""
+    require(actor, "reports.manage", edition.consultation)
     with transaction.atomic():
         edition.published_at = timezone.now()
         edition.published_by = actor if getattr(actor, "is_authenticated", False) else None
@@ -255,6 +263,7 @@ def edition_publish(*, actor, edition: Edition) -> Edition:
 
 
 def edition_unpublish(*, actor, edition: Edition) -> Edition:
+    require(actor, "reports.manage", edition.consultation)
     with transaction.atomic():
         edition.published_at = None
         edition.published_by = None

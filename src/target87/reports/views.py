@@ -10,6 +10,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from target87.consultations import selectors as consultation_selectors
@@ -80,8 +81,15 @@ def channel_add(request, slug):
 @require_POST
 def channels_usual(request, slug):
     consultation = _managed(request, slug)
-    made = services.channels_add_usual(actor=request.user, consultation=consultation)
-    messages.success(request, _("%(count)s channels added.") % {"count": len(made)})
+    try:
+        made = services.channels_add_usual(actor=request.user, consultation=consultation)
+    except ServiceError as error:  # a country of the sub-region that is not one: nothing was added
+        messages.error(request, " ".join(error.messages))
+    else:
+        count = len(made)
+        messages.success(
+            request, ngettext("%(count)s channel added.", "%(count)s channels added.", count) % {"count": count}
+        )
     return see_other(_manage_url(slug))
 
 
