@@ -34,3 +34,29 @@ def test_completed_actions_are_not_overdue(world):
     assert list(services.overdue()) == []
     assert services.remind_overdue() == {"actions": 0, "emails": 0, "without_keeper": 0}
     assert mail.outbox == []
+
+
+def test_a_mail_server_failing_halfway_does_not_remind_again_those_already_told(world, monkeypatch):
+    import pytest
+
+    from target87.commitments.services import reminders
+
+    world.focal_khm.email = "khm@example.org"
+    world.focal_khm.save()
+    world.rep_ngo.email = "ngo@example.org"
+    world.rep_ngo.save()
+    real, calls = reminders.send_mail, []
+
+    def failing_second(subject, body, sender, to):
+        calls.append(to[0])
+        if len(calls) == 2:
+            raise OSError("the mail server went away")
+        return real(subject, body, sender, to)
+
+    monkeypatch.setattr(reminders, "send_mail", failing_second)
+    with pytest.raises(OSError):
+        services.remind_overdue()
+    assert len(mail.outbox) == 1
+    monkeypatch.setattr(reminders, "send_mail", real)
+    services.remind_overdue()
+    assert len(mail.outbox) == 1  # the action was marked reminded as the first e-mail left

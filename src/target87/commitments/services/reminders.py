@@ -55,7 +55,7 @@ def remind_overdue(*, today: dt.date | None = None, base_url: str = "", force: b
         for user in found:
             users[user.pk] = user
             by_user[user.pk].append(action)
-    sent = 0
+    sent, reminded = 0, set()
     for pk, mine in by_user.items():
         user = users[pk]
         with translation.override(settings.LANGUAGE_CODE):
@@ -68,9 +68,11 @@ def remind_overdue(*, today: dt.date | None = None, base_url: str = "", force: b
             ) % {"site": settings.SITE_NAME, "n": len(mine)}
         send_mail(subject, body, None, [user.email])
         sent += 1
-    with transaction.atomic():
-        reminded = [a for a in actions if any(a in mine for mine in by_user.values())]
-        Action.objects.filter(pk__in=[a.pk for a in reminded]).update(reminded_at=now)
-        for action in reminded:
-            audit.record(actor=None, action="commitments.reminded", obj=action, consultation=action.consultation)
+        # marked as each e-mail leaves: if the mail server fails halfway, those already told are not told again
+        with transaction.atomic():
+            fresh = [a for a in mine if a.pk not in reminded]
+            Action.objects.filter(pk__in=[a.pk for a in fresh]).update(reminded_at=now)
+            for action in fresh:
+                reminded.add(action.pk)
+                audit.record(actor=None, action="commitments.reminded", obj=action, consultation=action.consultation)
     return {"actions": len(actions), "emails": sent, "without_keeper": lonely}
