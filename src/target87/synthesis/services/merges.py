@@ -33,7 +33,9 @@ from .suggestions import Item, seen_of, suggestion_store
 
 def _pending(actor, suggestion: Suggestion) -> Suggestion:
     require(actor, "synthesis.synthesise", suggestion.consultation)
-    locked = Suggestion.objects.select_for_update().select_related("consultation", "run").get(pk=suggestion.pk)
+    locked = (
+        Suggestion.objects.select_for_update(of=("self",)).select_related("consultation", "run").get(pk=suggestion.pk)
+    )
     if locked.status != SuggestionStatus.PENDING:
         raise ServiceError(
             _("This suggestion has already been decided (%(status)s); ask for new suggestions to review more.")
@@ -229,7 +231,9 @@ def suggestion_split(*, actor, suggestion: Suggestion, members: Iterable[Suggest
 def merge_undo(*, actor, merge: Merge) -> Merge:
     """Undo an accepted merge: the state before it comes back (see the module's documentation)."""
     require(actor, "synthesis.synthesise", merge.consultation)
-    merge = Merge.objects.select_for_update().select_related("suggestion", "recommendation").get(pk=merge.pk)
+    merge = (
+        Merge.objects.select_for_update(of=("self",)).select_related("suggestion", "recommendation").get(pk=merge.pk)
+    )
     if merge.status == MergeStatus.UNDONE:
         raise ServiceError(
             _("This merge was already undone on %(date)s; there is nothing left to undo.")
