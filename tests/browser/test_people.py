@@ -125,7 +125,7 @@ def test_a_facilitator_invited_by_e_mail_records_their_groups_contributions_on_a
     phone.wait_for_url("**/contributions/")
     assert f"Your group: {group.number} — {group.room.name}" in phone.locator("[data-own-group]").inner_text()
     tabs = phone.locator("ul.tabs a")
-    assert tabs.all_inner_texts() == ["Contributions", "Recommendations", "Public page"]
+    assert tabs.all_inner_texts() == ["Contributions", "Recommendations", "Synthesis", "Live sessions", "Public page"]
     session = phone.get_by_label("Breakout group")
     question = phone.get_by_label("Key question")
     chosen = (session.input_value(), question.input_value())
