@@ -347,3 +347,32 @@ def languages_spoken(*, consultation) -> list[str]:
     ).values_list("person__languages", flat=True):
         counts.update({str(x) for x in (languages or []) if x})
     return [lang for lang, _n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+
+
+def published_placements(*, consultation) -> list[dict]:
+    """Each published slot of the consultation, in time order: its allocation, the group of each participation
+    placed in its published run (``groups``, by participation id) and the people to place who sit in none of
+    its groups (``unplaced``: approved after publishing, or given a placed role since)."""
+    allocations = list(
+        Allocation.objects.filter(consultation=consultation, published_run__isnull=False)
+        .select_related("session", "published_run")
+        .order_by("session__start", "pk")
+    )
+    if not allocations:
+        return []
+    pool = build.pool(consultation)
+    slots = []
+    for allocation in allocations:
+        groups = {
+            a.participation_id: a.group
+            for a in GroupAssignment.objects.filter(run=allocation.published_run).select_related("group__room")
+        }
+        slots.append(
+            {
+                "allocation": allocation,
+                "session": allocation.session,
+                "groups": groups,
+                "unplaced": [p for p in pool if p.pk not in groups],
+            }
+        )
+    return slots

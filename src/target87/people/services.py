@@ -153,6 +153,30 @@ def participation_decide(*, actor, participation: Participation, status: str) ->
 
 
 @transaction.atomic
+def participations_approve(*, actor, consultation, ids=None) -> list[Participation]:
+    """Approve pending registrations at once: those of ``ids``, or every pending one when ``ids`` is None. One
+    transaction: all are approved, or none. Each approval is audited as a single one is."""
+    require(actor, "consultations.manage", consultation)
+    pending = Participation.objects.select_for_update(of=("self",)).filter(
+        consultation=consultation, status=RegistrationStatus.REQUESTED
+    )
+    if ids is not None:
+        try:
+            wanted = {int(pk) for pk in ids}
+        except (TypeError, ValueError):
+            raise ServiceError(
+                _("The selection was not understood. Tick the registrations to approve again.")
+            ) from None
+        if not wanted:
+            raise ServiceError(_("Tick at least one pending registration to approve, or approve all pending."))
+        pending = pending.filter(pk__in=wanted)
+    chosen = list(pending.select_related("person").order_by("person__name", "pk"))
+    if not chosen:
+        raise ServiceError(_("No pending registration to approve: they may have been decided already."))
+    return [participation_decide(actor=actor, participation=p, status=RegistrationStatus.APPROVED) for p in chosen]
+
+
+@transaction.atomic
 def participation_update(*, actor, participation: Participation, **fields) -> Participation:
     require(actor, "consultations.manage", participation.consultation)
     allowed = {"role", "access_needs", "dietary_needs", "topic_preferences"}

@@ -10,12 +10,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from target87.breakouts.selectors import published_placements
 from target87.consultations import exporters
 from target87.consultations import selectors as consultation_selectors
+from target87.core import countries, ratelimit
 from target87.core import exporters as core_exporters
-from target87.core import ratelimit
 from target87.core.errors import ServiceError
 from target87.core.forms import apply_service_error
 from target87.core.http import see_other
@@ -23,7 +25,7 @@ from target87.core.http import see_other
 from . import imports, mail, selectors, services
 from .access import link_open, participant_required
 from .agenda import agenda_notes, now_and_next, personal_sessions
-from .enums import RegistrationStatus, Role
+from .enums import Gender, RegistrationStatus, Role, StakeholderGroup
 from .forms import ImportForm, RegistrationForm
 from .models import ParticipantImport, Participation
 
@@ -280,3 +282,90 @@ def badges(request, slug):
         "people/badges.html",
         {"consultation": consultation, "cards": cards, "roles": Role.choices, "role": role},
     )
+
+
+@login_required
+@require_POST
+def participants_approve(request, slug):
+    """Approve the pending registrations ticked on the participants page, or all pending ones; each approved person
+    with an address is sent their personal link (one background job for the lot, one message each)."""
+    consultation = _managed(request, slug)
+    ids = None if request.POST.get("scope") == "all" else request.POST.getlist("ids")
+    try:
+        approved = services.participations_approve(actor=request.user, consultation=consultation, ids=ids)
+    except ServiceError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(reverse("people:manage_participants", kwargs={"slug": slug}) + "?status=requested")
+    text = ngettext("%(count)d registration approved.", "%(count)d registrations approved.", len(approved)) % {
+        "count": len(approved)
+    }
+    with_address = [p.pk for p in approved if p.person.email]
+    if with_address:
+        mail.links_send(
+            actor=request.user,
+            consultation=consultation,
+            base_url=request.build_absolute_uri("/"),
+            ids=with_address,
+            template="approved",
+        )
+        text += " " + ngettext(
+            "Their personal link is on its way by e-mail.",
+            "Each of them is being sent their personal link by e-mail.",
+            len(with_address),
+        )
+    messages.success(request, text)
+    return redirect("people:manage_participants", slug=slug)
+
+
+class ParticipantsCsv(core_exporters.BaseExporter):
+    identifier = "participants-csv"
+    content_type = "text/csv; charset=utf-8"
+    extension = "csv"
+
+    def __init__(self, consultation, header, rows) -> None:
+        self.consultation, self.header, self.rows = consultation, header, rows
+
+    def filename(self) -> str:
+        return f"{self.consultation.slug}-participants.csv"
+
+    def render(self) -> bytes:
+        return core_exporters.csv_bytes(self.header, self.rows, bom=True)
+
+
+@login_required
+@require_GET
+def participants_export(request, slug):
+    """Every participation with the person's details and, for each published breakout slot, their group."""
+    consultation = _managed(request, slug)
+    slots = published_placements(consultation=consultation)
+    header = ["name", "email", "organisation", "stakeholder_group", "country", "gender", "role", "status"]
+    for slot in slots:
+        start = timezone.localtime(slot["session"].start, consultation.tz)
+        header.append(_("breakout %(when)s") % {"when": start.strftime("%Y-%m-%d %H:%M")})
+    stakeholders, genders = dict(StakeholderGroup.choices), dict(Gender.choices)
+    rows = []
+    for p in selectors.participation_list(consultation=consultation):
+        person = p.person
+        row = [
+            person.name,
+            person.email,
+            person.organisation.name if person.organisation_id else "",
+            str(stakeholders.get(person.stakeholder_group, person.stakeholder_group)),
+            countries.name(person.country) if person.country else "",
+            str(genders.get(person.gender, person.gender)),
+            p.get_role_display(),
+            p.get_status_display(),
+        ]
+        for slot in slots:
+            group = slot["groups"].get(p.pk)
+            row.append(_group_label(group))
+        rows.append(row)
+    return core_exporters.response(ParticipantsCsv(consultation, header, rows))
+
+
+def _group_label(group) -> str:
+    if group is None:
+        return ""
+    if group.place:
+        return _("Group %(number)s — %(room)s") % {"number": group.number, "room": group.place}
+    return _("Group %(number)s") % {"number": group.number}
