@@ -8,5 +8,5 @@ class PeopleConfig(AppConfig):
     verbose_name = _("People")
 
     def ready(self) -> None:
-        # registrations: the background job kinds (an import's check, the e-mail)
-        from . import imports, invitations, mail  # noqa: F401
+        # registrations: the background job kinds (an import's check, the e-mail, a walk-in's link)
+        from . import imports, invitations, mail, walkin  # noqa: F401

@@ -173,3 +173,22 @@ class ParticipantImport(models.Model):
     @property
     def has_problems(self) -> bool:
         return bool(self.problems)
+
+
+class JoinCode(models.Model):
+    """The short code a consultation's plenary screen shows, with which a participant who has not opened their
+    personal link asks for it by e-mail (see :mod:`target87.people.walkin`). Made the first time it is shown; a
+    convener may replace it, and the old code then stops working."""
+
+    consultation = models.OneToOneField(
+        "consultations.Consultation", on_delete=models.CASCADE, related_name="join_code"
+    )
+    code = models.CharField(_("join code"), max_length=12, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("join code")
+        verbose_name_plural = _("join codes")
+
+    def __str__(self) -> str:
+        return self.code

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import mail_views, views
+from . import mail_views, views, walkin_views
 
 app_name = "people"
 urlpatterns = [
@@ -21,5 +21,9 @@ urlpatterns = [
     path("manage/<slug:slug>/participants/links.csv", mail_views.links_csv, name="links_csv"),
     path("manage/<slug:slug>/ballots/<int:pk>/mail/", mail_views.ballot_mail, name="ballot_mail"),
     path("manage/<slug:slug>/participants/invite/", mail_views.invite, name="invite"),
+    path("join/", walkin_views.join, name="join"),
+    path("join/sent/", walkin_views.join_sent, name="join_sent"),
+    path("consultations/<slug:slug>/join/", walkin_views.join, name="join_consultation"),
+    path("manage/<slug:slug>/join-code/", walkin_views.join_code_manage, name="join_code"),
     path("invitation/<slug:slug>/<uidb64>/<token>/", mail_views.InvitationView.as_view(), name="invitation"),
 ]
