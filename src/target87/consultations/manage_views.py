@@ -18,6 +18,7 @@ from target87.core.forms import apply_service_error
 from target87.people.selectors import participation_counts
 
 from . import selectors, services
+from .attention import attention_list
 from .forms import ConsultationForm, KeyQuestionForm, RoomForm, SessionForm
 from .models import Consultation, KeyQuestion, Room, Session
 
@@ -68,6 +69,7 @@ def overview(request, slug):
             "counts": participation_counts(consultation=consultation),
             "sessions": consultation.sessions.count(),
             "rooms": consultation.rooms.count(),
+            "attention": attention_list(consultation=consultation),
         },
     )
 
@@ -159,10 +161,40 @@ def rooms(request, slug, pk=None):
 # --- the timetable ---------------------------------------------------------------------------------------
 
 
+def _grid_step(items: list[dict], first: dt.datetime) -> int:
+    """The rows' length in minutes: half an hour when every session starts and ends on the half hour, else the
+    largest of 15, 10 and 5 minutes that all of them fit (a time between is drawn to the nearest row around it)."""
+    offsets = [int((i[edge] - first).total_seconds() // 60) for i in items for edge in ("start", "end")]
+    for step in (30, 15, 10):
+        if all(offset % step == 0 for offset in offsets):
+            return step
+    return 5
+
+
+def _grid_column(items: list[dict], first: dt.datetime, step: int) -> dict[int, dict]:
+    """One room's sessions as blocks by their first row; each block spans the rows of its sessions' full length,
+    and sessions that overlap in the room (a clash) share one block."""
+    blocks: dict[int, dict] = {}
+    current = None
+    for item in sorted(items, key=lambda i: (i["start"], i["end"])):
+        top = int((item["start"] - first).total_seconds() // 60) // step
+        bottom = max(top + 1, -(-int((item["end"] - first).total_seconds() // 60) // step))
+        if current is not None and top < current["bottom"]:
+            current["items"].append(item)
+            current["bottom"] = max(current["bottom"], bottom)
+        else:
+            current = {"items": [item], "top": top, "bottom": bottom}
+            blocks[top] = current
+    for block in blocks.values():
+        block["span"] = block["bottom"] - block["top"]
+    return blocks
+
+
 def _grid(
     consultation: Consultation, day: dt.date, draft: dict | None = None, clashes: set[int] | frozenset = frozenset()
 ):
-    """Rows of half-hour slots × room columns for one day; a draft session is shown where it would go."""
+    """Rows of equal time slots × room columns for one day, each session drawn over its full length (its block
+    spans its rows); a draft session is shown where it would go."""
     tz = consultation.tz
     rooms = list(consultation.rooms.all())
     sessions = [s for s in selectors.session_queryset(consultation) if timezone.localtime(s.start, tz).date() == day]
@@ -193,22 +225,33 @@ def _grid(
         )
     if not items:
         return {"rooms": rooms, "rows": []}
-    first = min(i["start"] for i in items).replace(minute=0, second=0)
-    last = max(i["end"] for i in items)
+    first = min(i["start"] for i in items).replace(minute=0, second=0, microsecond=0)
+    step = _grid_step(items, first)
+    columns = [r.pk for r in rooms] + [None]
+    blocks = [_grid_column([i for i in items if i["room_id"] == c], first, step) for c in columns]
+    count = max(block["bottom"] for column in blocks for block in column.values())
+    covered = [set() for _column in columns]
+    for k, column in enumerate(blocks):
+        for block in column.values():
+            covered[k].update(range(block["top"] + 1, block["bottom"]))
     rows = []
-    slot = first
-    while slot < last:
-        end = slot + dt.timedelta(minutes=30)
+    for r in range(count):
+        time = first + dt.timedelta(minutes=r * step)
         cells = []
-        for room_id in [r.pk for r in rooms] + [None]:
-            cells.append([i for i in items if i["room_id"] == room_id and slot <= i["start"] < end])
-        rows.append({"time": slot, "cells": cells})
-        slot = end
-    show_unassigned = any(row["cells"][-1] for row in rows)
+        for k, column in enumerate(blocks):
+            if r in column:
+                block = column[r]
+                cells.append({"items": block["items"], "span": block["span"], "single": len(block["items"]) == 1})
+            elif r not in covered[k]:
+                cells.append({"items": [], "span": 1})
+            else:
+                cells.append(None)
+        rows.append({"time": time, "label": time.minute % 30 == 0, "cells": cells})
+    show_unassigned = bool(blocks[-1])
     if not show_unassigned:
         for row in rows:
             row["cells"] = row["cells"][:-1]
-    return {"rooms": rooms, "rows": rows, "unassigned": show_unassigned}
+    return {"rooms": rooms, "rows": rows, "unassigned": show_unassigned, "step": step}
 
 
 @login_required

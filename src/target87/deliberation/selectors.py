@@ -68,3 +68,18 @@ def recommendation_get(*, consultation, number) -> Recommendation:
     if rec is None:
         raise Http404
     return rec
+
+
+def waiting_counts(*, consultation) -> dict[str, int]:
+    """What waits for the organisers: amendments not yet accepted or declined and, when the consultation holds
+    contributions until reviewed, the contributions not yet reviewed."""
+    return {
+        "open_amendments": Feedback.objects.filter(
+            recommendation__consultation=consultation, kind="amendment", status="open"
+        ).count(),
+        "contributions_to_review": Contribution.objects.filter(
+            consultation=consultation, reviewed_at__isnull=True
+        ).count()
+        if consultation.hold_contributions
+        else 0,
+    }

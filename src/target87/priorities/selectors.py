@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.db.models.signals import post_delete, post_save
 from django.http import Http404
 
@@ -22,7 +22,7 @@ from target87.engines import ranking
 from target87.people.models import Participation
 
 from . import results
-from .enums import BallotStatus, Method
+from .enums import BallotStatus, Method, ProposalStatus
 from .machinery import forget, kept
 from .models import Ballot, BallotItem, BallotPaper, PairwiseChoice, StatementProposal, Vote
 
@@ -387,3 +387,14 @@ def my_proposals(*, ballot, participation) -> list[StatementProposal]:
         .select_related("item")
         .order_by("created_at", "id")
     )
+
+
+def proposals_waiting(*, consultation) -> list[tuple[Ballot, int]]:
+    """The ballots of the consultation with statements proposed and not yet reviewed, and how many each has."""
+    ballots = (
+        Ballot.objects.filter(consultation=consultation)
+        .annotate(waiting=Count("proposals", filter=Q(proposals__status=ProposalStatus.PENDING)))
+        .filter(waiting__gt=0)
+        .order_by("-created_at", "-id")
+    )
+    return [(ballot, ballot.waiting) for ballot in ballots]
