@@ -1,0 +1,72 @@
+"""The child-labour estimate as a statistician reads it: on a laptop, on a phone, in the page's own words."""
+
+import pytest
+from django.urls import reverse
+
+from factories_indicators import csv_bytes, statistician, survey
+
+PASSWORD = "a-long-test-password"
+
+
+def _sign_in(page, username):
+    page.goto(reverse("core:login") + "?next=" + reverse("indicators:upload"))
+    page.get_by_label("User name").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/indicators/estimate/")
+
+
+def _upload(page, path):
+    page.get_by_label("Survey file").set_input_files(str(path))
+    page.get_by_role("button", name="Upload and read the columns").click()
+    page.get_by_role("heading", name="2. Columns of the file").wait_for()
+
+
+def _estimate(page):
+    page.get_by_role("button", name="Estimate").click()
+
+
+def _tables_fit(page) -> list[dict]:
+    """Per estimates table: where its last column ends, against the viewport and the table's own box."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll('table.estimates')].map(t => {
+            const box = t.parentElement.getBoundingClientRect();
+            const last = t.querySelector('thead th:last-child').getBoundingClientRect();
+            return {table: t.dataset.table, text: t.querySelector('thead th:last-child').innerText,
+                    right: last.right, box: box.right, viewport: document.documentElement.clientWidth,
+                    page: document.documentElement.scrollWidth};
+        })"""
+    )
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_every_column_of_the_estimate_tables_is_in_view(transactional_db, live_server, page_factory, tmp_path, width):
+    statistician(username="stat")
+    path = tmp_path / "survey.csv"
+    path.write_bytes(csv_bytes(survey()))
+    page = page_factory(viewport={"width": width, "height": 900})
+    _sign_in(page, "stat")
+    _upload(page, path)
+    page.get_by_label("By area (urban/rural)").check()
+    page.get_by_label("By sex and age group").check()
+    # a national total: numbers in millions, as a country's tables have them
+    page.get_by_label("Children aged 5–17 in the population (optional)").fill("21500000")
+    _estimate(page)
+    page.get_by_role("heading", name="Children aged 5–17 in child labour").wait_for()
+
+    tables = _tables_fit(page)
+    assert [t["table"] for t in tables] == ["total", "sex", "age_group", "area", "sex,age_group"]
+    for table in tables:
+        assert table["text"] == "Number in child labour"
+        # no page-wide horizontal scroll, at any width
+        assert table["page"] <= table["viewport"], table
+        if width >= 1280:
+            # on a laptop the whole table is seen without scrolling it
+            assert table["right"] <= table["box"] + 1, table
+    if width < 1280:
+        # on a phone every figure of a domain is on the screen, its name above them
+        cells = page.evaluate(
+            """() => [...document.querySelectorAll('table.estimates td.num')].map(c => c.getBoundingClientRect())
+                     .map(r => [r.left, r.right])"""
+        )
+        assert cells and all(left >= 0 and right <= width for left, right in cells), cells
