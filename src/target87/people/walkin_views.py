@@ -54,7 +54,10 @@ def _consultation_of_code(form, consultation):
     if found is not None and (consultation is None or found.pk == consultation.pk):
         return found
     if consultation is not None:
-        message = _("“%(code)s” is not the join code of %(title)s. Check the code on the screen in the room.") % {
+        message = _(
+            "“%(code)s” is not the join code of %(title)s. Check the code on the screen in the room: 6 letters and "
+            "digits, with no 0, O, 1 or I."
+        ) % {
             "code": typed,
             "title": consultation.title,
         }
