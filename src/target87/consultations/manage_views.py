@@ -171,6 +171,14 @@ def _grid_step(items: list[dict], first: dt.datetime) -> int:
     return 5
 
 
+def _grid_lines(minutes: int) -> int:
+    """How many lines of a title fit in a block of this length (the stylesheet gives half an hour 3.2rem, a line
+    1.1rem, the time and the padding 1.6rem): the title is cut to them, so that a block is no taller than its
+    time; 0 for a block long enough for any title."""
+    lines = int((minutes / 30 * 3.2 - 1.6) // 1.105)
+    return max(1, lines) if lines < 9 else 0
+
+
 def _grid_column(items: list[dict], first: dt.datetime, step: int) -> dict[int, dict]:
     """One room's sessions as blocks by their first row; each block spans the rows of its sessions' full length,
     and sessions that overlap in the room (a clash) share one block."""
@@ -241,7 +249,15 @@ def _grid(
         for k, column in enumerate(blocks):
             if r in column:
                 block = column[r]
-                cells.append({"items": block["items"], "span": block["span"], "single": len(block["items"]) == 1})
+                cells.append(
+                    {
+                        "items": block["items"],
+                        "span": block["span"],
+                        "single": len(block["items"]) == 1,
+                        "lines": _grid_lines(block["span"] * step),
+                        "brief": block["span"] * step < 30,
+                    }
+                )
             elif r not in covered[k]:
                 cells.append({"items": [], "span": 1})
             else:
