@@ -83,6 +83,9 @@ def test_the_projectors_join_qr_code_scans_to_the_join_page_with_the_code(plenar
     [read] = decode(qr)
     assert read.text == f"{live_server.url}/join/?code={code}"
     assert qr.bounding_box()["width"] >= 200
+    projector.set_viewport_size({"width": 1280, "height": 720})  # a smaller projector: all of it still shows
+    assert projector.evaluate("document.documentElement.scrollHeight") <= 720
+    assert projector.locator("[data-join-code]").bounding_box()["height"] > 40
 
     phone = page_factory(**PHONE)
     phone.goto(read.text)
