@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from target87.consultations import selectors as consultation_selectors
+from target87.consultations.models import Consultation
 from target87.core import ratelimit
 from target87.core.http import see_other
 
@@ -96,7 +97,7 @@ def _ask(request, form, consultation):
         )
         return 429
     walkin.link_request(consultation=found, email=email, base_url=request.build_absolute_uri("/"))
-    request.session[SENT] = {"email": email, "title": found.title, "slug": found.slug}
+    request.session[SENT] = {"email": email, "consultation": found.pk}
     return None
 
 
@@ -116,10 +117,11 @@ def join(request, slug=None):
 
 @require_GET
 def join_sent(request):
-    sent = request.session.get(SENT)
-    if not sent:
+    sent = request.session.get(SENT) or {}
+    consultation = Consultation.objects.filter(pk=sent.get("consultation")).first()
+    if consultation is None:
         return see_other(reverse("people:join"))
-    return render(request, "people/join.html", {"sent": sent})
+    return render(request, "people/join.html", {"sent": sent, "consultation": consultation})
 
 
 @login_required
