@@ -12,6 +12,7 @@ from django.urls import reverse
 from factories import ConsultationFactory, ParticipationFactory, PersonFactory, UserFactory
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "reports"))
+from factories_followup import followed
 from factories_reports import QUESTIONS, SPEAKERS, filled
 
 PASSWORD = "a-long-test-password"
@@ -65,3 +66,77 @@ def test_convener_builds_publishes_and_the_public_downloads_pdf_and_docx(
         assert question in text and question in words
     for name in SPEAKERS.values():
         assert name in text and name in words
+
+
+def _signed_in_convener(page_factory, slug: str):
+    page = page_factory(viewport={"width": 390, "height": 844})
+    page.goto(reverse("core:login") + "?next=" + reverse("reports:manage", kwargs={"slug": slug}))
+    page.get_by_label("User name").fill("convener")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("heading", name="Outcome report").wait_for()
+    return page
+
+
+def _convener_of(consultation):
+    convener = UserFactory(username="convener")
+    ParticipationFactory(consultation=consultation, person=PersonFactory(user=convener), role="convener")
+    return convener
+
+
+def _build_and_publish(page, edition: str, **choices):
+    page.get_by_label("Edition", exact=True).select_option(edition)
+    for label, value in choices.items():
+        page.get_by_label(label).select_option(value)
+    page.get_by_role("button", name="Build the report").click(timeout=180_000)
+    page.get_by_text("Done · 100 %").wait_for(timeout=180_000)
+    page.get_by_role("link", name="See the result").click()
+    page.get_by_role("button", name="Publish edition 1").click()
+    page.get_by_text("Edition 1 is published.").wait_for()
+
+
+def test_rapporteur_writes_a_key_message_and_reads_it_in_the_published_report(
+    transactional_db, live_server, page_factory
+):
+    consultation = ConsultationFactory(slug="bangkok-messages", title="Bangkok consultation")
+    filled(consultation, _convener_of(consultation))
+    message = "Every country of the sub-region adopts a national action plan on child labour by 2018."
+    page = _signed_in_convener(page_factory, consultation.slug)
+
+    page.get_by_label("New key message for key question 1").fill(message)
+    page.locator("#key-messages-q1").get_by_role("button", name="Add the key message").click()
+    page.get_by_text("Key message added.").wait_for()
+    assert page.get_by_label("Key message 1").input_value() == message
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # the report page reads on a phone
+
+    page.get_by_role("link", name="Preview the report as it stands").click()
+    page.get_by_text(message).wait_for()
+    assert page.get_by_text("No key message written yet for this key question.").count() == 4
+    page.get_by_role("link", name="Back to the outcome report").click()
+
+    page.get_by_label("Language").last.select_option("en")
+    _build_and_publish(page, "outcome")
+    public = page_factory(viewport={"width": 390, "height": 844})
+    public.goto(reverse("reports:public", kwargs={"slug": consultation.slug}))
+    section = public.locator("#q1")
+    section.get_by_role("heading", name="Key messages").wait_for()
+    assert section.get_by_role("listitem").filter(has_text=message).count() == 1
+    assert public.get_by_text("No key message written yet").count() == 0
+    assert public.locator("#q2").get_by_role("heading", name="Key messages").count() == 0
+
+
+def test_followup_edition_shows_the_priority_no_action_answers(transactional_db, live_server, page_factory):
+    consultation = ConsultationFactory(slug="bangkok-followup", title="Bangkok consultation")
+    followed(consultation, _convener_of(consultation))
+    page = _signed_in_convener(page_factory, consultation.slug)
+    page.get_by_label("Language").last.select_option("en")
+    _build_and_publish(page, "followup", **{"Currency of the money": "EUR"})
+
+    public = page_factory(viewport={"width": 390, "height": 844})
+    public.goto(reverse("reports:public_followup", kwargs={"slug": consultation.slug}))
+    orphans = public.locator("#orphan-priorities")
+    orphans.get_by_role("heading", name="Priorities no action answers yet").wait_for()
+    assert orphans.get_by_role("listitem").filter(has_text="National action plans").count() == 1
+    public.get_by_text("Labour inspectors trained in Kanchanaburi farms").first.wait_for()
+    assert public.get_by_text("committed 9,000 EUR, spent 900 EUR").count() >= 1
+    assert public.evaluate("document.documentElement.scrollWidth") <= 390

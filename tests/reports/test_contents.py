@@ -38,7 +38,7 @@ def test_report_contents_dissent_good_practices_and_key_messages(consultation, c
     with translation.override("en"):
         r = report_contents(consultation=consultation)
     q1 = r["key_questions"][0]
-    assert q1["key_messages"] == ["National action plans", "Labour inspection in farms"]
+    assert q1["key_messages"] == []  # none written by the rapporteur: none made up
     assert [c["text"] for c in q1["good_practices"]] == ["Viet Nam's child labour survey is repeated every five years."]
     inspection = q1["recommendations"][1]
     assert [d["text"] for d in inspection["dissent"]] == [

@@ -19,8 +19,9 @@ from target87.deliberation.models import Recommendation
 from target87.deliberation.selectors import contribution_list_public
 from target87.people.enums import StakeholderGroup
 
-from .enums import ActionStatus, PartnerRole
-from .models import Action, Evidence, GoodPractice, Partner, Update
+from .enums import ActionStatus, MoneyKind, PartnerRole
+from .finance import Rates
+from .models import Action, Evidence, GoodPractice, MoneyLine, Partner, Update
 
 PRIORITY_TOP = 5
 
@@ -315,3 +316,19 @@ def indicator_movement(*, action, user=None) -> list[dict]:
             }
         )
     return rows
+
+
+def action_money(*, consultation, currency: str = "USD") -> dict:
+    """Per action of the consultation: the amounts committed and spent, in ``currency`` (converted as the finance
+    view converts them), and the currencies that have no rate and were left out. Read by the outcome report's
+    follow-up edition; ``currencies`` lists the currencies there are rates for."""
+    rates = Rates()
+    per_action: dict[int, dict] = defaultdict(lambda: {"committed": 0, "spent": 0, "missing": set()})
+    for line in MoneyLine.objects.filter(action__consultation=consultation).order_by("id"):
+        row = per_action[line.action_id]
+        value = rates.convert(line.amount, line.currency, currency, line.year)
+        if value is None:
+            row["missing"].add(line.currency)
+        else:
+            row["committed" if line.kind == MoneyKind.COMMITTED else "spent"] += value
+    return {"currency": currency, "currencies": rates.currencies(), "actions": dict(per_action)}

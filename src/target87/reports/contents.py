@@ -23,12 +23,10 @@ from target87.deliberation.models import Contribution, Feedback, Recommendation
 from target87.synthesis.selectors import standing
 
 from . import annexes
-from .enums import ChannelKind, ConsensusLevel
-from .models import Channel, Route
+from .enums import ChannelKind, ConsensusLevel, EditionKind
+from .models import Channel, KeyMessage, Route
 from .support import ballot_readings, group_label, reading_for, support_of
 
-#: the recommendations per key question whose titles make its key messages
-KEY_MESSAGES = 3
 #: the recommendations shown in a chart of priorities by stakeholder group
 CHART_ITEMS = 15
 
@@ -102,6 +100,7 @@ def _recommendation_dict(rec: Recommendation, readings, routes: dict[int, list[t
     sources = list(rec.contributions.all())
     routed = routes.get(rec.pk, [])
     return {
+        "id": rec.pk,
         "code": rec.code,
         "number": rec.number,
         "title": rec.title,
@@ -142,12 +141,13 @@ def _contribution_dict(contribution: Contribution) -> dict:
     }
 
 
-def key_messages(block: dict) -> list[str]:
-    """A key question's key messages: the titles of its recommendations with the highest priority (the
-    rapporteur's own wording of key messages would replace these here)."""
-    ranked = [r for r in block["recommendations"] if r["support"]["rank"] is not None]
-    chosen = ranked[:KEY_MESSAGES] or block["recommendations"][:KEY_MESSAGES]
-    return [r["title"] for r in chosen]
+def key_messages(consultation) -> dict[int, list[str]]:
+    """The rapporteur's key messages per key question (id), in their order, in the active language where a
+    translation is given and as written otherwise. A key question with none has none: nothing is made up."""
+    written: dict[int, list[str]] = defaultdict(list)
+    for message in KeyMessage.objects.filter(consultation=consultation).order_by("position", "id"):
+        written[message.key_question_id].append(message.tr("text"))
+    return written
 
 
 def _contributions(consultation, channel: Channel | None) -> dict[int, list[Contribution]]:
@@ -164,7 +164,9 @@ def _contributions(consultation, channel: Channel | None) -> dict[int, list[Cont
     return by_question
 
 
-def _question_block(question, recs: list[dict], contributions: list[Contribution], channel) -> dict:
+def _question_block(
+    question, recs: list[dict], contributions: list[Contribution], channel, messages: list[str]
+) -> dict:
     country = channel is not None and channel.kind == ChannelKind.COUNTRY
     cited = {pk for r in recs for pk in r.pop("_good_practices")}
     if channel is None or country:
@@ -179,8 +181,8 @@ def _question_block(question, recs: list[dict], contributions: list[Contribution
         "good_practices": [_contribution_dict(c) for c in practices],
         "country_contributions": [_contribution_dict(c) for c in contributions] if country else [],
         "contributions": len(contributions),
+        "key_messages": messages,
     }
-    block["key_messages"] = key_messages(block)
     return block
 
 
@@ -273,10 +275,15 @@ def report_contents(*, consultation, channel: Channel | None = None) -> dict:
     for rec in recs:
         per_question[rec.key_question_id].append(rows[rec.pk])
     contributions = _contributions(consultation, channel)
+    messages = key_messages(consultation)
     blocks = []
     for question in consultation.key_questions.order_by("position"):
         recs_here = sorted(per_question.get(question.pk, []), key=_priority_key(order))
-        blocks.append(_question_block(question, recs_here, contributions.get(question.pk, []), channel))
+        blocks.append(
+            _question_block(
+                question, recs_here, contributions.get(question.pk, []), channel, messages.get(question.pk, [])
+            )
+        )
     ordered = [r for block in blocks for r in block["recommendations"]]
     participation = annexes.participation(consultation)
     return {
@@ -288,6 +295,8 @@ def report_contents(*, consultation, channel: Channel | None = None) -> dict:
         },
         "language": translation.get_language() or "en",
         "generated_at": timezone.now().isoformat(timespec="seconds"),
+        "edition": EditionKind.OUTCOME.value,
+        "followup": None,
         "channel": _channel_dict(channel),
         "empty": not ordered,
         "summary": _summary(consultation, blocks, participation, ordered, channel),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from docx import Document
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
@@ -38,7 +39,79 @@ def _table(document, header: list[str], rows: list[list]) -> None:
             cell.text = "—" if value is None else str(value)
 
 
-def _recommendation(document, rec: dict) -> None:
+def _money(item: dict, currency: str) -> str:
+    return _("committed %(committed)s %(currency)s, spent %(spent)s %(currency)s") % {
+        "committed": item["committed"]["label"],
+        "spent": item["spent"]["label"],
+        "currency": currency,
+    }
+
+
+def _action_line(action: dict, currency: str) -> str:
+    parts = [f"{action['title']} — {action['status_label']}, {action['progress']} %"]
+    if action["overdue"]:
+        parts[0] += " (" + _("overdue") + ")"
+    if action["place"]:
+        parts.append(action["place"])
+    if action["lead"]:
+        parts.append(_("led by %(lead)s") % {"lead": action["lead"]})
+    label = action["latest_update"]["label"]
+    parts.append(_("latest update %(when)s") % {"when": label} if label else _("no update yet"))
+    if action["committed"]["value"] or action["spent"]["value"]:
+        parts.append(_money(action, currency))
+    if action["missing"]:
+        parts.append(_("amounts in %(codes)s left out: no exchange rate") % {"codes": ", ".join(action["missing"])})
+    return " · ".join(parts)
+
+
+def _since(document, since: dict, currency: str) -> None:
+    document.add_heading(_("What has happened since"), level=4)
+    if not since["actions"]:
+        document.add_paragraph(_("No action answers this recommendation yet."))
+        return
+    line = ngettext("%(count)s action answers it", "%(count)s actions answer it", len(since["actions"])) % {
+        "count": len(since["actions"])
+    }
+    if since["progress"] is not None:
+        line += ", " + _("%(progress)s %% done on average") % {"progress": since["progress"]}
+    document.add_paragraph(line + "; " + _money(since, currency) + ".")
+    for action in since["actions"]:
+        document.add_paragraph(_action_line(action, currency), style="List Bullet")
+
+
+def _followup(document, f: dict) -> None:
+    document.add_heading(_("What has happened since"), level=1)
+    document.add_paragraph(
+        ngettext(
+            "%(count)s action answers the recommendations of this report.",
+            "%(count)s actions answer the recommendations of this report.",
+            f["actions"],
+        )
+        % {"count": f["actions"]}
+    )
+    _table(document, [_("Status"), _("Actions")], [[s["label"], s["count"]] for s in f["by_status"]])
+    document.add_paragraph(
+        _("Money committed: %(committed)s %(currency)s; spent: %(spent)s %(currency)s.")
+        % {"committed": f["committed"]["label"], "spent": f["spent"]["label"], "currency": f["currency"]}
+    )
+    document.add_heading(_("Priorities no action answers yet"), level=1)
+    if not f["orphan_priorities"]:
+        document.add_paragraph(_("Every high-priority recommendation has at least one action answering it."))
+        return
+    document.add_paragraph(
+        _(
+            "These recommendations came high in the prioritisation, and no action answers them yet (dropped "
+            "actions do not count)."
+        )
+    )
+    for o in f["orphan_priorities"]:
+        text = f"{o['code']}. {o['title']}" + (f" ({o['key_question']})" if o["key_question"] else "")
+        if o["places"]:
+            text += " — " + "; ".join(o["places"])
+        document.add_paragraph(text, style="List Bullet")
+
+
+def _recommendation(document, rec: dict, currency: str = "") -> None:
     document.add_heading(f"{rec['code']}. {rec['title']}", level=3)
     document.add_paragraph(rec["text"])
     details = [rec["level_label"], rec["timeframe_label"], *rec["actors"]]
@@ -61,20 +134,22 @@ def _recommendation(document, rec: dict) -> None:
     for view in rec["dissent"]:
         text = f"{view['kind_label']}" + (f" ({view['group']})" if view["group"] else "") + f": {view['text']}"
         document.add_paragraph(text, style="List Bullet")
+    if rec.get("since") is not None:
+        _since(document, rec["since"], currency)
 
 
-def _question(document, block: dict, channel: dict | None) -> None:
+def _question(document, block: dict, channel: dict | None, currency: str = "") -> None:
     document.add_heading(_("Key question %(n)s") % {"n": block["position"]} + f": {block['short_title']}", level=1)
     document.add_paragraph(block["text"]).runs[0].italic = True
     if block["key_messages"]:
         document.add_heading(_("Key messages"), level=2)
         for message in block["key_messages"]:
-            document.add_paragraph(message, style="List Bullet")
+            document.add_paragraph(message, style="List Number")
     document.add_heading(_("Recommendations in order of priority"), level=2)
     if not block["recommendations"]:
         document.add_paragraph(_("No recommendations under this key question yet."))
     for rec in block["recommendations"]:
-        _recommendation(document, rec)
+        _recommendation(document, rec, currency)
     if block["good_practices"]:
         document.add_heading(_("Good practices cited"), level=2)
         for c in block["good_practices"]:
@@ -161,15 +236,22 @@ def render_docx(contents: dict, *, charts: list[dict]) -> bytes:
     title = contents["consultation"]["title"]
     document.core_properties.title = title
     document.add_heading(title, level=0)
-    subtitle = _("Outcome report") + (f" — {contents['channel']['name']}" if contents["channel"] else "")
+    subtitle = _("Outcome report")
+    if contents.get("followup"):
+        subtitle += " — " + _("follow-up edition: what has happened since")
+    subtitle += f" — {contents['channel']['name']}" if contents["channel"] else ""
     document.add_paragraph(f"{subtitle} · {contents['summary']['dates']} · {contents['summary']['place']}")
     document.add_heading(_("Summary"), level=1)
     for paragraph in contents["summary"]["paragraphs"]:
         document.add_paragraph(paragraph)
     if contents["empty"]:
         document.add_paragraph(_("No recommendations yet."))
+    currency = ""
+    if contents.get("followup"):
+        _followup(document, contents["followup"])
+        currency = contents["followup"]["currency"]
     for block in contents["key_questions"]:
-        _question(document, block, contents["channel"])
+        _question(document, block, contents["channel"], currency)
     _charts(document, charts)
     _annexes(document, contents)
     out = io.BytesIO()

@@ -28,3 +28,10 @@ class ConsensusLevel(models.TextChoices):
     PARTIAL = "partial", _("Partial: most stakeholder groups give it priority")
     DIVIDED = "divided", _("Divided: the stakeholder groups disagree")
     UNRANKED = "unranked", _("Not yet prioritised")
+
+
+class EditionKind(models.TextChoices):
+    """What an edition of the report tells: the outcome of the consultation, or what has happened since."""
+
+    OUTCOME = "outcome", _("Outcome report")
+    FOLLOWUP = "followup", _("Follow-up edition: what has happened since")

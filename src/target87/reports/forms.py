@@ -2,7 +2,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from .enums import ChannelKind
+from .enums import ChannelKind, EditionKind
 
 
 class ChannelForm(forms.Form):
@@ -15,9 +15,20 @@ class ChannelForm(forms.Form):
 
 
 class BuildForm(forms.Form):
+    edition = forms.ChoiceField(
+        label=_("Edition"), choices=EditionKind.choices, initial=EditionKind.OUTCOME, required=False
+    )
     channel = forms.ChoiceField(label=_("For"), required=False)
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+    currency = forms.ChoiceField(
+        label=_("Currency of the money"), required=False, help_text=_("For a follow-up edition")
+    )
 
-    def __init__(self, *args, channels=(), **kwargs):
+    def __init__(self, *args, channels=(), currencies=("USD",), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["channel"].choices = [("", _("The whole consultation"))] + [(str(c.pk), c.name) for c in channels]
+        self.fields["currency"].choices = [(c, c) for c in currencies]
+
+
+class KeyMessageForm(forms.Form):
+    text = forms.CharField(label=_("Key message"), max_length=600, widget=forms.Textarea(attrs={"rows": 2}))

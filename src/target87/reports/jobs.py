@@ -22,6 +22,8 @@ def _build_job(job, progress):
         consultation=consultation,
         channel=channel,
         language=job.params.get("language", "en"),
+        kind=job.params.get("kind", "outcome"),
+        currency=job.params.get("currency", ""),
         progress=progress,
     )
     url = reverse("reports:manage", kwargs={"slug": consultation.slug})

@@ -13,7 +13,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .enums import ChannelKind
+from target87.consultations.models import Translatable
+
+from .enums import ChannelKind, EditionKind
 
 
 class Channel(models.Model):
@@ -81,6 +83,10 @@ class Edition(models.Model):
         Channel, verbose_name=_("channel"), null=True, blank=True, on_delete=models.SET_NULL, related_name="editions"
     )
     channel_name = models.CharField(_("channel"), max_length=200, blank=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=EditionKind.choices, default=EditionKind.OUTCOME)
+    currency = models.CharField(
+        _("currency"), max_length=3, blank=True, help_text=_("ISO 4217: the money of a follow-up edition")
+    )
     language = models.CharField(_("language"), max_length=8, default="en")
     folder = models.CharField(max_length=300, help_text="Where the files are, relative to the media storage")
     files = models.JSONField(default=dict, help_text="Format → file name in the folder")
@@ -101,6 +107,7 @@ class Edition(models.Model):
         verbose_name_plural = _("report editions")
         constraints = [
             models.UniqueConstraint(fields=["consultation", "number"], name="report_edition_number_unique"),
+            models.CheckConstraint(condition=Q(kind__in=EditionKind.values), name="report_edition_kind_valid"),
         ]
 
     def __str__(self) -> str:
@@ -109,3 +116,34 @@ class Edition(models.Model):
     @property
     def is_published(self) -> bool:
         return self.published_at is not None
+
+    @property
+    def is_followup(self) -> bool:
+        return self.kind == EditionKind.FOLLOWUP
+
+
+class KeyMessage(Translatable):
+    """One of the rapporteur's key messages under a key question, in the order they are read. The text is kept
+    as the rapporteur typed it; its translations, when given, are in ``translations``."""
+
+    consultation = models.ForeignKey(
+        "consultations.Consultation", on_delete=models.CASCADE, related_name="report_key_messages"
+    )
+    key_question = models.ForeignKey(
+        "consultations.KeyQuestion", on_delete=models.CASCADE, related_name="report_key_messages"
+    )
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+    text = models.TextField(_("key message"), max_length=600)
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["key_question__position", "position", "id"]
+        verbose_name = _("key message")
+        verbose_name_plural = _("key messages")
+
+    def __str__(self) -> str:
+        return self.text[:80]

@@ -8,11 +8,13 @@ from pathlib import Path
 from django.conf import settings
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from target87.deliberation.models import Recommendation
 from target87.synthesis.selectors import standing
 
-from .models import Channel, Edition, Route
+from .enums import EditionKind
+from .models import Channel, Edition, KeyMessage, Route
 
 
 def channel_list(*, consultation) -> QuerySet[Channel]:
@@ -49,9 +51,10 @@ def edition_get(*, consultation, number: int) -> Edition:
     return edition
 
 
-def edition_public(*, consultation, channel: Channel | None = None) -> Edition | None:
-    """The latest published edition of the whole report (or of one channel's)."""
-    rows = Edition.objects.filter(consultation=consultation, published_at__isnull=False)
+def edition_public(*, consultation, channel: Channel | None = None, kind: str = EditionKind.OUTCOME) -> Edition | None:
+    """The latest published edition of the whole report (or of one channel's), of the outcome report or of its
+    follow-up edition."""
+    rows = Edition.objects.filter(consultation=consultation, published_at__isnull=False, kind=kind)
     rows = rows.filter(channel=channel) if channel is not None else rows.filter(channel_name="")
     return rows.order_by("-published_at", "-number").first()
 
@@ -80,6 +83,12 @@ def _lines(edition: Edition) -> list[str]:
             s = rec["support"]
             lines.append(f"  {priority}. {rec['code']} {rec['title']} — {s['consensus_label']}")
             lines.append(f"       {rec['text']}")
+            for action in (rec.get("since") or {}).get("actions", []):
+                lines.append(f"       → {action['title']} — {action['status_label']} {action['progress']} %")
+    followup = edition.contents.get("followup")
+    if followup:
+        lines.append(_("Priorities no action answers yet"))
+        lines.extend(f"  {o['code']} {o['title']}" for o in followup["orphan_priorities"])
     return lines
 
 
@@ -104,3 +113,22 @@ def edition_compare(*, older: Edition, newer: Edition) -> dict:
         "removed": [f"{c} {before[c]}" for c in before if c not in after],
         "changed": sum(1 for d in diff if d["sign"] != " "),
     }
+
+
+def key_message_board(*, consultation) -> list[dict]:
+    """Every key question of the consultation with its key messages in order (none is an empty list)."""
+    messages = KeyMessage.objects.filter(consultation=consultation).order_by("position", "id")
+    by_question: dict[int, list[KeyMessage]] = {}
+    for message in messages:
+        by_question.setdefault(message.key_question_id, []).append(message)
+    return [
+        {"question": question, "messages": by_question.get(question.pk, [])}
+        for question in consultation.key_questions.order_by("position")
+    ]
+
+
+def key_message_get(*, consultation, pk) -> KeyMessage:
+    message = KeyMessage.objects.filter(consultation=consultation, pk=pk).select_related("key_question").first()
+    if message is None:
+        raise Http404
+    return message

@@ -26,10 +26,9 @@ from target87.core.permissions import require
 from target87.deliberation.models import Recommendation
 
 from . import charts as charting
-from . import rendering
-from .contents import report_contents
-from .enums import ChannelKind
-from .models import Channel, Edition, Route
+from . import followup, rendering
+from .enums import ChannelKind, EditionKind
+from .models import Channel, Edition, KeyMessage, Route
 
 #: the channels every consultation on target 8.7 of this series reports to, besides its countries
 USUAL_CHANNELS = [
@@ -185,33 +184,65 @@ def _language(language: str) -> str:
     return language
 
 
+def edition_kind(kind: str, currency: str = "") -> tuple[str, str]:
+    """The kind of edition and its currency (a follow-up edition's money; none for the outcome report), checked."""
+    if kind not in EditionKind.values:
+        raise ServiceError(
+            _("An edition is one of %(kinds)s; “%(kind)s” is not one of them.")
+            % {"kinds": ", ".join(EditionKind.values), "kind": kind}
+        )
+    return kind, followup.currency_check(currency) if kind == EditionKind.FOLLOWUP else ""
+
+
 def build_files(
-    *, consultation, channel=None, language: str = "en", progress: Callable | None = None
+    *,
+    consultation,
+    channel=None,
+    language: str = "en",
+    kind: str = EditionKind.OUTCOME,
+    currency: str = "",
+    progress: Callable | None = None,
 ) -> tuple[dict, dict[str, bytes]]:
     """The contents and every format's bytes (nothing written). ``progress(done, total, message)``."""
     language = _language(language)
+    kind, currency = edition_kind(kind, currency)
     progress = progress or (lambda *args: None)
     steps = len(rendering.FORMATS) + 2
     with translation.override(language):
         progress(0, steps, _("Gathering the contents"))
-        contents = report_contents(consultation=consultation, channel=channel)
+        contents = followup.contents_for(consultation=consultation, channel=channel, kind=kind, currency=currency)
         progress(1, steps, _("Drawing the charts"))
         drawn = charting.prepare(contents)
         files = {}
         for i, fmt in enumerate(rendering.FORMATS, start=2):
             progress(i, steps, _("Writing the %(format)s") % {"format": fmt.upper()})
-            files[fmt] = rendering.render(contents, fmt, charts=drawn if fmt in ("html", "pdf") else None)
+            files[fmt] = followup.render(contents, fmt, charts=drawn if fmt in ("html", "pdf") else None)
         files[PAGE] = render_to_string("reports/_report.html", rendering.body_context(contents, drawn)).encode()
     progress(steps, steps, _("Saving the edition"))
     return contents, files
 
 
 def edition_build(
-    *, actor, consultation, channel=None, language: str = "en", progress: Callable | None = None
+    *,
+    actor,
+    consultation,
+    channel=None,
+    language: str = "en",
+    kind: str = EditionKind.OUTCOME,
+    currency: str = "",
+    progress: Callable | None = None,
 ) -> Edition:
-    """Build every format of the report and keep it as a new dated edition."""
+    """Build every format of the report (the outcome report or its follow-up edition) and keep it as a new
+    dated edition."""
     require(actor, "reports.manage", consultation)
-    contents, files = build_files(consultation=consultation, channel=channel, language=language, progress=progress)
+    contents, files = build_files(
+        consultation=consultation,
+        channel=channel,
+        language=language,
+        kind=kind,
+        currency=currency,
+        progress=progress,
+    )
     token = uuid.uuid4().hex
     base = Path("reports") / consultation.slug
     scratch, folder = _root() / base / f".building-{token}", base / token
@@ -219,7 +250,7 @@ def edition_build(
     names = {}
     try:
         for fmt, data in files.items():
-            name = PAGE_FILE if fmt == PAGE else rendering.registry.get(fmt)(contents).filename()
+            name = PAGE_FILE if fmt == PAGE else followup.filename(contents, fmt)
             (scratch / name).write_bytes(data)
             names[fmt] = name
         with transaction.atomic():
@@ -229,6 +260,8 @@ def edition_build(
                 number=number,
                 channel=channel,
                 channel_name=channel.name if channel else "",
+                kind=contents["edition"],
+                currency=(contents["followup"] or {}).get("currency", ""),
                 language=language,
                 folder=str(folder),
                 files=names,
@@ -241,7 +274,13 @@ def edition_build(
                 action="reports.edition.build",
                 obj=edition,
                 consultation=consultation,
-                changes={"number": number, "channel": edition.channel_name, "language": language},
+                changes={
+                    "number": number,
+                    "kind": edition.kind,
+                    "channel": edition.channel_name,
+                    "language": language,
+                    "currency": edition.currency,
+                },
             )
             scratch.replace(_root() / folder)
     except BaseException:
@@ -270,3 +309,129 @@ def edition_unpublish(*, actor, edition: Edition) -> Edition:
         edition.save(update_fields=["published_at", "published_by"])
         audit.record(actor=actor, action="reports.edition.unpublish", obj=edition, consultation=edition.consultation)
     return edition
+
+
+# --- key messages ------------------------------------------------------------------------------------------
+
+#: key messages are a short list: at most this many under one key question, each at most this long
+KEY_MESSAGES_MAX = 8
+KEY_MESSAGE_LENGTH = 600
+
+
+def _message_text(text: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise ServiceError({"text": [_("Write the key message: it is empty.")]})
+    if len(text) > KEY_MESSAGE_LENGTH:
+        raise ServiceError(
+            {
+                "text": [
+                    _("A key message is at most %(max)s characters; this one has %(count)s. Shorten it.")
+                    % {"max": KEY_MESSAGE_LENGTH, "count": len(text)}
+                ]
+            }
+        )
+    return text
+
+
+def key_message_add(*, actor, consultation, key_question, text: str) -> KeyMessage:
+    """Add a key message at the end of a key question's list; the text is kept as written."""
+    require(actor, "reports.manage", consultation)
+    if key_question.consultation_id != consultation.pk:
+        raise ServiceError(_("That key question is not one of this consultation's."))
+    text = _message_text(text)
+    with transaction.atomic():
+        siblings = KeyMessage.objects.select_for_update().filter(key_question=key_question)
+        if siblings.count() >= KEY_MESSAGES_MAX:
+            raise ServiceError(
+                {
+                    "text": [
+                        _(
+                            "Key question %(n)s already has %(max)s key messages: the list is kept short. Merge "
+                            "or remove one first."
+                        )
+                        % {"n": key_question.position, "max": KEY_MESSAGES_MAX}
+                    ]
+                }
+            )
+        message = KeyMessage.objects.create(
+            consultation=consultation,
+            key_question=key_question,
+            position=(siblings.aggregate(m=Max("position"))["m"] or 0) + 1,
+            text=text,
+            written_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        audit.record(
+            actor=actor,
+            action="reports.key_message.create",
+            obj=message,
+            consultation=consultation,
+            changes={"key_question": key_question.position, "text": text},
+        )
+    return message
+
+
+def key_message_update(*, actor, message: KeyMessage, text: str) -> KeyMessage:
+    require(actor, "reports.manage", message.consultation)
+    text = _message_text(text)
+    if text == message.text:
+        return message
+    with transaction.atomic():
+        before = message.text
+        message.text = text
+        message.save(update_fields=["text", "updated_at"])
+        audit.record(
+            actor=actor,
+            action="reports.key_message.update",
+            obj=message,
+            consultation=message.consultation,
+            changes={"text": [before, text]},
+        )
+    return message
+
+
+def _renumber(ordered: list[KeyMessage]) -> None:
+    for position, message in enumerate(ordered, start=1):
+        if message.position != position:
+            message.position = position
+            message.save(update_fields=["position"])
+
+
+def key_message_delete(*, actor, message: KeyMessage) -> None:
+    require(actor, "reports.manage", message.consultation)
+    with transaction.atomic():
+        audit.record(
+            actor=actor,
+            action="reports.key_message.delete",
+            obj=message,
+            consultation=message.consultation,
+            changes={"key_question": message.key_question.position, "text": message.text},
+        )
+        message.delete()
+        rest = KeyMessage.objects.select_for_update().filter(key_question=message.key_question)
+        _renumber(list(rest.order_by("position", "id")))
+
+
+def key_message_move(*, actor, message: KeyMessage, direction: str) -> KeyMessage:
+    """Move a key message one place up or down in its key question's list."""
+    require(actor, "reports.manage", message.consultation)
+    if direction not in ("up", "down"):
+        raise ServiceError(_("A key message moves up or down."))
+    with transaction.atomic():
+        ordered = list(
+            KeyMessage.objects.select_for_update().filter(key_question=message.key_question).order_by("position", "id")
+        )
+        index = next(i for i, m in enumerate(ordered) if m.pk == message.pk)
+        other = index - 1 if direction == "up" else index + 1
+        if 0 <= other < len(ordered):
+            ordered[index], ordered[other] = ordered[other], ordered[index]
+            _renumber(ordered)
+            audit.record(
+                actor=actor,
+                action="reports.key_message.move",
+                obj=message,
+                consultation=message.consultation,
+                changes={"direction": direction, "position": other + 1},
+            )
+    message.refresh_from_db()
+    return message

@@ -19,9 +19,11 @@ from target87.core.forms import apply_service_error
 from target87.core.http import see_other
 from target87.jobs import services as jobs
 
+from . import followup, rendering, selectors, services
 from . import jobs as report_jobs
-from . import rendering, selectors, services
-from .forms import BuildForm, ChannelForm
+from .contents import report_contents
+from .enums import EditionKind
+from .forms import BuildForm, ChannelForm, KeyMessageForm
 from .models import Channel
 
 
@@ -33,23 +35,27 @@ def _manage_url(slug: str) -> str:
     return reverse("reports:manage", kwargs={"slug": slug})
 
 
+def _manage_context(consultation, **given) -> dict:
+    channels = list(selectors.channel_list(consultation=consultation))
+    context = {
+        "consultation": consultation,
+        "channels": channels,
+        "channel_form": ChannelForm(),
+        "build_form": BuildForm(channels=channels, currencies=followup.currencies()),
+        "editions": list(selectors.edition_list(consultation=consultation)),
+        "formats": list(rendering.registry),
+        "board": selectors.key_message_board(consultation=consultation),
+        "message_max": services.KEY_MESSAGES_MAX,
+    }
+    context.update(given)
+    return context
+
+
 @login_required
 @require_GET
 def manage(request, slug):
     consultation = _managed(request, slug)
-    channels = list(selectors.channel_list(consultation=consultation))
-    return render(
-        request,
-        "reports/manage.html",
-        {
-            "consultation": consultation,
-            "channels": channels,
-            "channel_form": ChannelForm(),
-            "build_form": BuildForm(channels=channels),
-            "editions": list(selectors.edition_list(consultation=consultation)),
-            "formats": list(rendering.registry),
-        },
-    )
+    return render(request, "reports/manage.html", _manage_context(consultation))
 
 
 @login_required
@@ -65,16 +71,7 @@ def channel_add(request, slug):
         else:
             messages.success(request, _("Channel added."))
             return see_other(_manage_url(slug))
-    channels = list(selectors.channel_list(consultation=consultation))
-    context = {
-        "consultation": consultation,
-        "channels": channels,
-        "channel_form": form,
-        "build_form": BuildForm(channels=channels),
-        "editions": list(selectors.edition_list(consultation=consultation)),
-        "formats": list(rendering.registry),
-    }
-    return render(request, "reports/manage.html", context, status=400)
+    return render(request, "reports/manage.html", _manage_context(consultation, channel_form=form), status=400)
 
 
 @login_required
@@ -137,18 +134,32 @@ def routes(request, slug):
 def build(request, slug):
     consultation = _managed(request, slug)
     channels = list(selectors.channel_list(consultation=consultation))
-    form = BuildForm(request.POST, channels=channels)
+    form = BuildForm(request.POST, channels=channels, currencies=followup.currencies())
     if not form.is_valid():
-        messages.error(request, _("Choose a channel and a language from the lists."))
+        messages.error(request, _("Choose an edition, a channel, a language and a currency from the lists."))
         return see_other(_manage_url(slug))
     channel = next((c for c in channels if str(c.pk) == form.cleaned_data["channel"]), None)
+    try:
+        kind, currency = services.edition_kind(
+            form.cleaned_data["edition"] or EditionKind.OUTCOME, form.cleaned_data["currency"]
+        )
+    except ServiceError as error:
+        messages.error(request, " ".join(error.messages))
+        return see_other(_manage_url(slug))
+    title = (
+        _("Follow-up edition of the outcome report of %(consultation)s")
+        if kind == EditionKind.FOLLOWUP
+        else _("Outcome report of %(consultation)s")
+    )
     job = jobs.job_start(
         kind=report_jobs.KIND,
-        title=_("Outcome report of %(consultation)s") % {"consultation": consultation.title},
+        title=title % {"consultation": consultation.title},
         params={
             "consultation": consultation.pk,
             "channel": channel.pk if channel else None,
             "language": form.cleaned_data["language"],
+            "kind": kind,
+            "currency": currency,
         },
         actor=request.user,
         consultation=consultation,
@@ -204,14 +215,15 @@ def download(request, slug, number, fmt):
 
 
 @require_GET
-def public(request, slug, channel=""):
+def public(request, slug, channel="", kind=EditionKind.OUTCOME):
     consultation = consultation_selectors.consultation_get(slug=slug, user=request.user)
     chosen = None
     if channel:
         chosen = selectors.channel_find(consultation=consultation, slug=channel)
         if chosen is None:
             raise Http404
-    edition = selectors.edition_public(consultation=consultation, channel=chosen)
+    edition = selectors.edition_public(consultation=consultation, channel=chosen, kind=kind)
+    other = EditionKind.OUTCOME if kind == EditionKind.FOLLOWUP else EditionKind.FOLLOWUP
     body = ""
     if edition is not None:
         page = selectors.edition_page(edition)
@@ -222,10 +234,74 @@ def public(request, slug, channel=""):
         {
             "consultation": consultation,
             "edition": edition,
+            "kind": kind,
+            "other": selectors.edition_public(consultation=consultation, channel=chosen, kind=other),
             "body": body,
             "formats": list(rendering.registry),
             "channels": selectors.channel_list(consultation=consultation)
-            .filter(editions__published_at__isnull=False)
+            .filter(editions__published_at__isnull=False, editions__kind=kind)
             .distinct(),
         },
+    )
+
+
+# --- key messages --------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def key_message_add(request, slug, position):
+    consultation = _managed(request, slug)
+    question = consultation.key_questions.filter(position=position).first()
+    if question is None:
+        raise Http404
+    form = KeyMessageForm(request.POST)
+    if form.is_valid():
+        try:
+            services.key_message_add(
+                actor=request.user, consultation=consultation, key_question=question, text=form.cleaned_data["text"]
+            )
+        except ServiceError as error:
+            apply_service_error(form, error)
+        else:
+            messages.success(request, _("Key message added."))
+            return see_other(f"{_manage_url(slug)}#key-messages-q{position}")
+    context = _manage_context(consultation, failed_form=form, failed_question=question.pk)
+    return render(request, "reports/manage.html", context, status=400)
+
+
+@login_required
+@require_POST
+def key_message_change(request, slug, pk):
+    consultation = _managed(request, slug)
+    message = selectors.key_message_get(consultation=consultation, pk=pk)
+    anchor = f"{_manage_url(slug)}#key-messages-q{message.key_question.position}"
+    action = request.POST.get("action", "save")
+    try:
+        if action == "delete":
+            services.key_message_delete(actor=request.user, message=message)
+            messages.success(request, _("Key message removed."))
+        elif action in ("up", "down"):
+            services.key_message_move(actor=request.user, message=message, direction=action)
+        else:
+            form = KeyMessageForm(request.POST)
+            if not form.is_valid():
+                raise ServiceError(form.errors.get("text") or [_("Write the key message: it is empty.")])
+            services.key_message_update(actor=request.user, message=message, text=form.cleaned_data["text"])
+            messages.success(request, _("Key message saved."))
+    except ServiceError as error:
+        messages.error(request, " ".join(error.messages))
+    return see_other(anchor)
+
+
+@login_required
+@require_GET
+def preview(request, slug):
+    """The report as it would be built now, for the rapporteur: not kept, and saying what is not written yet."""
+    consultation = _managed(request, slug)
+    contents = report_contents(consultation=consultation)
+    return render(
+        request,
+        "reports/preview.html",
+        {"consultation": consultation, **rendering.body_context(contents, []), "preview": True},
     )

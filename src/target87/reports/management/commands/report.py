@@ -1,4 +1,5 @@
-"""``target87 report SLUG --format html|pdf|docx|json|csv [--channel CHANNEL] [--language fr] --out FILE``"""
+"""``target87 report SLUG --format html|pdf|docx|json|csv [--edition outcome|followup [--currency EUR]]
+[--channel CHANNEL] [--language fr] --out FILE``"""
 
 from __future__ import annotations
 
@@ -14,8 +15,7 @@ from django.utils.translation import gettext as _
 from target87.consultations.models import Consultation
 from target87.core.errors import ServiceError
 from target87.reports import charts as charting
-from target87.reports import rendering, selectors
-from target87.reports.contents import report_contents
+from target87.reports import followup, rendering, selectors, services
 
 
 def _fail(message: str) -> CommandError:
@@ -30,9 +30,19 @@ class Command(BaseCommand):
         parser.add_argument("--format", required=True, choices=rendering.FORMATS, dest="fmt")
         parser.add_argument("--channel", default="", help="a channel's short name: the report for that channel")
         parser.add_argument("--language", default="en", help="en, fr or es")
+        parser.add_argument(
+            "--edition",
+            default="outcome",
+            help="outcome (the default) or followup: the report with what has happened since each recommendation",
+        )
+        parser.add_argument(
+            "--currency",
+            default="",
+            help="for a follow-up edition: the ISO 4217 code the money is given in (USD unless said)",
+        )
         parser.add_argument("--out", required=True, help="the file to write")
 
-    def handle(self, *args, slug, fmt, channel, language, out, **options):
+    def handle(self, *args, slug, fmt, channel, language, out, edition, currency, **options):
         logging.getLogger("weasyprint").setLevel(logging.ERROR)
         logging.getLogger("fontTools").setLevel(logging.ERROR)
         try:
@@ -60,6 +70,13 @@ class Command(BaseCommand):
                 _("The report is made in %(known)s; “%(language)s” is not one of them.")
                 % {"known": ", ".join(languages), "language": language}
             )
+        edition = {"follow-up": "followup"}.get(edition, edition)
+        if currency and edition != "followup":
+            raise _fail(_("--currency is for a follow-up edition: add --edition followup."))
+        try:
+            kind, currency = services.edition_kind(edition, currency)
+        except ServiceError as error:
+            raise _fail(" ".join(error.messages)) from None
         target = Path(out)
         if not target.parent.is_dir():
             raise _fail(
@@ -67,9 +84,11 @@ class Command(BaseCommand):
             )
         try:
             with translation.override(language):
-                contents = report_contents(consultation=consultation, channel=chosen)
+                contents = followup.contents_for(
+                    consultation=consultation, channel=chosen, kind=kind, currency=currency
+                )
                 image = {"html": "svg", "pdf": "svg", "docx": "png"}.get(fmt, "")
-                data = rendering.render(contents, fmt, charts=charting.prepare(contents, image=image))
+                data = followup.render(contents, fmt, charts=charting.prepare(contents, image=image))
         except ServiceError as error:
             raise _fail(" ".join(error.messages)) from None
         scratch = target.with_name(f".{target.name}.part")
