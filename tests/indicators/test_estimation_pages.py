@@ -321,7 +321,8 @@ def test_non_numeric_hours_name_the_rows(stat_client):
     estimation = upload(stat_client, csv_upload(data))
     text = _problems(_run(stat_client, estimation))
     assert (
-        f"Column econ_hours (econ hours) must hold numbers; 2 rows do not: {children[0] + 1} ('abc'), "
+        f"Column econ_hours (hours of economic activity in the reference week) must hold numbers; 2 rows do not: "
+        f"{children[0] + 1} ('abc'), "
         f"{children[5] + 1} ('7h')." in text
     )
     estimation.refresh_from_db()
@@ -334,7 +335,7 @@ def test_negative_weights_name_the_rows(stat_client):
     data["weight"][4] = -3.5
     estimation = upload(stat_client, csv_upload(data))
     text = _problems(_run(stat_client, estimation))
-    assert "Column weight has negative weights in 1 rows: 5 (-3.5)." in text
+    assert "Column weight has a negative weight in 1 row: 5 (-3.5)." in text
 
 
 def _one_cluster_in_south_rural() -> dict[str, list]:
@@ -348,9 +349,9 @@ def _one_cluster_in_south_rural() -> dict[str, list]:
 
 
 LONELY_ON_THE_PAGE = (
-    "1 stratum has a single PSU: south-rural. The variance cannot be estimated there. Choose how to treat them "
-    "with --lonely-psu remove, certainty, adjust or average (as R's survey.lonely.psu), or merge these strata "
-    "with a neighbouring one. On this page: choose how to treat them under “Strata with a single cluster”."
+    "1 stratum has a single cluster: south-rural. The variance cannot be estimated there. Choose how to treat "
+    "them under “Strata with a single cluster” (as R's survey.lonely.psu does), or merge these strata with a "
+    "neighbouring one."
 )
 
 
@@ -359,7 +360,7 @@ def test_lonely_psu_under_fail_names_the_strata_and_the_options(stat_client):
     estimation = upload(stat_client, csv_upload(data))
     text = _problems(_run(stat_client, estimation))
     assert LONELY_ON_THE_PAGE in text
-    assert text.count("On this page: choose how to treat them") == 1
+    assert text.count("Choose how to treat them") == 1
     assert Estimation.objects.get().result == {}
     html = _result_html(stat_client, estimation, lonely_psu="certainty")
     expected = estimate_child_labour(data, by=BY, options=Options(lonely_psu="certainty"))

@@ -104,3 +104,63 @@ def column_mapping(mapping: dict[str, str]) -> ColumnMapping:
 
 def parts(expression: str) -> list[str]:
     return [p.strip() for p in (expression or "").split("+") if p.strip()]
+
+
+# -- sex and area coded as numbers ---------------------------------------------------------------------
+#: what a code given on the page stands for: the words the tables show and the SDG code lists know
+CODE_WORDS = {"F": "Female", "M": "Male", "U": "Urban", "R": "Rural"}
+NUMERIC_TYPES = ("int", "uint", "double", "float", "decimal")
+
+
+def bare_codes(columns: list[dict], expression: str) -> list[str] | None:
+    """The first values of a column that holds numbers with no value labels (``["1", "2"]``); None otherwise.
+
+    Such a column says nothing of what its codes mean: the page asks which is which. SPSS and Stata value
+    labels are applied when estimating, so a labelled column is not asked about.
+    """
+    names = parts(expression)
+    if len(names) != 1:
+        return None
+    column = next((c for c in columns if c["name"] == names[0]), None)
+    if column is None or column.get("values"):
+        return None
+    examples = [e for e in column.get("examples") or [] if e]
+    if examples:
+        return examples if all(_is_number(e) for e in examples) else None
+    if str(column.get("label") or "").startswith(NUMERIC_TYPES):  # a Parquet column's type
+        return []
+    return None
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _same_code(value: str, code: str) -> bool:
+    if value.strip() == code.strip():
+        return True
+    try:
+        return float(value) == float(code)
+    except ValueError:
+        return False
+
+
+def recode(result: dict, codes: dict[str, dict[str, str]]) -> dict:
+    """The result with the sex and area categories given as codes (``{"sex": {"2": "F"}}``) as words.
+
+    Only the names of the domains change; every figure stays as estimated.
+    """
+    for row in result.get("rows", []):
+        categories = row["categories"]
+        for variable, given in codes.items():
+            value = categories.get(variable)
+            if value is None or not given:
+                continue
+            meaning = next((sdmx for code, sdmx in given.items() if _same_code(str(value), code)), None)
+            if meaning is not None:
+                categories[variable] = CODE_WORDS[meaning]
+    return result

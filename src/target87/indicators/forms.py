@@ -123,6 +123,19 @@ class EstimationForm(forms.Form):
     ref_area = forms.ChoiceField(label=_("Country"), required=False)
     year = forms.IntegerField(label=_("Year of the survey"), required=False, min_value=1950, max_value=2100)
 
+    sex_female = forms.CharField(label=_("Code of girls in the sex column"), max_length=40, required=False)
+    sex_male = forms.CharField(label=_("Code of boys in the sex column"), max_length=40, required=False)
+    area_urban = forms.CharField(label=_("Code of urban areas in the area column"), max_length=40, required=False)
+    area_rural = forms.CharField(label=_("Code of rural areas in the area column"), max_length=40, required=False)
+
+    #: field → (variable, what its code stands for in the SDG code lists)
+    code_fields = {
+        "sex_female": ("sex", "F"),
+        "sex_male": ("sex", "M"),
+        "area_urban": ("area", "U"),
+        "area_rural": ("area", "R"),
+    }
+
     option_fields = (
         "definition",
         "definition_file",
@@ -164,11 +177,15 @@ class EstimationForm(forms.Form):
                 choices.insert(0, (NONE, _("— choose a column —")))
             self.fields[role] = forms.ChoiceField(label=ROLE_LABELS[role], choices=choices, required=False)
         self.fields["ref_area"].choices = [("", _("— not given —")), *countries.choices()]
-        self.order_fields([*ROLES, *self.option_fields])
+        self.order_fields([*ROLES, *self.code_fields, *self.option_fields])
 
     @property
     def column_fields(self):
         return [self[role] for role in ROLES]
+
+    @property
+    def coding_fields(self):
+        return [self[name] for name in self.code_fields]
 
     @property
     def options_fields(self):
@@ -185,13 +202,27 @@ class EstimationForm(forms.Form):
         }
         data["tables"] = list(data.get("tables") or [])
         data["df"] = data.get("df") or "domain"
+        data.update(codes_from_fields(self.cleaned_data))
         return data
+
+
+def codes_from_fields(values: dict) -> dict[str, dict[str, str]]:
+    """``{"sex_codes": {"2": "F", "1": "M"}, "area_codes": {…}}`` from the code fields given."""
+    codes: dict[str, dict[str, str]] = {"sex_codes": {}, "area_codes": {}}
+    for name, (variable, meaning) in EstimationForm.code_fields.items():
+        code = (values.get(name) or "").strip()
+        if code:
+            codes[f"{variable}_codes"][code] = meaning
+    return codes
 
 
 def initial_for(estimation) -> dict:
     options = estimation.options or {}
     initial = {role: estimation.mapping.get(role, "") for role in ROLES}
     initial.update({k: v for k, v in options.items() if k in EstimationForm.option_fields})
+    for name, (variable, meaning) in EstimationForm.code_fields.items():
+        given = options.get(f"{variable}_codes") or {}
+        initial[name] = next((code for code, m in given.items() if m == meaning), "")
     initial["definition"] = estimation.definition or "sdg"
     return initial
 

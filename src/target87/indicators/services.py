@@ -29,20 +29,34 @@ from target87.core import audit, countries
 from target87.core.errors import ServiceError
 from target87.core.permissions import require
 from target87.engines import sdmx
-from target87.engines.childlabour import ChildLabourError, MissingColumnsError, Options, estimate_child_labour_file
+from target87.engines.childlabour import (
+    ChildLabourError,
+    InvalidValuesError,
+    MissingColumnsError,
+    Options,
+    estimate_child_labour_file,
+)
 from target87.engines.microdata import MicrodataError
 from target87.engines.survey import LonelyPSUError, SurveyError
 from target87.jobs.models import Job
 from target87.jobs.registry import job_kind
 from target87.jobs.services import job_start
 
-from .columns import column_mapping, detect_columns, propose_mapping
+from .columns import column_mapping, detect_columns, propose_mapping, recode
 from .enums import TABLES, EstimationStatus, Nature, ReportingType, VintageKind
 from .imports import records_store
 from .models import Estimation, Series, Vintage
 from .sdmx import code_rows
 from .uploads import background_bytes, check_upload, safe_name
-from .validation import DEFAULT_OPTIONS, clean_request, definition_load
+from .validation import (
+    DEFAULT_OPTIONS,
+    clean_request,
+    definition_load,
+    lonely_message,
+    missing_columns_message,
+    page_message,
+    page_notes,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -236,13 +250,13 @@ def compute(estimation: Estimation, progress=None) -> dict:
                 path, column_mapping(estimation.mapping), definition, tables, _options(opts), progress=progress
             )
     except MissingColumnsError as error:
-        raise ServiceError(error.message + " " + _("Choose the columns under “Columns of the file” below.")) from None
+        raise ServiceError(missing_columns_message(error.missing, estimation.mapping)) from None
     except LonelyPSUError as error:  # strata with a single cluster under "fail"
-        raise ServiceError(
-            error.message + " " + _("On this page: choose how to treat them under “Strata with a single cluster”.")
-        ) from None
+        raise ServiceError(lonely_message(error.strata)) from None
+    except InvalidValuesError as error:
+        raise ServiceError(page_message(error.message, rows=error.rows)) from None
     except (ChildLabourError, MicrodataError, SurveyError) as error:
-        raise ServiceError(error.message) from None
+        raise ServiceError(page_message(error.message)) from None
     except FileNotFoundError:
         raise ServiceError(_("The uploaded file is no longer there: upload it again.")) from None
     except MemoryError:
@@ -256,6 +270,9 @@ def compute(estimation: Estimation, progress=None) -> dict:
     if not result.definition.comparable and data["notes"]:
         # the engine's last note says the definition is not comparable: the page says so in the reader's language
         data["notes"] = data["notes"][:-1]
+    data["notes"] = page_notes(data["notes"])
+    # sex and area coded as numbers get the names the statistician gave their codes; the figures do not change
+    recode(data, {"sex": opts.get("sex_codes") or {}, "area": opts.get("area_codes") or {}})
     data.update(software=software_version(), computed_at=timezone.now().isoformat())
     return data
 

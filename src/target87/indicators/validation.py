@@ -7,17 +7,19 @@ Nothing is written here.
 
 from __future__ import annotations
 
+import re
 import tempfile
 from pathlib import Path
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from target87.core import countries
 from target87.core.errors import ServiceError
 from target87.engines.childlabour import PRESETS, ChildLabourError, Definition, load_definition
 from target87.engines.survey import CI_METHODS, DF_OPTIONS, LONELY_PSU_OPTIONS
 
-from .columns import parts
+from .columns import bare_codes, parts
 from .enums import ROLE_LABELS, ROLES, TABLES
 from .models import Estimation
 
@@ -34,6 +36,16 @@ DEFAULT_OPTIONS = {
     "ref_area": "",
     "year": None,
     "definition_toml": "",
+    "sex_codes": {},
+    "area_codes": {},
+}
+#: what a code of each variable may stand for, and the code fields of the page
+CODE_MEANINGS = {"sex": ("F", "M"), "area": ("U", "R")}
+CODE_FIELDS = {
+    ("sex", "F"): "sex_female",
+    ("sex", "M"): "sex_male",
+    ("area", "U"): "area_urban",
+    ("area", "R"): "area_rural",
 }
 #: a custom definition is a small TOML file
 MAX_DEFINITION_BYTES = 64 * 1024
@@ -60,6 +72,7 @@ def clean_request(
     except ChildLabourError as error:
         raise ServiceError({"definition_file": error.message}) from None
     _require_columns(clean_map, chosen, definition, opts["tables"], errors)
+    _clean_codes(estimation, clean_map, opts, errors)
     _clean_methods(opts, errors)
     _clean_numbers(opts, errors)
     _clean_country_and_year(opts, errors)
@@ -108,6 +121,37 @@ def _require_columns(
         else:
             message = _("The definition %(definition)s needs this column: choose it.")
         _add(errors, role, message % {"role": str(ROLE_LABELS[role]).lower(), "definition": definition})
+
+
+def _clean_codes(estimation: Estimation, clean_map: dict[str, str], opts: dict, errors: Errors) -> None:
+    """The codes given for sex and area; asked for when a table needs a column of numbers with no labels."""
+    needed = {v for t in opts["tables"] for v in TABLES[t]}
+    for variable, meanings in CODE_MEANINGS.items():
+        given = opts.get(f"{variable}_codes") or {}
+        given = {str(code).strip()[:40]: m for code, m in given.items() if str(code).strip() and m in meanings}
+        opts[f"{variable}_codes"] = given
+        if variable not in needed or not clean_map.get(variable):
+            continue
+        if len(given) == 1 or (given and len(set(given.values())) != len(given)):
+            missing = next(m for m in meanings if m not in given.values())
+            _add(errors, CODE_FIELDS[variable, missing], _("Give this code too, different from the other one."))
+            continue
+        examples = bare_codes(estimation.columns, clean_map[variable])
+        if given or examples is None:
+            continue
+        first = CODE_FIELDS[variable, meanings[0]]
+        shown = ", ".join(dict.fromkeys(examples)) or _("numbers")
+        if variable == "sex":
+            message = _(
+                "The column %(column)s holds codes (%(examples)s) with no labels: say which code means girls and "
+                "which boys, so that the tables and the SDMX download name them."
+            )
+        else:
+            message = _(
+                "The column %(column)s holds codes (%(examples)s) with no labels: say which code means urban "
+                "and which rural, so that the tables and the SDMX download name them."
+            )
+        _add(errors, first, message % {"column": clean_map[variable], "examples": shown})
 
 
 def _clean_methods(opts: dict, errors: Errors) -> None:
@@ -178,3 +222,222 @@ def read_definition_file(upload) -> str:
         return b"".join(upload.chunks()).decode("utf-8")
     except UnicodeDecodeError:
         raise ServiceError({"definition_file": _("The definition file is not UTF-8 text.")}) from None
+
+
+# -- the engine's messages in the page's words -----------------------------------------------------------
+#
+# The engine speaks to the command line ("… with --missing-hours zero"). The page names its own fields
+# instead, and counts in the reader's grammar ("1 child", "2 children"). The engine's messages are matched
+# against its own templates, translated as it translates them, so this works in every language; a message
+# not matched keeps its text, with any option named by the field that sets it on this page.
+
+#: the engine's templates, exactly as :mod:`target87.engines.childlabour` writes them
+ENGINE_TEMPLATES = {
+    "empty_hours": "Column {column} is empty for {count} children aged 5-17: rows {rows}. Fill it in, or "
+    "count missing hours as none with --missing-hours zero.",
+    "negative_hours": "Column {column} has negative hours in {count} rows: {rows}.",
+    "negative_weights": "Column {column} has negative weights in {count} rows: {rows}.",
+    "large_weights": "Column {column} has weights that are infinite or larger than {limit:.0e} in {count} rows: "
+    "{rows}. A weight is the number of children a row stands for: check the column.",
+    "not_numbers": "Column {column} ({role}) must hold numbers; {count} rows do not: {rows}.",
+    "empty": "Column {column} ({role}) is empty in {count} rows: {rows}.",
+    "no_child": "None of the {count} rows is a child aged 5-17 (column {column}): there is nothing to estimate. "
+    "Check that the age column holds completed years.",
+    "no_weight_to_scale": "No child aged 5-17 has a positive weight: --population cannot scale them.",
+    "missing_hours_note": "{count} children with no {column} were counted as working 0 hours.",
+}
+#: command-line options → the field of the configure page that sets the same thing
+OPTION_FIELDS = {
+    "--missing-hours": "missing_hours",
+    "--lonely-psu": "lonely_psu",
+    "--population": "population",
+    "--df": "df",
+    "--ci-method": "ci_method",
+    "--level": "level",
+    "--rule-43": "rule_43",
+    "--weight": "weight",
+    "--strata": "strata",
+    "--psu": "psu",
+    "--fpc": "fpc",
+    "--age": "age",
+    "--sex": "sex",
+    "--area": "area",
+    "--econ-hours": "econ_hours",
+    "--chore-hours": "chore_hours",
+    "--hazardous": "hazardous",
+}
+
+
+def field_label(name: str) -> str:
+    """The label of a field of the configure page, as the page shows it."""
+    from .forms import EstimationForm
+
+    field = EstimationForm.base_fields.get(name)
+    return str(field.label if field is not None else ROLE_LABELS[name])
+
+
+def _choice_label(name: str, value: str) -> str:
+    from .forms import EstimationForm
+
+    return str(dict(EstimationForm.base_fields[name].choices)[value])
+
+
+def _engine_fields(key: str, message: str) -> dict[str, str] | None:
+    """The values filled into the engine's template ``key`` to make ``message``, or None if it is not that one."""
+    from target87.engines.i18n import gettext as engine_gettext
+
+    pattern = re.sub(r"\\\{(\w+)(?::[^}]*)?\\\}", r"(?P<\1>.*?)", re.escape(engine_gettext(ENGINE_TEMPLATES[key])))
+    found = re.fullmatch(pattern, message, re.S)
+    return found.groupdict() if found else None
+
+
+def _role_label(text: str) -> str:
+    role = text.strip().replace(" ", "_")
+    return str(ROLE_LABELS[role]).lower() if role in ROLE_LABELS else text
+
+
+def _count(fields: dict[str, str], rows=None) -> int:
+    if rows is not None:
+        return len(rows)
+    try:
+        return int(fields.get("count", ""))
+    except ValueError:
+        return 2
+
+
+def _invalid_values(key: str, fields: dict[str, str], count: int) -> str | None:
+    values = {**fields, "count": count}
+    if "role" in fields:
+        values["role"] = _role_label(fields["role"])
+    if key == "empty_hours":
+        values["field"], values["zero"] = field_label("missing_hours"), _choice_label("missing_hours", "zero")
+        text = ngettext(
+            "Column %(column)s is empty for %(count)d child aged 5–17: row %(rows)s. Fill it in, or choose "
+            "“%(zero)s” under “%(field)s”.",
+            "Column %(column)s is empty for %(count)d children aged 5–17: rows %(rows)s. Fill them in, or choose "
+            "“%(zero)s” under “%(field)s”.",
+            count,
+        )
+    elif key == "negative_hours":
+        text = ngettext(
+            "Column %(column)s has negative hours in %(count)d row: %(rows)s.",
+            "Column %(column)s has negative hours in %(count)d rows: %(rows)s.",
+            count,
+        )
+    elif key == "negative_weights":
+        text = ngettext(
+            "Column %(column)s has a negative weight in %(count)d row: %(rows)s.",
+            "Column %(column)s has negative weights in %(count)d rows: %(rows)s.",
+            count,
+        )
+    elif key == "large_weights":
+        text = ngettext(
+            "Column %(column)s has a weight that is infinite or larger than %(limit)s in %(count)d row: %(rows)s. "
+            "A weight is the number of children a row stands for: check the column.",
+            "Column %(column)s has weights that are infinite or larger than %(limit)s in %(count)d rows: %(rows)s. "
+            "A weight is the number of children a row stands for: check the column.",
+            count,
+        )
+    elif key == "not_numbers":
+        text = ngettext(
+            "Column %(column)s (%(role)s) must hold numbers; %(count)d row does not: %(rows)s.",
+            "Column %(column)s (%(role)s) must hold numbers; %(count)d rows do not: %(rows)s.",
+            count,
+        )
+    elif key == "empty":
+        text = ngettext(
+            "Column %(column)s (%(role)s) is empty in %(count)d row: %(rows)s.",
+            "Column %(column)s (%(role)s) is empty in %(count)d rows: %(rows)s.",
+            count,
+        )
+    elif key == "no_child":
+        text = ngettext(
+            "The only row of the file is not a child aged 5–17 (column %(column)s): there is nothing to estimate. "
+            "Check that the age column holds completed years.",
+            "None of the %(count)d rows is a child aged 5–17 (column %(column)s): there is nothing to estimate. "
+            "Check that the age column holds completed years.",
+            count,
+        )
+    elif key == "no_weight_to_scale":
+        text = _("No child aged 5–17 has a positive weight: “%(field)s” cannot scale them.")
+        values["field"] = field_label("population")
+    else:
+        return None
+    return text % values
+
+
+def page_message(message: str, rows=None) -> str:
+    """An engine's message in the page's words: its fields named as the page labels them, plurals right."""
+    for key in ENGINE_TEMPLATES:
+        fields = _engine_fields(key, message)
+        if fields is not None:
+            text = _invalid_values(key, fields, _count(fields, rows))
+            if text is not None:
+                return text
+    return without_options(message)
+
+
+def without_options(message: str) -> str:
+    """A message with each command-line option (``--lonely-psu``) replaced by the page's field that sets it."""
+
+    def name(found: re.Match) -> str:
+        field = OPTION_FIELDS.get(found.group(0))
+        return f"“{field_label(field)}”" if field else found.group(0)
+
+    return re.sub(r"(?<![\w-])--[a-z][a-z0-9-]*", name, message)
+
+
+def lonely_message(strata: list[str]) -> str:
+    """Strata with a single cluster, named, and where on the page to choose how to treat them."""
+    shown = ", ".join(strata[:10]) + (" …" if len(strata) > 10 else "")
+    count = len(strata)
+    return (
+        ngettext(
+            "%(count)d stratum has a single cluster: %(strata)s.",
+            "%(count)d strata have a single cluster: %(strata)s.",
+            count,
+        )
+        % {"count": count, "strata": shown}
+        + " "
+        + _(
+            "The variance cannot be estimated there. Choose how to treat them under “%(field)s” (as R's "
+            "survey.lonely.psu does), or merge these strata with a neighbouring one."
+        )
+        % {"field": field_label("lonely_psu")}
+    )
+
+
+def missing_columns_message(missing: list[str], mapping: dict[str, str]) -> str:
+    """Columns chosen on the page that the file does not have, each with the field it was chosen for."""
+    named = []
+    for column in missing:
+        roles = [str(ROLE_LABELS[r]) for r in ROLES if column in parts(mapping.get(r) or "")]
+        named.append(
+            _("%(column)s (chosen for “%(field)s”)") % {"column": column, "field": roles[0]} if roles else column
+        )
+    return (
+        ngettext("The file has no column %(columns)s.", "The file has none of the columns %(columns)s.", len(missing))
+        % {"columns": "; ".join(named)}
+        + " "
+        + _("Choose the columns under “Columns of the file” below.")
+    )
+
+
+def page_notes(notes: list[str]) -> list[str]:
+    """The engine's notes on a result in the page's words (a count of children in the reader's grammar)."""
+    out = []
+    for note in notes:
+        fields = _engine_fields("missing_hours_note", note)
+        if fields is None:
+            out.append(without_options(note))
+            continue
+        count = _count(fields)
+        out.append(
+            ngettext(
+                "%(count)d child with no %(column)s was counted as working 0 hours.",
+                "%(count)d children with no %(column)s were counted as working 0 hours.",
+                count,
+            )
+            % {"count": count, "column": fields["column"]}
+        )
+    return out

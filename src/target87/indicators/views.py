@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from target87.core import countries
@@ -19,6 +20,7 @@ from target87.core.errors import ServiceError
 from target87.core.forms import apply_service_error
 
 from . import exporters, samples, selectors, services, uploads, validation
+from .columns import bare_codes
 from .enums import EstimationStatus
 from .forms import EstimationForm, StoreForm, UploadForm, initial_for
 from .models import Series
@@ -90,7 +92,20 @@ def configure(request, uuid):
                 return redirect("indicators:result", uuid=estimation.uuid)
     else:
         form = EstimationForm(initial=initial_for(estimation), **form_kwargs)
-    return render(request, "indicators/configure.html", {"estimation": estimation, "form": form})
+    return render(
+        request,
+        "indicators/configure.html",
+        {"estimation": estimation, "form": form, "ask_codes": _ask_codes(estimation, form)},
+    )
+
+
+def _ask_codes(estimation, form) -> bool:
+    """Whether the page opens the questions on sex and area codes: a column of bare numbers, or codes given."""
+    mapping = form.data if form.is_bound else estimation.mapping
+    fields = form.coding_fields
+    if any(field.errors or field.value() for field in fields):
+        return True
+    return any(bare_codes(estimation.columns, mapping.get(v) or "") is not None for v in ("sex", "area"))
 
 
 @login_required
@@ -169,9 +184,12 @@ def store(request, uuid):
         except ServiceError as error:
             apply_service_error(form, error)
         else:
-            text = _(
+            text = ngettext(
+                "Stored %(stored)d observation of %(series)s as a new vintage. It is not on the dashboards until "
+                "you show it there.",
                 "Stored %(stored)d observations of %(series)s as a new vintage. It is not on the dashboards until "
-                "you show it there."
+                "you show it there.",
+                outcome.stored,
             )
             if outcome.replaced:
                 text += " " + _("The earlier vintages from the same source are kept; this one is now the current.")
