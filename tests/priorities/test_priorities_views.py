@@ -121,9 +121,8 @@ def test_results_show_overall_and_each_group_side_by_side(client, consultation, 
     services.ballot_close(actor=convener, ballot=b)
     page = client.get(f"/ballots/{b.pk}/results/").content.decode()
     for heading in [
-        "Consensus score",
-        "Plain rank",
-        "Agree (all voters)",
+        "Lowest group's agreement",
+        "All voters",
         "Government",
         "Workers&#x27; organisation",
         "Employers&#x27; organisation",

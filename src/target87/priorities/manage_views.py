@@ -20,6 +20,7 @@ from target87.core.http import see_other
 from . import exporters, selectors, services
 from .enums import BallotStatus, Method, ProposalStatus
 from .forms import BallotForm, ItemAddForm, ItemForm
+from .services.display import ballot_results_hidden_set
 
 # --- the convener's ballots -------------------------------------------------------------------------------------
 
@@ -245,6 +246,12 @@ def manage_ballot_status(request, slug, pk):
                 messages.success(request, _("Participants may propose statements: you review each one here."))
             else:
                 messages.success(request, _("Participants no longer propose statements."))
+        elif action in ("results-hide", "results-show"):
+            ballot = ballot_results_hidden_set(actor=request.user, ballot=ballot, hidden=action == "results-hide")
+            if ballot.results_hidden:
+                messages.success(request, _("Results are hidden from the screen and the results page until it closes."))
+            else:
+                messages.success(request, _("Results are shown on the screen and the results page as votes come in."))
         else:
             messages.error(request, _("Choose to open or to close the ballot."))
     except ServiceError as error:

@@ -54,6 +54,11 @@ class Ballot(models.Model):
         default=False,
         help_text=_("Agree / disagree ballots: the convener reviews each proposed statement before it is voted on."),
     )
+    results_hidden = models.BooleanField(
+        _("hide results until the ballot closes"),
+        default=False,
+        help_text=_("The plenary screen and the results page show no result while the ballot is open."),
+    )
     items_version = models.PositiveIntegerField(_("changes to the items"), default=0, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -82,6 +87,11 @@ class Ballot(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == BallotStatus.OPEN
+
+    @property
+    def results_shown(self) -> bool:
+        """Whether its results may be shown now: always once closed; while open, unless the convener hides them."""
+        return self.status == BallotStatus.CLOSED or not self.results_hidden
 
     @property
     def is_pairwise(self) -> bool:

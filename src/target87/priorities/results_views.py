@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET
 
 from target87.consultations import selectors as consultation_selectors
 
-from . import selectors
+from . import result_pages, selectors
 
 # --- results and the plenary screen ---------------------------------------------------------------------------
 
@@ -30,17 +30,15 @@ def consultation_ballots(request, slug):
 @require_GET
 def results(request, pk):
     ballot = selectors.ballot_get_viewable(pk=pk, user=request.user)
-    data = selectors.ballot_results(ballot=ballot)
-    table = selectors.results_table(ballot=ballot, data=data)
+    page = result_pages.results_page(ballot=ballot)
     return render(
         request,
         "priorities/results.html",
         {
             "consultation": ballot.consultation,
             "ballot": ballot,
-            "data": data,
-            **table,
-            "map": _opinion_map(data),
+            **page,
+            "map": None if page["hidden"] else _opinion_map(page["data"]),
             "can_manage": request.user.has_perm("priorities.manage_ballot", ballot.consultation),
         },
     )
@@ -69,9 +67,8 @@ def _opinion_map(data) -> dict | None:
 
 def _screen_context(request, ballot):
     vote_url = request.build_absolute_uri(reverse("priorities:vote", kwargs={"pk": ballot.pk}))
-    live = selectors.ballot_live(ballot=ballot)
-    labels = {item.code: item.label for item in selectors.ballot_items(ballot=ballot)}
-    return {"ballot": ballot, "consultation": ballot.consultation, "live": live, "labels": labels, "vote_url": vote_url}
+    live = result_pages.screen(ballot=ballot)
+    return {"ballot": ballot, "consultation": ballot.consultation, "live": live, "vote_url": vote_url}
 
 
 @require_GET
