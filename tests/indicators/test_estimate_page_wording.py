@@ -10,7 +10,7 @@ import pytest
 import sdmx as sdmx1
 from django.urls import reverse
 
-from factories_indicators import csv_upload, form_data, survey, upload
+from factories_indicators import csv_upload, form_data, labelled_frame, spss_file, survey, upload, upload_path
 from target87.engines import sdmx
 from target87.engines.childlabour import ChildLabourError, Options, estimate_child_labour
 from target87.indicators import validation
@@ -139,6 +139,15 @@ def test_one_observation_stored_is_one_observation(stat_client):
     assert "Stored 1 observation of SL_TLF_CHLDEC as a new vintage." in text
 
 
+def test_the_result_states_its_options_as_the_configure_page_words_them(stat_client):
+    estimation = upload(stat_client, csv_upload())
+    response = _configure(stat_client, estimation, lonely_psu="certainty", ci_method="beta")
+    page = stat_client.get(response["Location"]).content.decode()
+    facts = {k: html.unescape(v) for k, v in re.findall(r'<dd data-fact="(\w+)">(.*?)</dd>', page)}
+    assert facts["ci"] == "95 %, Beta (Korn and Graubard)"
+    assert facts["lonely"] == "Certainty: the single cluster was sampled with certainty"
+
+
 # -- sex and area coded 1/2 ----------------------------------------------------------------------------------
 def _coded(data):
     coded = dict(data)
@@ -236,3 +245,45 @@ def test_recoding_changes_names_only(stat_client):
     assert got.keys() == expected.keys()
     for domain, figures in expected.items():  # the same sums, added in another order: equal to 1e-12
         assert got[domain] == pytest.approx(figures, rel=1e-12), domain
+
+
+def test_value_labels_the_code_lists_know_need_no_codes(stat_client, tmp_path):
+    data = survey()
+    estimation = upload(stat_client, upload_path(spss_file(tmp_path / "survey.sav", data)))
+    response = _configure(stat_client, estimation)
+    assert response.status_code == 302, _text(response)
+    url = reverse("indicators:download", kwargs={"uuid": estimation.uuid, "exporter": "sdmx-csv"})
+    rows = list(csv.DictReader(io.StringIO(stat_client.get(url).content.decode())))
+    assert {r["SEX"] for r in rows} == {"_T", "F", "M"}
+
+
+def test_value_labels_that_do_not_say_which_is_which_are_asked_and_recoded(stat_client, tmp_path):
+    import pyreadstat
+
+    data = survey()
+    frame, labels, _variable_labels = labelled_frame(data)
+    labels["sex"] = {1.0: "Boy child", 2.0: "Girl child"}
+    path = tmp_path / "survey.sav"
+    pyreadstat.write_sav(frame, str(path), variable_value_labels=labels)
+    estimation = upload(stat_client, upload_path(path))
+    text = _text(_configure(stat_client, estimation))
+    assert re.search(
+        r'id="field-sex_female">.*?The value labels of column sex \(1 Boy child, 2 Girl child\) do not say which', text
+    )
+    assert 'field-area_urban">' in text and "The column area" not in text  # Urban/Rural are understood
+    response = _configure(stat_client, estimation, sex_female="2", sex_male="1")
+    assert response.status_code == 302, _text(response)
+    page = _text(stat_client.get(response["Location"]))
+    body = re.search(r'data-table="sex">(.*?)</table>', page).group(1)
+    assert re.findall(r'<th scope="row">(.*?)</th>', body) == ["Male", "Female"]
+    url = reverse("indicators:download", kwargs={"uuid": estimation.uuid, "exporter": "sdmx-csv"})
+    download = stat_client.get(url)
+    assert download.status_code == 200
+    rows = list(csv.DictReader(io.StringIO(download.content.decode())))
+    expected = {
+        r.categories["sex"]: r.estimate
+        for r in estimate_child_labour(data, by=BY).rows
+        if r.categories["age_group"] == r.categories["area"] == "_T"
+    }
+    got = {r["SEX"]: float(r["OBS_VALUE"]) for r in rows if r["AGE"] == "Y5T17" and r["URBANISATION"] == "_T"}
+    assert got == {"_T": expected["_T"], "F": expected["female"], "M": expected["male"]}

@@ -132,6 +132,43 @@ def bare_codes(columns: list[dict], expression: str) -> list[str] | None:
     return None
 
 
+def unnamed_labels(columns: list[dict], expression: str, variable: str) -> list[str] | None:
+    """``["1 Boy child", "2 Girl child"]`` when a column's value labels do not say which is which; else None.
+
+    Labels such as “Male”/“Female” or “Urbain”/“Rural” are understood and need nothing more.
+    """
+    from target87.engines import sdmx
+
+    names = parts(expression)
+    column = next((c for c in columns if len(names) == 1 and c["name"] == names[0]), None)
+    if column is None or not column.get("values"):
+        return None
+    words, wanted = (sdmx.SEX_CODES, {"F", "M"}) if variable == "sex" else (sdmx.AREA_CODES, {"U", "R"})
+    known = {words.get(str(label).strip().lower()) for label in column["values"].values()}
+    if wanted <= known:
+        return None
+    return [f"{code} {label}" for code, label in column["values"].items()]
+
+
+def codes_to_ask(columns: list[dict], expression: str, variable: str) -> list[str] | None:
+    """What the page shows when it must ask which code of the sex or area column means what; None if not."""
+    bare = bare_codes(columns, expression)
+    return bare if bare is not None else unnamed_labels(columns, expression, variable)
+
+
+def with_labels(columns: list[dict], expression: str, given: dict[str, str]) -> dict[str, str]:
+    """The codes given, and the value label of each code too (estimates name categories by their labels)."""
+    names = parts(expression)
+    column = next((c for c in columns if len(names) == 1 and c["name"] == names[0]), None)
+    labels = (column or {}).get("values") or {}
+    out = dict(given)
+    for code, meaning in given.items():
+        label = next((lab for value, lab in labels.items() if _same_code(value, code)), None)
+        if label is not None:
+            out.setdefault(label, meaning)
+    return out
+
+
 def _is_number(text: str) -> bool:
     try:
         float(text)

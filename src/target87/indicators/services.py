@@ -42,7 +42,7 @@ from target87.jobs.models import Job
 from target87.jobs.registry import job_kind
 from target87.jobs.services import job_start
 
-from .columns import column_mapping, detect_columns, propose_mapping, recode
+from .columns import column_mapping, detect_columns, propose_mapping, recode, with_labels
 from .enums import TABLES, EstimationStatus, Nature, ReportingType, VintageKind
 from .imports import records_store
 from .models import Estimation, Series, Vintage
@@ -272,7 +272,13 @@ def compute(estimation: Estimation, progress=None) -> dict:
         data["notes"] = data["notes"][:-1]
     data["notes"] = page_notes(data["notes"])
     # sex and area coded as numbers get the names the statistician gave their codes; the figures do not change
-    recode(data, {"sex": opts.get("sex_codes") or {}, "area": opts.get("area_codes") or {}})
+    recode(
+        data,
+        {
+            v: with_labels(estimation.columns, estimation.mapping.get(v) or "", opts.get(f"{v}_codes") or {})
+            for v in ("sex", "area")
+        },
+    )
     data.update(software=software_version(), computed_at=timezone.now().isoformat())
     return data
 

@@ -19,7 +19,7 @@ from target87.core.errors import ServiceError
 from target87.engines.childlabour import PRESETS, ChildLabourError, Definition, load_definition
 from target87.engines.survey import CI_METHODS, DF_OPTIONS, LONELY_PSU_OPTIONS
 
-from .columns import bare_codes, parts
+from .columns import bare_codes, codes_to_ask, parts
 from .enums import ROLE_LABELS, ROLES, TABLES
 from .models import Estimation
 
@@ -136,12 +136,17 @@ def _clean_codes(estimation: Estimation, clean_map: dict[str, str], opts: dict, 
             missing = next(m for m in meanings if m not in given.values())
             _add(errors, CODE_FIELDS[variable, missing], _("Give this code too, different from the other one."))
             continue
-        examples = bare_codes(estimation.columns, clean_map[variable])
+        examples = codes_to_ask(estimation.columns, clean_map[variable], variable)
         if given or examples is None:
             continue
         first = CODE_FIELDS[variable, meanings[0]]
         shown = ", ".join(dict.fromkeys(examples)) or _("numbers")
-        if variable == "sex":
+        if bare_codes(estimation.columns, clean_map[variable]) is None:  # labels that do not say which is which
+            message = _(
+                "The value labels of column %(column)s (%(examples)s) do not say which code means what: give the "
+                "code of each, so that the tables and the SDMX download name them."
+            )
+        elif variable == "sex":
             message = _(
                 "The column %(column)s holds codes (%(examples)s) with no labels: say which code means girls and "
                 "which boys, so that the tables and the SDMX download name them."

@@ -20,8 +20,8 @@ from target87.core.errors import ServiceError
 from target87.core.forms import apply_service_error
 
 from . import exporters, samples, selectors, services, uploads, validation
-from .columns import bare_codes
-from .enums import EstimationStatus
+from .columns import codes_to_ask
+from .enums import CI_METHOD_LABELS, LONELY_PSU_LABELS, EstimationStatus
 from .forms import EstimationForm, StoreForm, UploadForm, initial_for
 from .models import Series
 
@@ -105,7 +105,7 @@ def _ask_codes(estimation, form) -> bool:
     fields = form.coding_fields
     if any(field.errors or field.value() for field in fields):
         return True
-    return any(bare_codes(estimation.columns, mapping.get(v) or "") is not None for v in ("sex", "area"))
+    return any(codes_to_ask(estimation.columns, mapping.get(v) or "", v) is not None for v in ("sex", "area"))
 
 
 @login_required
@@ -155,6 +155,9 @@ def _result_context(estimation, store_form=None):
         "storable": bool(definition.get("series")) and definition.get("comparable"),
         "exporters": exporters.estimate_exporters,
         "country": countries.name(options["ref_area"]) if options.get("ref_area") else "",
+        # the options as the configure page words them, not as the command's values ("fail", "logit")
+        "ci_method_label": CI_METHOD_LABELS.get(options.get("ci_method"), options.get("ci_method")),
+        "lonely_psu_label": LONELY_PSU_LABELS.get(options.get("lonely_psu"), options.get("lonely_psu")),
     }
 
 
