@@ -20,6 +20,9 @@ from target87.commitments import services as commitments
 from target87.core.errors import ServiceError
 from target87.reports import followup, selectors, services
 from target87.reports.models import Edition
+from target87.synthesis import services as synthesis
+from target87.synthesis.models import SuggestionRun
+from target87.synthesis.services.suggestions import Item, suggestion_store
 
 pytestmark = pytest.mark.django_db
 
@@ -270,3 +273,26 @@ def test_build_with_a_currency_not_offered_is_refused_on_the_web(convener_client
     )
     assert "Choose an edition, a channel, a language and a currency from the lists." in response.content.decode()
     assert not Edition.objects.exists()
+
+
+def test_followup_action_on_a_merged_recommendation_answers_the_merge(consultation, convener, made):
+    national, inspection = made["recs"][0], made["recs"][1]
+    run = SuggestionRun.objects.create(consultation=consultation, method_asked="tfidf", method="tfidf")
+    suggestion = suggestion_store(run=run, items=[Item("r", r, r.key_question_id) for r in (national, inspection)])
+    merge = synthesis.suggestion_accept(
+        actor=convener,
+        suggestion=suggestion,
+        title="Plans and inspection together",
+        text="National action plans, with labour inspection reaching farms.",
+        level="national",
+        actors=["governments"],
+        timeframe="medium",
+    )
+    with translation.override("en"):
+        contents = followup.followup_contents(consultation=consultation)
+    titles = [a["title"] for a in _since(contents, "Plans and inspection together")["actions"]]
+    # the inspectors' action answered a recommendation now merged; the dropped one answered the other
+    assert sorted(titles) == ["Labour inspectors trained in Kanchanaburi farms", "National plan drafting workshop"]
+    # the top of the ballot is answered through the merge: no longer an orphan priority
+    assert contents["followup"]["orphan_priorities"] == []
+    assert merge.recommendation.title == "Plans and inspection together"

@@ -12,14 +12,16 @@ from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
+from factories_followup import followed
 from factories_reports import filled
 
 from factories import ConsultationFactory, KeyQuestionFactory, UserFactory
 from target87.core.errors import ServiceError
 from target87.core.models import AuditEntry
+from target87.demo import followup as demo
 from target87.reports import rendering, services
 from target87.reports.contents import report_contents
-from target87.reports.models import KeyMessage
+from target87.reports.models import Edition, KeyMessage
 
 pytestmark = pytest.mark.django_db
 
@@ -77,9 +79,22 @@ def test_key_messages_edited_removed_and_audited(consultation, convener, made):
 
 
 def test_key_message_translation_shown_in_that_language(consultation, convener, made):
-    [message] = _write(convener, consultation, made["questions"][0], FIRST)
-    message.translations = {"fr": {"text": "Chaque pays adopte un plan d'action national."}}
-    message.save()
+    services.key_message_add(
+        actor=convener,
+        consultation=consultation,
+        key_question=made["questions"][0],
+        text=FIRST,
+        translations={"fr": "Chaque pays adopte un plan d'action national.", "es": " "},
+    )
+    with pytest.raises(ServiceError) as error:
+        services.key_message_add(
+            actor=convener,
+            consultation=consultation,
+            key_question=made["questions"][0],
+            text=SECOND,
+            translations={"de": "Arbeitsinspektion"},
+        )
+    assert error.value.messages == ["Key messages are translated into en, fr, es; “de” is not one of them."]
     assert _contents(consultation, "fr")["key_questions"][0]["key_messages"] == [
         "Chaque pays adopte un plan d'action national."
     ]
@@ -205,3 +220,22 @@ def test_others_cannot_write_key_messages(client, consultation, convener, made):
     assert client.post(change, {"action": "delete"}).status_code in (403, 404)
     assert client.get(reverse("reports:preview", kwargs={"slug": consultation.slug})).status_code in (403, 404)
     assert list(KeyMessage.objects.values_list("text", flat=True)) == [FIRST]
+
+
+def test_demo_writes_key_messages_and_publishes_a_followup_edition(consultation, convener, tmp_path):
+    followed(consultation, convener)
+    convener.username = "convener"  # the demonstration's convener
+    convener.save()
+    demo.load(consultation=consultation)
+    demo.load(consultation=consultation)  # again: nothing more
+    assert KeyMessage.objects.filter(consultation=consultation).count() == 7
+    editions = list(Edition.objects.filter(consultation=consultation).order_by("number"))
+    assert [(e.kind, e.is_published) for e in editions] == [("outcome", True), ("followup", True)]
+    assert editions[0].contents["key_questions"][0]["key_messages"][0].startswith("National action plans on 8.7")
+    orphans = editions[1].contents["followup"]["orphan_priorities"]
+    assert [o["title"] for o in orphans] == ["National action plans"]
+    with translation.override("fr"):
+        assert report_contents(consultation=consultation)["key_questions"][1]["key_messages"] == [
+            "Les organisations de travailleurs et d'employeurs siègent comme membres à part entière de chaque "
+            "comité national de pilotage."
+        ]

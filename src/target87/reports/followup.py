@@ -23,6 +23,7 @@ from target87.commitments.enums import ActionStatus, PartnerRole
 from target87.commitments.finance import Rates
 from target87.core import countries, exporters
 from target87.core.errors import ServiceError
+from target87.synthesis.models import MergedRecommendation
 
 from . import rendering
 from .contents import report_contents
@@ -93,10 +94,30 @@ def _since(rows: list[dict]) -> dict:
     }
 
 
-def _orphans(consultation, found: list, shown: dict[int, dict], whole: bool) -> list[dict]:
+def _folded(consultation) -> dict[int, int]:
+    """Recommendation id → the merged recommendation that stands for it in the report (merges in force)."""
+    pairs = dict(
+        MergedRecommendation.objects.filter(
+            active=True, merge__consultation=consultation, merge__recommendation__isnull=False
+        ).values_list("recommendation_id", "merge__recommendation_id")
+    )
+
+    def top(pk: int) -> int:
+        seen = {pk}
+        while pk in pairs and pairs[pk] not in seen:  # a merge of merges stands for them all
+            pk = pairs[pk]
+            seen.add(pk)
+        return pk
+
+    return {pk: top(pk) for pk in pairs}
+
+
+def _orphans(consultation, found: list, shown: dict[int, dict], whole: bool, answered: set[int], folded) -> list[dict]:
     places = commitments.priority_places(consultation=consultation)
     rows = []
     for rec in found:
+        if folded.get(rec.pk) in answered:
+            continue  # ranked before the merge, answered through the merged recommendation
         if not whole and rec.pk not in shown:
             continue  # a channel's edition names the orphan priorities among its own recommendations
         rows.append(
@@ -118,11 +139,13 @@ def add_followup(contents: dict, *, consultation, currency: str = DEFAULT_CURREN
     money = commitments.action_money(consultation=consultation, currency=currency)
     actions = list(commitments.action_queryset().filter(consultation=consultation))
     latest = _latest_updates(actions, consultation.tz)
+    folded = _folded(consultation)
     answering: dict[int, list[dict]] = defaultdict(list)
     for action in actions:
         row = _action_dict(action, latest, money)
-        for rec in action.recommendations.all():
-            answering[rec.pk].append(row)
+        # an action answering a recommendation merged into another answers the merged one, once
+        for pk in dict.fromkeys(folded.get(rec.pk, rec.pk) for rec in action.recommendations.all()):
+            answering[pk].append(row)
     shown, counted = {}, {}
     for block in contents["key_questions"]:
         for rec in block["recommendations"]:
@@ -134,7 +157,9 @@ def add_followup(contents: dict, *, consultation, currency: str = DEFAULT_CURREN
     by_status = defaultdict(int)
     for row in counted.values():
         by_status[row["status"]] += 1
-    orphans = _orphans(consultation, summary["orphan_priorities"], shown, whole)
+    live = {a.pk for a in actions if a.status != ActionStatus.DROPPED}
+    answered = {pk for pk, rows in answering.items() if any(r["id"] in live for r in rows)}
+    orphans = _orphans(consultation, summary["orphan_priorities"], shown, whole, answered, folded)
     missing = sorted({c for row in counted.values() for c in row["missing"]})
     contents["edition"] = EditionKind.FOLLOWUP.value
     contents["followup"] = {

@@ -334,12 +334,29 @@ def _message_text(text: str) -> str:
     return text
 
 
-def key_message_add(*, actor, consultation, key_question, text: str) -> KeyMessage:
-    """Add a key message at the end of a key question's list; the text is kept as written."""
+def _translations(given: dict | None) -> dict:
+    """``{"fr": "…", "es": "…"}`` as a key message keeps it; the interface languages only, texts checked."""
+    known = [code for code, _name in settings.LANGUAGES]
+    kept = {}
+    for language, text in (given or {}).items():
+        if language not in known:
+            raise ServiceError(
+                _("Key messages are translated into %(known)s; “%(language)s” is not one of them.")
+                % {"known": ", ".join(known), "language": language}
+            )
+        if (text or "").strip():
+            kept[language] = {"text": _message_text(text)}
+    return kept
+
+
+def key_message_add(*, actor, consultation, key_question, text: str, translations: dict | None = None) -> KeyMessage:
+    """Add a key message at the end of a key question's list; the text is kept as written, and its translations
+    (language → text) when given."""
     require(actor, "reports.manage", consultation)
     if key_question.consultation_id != consultation.pk:
         raise ServiceError(_("That key question is not one of this consultation's."))
     text = _message_text(text)
+    translated = _translations(translations)
     with transaction.atomic():
         siblings = KeyMessage.objects.select_for_update().filter(key_question=key_question)
         if siblings.count() >= KEY_MESSAGES_MAX:
@@ -359,6 +376,7 @@ def key_message_add(*, actor, consultation, key_question, text: str) -> KeyMessa
             key_question=key_question,
             position=(siblings.aggregate(m=Max("position"))["m"] or 0) + 1,
             text=text,
+            translations=translated,
             written_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
         audit.record(
@@ -366,7 +384,7 @@ def key_message_add(*, actor, consultation, key_question, text: str) -> KeyMessa
             action="reports.key_message.create",
             obj=message,
             consultation=consultation,
-            changes={"key_question": key_question.position, "text": text},
+            changes={"key_question": key_question.position, "text": text, "translations": translated},
         )
     return message
 
