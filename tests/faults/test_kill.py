@@ -9,102 +9,19 @@ restarted worker knows at once that the job's first worker is gone.
 from __future__ import annotations
 
 import json
-import os
-import signal
-import sqlite3
-import subprocess
-import sys
 import time
-import urllib.parse
-from pathlib import Path
 
 import pytest
+from processes import Deployment, kill
 
-ROOT = Path(__file__).resolve().parents[2]
-TARGET87 = str(Path(sys.executable).with_name("target87"))
 DATABASE = "target87_kill"
 #: enough people that the solver uses its whole time limit, so that the worker dies in the middle of the search
 PEOPLE = 240
 
 
-class Deployment:
-    """A database, a queue and the environment of the product's processes, in a scratch folder."""
-
-    def __init__(self, var: Path) -> None:
-        self.var = var
-        suite_db = os.environ.get("DATABASE_URL", "")
-        if suite_db.startswith("postgres"):
-            import psycopg
-
-            parts = urllib.parse.urlsplit(suite_db)
-            with psycopg.connect(urllib.parse.urlunsplit(parts._replace(path="/postgres")), autocommit=True) as c:
-                c.execute(f"DROP DATABASE IF EXISTS {DATABASE}")
-                c.execute(f"CREATE DATABASE {DATABASE}")
-            self.db = urllib.parse.urlunsplit(parts._replace(path=f"/{DATABASE}"))
-        else:
-            self.db = f"sqlite:///{var}/db.sqlite3"
-        self.env = {
-            **{k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "HUEY_IMMEDIATE")},
-            "DJANGO_SETTINGS_MODULE": "target87.settings",
-            "TARGET87_VAR": str(var),
-            "DATABASE_URL": self.db,
-            "JOB_LEASE_SECONDS": "2",
-            "JOB_WORKERS": "1",
-            "LOG_LEVEL": "CRITICAL",
-        }
-        subprocess.run([TARGET87, "migrate", "--no-input", "-v", "0"], env=self.env, check=True, cwd=ROOT)
-
-    def python(self, code: str) -> dict:
-        """Run ``code`` with Django set up in the deployment's settings; it prints one JSON line."""
-        prelude = "import django, json; django.setup()\n"
-        done = subprocess.run(
-            [sys.executable, "-c", prelude + code], env=self.env, check=True, capture_output=True, text=True, cwd=ROOT
-        )
-        return json.loads(done.stdout.strip().splitlines()[-1])
-
-    def query(self, sql: str, *params):
-        if self.db.startswith("sqlite"):
-            with sqlite3.connect(self.db.removeprefix("sqlite:///")) as connection:
-                return connection.execute(sql.replace("%s", "?"), params).fetchall()
-        import psycopg
-
-        with psycopg.connect(self.db, autocommit=True) as connection:
-            return connection.execute(sql, params).fetchall()
-
-    def worker(self) -> subprocess.Popen:
-        return subprocess.Popen(
-            [TARGET87, "run_huey", "--quiet"],
-            env=self.env,
-            cwd=ROOT,
-            start_new_session=True,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-
-    def job(self, job_id: str) -> tuple[str, int, str]:
-        if self.db.startswith("sqlite"):
-            job_id = job_id.replace("-", "")  # Django keeps a UUID as 32 hexadecimal digits on SQLite
-        [(status, done, error)] = self.query("SELECT status, done, error FROM jobs_job WHERE id = %s", job_id)
-        return status, done, error
-
-    def wait(self, job_id: str, until, seconds: float) -> tuple[str, int, str]:
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            state = self.job(job_id)
-            if until(state):
-                return state
-            time.sleep(0.2)
-        raise AssertionError(f"job {job_id} stayed {self.job(job_id)}")
-
-
-def kill(process: subprocess.Popen) -> None:
-    os.killpg(process.pid, signal.SIGKILL)
-    process.wait(timeout=10)
-
-
 @pytest.fixture
 def deployment(tmp_path):
-    return Deployment(tmp_path)
+    return Deployment(tmp_path, DATABASE)
 
 
 ALLOCATION = """

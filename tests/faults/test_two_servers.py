@@ -17,7 +17,6 @@ import importlib.util
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -28,6 +27,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from processes import Browser, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 PARTICIPANTS = 16
@@ -54,55 +54,6 @@ def _bench():
     return module
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Browser:
-    """A participant's (or the convener's) browser: its cookies, kept by hand (they are Secure, and the servers
-    are spoken to in plain HTTP as behind a TLS proxy), sent to whichever server is asked."""
-
-    def __init__(self) -> None:
-        self.cookies: dict[str, str] = {}
-
-    def _headers(self, base: str, path: str) -> dict:
-        headers = {"X-Forwarded-Proto": "https", "Origin": base.replace("http://", "https://")}
-        headers["Referer"] = headers["Origin"] + path
-        if self.cookies:
-            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-            headers["X-CSRFToken"] = self.cookies.get("csrftoken", "")
-        return headers
-
-    def request(self, base: str, path: str, data: dict | None = None, htmx: bool = False) -> tuple[int, str]:
-        headers = self._headers(base, path)
-        if htmx:
-            headers["HX-Request"] = "true"
-        body = None
-        if data is not None:
-            body = urllib.parse.urlencode({**data, "csrfmiddlewaretoken": self.cookies.get("csrftoken", "")}).encode()
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        request = urllib.request.Request(base + path, data=body, headers=headers)
-        opener = urllib.request.build_opener(_NoRedirect)
-        try:
-            response = opener.open(request, timeout=30)
-        except urllib.error.HTTPError as error:
-            response = error
-        for header in response.headers.get_all("Set-Cookie") or []:
-            name, _, rest = header.partition("=")
-            self.cookies[name.strip()] = rest.split(";", 1)[0]
-        text = response.read().decode("utf-8", "replace")
-        if response.status in (301, 302, 303) and data is None:
-            return self.request(base, response.headers["Location"])
-        return response.status, text
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory):
     import psycopg
@@ -115,7 +66,7 @@ def cluster(tmp_path_factory):
         connection.execute(f"CREATE DATABASE {DATABASE}")
     db = urllib.parse.urlunsplit(server_url._replace(path=f"/{DATABASE}"))
     var = str(tmp_path_factory.mktemp("two-servers"))
-    redis_port = _free_port()
+    redis_port = free_port()
     redis = subprocess.Popen(
         ["redis-server", "--port", str(redis_port), "--save", "", "--appendonly", "no"], stdout=subprocess.DEVNULL
     )
