@@ -196,6 +196,19 @@ def test_undo_restores_the_state_before_the_merge(texts, convener):
     assert accept(convener, suggestion).recommendation.contributions.get() == c1
 
 
+def test_a_new_request_keeps_an_undone_merge_and_its_suggestion_as_history(texts, convener):
+    c1, c2 = texts.contribution(SAME[0]), texts.contribution(SAME[1], group=1)
+    texts.contribution(OTHER[0], group=2)
+    suggestion = suggest(texts.consultation, [c1, c2])
+    merge = accept(convener, suggestion)
+    services.merge_undo(actor=convener, merge=merge)
+    services.suggestions_request(actor=convener, consultation=texts.consultation, method="tfidf")
+    merge.refresh_from_db()  # still there, undone, with what it had folded
+    assert (merge.status, merge.suggestion_id) == ("undone", suggestion.pk)
+    assert Suggestion.objects.get(pk=suggestion.pk).get_status_display() == "Replaced by a newer request"
+    assert suggestion.pk not in Suggestion.objects.filter(status="pending").values_list("pk", flat=True)
+
+
 def test_undoing_an_undone_merge_is_refused(texts, convener):
     merge = accept(convener, suggest(texts.consultation, [texts.contribution(SAME[0]), texts.contribution(SAME[1])]))
     services.merge_undo(actor=convener, merge=merge)

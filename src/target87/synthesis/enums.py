@@ -11,6 +11,8 @@ class SuggestionStatus(models.TextChoices):
     ACCEPTED = "accepted", pgettext_lazy("suggestion status", "Accepted")
     REJECTED = "rejected", pgettext_lazy("suggestion status", "Rejected")
     SPLIT = "split", pgettext_lazy("suggestion status", "Split")
+    #: waiting when a newer request replaced it, and kept because a merge made from it (since undone) is history
+    SUPERSEDED = "superseded", pgettext_lazy("suggestion status", "Replaced by a newer request")
 
 
 class MergeStatus(models.TextChoices):

@@ -229,7 +229,9 @@ def _compute(*, actor, consultation, key_question, method, threshold, include_co
         stale = Suggestion.objects.filter(consultation=consultation, status=SuggestionStatus.PENDING)
         if key_question is not None:
             stale = stale.filter(key_question=key_question)
-        stale.delete()
+        # one whose merge was undone keeps that history: it steps aside instead of being deleted with it
+        stale.filter(merges__isnull=False).update(status=SuggestionStatus.SUPERSEDED)
+        stale.filter(merges__isnull=True).delete()
         run = SuggestionRun.objects.create(
             consultation=consultation,
             key_question=key_question,
