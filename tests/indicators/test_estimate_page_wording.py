@@ -213,6 +213,20 @@ def test_codes_given_name_the_domains_and_the_sdmx_download_works(stat_client):
     assert re.search(r'name="sex_female"[^>]*value="2"', page)
 
 
+def test_sdmx_refusal_points_to_the_codes_on_the_page(stat_client):
+    data = survey()
+    data["sex"] = ["A" if s == "male" else "B" for s in data["sex"]]  # letters, not numbers: not asked before
+    estimation = upload(stat_client, csv_upload(data))
+    assert _configure(stat_client, estimation).status_code == 302
+    url = reverse("indicators:download", kwargs={"uuid": estimation.uuid, "exporter": "sdmx-csv"})
+    text = _visible(stat_client.get(url, follow=True))
+    assert "Cannot code the sex categories “A”, “B”" in text
+    assert "under “Sex and area coded as numbers” on the page of the columns" in text
+    # the codes given on the page name them, whatever they are
+    assert _configure(stat_client, estimation, sex_female="B", sex_male="A").status_code == 302
+    assert stat_client.get(url)["Content-Type"].startswith("text/csv")
+
+
 def test_words_in_the_file_need_no_codes(stat_client):
     estimation = upload(stat_client, csv_upload())
     page = stat_client.get(reverse("indicators:configure", kwargs={"uuid": estimation.uuid})).content.decode()

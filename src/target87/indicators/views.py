@@ -24,6 +24,7 @@ from .columns import codes_to_ask
 from .enums import CI_METHOD_LABELS, LONELY_PSU_LABELS, EstimationStatus
 from .forms import EstimationForm, StoreForm, UploadForm, initial_for
 from .models import Series
+from .sdmx import code_rows
 
 
 def _require_statistician(request) -> None:
@@ -170,8 +171,22 @@ def download(request, uuid, exporter):
     try:
         return core_exporters.response(exporters.get(exporter)(estimation))
     except ServiceError as error:
-        messages.error(request, " ".join(error.messages))
+        text = " ".join(error.messages)
+        if _uncoded(estimation):  # categories the SDG code lists do not know: the page can name them
+            text += " " + _(
+                "Or, when the column holds codes, say which code means what under “Sex and area coded as "
+                "numbers” on the page of the columns, and estimate again."
+            )
+        messages.error(request, text)
         return redirect("indicators:result", uuid=estimation.uuid)
+
+
+def _uncoded(estimation) -> bool:
+    try:
+        code_rows(estimation.result)
+    except ServiceError:
+        return True
+    return False
 
 
 @login_required
