@@ -14,6 +14,9 @@ Two baselines are printed beside them, K known only, as issue 14 measured them: 
 TfidfVectorizer of the words as they are, Ward agglomerative clustering) and ``minilm+ward`` (all-MiniLM-L6-v2
 embeddings of the texts as they are, without the glossary nor centring, Ward).
 
+When more than one embedding model is installed, ``embeddings`` is their combination (what the engine runs)
+and each model is also measured alone (``emb:<model>``), to show what each brings.
+
 Goals (issue 14), for the ``embeddings`` method with K known on every set: ARI ≥ 0.7 on English texts and ≥ 0.5
 across the three languages; each is marked met or MISSED, and the exit status is 1 when one is missed.
 """
@@ -21,6 +24,7 @@ across the three languages; each is marked met or MISSED, and the exit status is
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import sys
 import time
@@ -43,6 +47,17 @@ def read_set(path: Path) -> list[dict[str, str]]:
 def pairwise_f1(truth, found) -> float:
     (_tn, fp), (fn, tp) = pair_confusion_matrix(truth, found)
     return 0.0 if tp == 0 else 2 * tp / (2 * tp + fp + fn)
+
+
+@contextlib.contextmanager
+def only(model):
+    """Run the engine as if ``model`` were the only one installed."""
+    saved = vectors.installed_models, vectors.installed_model
+    vectors.installed_models, vectors.installed_model = (lambda: [model]), (lambda: model)
+    try:
+        yield
+    finally:
+        vectors.installed_models, vectors.installed_model = saved
 
 
 def measure(rows, method: str, known: bool) -> tuple[float, float, float]:
@@ -79,13 +94,17 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     paths = args.sets or sorted(DATA.glob("*.csv"))
     methods = textclusters.available_methods()
-    model = vectors.installed_model()
-    print(f"methods: {', '.join(methods)}" + (f" (model {model.name})" if model else " (no model installed)"))
-    if model:
+    models = vectors.installed_models()
+    print(
+        f"methods: {', '.join(methods)}"
+        + (f" (models {vectors.models_name(models)})" if models else " (no model installed)")
+    )
+    for model in models:
         start = time.perf_counter()
         vectors._load(model)
-        print(f"model loading: {time.perf_counter() - start:.1f} s (once per process)")
-    baselines = ["words+ward"] + (["minilm+ward"] if model is vectors.MODELS[0] else [])
+        print(f"{model.name} loading: {time.perf_counter() - start:.1f} s (once per process)")
+    baselines = ["words+ward"] + (["minilm+ward"] if vectors.MODELS[0] in models else [])
+    alone = models if len(models) > 1 else []
     missed = False
     for path in paths:
         rows = read_set(path)
@@ -101,6 +120,16 @@ def main(argv: list[str]) -> int:
             for subset_name, subset in subsets.items():
                 ari_k, f1_k, t_k = baseline(subset, name)
                 print(f"  {name:<11} {subset_name:<6} {ari_k:>11.2f} {f1_k:>5.2f} {'—':>14} {'—':>4} {t_k:>7.2f}s")
+        for model in alone:
+            with only(model):
+                for name, subset in subsets.items():
+                    ari_k, f1_k, t_k = measure(subset, "embeddings", known=True)
+                    ari_a, f1_a, t_a = measure(subset, "embeddings", known=False)
+                    label = f"emb:{model.name[:7]}"
+                    print(
+                        f"  {label:<11} {name:<6} {ari_k:>11.2f} {f1_k:>5.2f} {ari_a:>14.2f} {f1_a:>4.2f}"
+                        f" {max(t_k, t_a):>7.2f}s"
+                    )
         for method in methods:
             for name, subset in subsets.items():
                 ari_k, f1_k, t_k = measure(subset, method, known=True)

@@ -192,8 +192,12 @@ def test_embeddings_meet_the_goals_on_the_labelled_set(minilm):
     assert ari(rows, method="embeddings") >= 0.5
 
 
-def test_embeddings_meet_the_goal_across_languages_on_the_held_out_set(minilm):
+def test_embeddings_meet_the_goal_across_languages_on_a_second_development_set(minilm):
     assert ari(labelled("heldout.csv"), method="embeddings") >= 0.5
+
+
+def test_embeddings_meet_the_goal_across_languages_on_the_newest_held_out_set(minilm):
+    assert ari(labelled("heldout_3.csv"), method="embeddings") >= 0.5
 
 
 def test_embeddings_name_their_model_and_keep_unrelated_texts_apart_by_default(minilm):
@@ -203,7 +207,8 @@ def test_embeddings_name_their_model_and_keep_unrelated_texts_apart_by_default(m
         "Ban recruitment fees for migrant workers",
     ]
     result = cluster(texts, method="embeddings")
-    assert (result.method, result.model, result.note) == ("embeddings", "all-MiniLM-L6-v2", None)
+    assert (result.method, result.note) == ("embeddings", None)
+    assert result.model.split(" + ")[0] == "all-MiniLM-L6-v2"
     assert result.labels == [0, 0, 1]
 
 

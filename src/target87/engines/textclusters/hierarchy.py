@@ -1,4 +1,11 @@
-"""Average-linkage clustering of a distance matrix, cut at a number of clusters or at a distance.
+"""Agglomerative clustering of a cosine-distance matrix, cut at a number of clusters or at a distance.
+
+Cut at a distance, the tree is built by average linkage, so that the threshold keeps its meaning: the average
+cosine distance between the texts of two clusters. Cut at a number of clusters, the caller may ask for Ward's
+linkage instead, on the Euclidean distances of the unit vectors (the square root of twice their cosine
+distance): it minimises the spread within clusters and so favours compact groups of comparable size. The
+engine asks for it with dense sentence embeddings, where it recovers labelled groups better; with sparse
+TF-IDF vectors average linkage does better across languages, and stays.
 
 A cut of the dendrogram is a set of its nodes whose leaves cover every item once. :func:`cut` finds it and then
 splits, again and again, any node that holds a pair the rapporteur kept apart into its two children, so such a
@@ -12,11 +19,14 @@ from collections.abc import Sequence
 import numpy as np
 
 
-def tree(distances: np.ndarray) -> np.ndarray:
+def tree(distances: np.ndarray, method: str = "average") -> np.ndarray:
+    """The linkage matrix of ``distances`` (cosine), by ``"average"`` or ``"ward"`` linkage."""
     from scipy.cluster.hierarchy import linkage
     from scipy.spatial.distance import squareform
 
-    return linkage(squareform(distances, checks=False), method="average")
+    if method == "ward":
+        distances = np.sqrt(2.0 * np.clip(distances, 0.0, None))
+    return linkage(squareform(distances, checks=False), method=method)
 
 
 def _leaves(node: int, linkage: np.ndarray, n: int) -> list[int]:
@@ -74,14 +84,17 @@ def cut(
     n_clusters: int | None,
     threshold: float | None,
     apart: Sequence[tuple[int, int]] = (),
+    linkage_for_k: str = "average",
 ) -> np.ndarray:
-    """A label per item: ``n_clusters`` clusters, or the clusters left below ``threshold`` (one is given)."""
+    """A label per item: ``n_clusters`` clusters (built by ``linkage_for_k``), or the clusters left below
+    ``threshold`` (average linkage); one of the two is given."""
     n = len(distances)
     if n == 1:
         return np.zeros(1, dtype=int)
-    linkage = tree(distances)
     if n_clusters is not None:
+        linkage = tree(distances, linkage_for_k)
         nodes = _nodes_for_k(linkage, n, min(n_clusters, n))
     else:
+        linkage = tree(distances, "average")
         nodes = _nodes_below(linkage, n, float(threshold))
     return _labels(_split_kept_apart(nodes, linkage, n, apart), linkage, n)
