@@ -341,7 +341,7 @@ def participants_export(request, slug):
     header = ["name", "email", "organisation", "stakeholder_group", "country", "gender", "role", "status"]
     for slot in slots:
         start = timezone.localtime(slot["session"].start, consultation.tz)
-        header.append(_("breakout %(when)s") % {"when": start.strftime("%Y-%m-%d %H:%M")})
+        header.append(f"breakout {start:%Y-%m-%d %H:%M}")  # a column name, as the others: not translated
     stakeholders, genders = dict(StakeholderGroup.choices), dict(Gender.choices)
     rows = []
     for p in selectors.participation_list(consultation=consultation):
