@@ -85,6 +85,10 @@ def test_followup_orphan_priorities_leave_out_dropped_actions(contents, made):
     assert contents["followup"]["orphan_priorities"][0]["places"] == ["place 1 in “Which first?”"]
     dropped = _since(contents, "National action plans")
     assert dropped["progress"] is None  # a dropped action makes no progress to average
+    assert contents["summary"]["paragraphs"][-1] == (
+        "This follow-up edition tells what has happened since the consultation: 3 actions answer the "
+        "recommendations below. 1 high-priority recommendation has no action yet."
+    )
     counts = {s["status"]: s["count"] for s in contents["followup"]["by_status"]}
     assert counts == {"planned": 0, "in_progress": 1, "completed": 1, "delayed": 0, "dropped": 1}
 

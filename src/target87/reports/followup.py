@@ -17,6 +17,7 @@ from decimal import Decimal
 from django.utils import formats, timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from target87.commitments import selectors as commitments
 from target87.commitments.enums import ActionStatus, PartnerRole
@@ -176,11 +177,21 @@ def add_followup(contents: dict, *, consultation, currency: str = DEFAULT_CURREN
         "serving_no_priority": len(summary["serving_no_priority"]) if whole else None,
     }
     contents["summary"]["paragraphs"].append(
-        _(
-            "This follow-up edition tells what has happened since the consultation: %(actions)s actions answer "
-            "the recommendations below, and %(orphans)s high-priority recommendations have no action yet."
+        ngettext(
+            "This follow-up edition tells what has happened since the consultation: %(count)s action answers the "
+            "recommendations below.",
+            "This follow-up edition tells what has happened since the consultation: %(count)s actions answer the "
+            "recommendations below.",
+            len(counted),
         )
-        % {"actions": len(counted), "orphans": len(orphans)}
+        % {"count": len(counted)}
+        + " "
+        + ngettext(
+            "%(count)s high-priority recommendation has no action yet.",
+            "%(count)s high-priority recommendations have no action yet.",
+            len(orphans),
+        )
+        % {"count": len(orphans)}
     )
     return contents
 
