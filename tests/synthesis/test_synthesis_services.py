@@ -209,6 +209,15 @@ def test_a_new_request_keeps_an_undone_merge_and_its_suggestion_as_history(texts
     assert suggestion.pk not in Suggestion.objects.filter(status="pending").values_list("pk", flat=True)
 
 
+def test_the_number_of_an_undone_merge_is_never_given_again(texts, convener):
+    c1, c2 = texts.contribution(SAME[0]), texts.contribution(SAME[1], group=1)
+    merge = accept(convener, suggest(texts.consultation, [c1, c2]))
+    undone_number = merge.recommendation.number
+    services.merge_undo(actor=convener, merge=merge)
+    again = accept(convener, suggest(texts.consultation, [c1, c2]))
+    assert again.recommendation.number == undone_number + 1
+
+
 def test_undoing_an_undone_merge_is_refused(texts, convener):
     merge = accept(convener, suggest(texts.consultation, [texts.contribution(SAME[0]), texts.contribution(SAME[1])]))
     services.merge_undo(actor=convener, merge=merge)

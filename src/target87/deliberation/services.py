@@ -26,6 +26,7 @@ from target87.consultations.models import Consultation, KeyQuestion, Session
 from target87.core import audit
 from target87.core import countries as country_codes
 from target87.core.errors import ServiceError
+from target87.core.models import AuditEntry
 from target87.core.permissions import require
 from target87.people.enums import StakeholderGroup
 from target87.people.models import Participation
@@ -256,6 +257,15 @@ def _contributions(
     return sources
 
 
+def _next_number(consultation) -> int:
+    """The number after every one given so far, including those of recommendations since deleted (an undone
+    merge): a number in an earlier report edition or an audit entry never comes to mean another recommendation."""
+    numbers = [Recommendation.objects.filter(consultation=consultation).aggregate(n=Max("number"))["n"] or 0]
+    deleted = AuditEntry.objects.filter(consultation=consultation, action="recommendation.delete")
+    numbers += [n for n in deleted.values_list("changes__number", flat=True) if isinstance(n, int)]
+    return max(numbers) + 1
+
+
 def _snapshot(recommendation: Recommendation, *, actor=None, note: str = "", amendment=None) -> RecommendationVersion:
     return RecommendationVersion.objects.create(
         recommendation=recommendation,
@@ -311,7 +321,7 @@ def recommendation_create(
         raise ServiceError(errors)
     # numbers are given in order: lock the consultation so that two drafts never take the same number
     Consultation.objects.select_for_update().filter(pk=consultation.pk).first()
-    number = (Recommendation.objects.filter(consultation=consultation).aggregate(n=Max("number"))["n"] or 0) + 1
+    number = _next_number(consultation)
     recommendation = Recommendation.objects.create(
         consultation=consultation, number=number, created_by=actor, **cleaned
     )

@@ -247,6 +247,7 @@ def merge_undo(*, actor, merge: Merge) -> Merge:
     snapshot = {}
     if merged is not None:
         snapshot = {
+            "number": merged.number,
             "title": merged.title,
             "text": merged.text,
             "sources": sorted(merged.contributions.values_list("pk", flat=True)),
