@@ -155,3 +155,45 @@ def test_results_hidden_until_the_ballot_closes_on_the_screen_and_the_results_pa
     expect(screen.locator('li[data-item="S1"] [data-percent]')).to_have_text("63 %", timeout=5000)
     phone.reload()
     expect(phone.locator('tr[data-item="S1"] [data-agree-percent]')).to_have_text("63 % agree")
+
+
+NINE = [
+    "Labour inspection should focus first on the formal sector, where it can act.",
+    "Progress on 8.7 should be reported every year with the same indicators across the sub-region.",
+    "Survivors should be paid for their time when they help design services.",
+    "Recruitment fees should always be paid by employers, never by workers.",
+    "Business should be left to set its own due-diligence rules.",
+    "Donor funding should go through national plans rather than separate projects.",
+    "Children above the minimum age may do light work that does not harm their schooling.",
+    "Every country of the sub-region should run a forced labour survey before 2020.",
+    "Labour inspectors should bring interpreters for the languages of migrant workers.",
+]
+
+
+def test_nine_statements_fill_the_projector_once_each_without_scrolling(transactional_db, page_factory):
+    consultation = ConsultationFactory(slug="nine")
+    convener = convener_of(consultation)
+    ballot = services.ballot_create(
+        actor=convener, consultation=consultation, title="Statements for the closing declaration", method="consensus",
+        statements=NINE,
+    )  # fmt: skip
+    ballot = services.ballot_open(actor=convener, ballot=ballot)
+    for g, group in enumerate(GROUPS):
+        for n in range(2):
+            voter = participant(consultation, group)
+            for i in range(1, 10):
+                value = 1 if (i + g + n) % 3 else (-1 if i % 2 else 0)
+                services.statement_vote(participation=voter, ballot=ballot, item=f"S{i}", value=value)
+    screen = page_factory(**PROJECTOR)
+    screen.goto(f"/ballots/{ballot.pk}/screen/")
+    listed = screen.locator(".screen-col li[data-item]")
+    codes = [listed.nth(i).get_attribute("data-item") for i in range(listed.count())]
+    assert sorted(codes) == [f"S{i}" for i in range(1, 10)]
+    for column in ("[data-leading]", "[data-consensus]", "[data-divisive]"):
+        assert screen.locator(f"{column} li[data-item]").count() == 3, column
+    assert screen.evaluate("document.documentElement.scrollHeight") <= 1080
+    assert screen.evaluate("document.documentElement.scrollWidth") <= 1920
+    # every statement in full, with its percentage
+    for i, text in enumerate(NINE, start=1):
+        expect(screen.locator(f'li[data-item="S{i}"] .label')).to_have_text(text)
+    assert screen.locator("[data-percent]").count() >= 6

@@ -89,4 +89,18 @@ def screen(*, ballot) -> dict:
         for column in ("leading", "widest", "divisive"):
             _with_texts(columns[column], texts)
         live.update(columns)
+        live["dense"] = _dense(columns)
     return live
+
+
+#: the most characters a column of the screen lists at the full size of its texts (three statements of about
+#: two lines each at 1920×1080)
+DENSE_CHARACTERS = 200
+
+
+def _dense(columns: dict) -> bool:
+    """Whether some column lists so much text that its texts are set a little smaller to fit the projector."""
+    return any(
+        sum(len(entry["text"]) for entry in columns[column]) > DENSE_CHARACTERS
+        for column in ("leading", "widest", "divisive")
+    )

@@ -311,6 +311,8 @@ def _consensus_columns(data: dict) -> tuple[list, list, list]:
     for entry in data["consensus"] or []:
         low = lowest_group(_statement_cells(statements[entry["item"]], groups))
         widest.append({"item": entry["item"], "percent": low["percent"] if low else None, "group": low})
+    # the column shows the lowest group's agreement: listed by it (the consensus ranking among equals)
+    widest.sort(key=lambda e: -(e["group"]["agree"] / e["group"]["seen"]) if e["group"] else 1.0)
     divisive = []
     for code in data["divisive"]:
         s = statements[code]
