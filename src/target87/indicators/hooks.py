@@ -15,15 +15,10 @@ def actions_aiming_at(*, country: str, series_codes: list[str]) -> dict[str, lis
     if not apps.is_installed("target87.commitments"):
         return None
     try:
-        from target87.commitments.selectors import action_queryset
-        from target87.consultations.selectors import consultation_list_public
+        from target87.commitments.selectors import action_list_for_country
     except ImportError:
         return None
-    actions = (
-        action_queryset()
-        .filter(country=country, indicators__code__in=series_codes, consultation__in=consultation_list_public())
-        .distinct()
-    )
+    actions = action_list_for_country(country=country).filter(indicators__code__in=series_codes).distinct()
     found: dict[str, list] = {code: [] for code in series_codes}
     for action in actions:
         for series in action.indicators.all():
