@@ -83,7 +83,8 @@ def test_a_dots_ballot_shows_each_items_share_of_all_dots_and_each_groups_place(
     services.vote_cast(participation=participant(consultation, "workers"), ballot=b, values={r1.pk: 6, r2.pk: 4})
     services.vote_cast(participation=participant(consultation, "employers"), ballot=b, values={r1.pk: 2, r3.pk: 8})
     page = client.get(f"/ballots/{b.pk}/results/").content.decode()
-    assert "Share of all dots" in page
+    assert '<th scope="col" class="support">Share of all dots</th>' in page
+    assert page.count('data-phone-label="Share of all dots: "') == 3  # what the figure is, on a phone too
     shares = dict(re.findall(r'<tr data-item="(R\d+)">.*?data-share-percent>(\d+) %', page, re.S))
     assert shares == {r1.code: "40", r2.code: "20", r3.code: "40"}  # 8, 4 and 8 of 20 dots
     # the employers put the workers' second item last: its lowest place in a group is 3 of 3
@@ -211,3 +212,24 @@ def test_only_a_convener_hides_results_and_not_once_closed(client, consultation,
     with pytest.raises(ServiceError, match=r"This ballot is closed: its results are shown to everyone\."):
         ballot_results_hidden_set(actor=convener, ballot=Ballot.objects.get(pk=b.pk), hidden=True)
     assert Ballot.objects.get(pk=b.pk).results_hidden is False
+
+
+def test_the_screens_widest_consensus_is_listed_by_the_lowest_groups_agreement_it_shows():
+    def statement(item, a, b):  # (agree, seen) in groups g and h
+        return {
+            "item": item, "agree": a[0] + b[0], "disagree": 0, "passed": 0, "seen": a[1] + b[1],
+            "group_seen": {"g": a[1], "h": b[1]},
+            "group_agreement": {"g": (a[0] + 1) / (a[1] + 2), "h": (b[0] + 1) / (b[1] + 2)},
+            "divisiveness": 0.0,
+        }  # fmt: skip
+
+    # S1 leads the engine's consensus ranking (its product of smoothed agreement is higher) but one group of one
+    # voter rejects it: 0 %; S2's lowest group agrees at 1 of 3, S3's at 2 of 4
+    statements = [statement("S1", (0, 1), (9, 9)), statement("S2", (1, 3), (1, 3)), statement("S3", (2, 4), (2, 4))]
+    data = {
+        "method": "consensus", "group_names": ["g", "h"], "statements": statements, "divisive": [],
+        "overall": [{"item": s["item"], "rank": n} for n, s in enumerate(statements, start=1)] * 5,
+        "consensus": [{"item": s["item"], "rank": n} for n, s in enumerate(statements, start=1)],
+    }  # fmt: skip
+    widest = results.screen_columns(data)["widest"]
+    assert [(e["item"], e["percent"]) for e in widest] == [("S3", 50), ("S2", 33), ("S1", 0)]
