@@ -100,6 +100,10 @@ def test_a_survey_coded_1_2_with_a_child_without_hours_reads_in_the_pages_words(
     assert "say which code means girls and which boys" in text
     assert "say which code means urban and which rural" in text
     assert "--" not in page.locator("main").inner_text()
+    # on the phone the message sits under its box, not over it
+    box = page.get_by_label("Code of girls in the sex column").bounding_box()
+    message = page.locator("#field-sex_female .errorlist").bounding_box()
+    assert message["y"] >= box["y"] + box["height"] - 1
     page.get_by_label("Code of girls in the sex column").fill("2")
     page.get_by_label("Code of boys in the sex column").fill("1")
     page.get_by_label("Code of urban areas in the area column").fill("1")
