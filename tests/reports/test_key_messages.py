@@ -186,6 +186,8 @@ def test_rapporteur_writes_edits_moves_and_removes_on_the_report_page(convener_c
     second = KeyMessage.objects.get(text=SECOND)
     change = reverse("reports:key_message_change", kwargs={"slug": slug, "pk": second.pk})
     convener_client.post(change, {"action": "up"})
+    emptied = convener_client.post(change, {"action": "save", "text": ""}, follow=True)
+    assert "Write the key message: it is empty." in emptied.content.decode()
     convener_client.post(change, {"action": "save", "text": SECOND + " Now."})
     page = convener_client.get(reverse("reports:manage", kwargs={"slug": slug})).content.decode()
     assert page.index(SECOND + " Now.") < page.index(FIRST)
@@ -201,14 +203,24 @@ def test_empty_key_message_on_the_page_says_what_is_wrong(convener_client, consu
     add = reverse("reports:key_message_add", kwargs={"slug": consultation.slug, "position": 2})
     response = convener_client.post(add, {"text": "  "})
     assert response.status_code == 400
-    assert "This field is required." in response.content.decode()
+    assert "Write the key message: it is empty." in response.content.decode()
     long = "y" * 700
     response = convener_client.post(add, {"text": long})
     assert response.status_code == 400
-    assert long in response.content.decode()  # what was typed stays in the box to shorten
+    page = response.content.decode()
+    assert "A key message is at most 600 characters; this one has 700. Shorten it." in page
+    assert long in page  # what was typed stays in the box to shorten
     assert not KeyMessage.objects.exists()
     unknown = reverse("reports:key_message_add", kwargs={"slug": consultation.slug, "position": 9})
     assert convener_client.post(unknown, {"text": FIRST}).status_code == 404
+    elsewhere = KeyMessage.objects.create(
+        consultation=ConsultationFactory(),
+        key_question=KeyQuestionFactory(position=1),
+        text="Another consultation's message",
+    )
+    change = reverse("reports:key_message_change", kwargs={"slug": consultation.slug, "pk": elsewhere.pk})
+    assert convener_client.post(change, {"action": "delete"}).status_code == 404
+    assert KeyMessage.objects.filter(pk=elsewhere.pk).exists()
 
 
 def test_others_cannot_write_key_messages(client, consultation, convener, made):

@@ -358,7 +358,9 @@ def key_message_add(*, actor, consultation, key_question, text: str, translation
     text = _message_text(text)
     translated = _translations(translations)
     with transaction.atomic():
-        siblings = KeyMessage.objects.select_for_update().filter(key_question=key_question)
+        # the key question's row is the lock: two messages added at once queue for their places
+        type(key_question).objects.select_for_update().filter(pk=key_question.pk).first()
+        siblings = KeyMessage.objects.filter(key_question=key_question)
         if siblings.count() >= KEY_MESSAGES_MAX:
             raise ServiceError(
                 {
@@ -439,7 +441,9 @@ def key_message_move(*, actor, message: KeyMessage, direction: str) -> KeyMessag
         ordered = list(
             KeyMessage.objects.select_for_update().filter(key_question=message.key_question).order_by("position", "id")
         )
-        index = next(i for i, m in enumerate(ordered) if m.pk == message.pk)
+        index = next((i for i, m in enumerate(ordered) if m.pk == message.pk), None)
+        if index is None:
+            raise ServiceError(_("This key message has been removed meanwhile."))
         other = index - 1 if direction == "up" else index + 1
         if 0 <= other < len(ordered):
             ordered[index], ordered[other] = ordered[other], ordered[index]
