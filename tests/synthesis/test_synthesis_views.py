@@ -206,3 +206,16 @@ def test_dots_without_a_number_of_dots_is_answered_on_the_form(texts, convener, 
     response = convener_client.post(url("ballot", texts.consultation), {"title": "P", "method": "dots", "dots": ""})
     assert response.status_code == 400
     assert "Give each participant from 1 to 100 dots." in response.content.decode()
+
+
+def test_breakout_titles_on_the_synthesis_pages_are_in_the_reader_s_language(texts, convener_client):
+    session = texts.breakouts[0]
+    session.translations = {"fr": {"title": "Groupe de travail : inspection"}}
+    session.save(update_fields=["translations"])
+    contribution = texts.contribution(SAME[0])
+    page = convener_client.get(
+        url("contribution", texts.consultation, pk=contribution.pk), headers={"accept-language": "fr"}
+    )
+    assert "Groupe de travail : inspection" in page.content.decode()
+    home = convener_client.get(url("home", texts.consultation), headers={"accept-language": "fr"})
+    assert "Groupe de travail : inspection" in home.content.decode()  # among the contributions not covered yet
