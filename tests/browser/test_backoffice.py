@@ -55,6 +55,10 @@ def office(transactional_db):
         start=at(2, "10:30"),
         end=at(2, "10:45"),
     )
+    for title, start, end in (("Side meeting on data", "09:00", "10:00"), ("Side meeting on law", "09:30", "10:30")):
+        SessionFactory(  # two sessions at once in one room: a clash the grid shows
+            consultation=consultation, room=rooms[2], title=title, start=at(2, start), end=at(2, end)
+        )
     for name in ("Ana Lima", "Ben Okafor", "Chai Somsak"):
         ParticipationFactory(
             consultation=consultation,
@@ -170,3 +174,13 @@ def test_no_word_of_the_grid_is_cut_in_two(office, page_factory, screen):
     # the page itself does not widen: the grid scrolls in its own box
     assert page.evaluate("document.documentElement.scrollWidth") <= SCREENS[screen]["viewport"]["width"]
     assert page.locator(".timetable").get_by_text("Interpretation arrangements").count() == 1
+
+
+def test_sessions_overlapping_in_one_room_share_a_block_over_both_their_times(office, page_factory):
+    page = _signed_in(page_factory, "desktop")
+    page.goto("/manage/bangkok-test/timetable/?day=2016-09-15")
+    block = '.timetable td:has-text("Side meeting on data"):has-text("Side meeting on law")'
+    top, bottom = _box(page, block)
+    first_top, _ = _box(page, 'tr[data-time="09:00"]')
+    next_top, _ = _box(page, 'tr[data-time="10:30"]')
+    assert abs(top - first_top) <= 1.5 and abs(bottom - next_top) <= 1.5
