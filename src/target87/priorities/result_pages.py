@@ -65,22 +65,9 @@ def _opinion_groups(ballot, data: dict) -> list[dict]:
     return groups
 
 
-def _live_data(ballot) -> dict:
-    """The count the projector shows: the one kept at closing, or one counted at most once a second."""
-    if ballot.status == BallotStatus.CLOSED and ballot.result is not None:
-        return ballot.result
-    second = int(time.time()) // selectors.LIVE_SECONDS
-    key = "target87:ballot:{}:{}:{}:screen:{}".format(*selectors.items_key(ballot), second)
-    data = cache.get(key)
-    if data is None:
-        data = selectors.ballot_count(ballot=ballot, live=True)
-        cache.set(key, data, selectors.LIVE_SECONDS * 5)
-    return data
-
-
 def screen(*, ballot) -> dict:
     """The projector's figures: turnout always; the three columns unless results wait for the closing."""
-    data = _live_data(ballot)
+    data = selectors.ballot_live(ballot=ballot)
     live = {"participants": data["participants"], "votes": data["votes"], "method": data["method"]}
     texts = _texts(ballot)
     live["statements"] = len(texts)

@@ -89,33 +89,6 @@ def cross_group(data: dict) -> list[dict]:
     return sorted(rows, key=lambda r: (r["worst_rank"], r["rank"] or 0, r["item"]))
 
 
-def highlights(data: dict, *, top: int = 5) -> dict:
-    """What the projector shows: the leading items, those with the widest consensus, the most divisive."""
-    leading = data["overall"][:top]
-    if data["method"] == "consensus":
-        by_item = {s["item"]: s for s in data["statements"]}
-        widest = [{"item": e["item"], "score": e["score"], "rank": e["rank"]} for e in (data["consensus"] or [])[:top]]
-        divisive = [
-            {
-                "item": code,
-                "score": by_item[code]["divisiveness"],
-                "most": by_item[code]["most_agreeing_group"],
-                "least": by_item[code]["least_agreeing_group"],
-            }
-            for code in data["divisive"][:top]
-            if by_item[code]["divisiveness"] > 0
-        ]
-    else:
-        widest = [{"item": r["item"], "score": r["worst_rank"], "rank": r["rank"]} for r in data["cross_group"][:top]]
-        spread = sorted(data["cross_group"], key=lambda r: (-r["spread"], r["rank"] or 0, r["item"]))
-        divisive = [
-            {"item": r["item"], "score": r["spread"], "best": r["best_rank"], "worst": r["worst_rank"]}
-            for r in spread[:top]
-            if r["spread"] > 0
-        ]
-    return {"leading": leading, "widest": widest, "divisive": divisive}
-
-
 # --- what people read: percentages, bars, a heat map per stakeholder group ---------------------------------------
 
 #: the heat map's bands, by percentage: 0–19, 20–39, 40–59, 60–79, 80–100 (CSS classes ``heat-0`` … ``heat-4``)

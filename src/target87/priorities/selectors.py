@@ -292,61 +292,16 @@ def ballot_results(*, ballot) -> dict:
 
 
 def ballot_live(*, ballot) -> dict:
-    """What the projector shows, counted at most once a second in each process."""
+    """The count the projector shows: the one kept at closing, or one counted at most once a second in each
+    process (without the opinion map)."""
     if ballot.status == BallotStatus.CLOSED and ballot.result is not None:
-        data = ballot.result
-    else:
-        key = "target87:ballot:{}:{}:{}:live:{}".format(*items_key(ballot), int(time.time()) // LIVE_SECONDS)
-        data = cache.get(key)
-        if data is None:
-            data = ballot_count(ballot=ballot, live=True)
-            cache.set(key, data, LIVE_SECONDS * 5)
-    return {
-        "participants": data["participants"],
-        "votes": data["votes"],
-        "method": data["method"],
-        **results.highlights(data),
-    }
-
-
-def results_table(*, ballot, data: dict) -> dict:
-    """Rows for the results page: each item's plain and consensus places and its place in each group."""
-    items = {item.code: item for item in ballot_items(ballot=ballot)}
-    groups = data["group_names"]
-    statements = {s["item"]: s for s in data["statements"]}
-    group_rank = {g: {e["item"]: e for e in data["groups"].get(g, [])} for g in groups}
-    cross = {r["item"]: r for r in data.get("cross_group", [])}
-    primary = data["consensus"] if data["consensus"] is not None else data["overall"]
-    plain = {e["item"]: e for e in data["overall"]}
-    rows = []
-    for entry in primary:
-        code = entry["item"]
-        rows.append(
-            {
-                "code": code,
-                "item": items.get(code),
-                "primary": entry,
-                "plain": plain.get(code),
-                "statement": statements.get(code),
-                "cross": cross.get(code),
-                "groups": [group_rank[g].get(code) for g in groups],
-                "agreement": [
-                    statements[code]["group_agreement"].get(g) if code in statements else None for g in groups
-                ],
-            }
-        )
-    divisive = [
-        {
-            "code": code,
-            "label": items[code].label if code in items else code,
-            "gap": statements[code]["divisiveness"],
-            "most": statements[code]["most_agreeing_group"],
-            "least": statements[code]["least_agreeing_group"],
-        }
-        for code in data["divisive"][:5]
-        if statements[code]["divisiveness"] > 0
-    ]
-    return {"rows": rows, "groups": groups, "items": items, "divisive": divisive}
+        return ballot.result
+    key = "target87:ballot:{}:{}:{}:live:{}".format(*items_key(ballot), int(time.time()) // LIVE_SECONDS)
+    data = cache.get(key)
+    if data is None:
+        data = ballot_count(ballot=ballot, live=True)
+        cache.set(key, data, LIVE_SECONDS * 5)
+    return data
 
 
 def pairs_count(*, ballot) -> int:
