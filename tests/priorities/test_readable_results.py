@@ -233,3 +233,29 @@ def test_the_screens_widest_consensus_is_listed_by_the_lowest_groups_agreement_i
     }  # fmt: skip
     widest = results.screen_columns(data)["widest"]
     assert [(e["item"], e["percent"]) for e in widest] == [("S3", 50), ("S2", 33), ("S1", 0)]
+
+
+@pytest.mark.parametrize(
+    ("method", "papers", "expected", "heading"),
+    [
+        # two of three approve the second item
+        ("approval", [{0: 1, 1: 1}, {0: 1, 1: 1}, {0: 1}], [100, 67, 0], "Voters who approve"),
+        # means 4 and 2.5 of the top mark 5
+        ("score", [{0: 5, 1: 2}, {0: 3, 1: 3}], [80, 50], "Mean score, as a share of the top mark (5)"),
+        # everyone ranks them in order: the first beats both others, the second one of two, the third none
+        ("schulze", [{0: 1, 1: 2, 2: 3}, {0: 1, 1: 2, 2: 3}], [100, 50, 0], "Other items it beats"),
+    ],
+)
+def test_each_method_shows_the_percentage_it_makes_meaningful(
+    client, consultation, convener, method, papers, expected, heading
+):
+    b = ballot(consultation, convener, method, items=len(expected))
+    items = list(b.items.all())
+    for paper in papers:
+        values = {items[i].pk: value for i, value in paper.items()}
+        services.vote_cast(participation=participant(consultation, "workers"), ballot=b, values=values)
+    page = client.get(f"/ballots/{b.pk}/results/").content.decode()
+    assert f'<th scope="col" class="support">{heading}</th>' in page
+    shown = dict(re.findall(r'<tr data-item="(R\d+)">.*?data-share-percent>(\d+) %', page, re.S))
+    assert [int(shown[item.code]) for item in items if item.code in shown] == expected[: len(shown)]
+    assert len(shown) >= 2
