@@ -30,12 +30,24 @@ def test_a_good_file_is_previewed_then_imported_on_confirmation(convener_client,
     assert "2 rows checked, no problem. Confirm to import." in page
     assert not Person.objects.filter(email="anan@example.org").exists()  # nothing before confirmation
     batch = ParticipantImport.objects.get()
-    convener_client.post(f"/manage/bangkok-test/participants/import/{batch.pk}/", {"action": "confirm"})
+    done = convener_client.post(
+        f"/manage/bangkok-test/participants/import/{batch.pk}/", {"action": "confirm"}, follow=True
+    )
+    assert "2 participants imported." in done.content.decode()
     rows = Participation.objects.filter(consultation=consultation).exclude(role="convener")
     assert sorted((p.person.email, p.role, p.person.country) for p in rows) == [
         ("anan@example.org", "participant", "THA"),
         ("hoa@example.org", "rapporteur", "VNM"),
     ]
+
+
+def test_one_participant_imported_is_said_in_the_singular(convener_client, consultation):
+    upload(convener_client, GOOD.splitlines(keepends=True)[0] + GOOD.splitlines(keepends=True)[1])
+    batch = ParticipantImport.objects.get()
+    done = convener_client.post(
+        f"/manage/bangkok-test/participants/import/{batch.pk}/", {"action": "confirm"}, follow=True
+    )
+    assert "1 participant imported." in done.content.decode()
 
 
 def test_problems_are_shown_per_row_and_nothing_is_stored(convener_client, consultation):

@@ -255,7 +255,11 @@ def import_preview(request, slug, pk):
             messages.error(request, " ".join(error.messages))
             batch.refresh_from_db()
         else:
-            messages.success(request, _("%(count)d participants imported.") % {"count": created})
+            messages.success(
+                request,
+                ngettext("%(count)d participant imported.", "%(count)d participants imported.", created)
+                % {"count": created},
+            )
             return redirect("people:manage_participants", slug=slug)
     by_row: dict[int, list[str]] = {}
     for problem in batch.problems:
