@@ -123,7 +123,21 @@ def test_each_engine_message_of_one_row_reads_in_the_singular_and_without_option
 
 def test_an_unknown_message_names_the_field_instead_of_the_option():
     text = validation.page_message("Use --df design, or --level 0.9.")
-    assert text == "Use “Degrees of freedom of a domain's interval” design, or “Confidence level” 0.9."
+    assert text == (
+        "Use “Degrees of freedom of a domain's interval”: “The whole design's clusters minus strata (Stata, SPSS "
+        "Complex Samples, MICS tabulations)”, or “Confidence level” 0.9."
+    )
+
+
+@pytest.mark.parametrize("definition", ["sdg", "sdg-sna", "mics6", "mics4"])
+def test_no_command_option_anywhere_on_the_result_page(stat_client, definition):
+    data = survey()
+    estimation = upload(stat_client, csv_upload(data))
+    response = _configure(stat_client, estimation, definition=definition)
+    assert response.status_code == 302, _text(response)
+    text = _visible(stat_client.get(response["Location"]))
+    assert "The definition" in text
+    assert not re.search(r"(?<![\w-])--[a-z]", text), re.findall(r".{60}--[a-z].{40}", text)
 
 
 def test_one_observation_stored_is_one_observation(stat_client):

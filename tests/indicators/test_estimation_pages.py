@@ -262,7 +262,7 @@ def test_sdmx_download_without_a_country_says_what_to_give(stat_client):
 def test_mics4_says_it_is_not_comparable_and_offers_no_storing(stat_client):
     estimation = upload(stat_client, csv_upload())
     html = _result_html(stat_client, estimation, definition="mics4")
-    assert "Definition mics4: the values are not comparable with the SDG 8.7.1 series." in html
+    assert "Definition “MICS4 child labour (28 hours of household chores)”: the values are not comparable" in html
     assert "its values are not stored as indicator observations" in html
 
 
@@ -308,7 +308,10 @@ def test_missing_column_named_with_what_to_do(stat_client):
         stat_client, csv_upload(columns=["stratum", "psu", "weight", "age", "sex", "area", "econ_hours"])
     )
     text = _problems(_run(stat_client, estimation))
-    assert re.search(r'id="field-chore_hours">.*?The definition sdg needs this column: choose it.', text)
+    assert re.search(
+        r'id="field-chore_hours">.*?The definition chosen needs this column: choose it, or choose another definition.',
+        text,
+    )
     # with the SNA boundary the chores are not needed
     assert _run(stat_client, estimation, definition="sdg-sna").status_code == 302
 
@@ -412,7 +415,7 @@ def test_custom_definition_from_a_toml_file(stat_client, tmp_path):
     expected = estimate_child_labour(data, definition=load_definition(tmp_path / "custom.toml"), by=[("sex",)])
     assert _cells(html, "total", "estimate") == [f"{expected.rows[0].estimate:.1f}"]
     assert "Economic activity of 10 hours or more" in html
-    assert "Definition custom: the values are not comparable with the SDG 8.7.1 series." in html
+    assert "Definition “Economic activity of 10 hours or more”: the values are not comparable with the SDG" in html
     # run again without giving the file: the definition given before is kept
     html = _result_html(stat_client, estimation, definition="custom", tables=[])
     assert _cells(html, "total", "estimate") == [f"{expected.rows[0].estimate:.1f}"]

@@ -119,7 +119,7 @@ def _require_columns(
         if role in ("sex", "area"):
             message = _("The tables asked for need the column of the %(role)s: choose it, or untick those tables.")
         else:
-            message = _("The definition %(definition)s needs this column: choose it.")
+            message = _("The definition chosen needs this column: choose it, or choose another definition.")
         _add(errors, role, message % {"role": str(ROLE_LABELS[role]).lower(), "definition": definition})
 
 
@@ -386,10 +386,24 @@ def without_options(message: str) -> str:
     """A message with each command-line option (``--lonely-psu``) replaced by the page's field that sets it."""
 
     def name(found: re.Match) -> str:
-        field = OPTION_FIELDS.get(found.group(0))
-        return f"“{field_label(field)}”" if field else found.group(0)
+        field = OPTION_FIELDS.get(found.group(1))
+        if not field:
+            return found.group(0)
+        value = found.group(2)
+        choice = _choice_or_none(field, value) if value else None
+        if choice is not None:  # "--rule-43 gt": the field and the choice, as the page words them
+            return f"“{field_label(field)}”: “{choice}”"
+        return f"“{field_label(field)}”" + (f" {value}" if value else "")
 
-    return re.sub(r"(?<![\w-])--[a-z][a-z0-9-]*", name, message)
+    return re.sub(r"(?<![\w-])(--[a-z][a-z0-9-]*)(?: ([\w.-]+))?", name, message)
+
+
+def _choice_or_none(name: str, value: str) -> str | None:
+    from .forms import EstimationForm
+
+    field = EstimationForm.base_fields.get(name)
+    choices = dict(getattr(field, "choices", None) or [])
+    return str(choices[value]) if value in choices else None
 
 
 def lonely_message(strata: list[str]) -> str:

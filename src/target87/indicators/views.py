@@ -144,7 +144,7 @@ def _result_context(estimation, store_form=None):
                 "nature": options.get("nature") or "C",
             }
         )
-    definition = res["definition"]
+    definition = {**res["definition"], "note": validation.without_options(res["definition"].get("note") or "")}
     return {
         "estimation": estimation,
         "result": res,
