@@ -259,3 +259,14 @@ def test_each_method_shows_the_percentage_it_makes_meaningful(
     shown = dict(re.findall(r'<tr data-item="(R\d+)">.*?data-share-percent>(\d+) %', page, re.S))
     assert [int(shown[item.code]) for item in items if item.code in shown] == expected[: len(shown)]
     assert len(shown) >= 2
+
+
+def test_a_ballot_can_be_prepared_with_its_results_hidden_until_it_closes(convener_client, consultation):
+    response = convener_client.post(
+        f"/manage/{consultation.slug}/ballots/",
+        {"title": "Secret until closing", "method": "consensus", "statements": "One\nTwo", "results_hidden": "on"},
+    )
+    made = Ballot.objects.get(title="Secret until closing")
+    assert response.status_code == 302 and made.results_hidden is True
+    page = convener_client.get(f"/manage/{consultation.slug}/ballots/{made.pk}/").content.decode()
+    assert "results hidden until the ballot closes" in page and "Show results as votes come in" in page

@@ -42,6 +42,12 @@ class BallotForm(forms.Form):
         help_text=_("While the ballot is open; you review each statement before it is put to the vote."),
     )
 
+    results_hidden = forms.BooleanField(
+        label=_("Hide results until the ballot closes"),
+        required=False,
+        help_text=_("Until you close it, the plenary screen and the results page show only how many have voted."),
+    )
+
     def __init__(self, *args, consultation, **kwargs):
         super().__init__(*args, **kwargs)
         session = self.fields["session"]
@@ -53,6 +59,7 @@ class BallotForm(forms.Form):
 
     def service_fields(self) -> dict:
         data = dict(self.cleaned_data)
+        data.pop("results_hidden", None)  # set once the ballot exists (see manage_views.manage_ballots)
         data["statements"] = [line for line in (data["statements"] or "").splitlines() if line.strip()]
         return data
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -32,7 +33,10 @@ def manage_ballots(request, slug):
     form = BallotForm(request.POST or None, consultation=consultation)
     if request.method == "POST" and form.is_valid():
         try:
-            ballot = services.ballot_create(actor=request.user, consultation=consultation, **form.service_fields())
+            with transaction.atomic():
+                ballot = services.ballot_create(actor=request.user, consultation=consultation, **form.service_fields())
+                if form.cleaned_data["results_hidden"]:
+                    ballot = ballot_results_hidden_set(actor=request.user, ballot=ballot, hidden=True)
         except ServiceError as error:
             apply_service_error(form, error)
         else:
