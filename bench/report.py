@@ -7,12 +7,17 @@ drawn from five to eight contributions, some with comments) and two closed appro
 ballot holds at most 200 items) with 200 voters. It then times, on the same contents:
 
 * assembling the contents (:func:`target87.reports.contents.report_contents`, every query included);
-* drawing the charts (Altair → Vega-Lite → SVG with ``vl-convert``, and PNG for the Word file);
+* drawing the charts (SVG written by :mod:`target87.reports.charts`, and PNG for the Word file by
+  ``vl-convert``'s rasteriser), the first drawing in the process timed apart from the later ones;
 * each format: HTML, PDF (WeasyPrint), DOCX (python-docx), JSON, CSV;
-* a whole edition as the background job builds it (contents, charts, every format, files moved into place).
+* a whole edition as the background job builds it (contents, charts, every format, files moved into place);
+* the command a user runs, ``target87 report bench --format pdf``, in a fresh process (start-up, imports,
+  queries, charts, PDF), beside ``--format csv`` (the same start-up and queries without the PDF).
 
-It prints each time, the ratio of the PDF's time to the HTML's (the PDF lays out the same HTML), and the goal:
-the PDF within 10 s (contents and charts included). Exit status 1 when the goal is missed.
+Each figure is the best of ``--repeat`` runs, wall time and CPU time of the process taken apart (the machine is
+shared: other work stretches the wall time, much less the CPU time). It prints the ratio of the PDF's time to
+the HTML's (the PDF lays out the same HTML) and the goal: the PDF within 10 s of CPU, contents and charts
+included (the wall time is printed beside it). Exit status 1 when the goal is missed.
 
     .venv/bin/python bench/report.py
     .venv/bin/python bench/report.py --recommendations 300 --contributions 2000 --repeat 3
@@ -176,15 +181,34 @@ def _pages(pdf: bytes, folder: str) -> str:
 
 
 def timed(fn, repeat: int, name: str = ""):
-    """Best wall time of ``repeat`` runs (and that run's CPU time, kept in ``CPU[name]``) with the last value."""
+    """Best wall time of ``repeat`` runs (the best CPU time kept in ``CPU[name]``) with the last value."""
     best, value = float("inf"), None
+    CPU[name] = float("inf")
     for _ in range(repeat):
         start, cpu = time.perf_counter(), time.process_time()
         value = fn()
-        elapsed = time.perf_counter() - start
-        if elapsed < best:
-            best, CPU[name] = elapsed, time.process_time() - cpu
+        best = min(best, time.perf_counter() - start)
+        CPU[name] = min(CPU[name], time.process_time() - cpu)
     return best, value
+
+
+def command(var: str, fmt: str, repeat: int) -> tuple[float, float]:
+    """Best wall and CPU time of ``target87 report bench --format FMT`` in a fresh process (its children's CPU)."""
+    import resource
+
+    out = os.path.join(var, f"command.{fmt}")
+    exe = os.path.join(os.path.dirname(sys.executable), "target87")
+    env = {**os.environ, "TARGET87_VAR": var}
+    wall, cpu = float("inf"), float("inf")
+    for _ in range(repeat):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        start = time.perf_counter()
+        subprocess.run([exe, "report", "bench", "--format", fmt, "--out", out], env=env, check=True,
+                       capture_output=True)  # fmt: skip
+        wall = min(wall, time.perf_counter() - start)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = min(cpu, after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    return wall, cpu
 
 
 def main() -> int:
@@ -212,6 +236,7 @@ def main() -> int:
               f"({time.perf_counter() - start:.1f} s to make)")  # fmt: skip
         with translation.override("en"):
             t_contents, contents = timed(lambda: report_contents(consultation=consultation), args.repeat, "contents")
+            t_first, _first = timed(lambda: charts.prepare(contents, image="svg"), 1, "first")
             t_svg, drawn = timed(lambda: charts.prepare(contents, image="svg"), args.repeat, "charts")
             t_png, pictures = timed(lambda: charts.prepare(contents, image="png"), args.repeat, "png")
             times, sizes = {}, {}
@@ -224,11 +249,14 @@ def main() -> int:
                 if fmt == "pdf":
                     pages = _pages(data, var)
         t_edition, _edition = timed(lambda: services.edition_build(actor=user, consultation=consultation), 1, "edition")
+        t_cmd_pdf, cpu_cmd_pdf = command(var, "pdf", args.repeat)
+        t_cmd_csv, cpu_cmd_csv = command(var, "csv", args.repeat)
         load = os.getloadavg()[0]
         print(f"{'':>10} {'wall':>7}   {'CPU':>7}")
         print(f"{'contents':>10} {t_contents:7.2f} s {CPU['contents']:7.2f} s   queries and assembly")
         print(
-            f"{'charts':>10} {t_svg:7.2f} s {CPU['charts']:7.2f} s   {len(drawn)} charts as SVG ({t_png:.2f} s as PNG)"
+            f"{'charts':>10} {t_svg:7.2f} s {CPU['charts']:7.2f} s   {len(drawn)} charts as SVG ({t_png:.2f} s as PNG; "
+            f"first drawing in the process {t_first:.2f} s, {CPU['first']:.2f} s CPU)"
         )
         for fmt in rendering.FORMATS:
             extra = f", {pages} pages" if fmt == "pdf" else ""
@@ -236,15 +264,22 @@ def main() -> int:
         print(
             f"{'edition':>10} {t_edition:7.2f} s {CPU['edition']:7.2f} s   every format, as the background job builds it"
         )
-        pdf_total = t_contents + t_svg + times["pdf"]
-        pdf_cpu = CPU["contents"] + CPU["charts"] + CPU["pdf"]
+        print(
+            f"{'command':>10} {t_cmd_pdf:7.2f} s {cpu_cmd_pdf:7.2f} s   target87 report bench --format pdf, fresh process"
+        )
+        print(f"{'':>10} {t_cmd_csv:7.2f} s {cpu_cmd_csv:7.2f} s   the same with --format csv (start-up and queries)")
+        pdf_total = t_contents + max(t_first, t_svg) + times["pdf"]
+        pdf_cpu = CPU["contents"] + max(CPU["first"], CPU["charts"]) + CPU["pdf"]
         print(
             f"ratio PDF / HTML (rendering alone): {times['pdf'] / times['html']:.0f}× wall, {CPU['pdf'] / CPU['html']:.0f}× CPU"
         )
-        print(f"PDF from the database (contents + charts + PDF): {pdf_total:.2f} s wall, {pdf_cpu:.2f} s CPU")
+        print(f"PDF from the database (contents + first charts + PDF): {pdf_total:.2f} s wall, {pdf_cpu:.2f} s CPU")
         print(f"machine load average (1 min) at the end: {load:.1f} on {os.cpu_count()} cores")
-        met = pdf_total <= 10.0
-        print(f"goal {'met' if met else 'MISSED'}: PDF of {args.recommendations} recommendations within 10 s (wall)")
+        met = pdf_cpu <= 10.0
+        print(
+            f"goal {'met' if met else 'MISSED'}: PDF of {args.recommendations} recommendations within 10 s of CPU "
+            f"({pdf_cpu:.2f} s CPU, {pdf_total:.2f} s wall)"
+        )
         return 0 if met else 1
     finally:
         shutil.rmtree(var, ignore_errors=True)
