@@ -197,3 +197,8 @@ def test_nine_statements_fill_the_projector_once_each_without_scrolling(transact
     for i, text in enumerate(NINE, start=1):
         expect(screen.locator(f'li[data-item="S{i}"] .label')).to_have_text(text)
     assert screen.locator("[data-percent]").count() >= 6
+    # and on a smaller 1280×720 projector
+    screen.set_viewport_size({"width": 1280, "height": 720})
+    screen.reload()
+    assert screen.evaluate("document.documentElement.scrollHeight") <= 720
+    assert screen.locator(".screen-col li[data-item]").count() == 9
