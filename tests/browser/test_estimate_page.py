@@ -73,6 +73,12 @@ def test_every_column_of_the_estimate_tables_is_in_view(transactional_db, live_s
                      .map(r => [r.left, r.right])"""
         )
         assert cells and all(left >= 0 and right <= width for left, right in cells), cells
+        # the chart's domain names stay legible (they were about 7 px high when the chart shrank to the phone)
+        sizes = page.evaluate(
+            """() => [...document.querySelectorAll('figure.chart text.label')]
+                     .map(t => parseFloat(getComputedStyle(t).fontSize) * t.ownerSVGElement.getScreenCTM().a)"""
+        )
+        assert sizes and min(sizes) >= 11, sizes
 
 
 def test_a_survey_coded_1_2_with_a_child_without_hours_reads_in_the_pages_words(

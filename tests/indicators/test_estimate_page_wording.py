@@ -315,3 +315,18 @@ def test_value_labels_that_do_not_say_which_is_which_are_asked_and_recoded(stat_
     }
     got = {r["SEX"]: float(r["OBS_VALUE"]) for r in rows if r["AGE"] == "Y5T17" and r["URBANISATION"] == "_T"}
     assert got == {"_T": expected["_T"], "F": expected["female"], "M": expected["male"]}
+
+
+def test_every_engine_message_the_page_rewords_is_still_the_engines():
+    """The page matches the engine's own templates: one changed there would slip through unworded."""
+    import ast
+    import inspect
+
+    from target87.engines import childlabour
+
+    strings = {
+        node.value
+        for node in ast.walk(ast.parse(inspect.getsource(childlabour)))
+        if isinstance(node, ast.Constant) and isinstance(node.value, str)
+    }
+    assert set(validation.ENGINE_TEMPLATES.values()) <= strings
