@@ -81,3 +81,44 @@ def test_a_result_names_every_model_that_made_it(two_models):
     assert result.method == "embeddings"
     assert result.model == "all-MiniLM-L6-v2 + multilingual-e5-small"
     assert len(result.labels) == 4
+
+
+LANGUAGE_TEXTS = [
+    "Ban recruitment fees for migrant workers",
+    "Register every child at birth, free of charge",
+    "Strengthen labour inspection in agriculture",
+    "Fund shelters for survivors of trafficking",
+    "Interdire les frais de recrutement pour les travailleurs migrants",
+    "Enregistrer toutes les naissances des enfants",
+    "Renforcer l'inspection du travail dans l'agriculture",
+    "Financer des centres d'hébergement pour les victimes de la traite",
+]
+
+
+@pytest.fixture
+def accented_model(monkeypatch):
+    """A model whose vectors are the text's topic plus a large share that says it is French."""
+    topic = np.eye(6)[[0, 1, 2, 3, 0, 1, 2, 3]]
+    french = np.array([0, 0, 0, 0, 1, 1, 1, 1])[:, None] * np.eye(6)[5] * 1.5
+    made = topic + french
+    monkeypatch.setattr(vectors, "_load", lambda model: None)
+    monkeypatch.setattr(vectors, "_encode", lambda loaded, model, texts: made[: len(texts)])
+    monkeypatch.setattr(vectors, "_reference_mean", lambda model: np.zeros(6))
+    return vectors.MODELS[1]
+
+
+def test_a_french_text_is_nearer_its_english_paraphrase_than_other_french_texts(accented_model):
+    similarity = vectors.embeddings(LANGUAGE_TEXTS, accented_model)
+    cosine = similarity @ similarity.T
+    for english in range(4):
+        french = english + 4
+        others = [cosine[french, other] for other in range(4, 8) if other != french]
+        assert cosine[french, english] > max(others)
+
+
+def test_a_set_in_one_language_is_centred_as_before(accented_model):
+    english = LANGUAGE_TEXTS[:4]
+    raw = np.eye(6)[[0, 1, 2, 3]]
+    expected = raw - (raw.sum(axis=0) + vectors.REFERENCE_WEIGHT * np.zeros(6)) / (4 + vectors.REFERENCE_WEIGHT)
+    expected /= np.linalg.norm(expected, axis=1, keepdims=True)
+    assert np.allclose(vectors.embeddings(english, accented_model), expected)

@@ -17,6 +17,12 @@ the glossary (:mod:`.glossary`), English texts are kept as written. Then
 Embeddings are then centred — the mean of the set, pulled towards the mean of typical sentences of the subject
 (:mod:`.reference`) when the set is small, is taken off — so that what all the texts share (they are all about
 target 8.7) does not make everything look alike, and a distance threshold means the same for 3 texts or 300.
+When the set mixes languages, the texts of each language are also centred on their own mean (pulled towards the
+mean of all when that language has few texts): embeddings carry a share that says which language a text is in
+(and the glossary's English has its own accent), so that unrelated texts of one language look closer to each
+other than to texts of another. Taking off each language's mean removes that share (the language-specific
+centring of Libovický, Rosa and Fraser, 2020, "On the language neutrality of pre-trained multilingual
+representations"); a set in one language is left as it was.
 """
 
 from __future__ import annotations
@@ -33,6 +39,8 @@ from . import glossary
 
 #: how many texts' weight the reference sentences' mean carries in the mean taken off (see :func:`embeddings`)
 REFERENCE_WEIGHT = 8
+#: how many texts' weight the mean of all carries in the mean of one language's texts (see :func:`embeddings`)
+LANGUAGE_WEIGHT = 8
 
 
 @dataclass(frozen=True)
@@ -128,7 +136,21 @@ def embeddings(texts: Sequence[str], model: Model) -> np.ndarray:
     n = len(raw)
     reference = _reference_mean(model)
     mean = (raw.sum(axis=0) + REFERENCE_WEIGHT * reference) / (n + REFERENCE_WEIGHT)
-    return _unit(raw - mean)
+    return _unit(raw - mean - _language_offsets(raw, [glossary.language_of(text) for text in texts]))
+
+
+def _language_offsets(raw: np.ndarray, languages: list[str]) -> np.ndarray:
+    """Per text, how far the mean of the texts of its language lies from the mean of all (shrunk when few)."""
+    offsets = np.zeros_like(raw)
+    if len(set(languages)) < 2:
+        return offsets
+    whole = raw.mean(axis=0)
+    codes = np.array(languages)
+    for language in set(languages):
+        mine = codes == language
+        count = int(mine.sum())
+        offsets[mine] = count / (count + LANGUAGE_WEIGHT) * (raw[mine].mean(axis=0) - whole)
+    return offsets
 
 
 def _encode(loaded, model: Model, texts: list[str]) -> np.ndarray:
