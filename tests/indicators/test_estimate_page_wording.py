@@ -110,6 +110,7 @@ def test_a_chosen_column_the_file_lacks_is_named_with_its_field(stat_client):
     [
         ("negative_hours", {"column": "cl3", "rows": "7 (-2.0)"}, "Column cl3 has negative hours in 1 row: 7 (-2.0)."),
         ("empty", {"column": "hh6", "role": "area", "rows": "4"}, "Column hh6 (area (urban or rural)) is empty in 1 row"),
+        ("large_weights", {"column": "w", "rows": "3 (inf)"}, "Column w has a weight that is infinite or larger than 1e+15 in 1 row"),
         ("no_child", {"column": "age"}, "The only row of the file is not a child aged 5–17 (column age)"),
         ("no_weight_to_scale", {}, "cannot scale them"),
     ],
