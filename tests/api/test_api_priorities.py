@@ -230,3 +230,14 @@ def test_the_openapi_document_lists_the_deliberation_and_priorities_paths(client
     assert contributions["get"]["security"] == [{"OptionalTokenAuth": []}, {}]
     assert contributions["post"]["security"] == [{"TokenAuth": []}]
     assert not any("vote" in path for path in paths)
+
+
+def test_results_hidden_until_closing_are_not_given_by_the_api_either(client, consultation, convener):
+    made = _approval_ballot(consultation, convener)
+    Ballot.objects.filter(pk=made.pk).update(results_hidden=True)
+    hidden = client.get(f"/api/v1/ballots/{made.pk}/results", headers=bearer(convener))
+    assert hidden.status_code == 409
+    assert hidden["content-type"] == "application/problem+json"
+    assert "shown when it closes" in hidden.json()["detail"]
+    services.ballot_close(actor=convener, ballot=Ballot.objects.get(pk=made.pk))
+    assert client.get(f"/api/v1/ballots/{made.pk}/results").status_code == 200

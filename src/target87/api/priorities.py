@@ -8,17 +8,19 @@ browser, through each participant's personal link.
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from ninja import Router
 from ninja.pagination import paginate
 
 from target87.consultations import selectors as consultation_selectors
+from target87.core.errors import Conflict
 from target87.priorities import selectors
 from target87.priorities.enums import BallotStatus
 from target87.priorities.models import Ballot
 
 from .auth import OPTIONAL, OptionalTokenAuth
 from .inputs import Page
-from .schemas import ERRORS, BallotDetailOut, BallotOut, BallotResultsOut
+from .schemas import ERRORS, BallotDetailOut, BallotOut, BallotResultsOut, Problem
 
 router = Router(tags=["priorities"], auth=OptionalTokenAuth())
 
@@ -47,10 +49,15 @@ def ballot_detail(request, ballot_id: int):
     return selectors.ballot_list(consultation=ballot.consultation).select_related("consultation").get(pk=ballot.pk)
 
 
-@router.get("/ballots/{ballot_id}/results", response={200: BallotResultsOut, **ERRORS}, openapi_extra=OPTIONAL)
+@router.get(
+    "/ballots/{ballot_id}/results", response={200: BallotResultsOut, 409: Problem, **ERRORS}, openapi_extra=OPTIONAL
+)
 def ballot_results(request, ballot_id: int):
-    """Overall and per stakeholder group, the consensus ranking beside the plain one (as the results page)."""
+    """Overall and per stakeholder group, the consensus ranking beside the plain one (as the results page).
+    A ballot whose convener hides its results until it closes answers 409 until then, for everyone."""
     ballot = _viewable(request, ballot_id)
+    if not ballot.results_shown:
+        raise Conflict(_("The results of this ballot will be shown when it closes."))
     return _results_out(ballot, selectors.ballot_results(ballot=ballot))
 
 
