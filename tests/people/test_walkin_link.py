@@ -7,7 +7,16 @@ import re
 import pytest
 from smtp_sink import Sink
 
-from factories import ConsultationFactory, ParticipationFactory, PersonFactory, SessionFactory, at
+from factories import (
+    ConsultationFactory,
+    ParticipationFactory,
+    PersonFactory,
+    SessionFactory,
+    UserFactory,
+    at,
+    convener_of,
+)
+from factories_deliberation import ballot
 from target87.people import walkin
 from target87.people.models import AccessLink, JoinCode
 
@@ -175,7 +184,7 @@ def test_a_convener_renews_the_code_and_the_old_one_stops_working(smtp, ask, con
 
 
 def test_only_a_convener_renews_the_code(client, consultation, code):
-    client.force_login(PersonFactory(user=__import__("factories").UserFactory()).user)
+    client.force_login(PersonFactory(user=UserFactory()).user)
     assert client.post(f"/manage/{consultation.slug}/join-code/").status_code == 403
     assert JoinCode.objects.get(consultation=consultation).code == code
 
@@ -190,6 +199,13 @@ def test_plenary_screens_show_the_code_and_breakout_screens_do_not(client, consu
     for kind in ("lunch_talk", "expert_panel"):
         other = SessionFactory(consultation=consultation, kind=kind)
         assert f"data-join-code>{code}<" in client.get(f"/live/sessions/{other.pk}/screen/").content.decode()
+
+
+def test_the_ballot_projector_shows_the_code_under_its_voting_link(client, consultation):
+    made = ballot(consultation, convener_of(consultation), "consensus", items=3)
+    page = client.get(f"/ballots/{made.pk}/screen/").content.decode()
+    code = JoinCode.objects.get(consultation=consultation).code
+    assert f"data-join-code>{code}<" in page and "testserver/join" in page
 
 
 def test_the_now_page_shows_the_code_while_a_plenary_is_on(client, consultation):
