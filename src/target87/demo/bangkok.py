@@ -44,6 +44,7 @@ DEMO_PARTS = [
     "target87.demo.synthesis",
     "target87.demo.reports",
     "target87.demo.commitments",
+    "target87.demo.followup",  # after the actions it reports on
     "target87.demo.live",
     "target87.demo.indicators",
 ]

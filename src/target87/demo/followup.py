@@ -113,5 +113,5 @@ def load(*, consultation, stdout=None) -> None:
     orphans = len(followup.contents["followup"]["orphan_priorities"])
     say(
         f"Outcome report: edition {outcome.number} with the key messages and follow-up edition {followup.number} "
-        f"({followup.contents['followup']['actions']} actions, {orphans} orphan priorities), both published.\n"
+        f"(actions: {followup.contents['followup']['actions']}, orphan priorities: {orphans}), both published.\n"
     )
