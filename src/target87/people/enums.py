@@ -16,6 +16,14 @@ class StakeholderGroup(models.TextChoices):
     PRIVATE_SECTOR = "private_sector", _("Private sector / business")
 
 
+def group_label(code: str | None) -> str:
+    """A stakeholder group's name in the reader's language; "No stakeholder group" for none (empty, or the
+    ``none`` that results use); an unknown code as it is."""
+    if code in StakeholderGroup.values:
+        return str(StakeholderGroup(code).label)
+    return str(_("No stakeholder group")) if code in (None, "", "none") else code
+
+
 class Gender(models.TextChoices):
     WOMAN = "woman", _("Woman")
     MAN = "man", _("Man")

@@ -12,11 +12,11 @@ from target87.breakouts.models import Allocation
 from target87.consultations import selectors as consultation_selectors
 from target87.consultations.enums import SessionKind, SpeakerRole
 from target87.core import countries
-from target87.people.enums import Gender, RegistrationStatus
+from target87.people.enums import Gender, RegistrationStatus, group_label
 from target87.people.models import Participation
 from target87.priorities.enums import Method
 
-from .support import BallotReading, group_label
+from .support import BallotReading
 
 
 def programme(consultation) -> list[dict]:

@@ -20,12 +20,13 @@ from django.utils.translation import gettext as _
 from target87.core import countries
 from target87.deliberation.enums import ContributionKind, FeedbackKind, FeedbackStatus, Level, Timeframe
 from target87.deliberation.models import Contribution, Feedback, Recommendation
+from target87.people.enums import group_label
 from target87.synthesis.selectors import standing
 
 from . import annexes
 from .enums import ChannelKind, ConsensusLevel, EditionKind
 from .models import Channel, KeyMessage, Route
-from .support import ballot_readings, group_label, reading_for, support_of
+from .support import ballot_readings, reading_for, support_of
 
 #: the recommendations shown in a chart of priorities by stakeholder group
 CHART_ITEMS = 15

@@ -16,19 +16,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.utils.translation import gettext as _
-
-from target87.people.enums import StakeholderGroup
+from target87.people.enums import group_label
 from target87.priorities import selectors as priorities
 from target87.priorities.enums import BallotStatus, Method
 from target87.priorities.models import Ballot, BallotItem
 
 from .enums import ConsensusLevel
-
-
-def group_label(code: str) -> str:
-    labels = dict(StakeholderGroup.choices)
-    return str(labels[code]) if code in labels else (code or _("No stakeholder group"))
 
 
 @dataclass

@@ -15,12 +15,10 @@ from django.http import Http404
 
 from target87.consultations.models import KeyQuestion, Session
 from target87.deliberation.models import Contribution, Recommendation
-from target87.people.enums import StakeholderGroup
+from target87.people.enums import group_label
 
 from .enums import MergeStatus, SuggestionStatus
 from .models import Merge, MergedRecommendation, Suggestion, SuggestionMember, SuggestionRun, SupportingQuote
-
-_GROUPS = dict(StakeholderGroup.choices)
 
 
 @dataclass
@@ -57,7 +55,7 @@ class QuestionCoverage:
 
 
 def _group(value: str) -> str:
-    return str(_GROUPS.get(value, "")) if value else ""
+    return group_label(value) if value else ""
 
 
 def merge_of(recommendation: Recommendation) -> Merge | None:

@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 from django import template
-from django.utils.translation import gettext as _
 
-from target87.people.enums import StakeholderGroup
+from target87.people.enums import group_label
 
 register = template.Library()
 
 
-@register.filter
-def group_label(code: str) -> str:
-    labels = dict(StakeholderGroup.choices)
-    return str(labels.get(code, _("No stakeholder group") if code == "none" else code))
+register.filter("group_label", group_label)
 
 
 @register.filter
