@@ -2,9 +2,13 @@
 
 import io
 import os
+import sys
 from pathlib import Path
 
 import pytest
+
+sys.path.insert(0, str(Path(__file__).parent.parent / "people"))
+import smtp_sink
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).parent / "artifacts"
@@ -76,3 +80,11 @@ def pytest_runtest_makereport(item, call):
     outcome = yield
     report = outcome.get_result()
     setattr(item, f"rep_{report.when}", report)
+
+
+@pytest.fixture
+def smtp(settings):
+    """A real SMTP server for the test, and what it received."""
+    controller, sink = smtp_sink.start(settings)
+    yield sink
+    controller.stop()

@@ -3,29 +3,18 @@ e-mail who land on their group's capture page, …"""
 
 import io
 import re
-import sys
-from pathlib import Path
 
 import pytest
 import zxingcpp
 from django.urls import reverse
 from PIL import Image
+from smtp_sink import Sink  # tests/people, put on the path by conftest
 
 from factories import ConsultationFactory, ParticipationFactory, PersonFactory, convener_of
 from factories_deliberation import ballot
 
 PASSWORD = "a-long-test-password"
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
-
-sys.path.insert(0, str(Path(__file__).parent.parent / "people"))
-import smtp_sink  # noqa: E402  (the test SMTP server, shared with tests/people)
-
-
-@pytest.fixture
-def smtp(settings):
-    controller, sink = smtp_sink.start(settings)
-    yield sink
-    controller.stop()
 
 
 @pytest.fixture
@@ -115,7 +104,7 @@ def test_a_facilitator_invited_by_e_mail_records_their_groups_contributions_on_a
     desk.locator("tr", has_text="Nalin").get_by_role("button", name="Invite to sign in").click()
     desk.get_by_text("Done · 100 %").wait_for()
     [message] = smtp.to("nalin@example.org")
-    link = re.search(r"https?://\S+/invitation/\S+/", smtp_sink.Sink.body(message)).group(0)
+    link = re.search(r"https?://\S+/invitation/\S+/", Sink.body(message)).group(0)
 
     phone = page_factory(**PHONE)
     phone.goto(link)
@@ -254,4 +243,4 @@ def test_registering_on_a_phone_tells_nobody_whether_an_address_is_registered(ev
     assert register("Dara Keomany") == register("Someone Else")
     assert consultation.participations.filter(person__email="dara@example.org").count() == 1
     [message] = smtp.to("dara@example.org")
-    assert "already registered" in smtp_sink.Sink.body(message)
+    assert "already registered" in Sink.body(message)

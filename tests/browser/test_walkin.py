@@ -3,28 +3,17 @@ link received by e-mail and opened; the projector's QR code of the join page sca
 
 import io
 import re
-import sys
 import time
-from pathlib import Path
 
 import pytest
 import zxingcpp
 from django.urls import reverse
 from PIL import Image
+from smtp_sink import Sink  # tests/people, put on the path by conftest
 
 from factories import ConsultationFactory, ParticipationFactory, PersonFactory, SessionFactory
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
-
-sys.path.insert(0, str(Path(__file__).parent.parent / "people"))
-import smtp_sink  # noqa: E402  (the test SMTP server, shared with tests/people)
-
-
-@pytest.fixture
-def smtp(settings):
-    controller, sink = smtp_sink.start(settings)
-    yield sink
-    controller.stop()
 
 
 @pytest.fixture
@@ -69,7 +58,7 @@ def test_a_walk_in_types_the_code_from_the_projector_and_opens_the_link_sent_by_
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
 
     [message] = _mail_to(smtp, "sokha@example.org")
-    link = re.search(r"https?://\S+/a/[^/\s]+/", smtp_sink.Sink.body(message)).group(0)
+    link = re.search(r"https?://\S+/a/[^/\s]+/", Sink.body(message)).group(0)
     phone.goto(link)
     assert "Sokha Chan" in phone.locator("h1").inner_text()
     assert phone.get_by_role("navigation", name="Your consultation").get_by_role("link", name="Agenda").count() == 1
