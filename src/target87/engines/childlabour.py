@@ -89,11 +89,15 @@ ROLE_OPTIONS = {
 
 
 class ChildLabourError(Exception):
-    """Bad input or options; ``message`` is meant for the person who gave them."""
+    """Bad input or options; ``message`` is meant for the person who gave them, in the command line's words.
+    ``code`` names the kind of problem and ``params`` its values, so that another front end (a web page) can
+    word it its own way; an error without a code has only its message."""
 
-    def __init__(self, message: str):
+    def __init__(self, message: str, *, code: str = "", **params):
         super().__init__(message)
         self.message = message
+        self.code = code
+        self.params = params
 
 
 class MissingColumnsError(ChildLabourError):
@@ -109,8 +113,8 @@ class LonelyStrataError(LonelyPSUError, ChildLabourError):
 
 
 class InvalidValuesError(ChildLabourError):
-    def __init__(self, message: str, column: str, rows: np.ndarray):
-        super().__init__(message)
+    def __init__(self, message: str, column: str, rows: np.ndarray, *, code: str = "", **params):
+        super().__init__(message, code=code, column=column, count=int(rows.size), **params)
         self.column = column
         self.rows = rows
 
@@ -437,8 +441,11 @@ class Result:
     n_rows: int  #: rows in the file
     n_children: int  #: rows aged 5-17
     n_outside_age: int  #: rows outside 5-17, left out of the estimates (kept in the design)
+    #: for the reader, in words: first one note per column of ``missing_hours`` (in its order), then the others
     notes: list[str] = field(default_factory=list)
     tables: list[tuple[str, ...]] = field(default_factory=list)  #: the tables asked for (``by``), in order
+    #: column → how many children aged 5-17 had no hours there and were counted as working 0 hours
+    missing_hours: dict[str, int] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """The result as JSON-ready data: what the command writes as JSON and the web page keeps.
@@ -466,6 +473,7 @@ class Result:
             "n_children": self.n_children,
             "n_outside_age": self.n_outside_age,
             "notes": list(self.notes),
+            "missing_hours": dict(self.missing_hours),
             "rows": [asdict(row) for row in self.rows],
         }
 
@@ -832,6 +840,8 @@ class _Accumulator:
                         ).format(column=getattr(mapping, col), count=missing.size, rows=describe_rows(missing)),
                         getattr(mapping, col),
                         missing,
+                        code="empty_hours",
+                        rows_text=describe_rows(missing),
                     )
                 self.missing_hours[col] = self.missing_hours.get(col, 0) + int(missing.size)
                 hours = np.where(np.isnan(hours), 0.0, hours)
@@ -843,6 +853,8 @@ class _Accumulator:
                     ),
                     getattr(mapping, col),
                     neg,
+                    code="negative_hours",
+                    rows_text=describe_rows(neg, hours[neg]),
                 )
             values[col] = hours
             done(col)
@@ -931,7 +943,10 @@ class _Accumulator:
         scale = 1.0
         if options.population is not None:
             if w_children <= 0:
-                raise ChildLabourError(_("No child aged 5-17 has a positive weight: --population cannot scale them."))
+                raise ChildLabourError(
+                    _("No child aged 5-17 has a positive weight: --population cannot scale them."),
+                    code="no_weight_to_scale",
+                )
             scale = float(options.population) / w_children
         rows: list[EstimateRow] = []
         for tb in results:
@@ -987,6 +1002,7 @@ class _Accumulator:
             n_children=n_children,
             n_outside_age=n - n_children,
             notes=notes,
+            missing_hours={getattr(mapping, col): count for col, count in self.missing_hours.items()},
             tables=list(self.tables),
         )
 
@@ -1002,6 +1018,9 @@ class _Accumulator:
                 ),
                 str(name),
                 missing,
+                code="empty",
+                role=role,
+                rows_text=describe_rows(missing),
             )
         return codes, cats
 
@@ -1016,6 +1035,8 @@ def _check_weights(weights: np.ndarray, column: str) -> None:
             ),
             column,
             bad,
+            code="negative_weights",
+            rows_text=describe_rows(bad, weights[bad]),
         )
     bad = np.flatnonzero(~(weights <= MAX_WEIGHT))  # NaN was refused as empty before
     if bad.size:
@@ -1026,6 +1047,9 @@ def _check_weights(weights: np.ndarray, column: str) -> None:
             ).format(column=column, limit=MAX_WEIGHT, count=bad.size, rows=describe_rows(bad, weights[bad])),
             column,
             bad,
+            code="large_weights",
+            limit=MAX_WEIGHT,
+            rows_text=describe_rows(bad, weights[bad]),
         )
 
 
@@ -1038,7 +1062,10 @@ def _check_counts(n: int, n_children: int, weight_children: float, mapping: Colu
             _(
                 "None of the {count} rows is a child aged 5-17 (column {column}): there is nothing to estimate. "
                 "Check that the age column holds completed years."
-            ).format(count=n, column=mapping.age)
+            ).format(count=n, column=mapping.age),
+            code="no_child",
+            count=n,
+            column=mapping.age,
         )
     if not weight_children > 0:
         raise ChildLabourError(
@@ -1126,6 +1153,9 @@ def _numeric(
                 ),
                 col,
                 bad,
+                code="not_numbers",
+                role=role,
+                rows_text=describe_rows(bad, data.raw_values(col, bad[:5])),
             )
         if total is None:
             total = values

@@ -31,7 +31,6 @@ from target87.core.permissions import require
 from target87.engines import sdmx
 from target87.engines.childlabour import (
     ChildLabourError,
-    InvalidValuesError,
     MissingColumnsError,
     Options,
     estimate_child_labour_file,
@@ -56,6 +55,7 @@ from .validation import (
     missing_columns_message,
     page_message,
     page_notes,
+    without_options,
 )
 
 logger = logging.getLogger(__name__)
@@ -253,10 +253,10 @@ def compute(estimation: Estimation, progress=None) -> dict:
         raise ServiceError(missing_columns_message(error.missing, estimation.mapping)) from None
     except LonelyPSUError as error:  # strata with a single cluster under "fail"
         raise ServiceError(lonely_message(error.strata)) from None
-    except InvalidValuesError as error:
-        raise ServiceError(page_message(error.message, rows=error.rows)) from None
-    except (ChildLabourError, MicrodataError, SurveyError) as error:
-        raise ServiceError(page_message(error.message)) from None
+    except ChildLabourError as error:  # invalid values among them
+        raise ServiceError(page_message(error)) from None
+    except (MicrodataError, SurveyError) as error:
+        raise ServiceError(without_options(error.message)) from None
     except FileNotFoundError:
         raise ServiceError(_("The uploaded file is no longer there: upload it again.")) from None
     except MemoryError:
@@ -270,7 +270,7 @@ def compute(estimation: Estimation, progress=None) -> dict:
     if not result.definition.comparable and data["notes"]:
         # the engine's last note says the definition is not comparable: the page says so in the reader's language
         data["notes"] = data["notes"][:-1]
-    data["notes"] = page_notes(data["notes"])
+    data["notes"] = page_notes(data)
     # sex and area coded as numbers get the names the statistician gave their codes; the figures do not change
     recode(
         data,

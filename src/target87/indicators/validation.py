@@ -232,25 +232,10 @@ def read_definition_file(upload) -> str:
 # -- the engine's messages in the page's words -----------------------------------------------------------
 #
 # The engine speaks to the command line ("… with --missing-hours zero"). The page names its own fields
-# instead, and counts in the reader's grammar ("1 child", "2 children"). The engine's messages are matched
-# against its own templates, translated as it translates them, so this works in every language; a message
-# not matched keeps its text, with any option named by the field that sets it on this page.
+# instead, and counts in the reader's grammar ("1 child", "2 children"): an error the engine gives a ``code``
+# (with its values in ``params``) is worded here; one without keeps the engine's text, with any option named by
+# the field that sets it on this page.
 
-#: the engine's templates, exactly as :mod:`target87.engines.childlabour` writes them
-ENGINE_TEMPLATES = {
-    "empty_hours": "Column {column} is empty for {count} children aged 5-17: rows {rows}. Fill it in, or "
-    "count missing hours as none with --missing-hours zero.",
-    "negative_hours": "Column {column} has negative hours in {count} rows: {rows}.",
-    "negative_weights": "Column {column} has negative weights in {count} rows: {rows}.",
-    "large_weights": "Column {column} has weights that are infinite or larger than {limit:.0e} in {count} rows: "
-    "{rows}. A weight is the number of children a row stands for: check the column.",
-    "not_numbers": "Column {column} ({role}) must hold numbers; {count} rows do not: {rows}.",
-    "empty": "Column {column} ({role}) is empty in {count} rows: {rows}.",
-    "no_child": "None of the {count} rows is a child aged 5-17 (column {column}): there is nothing to estimate. "
-    "Check that the age column holds completed years.",
-    "no_weight_to_scale": "No child aged 5-17 has a positive weight: --population cannot scale them.",
-    "missing_hours_note": "{count} children with no {column} were counted as working 0 hours.",
-}
 #: command-line options → the field of the configure page that sets the same thing
 OPTION_FIELDS = {
     "--missing-hours": "missing_hours",
@@ -287,33 +272,18 @@ def _choice_label(name: str, value: str) -> str:
     return str(dict(EstimationForm.base_fields[name].choices)[value])
 
 
-def _engine_fields(key: str, message: str) -> dict[str, str] | None:
-    """The values filled into the engine's template ``key`` to make ``message``, or None if it is not that one."""
-    from target87.engines.i18n import gettext as engine_gettext
-
-    pattern = re.sub(r"\\\{(\w+)(?::[^}]*)?\\\}", r"(?P<\1>.*?)", re.escape(engine_gettext(ENGINE_TEMPLATES[key])))
-    found = re.fullmatch(pattern, message, re.S)
-    return found.groupdict() if found else None
-
-
 def _role_label(text: str) -> str:
     role = text.strip().replace(" ", "_")
     return str(ROLE_LABELS[role]).lower() if role in ROLE_LABELS else text
 
 
-def _count(fields: dict[str, str], rows=None) -> int:
-    if rows is not None:
-        return len(rows)
-    try:
-        return int(fields.get("count", ""))
-    except ValueError:
-        return 2
-
-
-def _invalid_values(key: str, fields: dict[str, str], count: int) -> str | None:
-    values = {**fields, "count": count}
-    if "role" in fields:
-        values["role"] = _role_label(fields["role"])
+def _invalid_values(key: str, params: dict) -> str | None:
+    count = int(params.get("count", 0))
+    values = {**params, "count": count, "rows": params.get("rows_text", "")}
+    if "role" in params:
+        values["role"] = _role_label(params["role"])
+    if "limit" in params:
+        values["limit"] = f"{params['limit']:.0e}"
     if key == "empty_hours":
         values["field"], values["zero"] = field_label("missing_hours"), _choice_label("missing_hours", "zero")
         text = ngettext(
@@ -371,15 +341,10 @@ def _invalid_values(key: str, fields: dict[str, str], count: int) -> str | None:
     return text % values
 
 
-def page_message(message: str, rows=None) -> str:
-    """An engine's message in the page's words: its fields named as the page labels them, plurals right."""
-    for key in ENGINE_TEMPLATES:
-        fields = _engine_fields(key, message)
-        if fields is not None:
-            text = _invalid_values(key, fields, _count(fields, rows))
-            if text is not None:
-                return text
-    return without_options(message)
+def page_message(error) -> str:
+    """An engine's error in the page's words: its fields named as the page labels them, plurals right."""
+    text = _invalid_values(error.code, error.params) if getattr(error, "code", "") else None
+    return text if text is not None else without_options(error.message)
 
 
 def without_options(message: str) -> str:
@@ -442,21 +407,17 @@ def missing_columns_message(missing: list[str], mapping: dict[str, str]) -> str:
     )
 
 
-def page_notes(notes: list[str]) -> list[str]:
-    """The engine's notes on a result in the page's words (a count of children in the reader's grammar)."""
-    out = []
-    for note in notes:
-        fields = _engine_fields("missing_hours_note", note)
-        if fields is None:
-            out.append(without_options(note))
-            continue
-        count = _count(fields)
-        out.append(
-            ngettext(
-                "%(count)d child with no %(column)s was counted as working 0 hours.",
-                "%(count)d children with no %(column)s were counted as working 0 hours.",
-                count,
-            )
-            % {"count": count, "column": fields["column"]}
+def page_notes(data: dict) -> list[str]:
+    """The notes of an engine's result (as :meth:`Result.to_dict` gives it) in the page's words: the children
+    counted as working 0 hours in the reader's grammar, options named as the page's fields."""
+    missing = data.get("missing_hours") or {}
+    out = [
+        ngettext(
+            "%(count)d child with no %(column)s was counted as working 0 hours.",
+            "%(count)d children with no %(column)s were counted as working 0 hours.",
+            count,
         )
-    return out
+        % {"count": count, "column": column}
+        for column, count in missing.items()
+    ]
+    return out + [without_options(note) for note in data["notes"][len(missing) :]]
