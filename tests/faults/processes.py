@@ -20,6 +20,22 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 TARGET87 = str(Path(sys.executable).with_name("target87"))
 
+#: code for :meth:`Deployment.python` that makes the consultation "kill" and its convener (``user``)
+A_CONSULTATION = """
+from django.contrib.auth import get_user_model
+from target87.consultations.models import Consultation
+from target87.people.models import Participation, Person
+user = get_user_model().objects.create_user("convener", password="convener-password-87")
+consultation = Consultation.objects.create(
+    slug="kill", title="Kill", convened_by="ILO", start_date="2016-09-14", end_date="2016-09-15",
+    time_zone="Asia/Bangkok", status="published",
+)
+Participation.objects.create(
+    consultation=consultation, person=Person.objects.create(name="Convener", user=user), role="convener",
+    status="approved",
+)
+"""
+
 
 def free_port() -> int:
     with socket.socket() as s:

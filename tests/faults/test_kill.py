@@ -12,7 +12,7 @@ import json
 import time
 
 import pytest
-from processes import Deployment, kill
+from processes import A_CONSULTATION, Deployment, kill
 
 DATABASE = "target87_kill"
 #: enough people that the solver uses its whole time limit, so that the worker dies in the middle of the search
@@ -24,21 +24,13 @@ def deployment(tmp_path):
     return Deployment(tmp_path, DATABASE)
 
 
-ALLOCATION = """
+ALLOCATION = (
+    A_CONSULTATION
+    + """
 import datetime as dt
-from django.contrib.auth import get_user_model
 from target87.breakouts import services
-from target87.consultations.models import Consultation, KeyQuestion, Room, Session
-from target87.people.models import Organisation, Participation, Person
-user = get_user_model().objects.create_user("convener", password="convener-password-87")
-consultation = Consultation.objects.create(
-    slug="kill", title="Kill", convened_by="ILO", start_date="2016-09-14", end_date="2016-09-15",
-    time_zone="Asia/Bangkok", status="published",
-)
-Participation.objects.create(
-    consultation=consultation, person=Person.objects.create(name="Convener", user=user), role="convener",
-    status="approved",
-)
+from target87.consultations.models import KeyQuestion, Room, Session
+from target87.people.models import Organisation
 start = dt.datetime(2016, 9, 14, 4, tzinfo=dt.UTC)
 sessions = []
 for k in range(4):
@@ -60,6 +52,7 @@ for n in range(PEOPLE):
 outcome = services.allocation_run(actor=user, session=sessions[0], time_limit=TIME_LIMIT, background=True)
 print(json.dumps({"job": str(outcome.job.pk), "allocation": outcome.allocation.pk}))
 """
+)
 
 
 def test_a_worker_killed_in_an_allocation_leaves_nothing_half_done_and_the_next_one_finishes_it(deployment):

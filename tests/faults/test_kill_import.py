@@ -12,25 +12,15 @@ import threading
 import time
 
 import pytest
-from processes import Browser, Deployment, kill
+from processes import A_CONSULTATION, Browser, Deployment, kill
 
 DATABASE = "target87_kill_import"
 PEOPLE = 3000
 
-SETUP = """
-from django.contrib.auth import get_user_model
-from target87.consultations.models import Consultation
+SETUP = (
+    A_CONSULTATION
+    + """
 from target87.people import imports
-from target87.people.models import Participation, Person
-user = get_user_model().objects.create_user("convener", password="convener-password-87")
-consultation = Consultation.objects.create(
-    slug="kill", title="Kill", convened_by="ILO", start_date="2016-09-14", end_date="2016-09-15",
-    time_zone="Asia/Bangkok", status="published",
-)
-Participation.objects.create(
-    consultation=consultation, person=Person.objects.create(name="Convener", user=user), role="convener",
-    status="approved",
-)
 groups = ["government", "workers", "employers", "civil_society", "survivor_led", "un_international"]
 rows = [
     {"name": f"Person {n}", "email": f"person{n}@example.org", "organisation": f"Organisation {n % 300}",
@@ -40,6 +30,7 @@ rows = [
 started = imports.import_start(actor=user, consultation=consultation, filename="people.csv", rows=rows)
 print(json.dumps({"batch": started.batch.pk, "job": str(started.job.pk)}))
 """
+)
 
 PARTICIPANTS = "SELECT count(*) FROM people_participation"
 BATCH = "SELECT status, rows FROM people_participantimport WHERE id = %s"
