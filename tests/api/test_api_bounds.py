@@ -174,6 +174,12 @@ def test_the_description_declares_errors_as_problem_details(client, db):
                     assert list(response["content"]) == ["application/problem+json"], (path, status)
 
 
+def test_the_description_speaks_to_its_readers_not_of_the_source_files(client, db):
+    description = client.get("/api/openapi.json").json()["info"]["description"]
+    assert "Every list comes a page at a time" in description
+    assert ".py" not in description
+
+
 def test_a_convener_token_reads_its_own_draft_programme(client, convener, token):
     from factories import ConsultationFactory
 

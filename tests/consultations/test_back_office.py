@@ -63,6 +63,12 @@ def test_shortening_the_consultation_under_its_sessions_is_refused(convener_clie
     assert consultation.end_date.isoformat() == "2016-09-15"
 
 
+def test_the_details_page_keeps_the_back_office_tabs_with_its_own_marked(convener_client, consultation):
+    page = convener_client.get("/manage/bangkok-test/edit/").content.decode()
+    assert 'href="/manage/bangkok-test/edit/" aria-current="page">Details</a>' in page
+    assert 'href="/manage/bangkok-test/timetable/"' in page  # the other tabs are there too
+
+
 def test_key_questions_are_numbered_once(convener_client, consultation):
     form = {"position": 1, "short_title": "Policy", "text": "What works?", "lens": "policy"}
     convener_client.post("/manage/bangkok-test/questions/", form)

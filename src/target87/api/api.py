@@ -5,9 +5,9 @@ of a user allowed to make the change (a convener; for contributions, a facilitat
 sent with a read shows what its user may see: drafts and ballots being prepared to the conveners. Every error
 is RFC 9457 problem details with a 4xx status.
 
-Lists of contributions, recommendations and ballots come a page at a time (``?limit=&offset=``, answered as
-``{"items": […], "count": n}``). Consultations and their programme are in this module, contributions and
-recommendations in ``deliberation.py``, ballots and their results in ``priorities.py``.
+Consultations and their programme are in this module, contributions and recommendations in ``deliberation.py``,
+ballots and their results in ``priorities.py``, and so on: one router per app. :data:`DESCRIPTION` is what the
+API's readers see.
 """
 
 from __future__ import annotations
@@ -43,10 +43,20 @@ class ProblemAPI(NinjaAPI):
 
 PROBLEM = "application/problem+json"
 
+DESCRIPTION = """The API of Target 8.7: consultations on SDG target 8.7 (their programme, contributions,
+recommendations, ballots and results, live questions, synthesis), the actions taken since, and the indicators.
+
+Reads are public for published consultations. Writes need a bearer token (`target87 create-api-token`) of a user
+allowed to make the change (a convener; for contributions, a facilitator or rapporteur too). A token sent with a
+read shows what its user may see: drafts and ballots being prepared to the conveners. Every error is RFC 9457
+problem details (`application/problem+json`) with a 4xx status.
+
+Every list comes a page at a time (`?limit=&offset=`, answered as `{"items": […], "count": n}`)."""
+
 api = ProblemAPI(
     title="Target 8.7 API",
     version=target87.__version__,
-    description=__doc__,
+    description=DESCRIPTION,
     urls_namespace="api",
     docs_url="/docs",
     openapi_url="/openapi.json",

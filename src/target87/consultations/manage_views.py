@@ -93,7 +93,7 @@ def consultation_edit(request, slug):
         else:
             messages.success(request, _("Saved."))
             return redirect("consultations:manage", slug=consultation.slug)
-    return render(request, "consultations/consultation_form.html", {"form": form, "consultation": consultation})
+    return render(request, "consultations/consultation_edit.html", {"form": form, "consultation": consultation})
 
 
 def _list_and_form(request, consultation, *, model, form_class, save, delete=None, pk=None, template, items, url_name):
