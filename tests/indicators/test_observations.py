@@ -128,6 +128,18 @@ def test_observation_pages_list_series_and_countries(stat_client):
     assert sorted(values) == sorted(f"{o.value:.1f}" for o in stored)
 
 
+def test_the_age_groups_are_listed_in_their_order_and_the_date_in_words(stat_client):
+    estimation = upload(stat_client, csv_upload())
+    _estimate(stat_client, estimation, tables=["age_group"])
+    _store(stat_client, estimation)
+    page = stat_client.get(reverse("indicators:observations", kwargs={"code": "SL_TLF_CHLDEC", "ref_area": "THA"}))
+    text = page.content.decode()
+    ages = [a for a in re.findall(r"<td>(\d+–\d+ years)</td>", text)]
+    assert ages == ["5–11 years", "12–14 years", "15–17 years", "5–17 years"]  # not 12–14, 15–17, 5–11 as text
+    created = Observation.objects.first().created_at
+    assert f"{created.day} {created:%b %Y}" in text  # "5 Dec 2026", not 12/05/2026
+
+
 def test_large_file_runs_in_the_background_with_progress(stat_client, settings, django_capture_on_commit_callbacks):
     settings.INDICATORS_BACKGROUND_BYTES = 1000
     data = survey()

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from target87.core import countries
 
 from .data import current
-from .enums import TABLE_LABELS, TOTAL, VARIABLE_LABELS
+from .enums import TABLE_LABELS, TOTAL, VARIABLE_LABELS, Age
 from .models import Estimation, Observation, Series
 
 
@@ -44,9 +44,12 @@ def observation_summary() -> list[dict]:
 
 
 def observation_list(*, series: Series, ref_area: str) -> list[Observation]:
-    """Today's observations of a series in a country (the latest vintage holding each key), latest year first."""
+    """Today's observations of a series in a country (the latest vintage holding each key), latest year first;
+    within a year the age groups in their own order (5–11, 12–14, 15–17, 5–17…), not as text."""
     rows = current(published_only=False, series=series, ref_area=ref_area)
-    return sorted(rows, key=lambda o: (o.time_period, o.source, o.age, o.sex, o.urbanisation), reverse=True)
+    ages = {code: position for position, code in enumerate(Age.values)}
+    rows = sorted(rows, key=lambda o: (o.source, ages.get(o.age, len(ages)), o.sex, o.urbanisation))
+    return sorted(rows, key=lambda o: o.time_period, reverse=True)
 
 
 # -- a result on the page ---------------------------------------------------------------------------------
