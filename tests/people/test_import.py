@@ -50,6 +50,19 @@ def test_one_participant_imported_is_said_in_the_singular(convener_client, consu
     assert "1 participant imported." in done.content.decode()
 
 
+def test_stakeholder_groups_may_be_written_as_the_site_names_them_in_any_of_its_languages(convener, consultation):
+    rows = [
+        {"name": "A", "email": "a@example.org", "organisation": "TUC", "stakeholder_group": "Workers' organisation",
+         "country": "THA"},
+        {"name": "B", "email": "b@example.org", "organisation": "NGO", "stakeholder_group": "société civile / ONG",
+         "country": "THA"},
+        {"name": "C", "email": "c@example.org", "organisation": "Min", "stakeholder_group": "Ministry", "country": "THA"},
+    ]  # fmt: skip
+    cleaned, problems = imports.check_rows(consultation=consultation, rows=rows)
+    assert [row["stakeholder_group"] for row in cleaned[:2]] == ["workers", "civil_society"]
+    assert [p["row"] for p in problems] == [4] and "“Ministry” is not a stakeholder group" in problems[0]["message"]
+
+
 def test_problems_are_shown_per_row_and_nothing_is_stored(convener_client, consultation):
     ParticipationFactory(consultation=consultation, person=PersonFactory(email="taken@example.org"))
     before = Person.objects.count()

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 import io
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from target87.core import audit, countries
@@ -94,6 +96,22 @@ def _too_long(row: dict[str, str]) -> list[str]:
     ]
 
 
+def _group_code(value: str) -> str:
+    """A stakeholder group as written in a file: its code ("workers") or its name in any of the site's languages
+    ("Workers' organisation", "Organisation de travailleurs"); else the value as it is, to be refused."""
+    names = _group_names()
+    return names.get(value.strip().casefold(), value.strip().lower().replace(" ", "_"))
+
+
+@functools.cache
+def _group_names() -> dict[str, str]:
+    names = {}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            names.update({str(label).casefold(): code for code, label in StakeholderGroup.choices})
+    return names
+
+
 def check_rows(*, consultation, rows: list[dict[str, str]], progress=None) -> tuple[list[dict], list[dict]]:
     """Normalised rows and the problems found, each problem naming its row (as numbered in the file)."""
     problems: list[dict] = []
@@ -136,7 +154,7 @@ def check_rows(*, consultation, rows: list[dict[str, str]], progress=None) -> tu
             problem(
                 _("“%(value)s” is not a known country; use an ISO 3166 code such as THA.") % {"value": row["country"]}
             )
-        group = row.get("stakeholder_group", "").lower().replace(" ", "_")
+        group = _group_code(row.get("stakeholder_group", ""))
         if group and group not in groups:
             problem(
                 _("“%(value)s” is not a stakeholder group; use one of: %(groups)s.")
