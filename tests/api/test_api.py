@@ -45,6 +45,7 @@ def test_openapi_document_describes_the_api(client):
 def test_interactive_docs_load_their_scripts_from_this_site(client):
     page = client.get("/api/docs").content.decode()
     assert "swagger-ui-bundle.js" in page and "cdn." not in page
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in page  # readable on a phone
 
 
 def test_unknown_consultation_is_a_problem_document(client, db):
