@@ -42,6 +42,28 @@ def test_an_upvote_on_a_merged_question_goes_to_the_one_it_was_merged_into(lunch
     assert (outcome.question_id, outcome.votes, outcome.moved) == (survivor.pk, 1, True)
 
 
+def test_withdrawing_from_a_merged_question_withdraws_from_the_one_it_was_merged_into(
+    lunch_talk, delegate, other, convener
+):
+    duplicate = _question(lunch_talk, delegate, text="How is forced labour measured?")
+    survivor = _question(lunch_talk, other, text="What survey measures forced labour?")
+    third = participant(lunch_talk.consultation)
+    services.upvote(participant=third, question_id=duplicate.pk)
+    services.question_merge(actor=convener, question=duplicate, version=0, into=survivor.pk)
+    outcome = services.upvote(participant=third, question_id=duplicate.pk, withdraw=True)
+    assert (outcome.question_id, outcome.votes, outcome.mine, outcome.moved) == (survivor.pk, 0, False, True)
+    assert Upvote.objects.count() == 0
+
+
+def test_withdrawing_from_a_hidden_question_is_refused_and_keeps_the_upvote(lunch_talk, delegate, other, convener):
+    question = _question(lunch_talk, delegate)
+    services.upvote(participant=other, question_id=question.pk)
+    services.question_hide(actor=convener, question=question, version=0, reason="Off topic")
+    with pytest.raises(ServiceError, match="hidden this question"):
+        services.upvote(participant=other, question_id=question.pk, withdraw=True)
+    assert Upvote.objects.count() == 1
+
+
 def test_merging_adds_the_votes_without_counting_anyone_twice(lunch_talk, delegate, other, convener):
     duplicate = _question(lunch_talk, delegate, text="How is forced labour measured?")
     survivor = _question(lunch_talk, other, text="What survey measures forced labour?")

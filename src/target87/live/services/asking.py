@@ -151,6 +151,27 @@ def _upvote_statement(vendor: str) -> Statement:
 
 
 @functools.cache
+def _withdraw_statement() -> Statement:
+    qn = connection.ops.quote_name
+    up, question = qn(Upvote._meta.db_table), qn(Question._meta.db_table)
+    return Statement(
+        f"DELETE FROM {up} WHERE question_id = %s AND participation_id = %s AND question_id IN "
+        f"(SELECT q.id FROM {question} q WHERE q.id = %s AND q.consultation_id = %s AND q.status IN (%s, %s)) "
+        "RETURNING 1",
+        ["bigint", "bigint", "bigint", "bigint", "varchar", "varchar"],
+    )
+
+
+def _withdraw(question_id: int, participant) -> bool:
+    """Withdraw the participant's upvote of a votable question in one statement; False if there was none there
+    (not given, or the question was merged or hidden since: the caller looks further)."""
+    params = [question_id, participant.pk, question_id, participant.consultation_id, *VOTABLE]
+    with connection.cursor() as cursor:
+        _withdraw_statement().run(cursor, params)
+        return cursor.fetchone() is not None
+
+
+@functools.cache
 def _count_statement() -> Statement:
     return Statement(
         f"SELECT count(*) FROM {connection.ops.quote_name(Upvote._meta.db_table)} WHERE question_id = %s", ["bigint"]
@@ -203,6 +224,8 @@ def upvote(*, participant, question_id, withdraw: bool = False, now=None) -> Upv
         raise ServiceError(_("This question no longer exists.")) from None
     now = now or timezone.now()
     if withdraw:
+        if _withdraw(question_id, participant):  # the usual case, in one statement
+            return UpvoteOutcome(question_id, _count(question_id), False)
         target = _survivor(question_id, participant)
         Upvote.objects.filter(question=target, participation_id=participant.pk).delete()
         return UpvoteOutcome(target.pk, _count(target.pk), False, target.pk != question_id)
