@@ -257,6 +257,9 @@ NINJA_PAGINATION_MAX_LIMIT = 200
 # how often one sender may write where anyone can (target87.core.ratelimit)
 REGISTRATIONS_PER_HOUR = int(os.environ.get("REGISTRATIONS_PER_HOUR", "30"))  # per address: a venue's wifi is one
 API_REQUESTS_PER_MINUTE = int(os.environ.get("API_REQUESTS_PER_MINUTE", "300"))  # per token
+# the join code: per network address (a venue's wifi is one address for a whole room), and per e-mail address
+WALKIN_REQUESTS_PER_HOUR = int(os.environ.get("WALKIN_REQUESTS_PER_HOUR", "120"))
+WALKIN_REQUESTS_PER_EMAIL_PER_HOUR = int(os.environ.get("WALKIN_REQUESTS_PER_EMAIL_PER_HOUR", "3"))
 
 # --- security ------------------------------------------------------------------------------------------
 CONTENT_SECURITY_POLICY = {

@@ -141,8 +141,8 @@ def test_one_address_is_sent_three_links_an_hour_known_or_not(smtp, ask, delegat
     assert len(smtp.messages) == 3
 
 
-def test_one_network_may_ask_only_so_often(smtp, ask, delegate, code, monkeypatch):
-    monkeypatch.setattr(walkin, "PER_ADDRESS", 2)
+def test_one_network_may_ask_only_so_often(smtp, ask, delegate, code, settings):
+    settings.WALKIN_REQUESTS_PER_HOUR = 2
     assert ask("WRONG2", "a@example.org").status_code == 200  # wrong codes count: no guessing codes
     assert ask(code, "b@example.org").status_code == 303
     refused = ask(code, "camille@example.org")

@@ -37,10 +37,6 @@ ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 LENGTH = 6
 #: the sessions whose screen shows the join code: those the whole room attends
 PLENARY_KINDS = (SessionKind.PLENARY, SessionKind.EXPERT_PANEL, SessionKind.LUNCH_TALK)
-#: requests per network address and hour (a venue's wifi is one address for a whole room)
-PER_ADDRESS = getattr(settings, "WALKIN_REQUESTS_PER_HOUR", 120)
-#: requests per e-mail address and hour
-PER_EMAIL = getattr(settings, "WALKIN_REQUESTS_PER_EMAIL_PER_HOUR", 3)
 
 
 # --- the code ----------------------------------------------------------------------------------------------
@@ -130,12 +126,14 @@ def plenary_on(sessions) -> bool:
 
 def wait_for_address(address: str) -> int:
     """0 when this network address may ask once more, else the seconds until it may."""
-    return ratelimit.wait_for(f"walkin:address:{address}", limit=PER_ADDRESS, seconds=3600)
+    return ratelimit.wait_for(f"walkin:address:{address}", limit=settings.WALKIN_REQUESTS_PER_HOUR, seconds=3600)
 
 
 def wait_for_email(email: str) -> int:
     """0 when a link may be asked for this e-mail address once more, else the seconds until it may."""
-    return ratelimit.wait_for(f"walkin:email:{email.strip().lower()}", limit=PER_EMAIL, seconds=3600)
+    return ratelimit.wait_for(
+        f"walkin:email:{email.strip().lower()}", limit=settings.WALKIN_REQUESTS_PER_EMAIL_PER_HOUR, seconds=3600
+    )
 
 
 def participation_for(*, consultation, email: str) -> Participation | None:
