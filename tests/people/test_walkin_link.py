@@ -206,6 +206,7 @@ def test_the_ballot_projector_shows_the_code_under_its_voting_link(client, consu
     page = client.get(f"/ballots/{made.pk}/screen/").content.decode()
     code = JoinCode.objects.get(consultation=consultation).code
     assert f"data-join-code>{code}<" in page and "testserver/join" in page
+    assert "data-join-qr" not in page  # one QR code on that screen, the voting link's
 
 
 def test_the_now_page_shows_the_code_while_a_plenary_is_on(client, consultation):
