@@ -47,6 +47,24 @@ def test_interrupted_build_leaves_the_previous_edition_intact(consultation, conv
     assert sorted(p.name for p in _folder(first).parent.iterdir()) == folders  # no scratch folder left
 
 
+def test_a_build_killed_in_the_middle_leaves_nothing_once_its_lease_is_over(consultation, convener):
+    """kill -9 runs no clean-up: the next build removes the scratch folder a dead build left, not a live one's."""
+    import os
+    import time
+
+    filled(consultation, convener)
+    first = services.edition_build(actor=convener, consultation=consultation)
+    reports = _folder(first).parent
+    dead, live = reports / ".building-dead", reports / ".building-live"
+    for scratch in (dead, live):
+        scratch.mkdir()
+        (scratch / "bangkok-test-report-en.pdf").write_bytes(b"%PDF half")
+    long_ago = time.time() - settings.JOB_LEASE_SECONDS - 60
+    os.utime(dead, (long_ago, long_ago))
+    services.edition_build(actor=convener, consultation=consultation)
+    assert not dead.exists() and live.exists()
+
+
 def test_edition_in_an_unknown_language_is_refused(consultation, convener):
     with pytest.raises(ServiceError) as error:
         services.edition_build(actor=convener, consultation=consultation, language="de")

@@ -8,6 +8,7 @@ editions made before it as they were.
 from __future__ import annotations
 
 import shutil
+import time
 import uuid
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -43,6 +44,17 @@ PAGE, PAGE_FILE = "page", "page.html"
 
 def _root() -> Path:
     return Path(settings.MEDIA_ROOT)
+
+
+def _sweep(folder: Path) -> None:
+    """Remove what builds killed in the middle left behind (their ``.building-*`` folders), once no live build
+    can own them any more: a build writes its files within a job's lease."""
+    if not folder.is_dir():
+        return
+    before = time.time() - settings.JOB_LEASE_SECONDS
+    for scratch in folder.glob(".building-*"):
+        if scratch.stat().st_mtime < before:
+            shutil.rmtree(scratch, ignore_errors=True)
 
 
 def channel_save(
@@ -246,6 +258,7 @@ def edition_build(
     token = uuid.uuid4().hex
     base = Path("reports") / consultation.slug
     scratch, folder = _root() / base / f".building-{token}", base / token
+    _sweep(_root() / base)
     scratch.mkdir(parents=True, exist_ok=True)
     names = {}
     try:
