@@ -29,7 +29,7 @@ def survey(tmp_path, rows=ROWS, head=HEAD):
 @pytest.mark.parametrize(
     "rows, words",
     [
-        ([ROWS[0], "inf" + ROWS[1][1:], *ROWS[2:]], ["infinite", "1 rows: 2 (inf)"]),
+        ([ROWS[0], "inf" + ROWS[1][1:], *ROWS[2:]], ["infinite", "1 row: 2 (inf)"]),
         ([ROWS[0], "1e308" + ROWS[1][1:], *ROWS[2:]], ["infinite or larger", "2 (1e+308)"]),
         (["0" + r[1:] for r in ROWS], ["weight 0 in column weight"]),
         (["1,1,1,30,F,U,0,0", "1,1,2,40,M,R,30,0", "1,2,3,3,F,U,0,0", "1,2,4,19,M,R,50,0"], ["child aged 5-17"]),

@@ -218,7 +218,7 @@ def test_bad_values_name_the_rows():
     assert "3 ('ten')" in err.value.message
     data = small()
     data["weight"][7] = np.nan
-    with pytest.raises(InvalidValuesError, match="empty in 1 rows: 8"):
+    with pytest.raises(InvalidValuesError, match="empty in 1 row: 8"):
         estimate_child_labour(data)
 
 

@@ -42,6 +42,7 @@ from typing import Any
 import numpy as np
 
 from target87.engines.i18n import gettext as _
+from target87.engines.i18n import ngettext
 from target87.engines.microdata import (
     MicrodataError,
     MicroTable,
@@ -834,9 +835,12 @@ class _Accumulator:
             if missing.size:
                 if options.missing_hours != "zero":
                     raise InvalidValuesError(
-                        _(
-                            "Column {column} is empty for {count} children aged 5-17: rows {rows}. Fill it in, or "
-                            "count missing hours as none with --missing-hours zero."
+                        ngettext(
+                            "Column {column} is empty for {count} child aged 5-17: row {rows}. Fill it in, or "
+                            "count missing hours as none with --missing-hours zero.",
+                            "Column {column} is empty for {count} children aged 5-17: rows {rows}. Fill them in, or "
+                            "count missing hours as none with --missing-hours zero.",
+                            missing.size,
                         ).format(column=getattr(mapping, col), count=missing.size, rows=describe_rows(missing)),
                         getattr(mapping, col),
                         missing,
@@ -848,9 +852,11 @@ class _Accumulator:
             neg = np.flatnonzero((hours < 0) & scope)
             if neg.size:
                 raise InvalidValuesError(
-                    _("Column {column} has negative hours in {count} rows: {rows}.").format(
-                        column=getattr(mapping, col), count=neg.size, rows=describe_rows(neg, hours[neg])
-                    ),
+                    ngettext(
+                        "Column {column} has negative hours in {count} row: {rows}.",
+                        "Column {column} has negative hours in {count} rows: {rows}.",
+                        neg.size,
+                    ).format(column=getattr(mapping, col), count=neg.size, rows=describe_rows(neg, hours[neg])),
                     getattr(mapping, col),
                     neg,
                     code="negative_hours",
@@ -897,9 +903,11 @@ class _Accumulator:
         n_children = int(scope.sum())
         _check_counts(n, n_children, float(weights[scope].sum()) if n_children else 0.0, mapping)
         notes = [
-            _("{count} children with no {column} were counted as working 0 hours.").format(
-                count=count, column=getattr(mapping, col)
-            )
+            ngettext(
+                "{count} child with no {column} was counted as working 0 hours.",
+                "{count} children with no {column} were counted as working 0 hours.",
+                count,
+            ).format(count=count, column=getattr(mapping, col))
             for col, count in self.missing_hours.items()
         ]
         progress(0.65, _("Setting up the survey design"))
@@ -1013,9 +1021,11 @@ class _Accumulator:
         missing = np.flatnonzero(codes < 0)
         if missing.size:
             raise InvalidValuesError(
-                _("Column {column} ({role}) is empty in {count} rows: {rows}.").format(
-                    column=name, role=role, count=missing.size, rows=describe_rows(missing)
-                ),
+                ngettext(
+                    "Column {column} ({role}) is empty in {count} row: {rows}.",
+                    "Column {column} ({role}) is empty in {count} rows: {rows}.",
+                    missing.size,
+                ).format(column=name, role=role, count=missing.size, rows=describe_rows(missing)),
                 str(name),
                 missing,
                 code="empty",
@@ -1030,9 +1040,11 @@ def _check_weights(weights: np.ndarray, column: str) -> None:
     bad = np.flatnonzero(weights < 0)
     if bad.size:
         raise InvalidValuesError(
-            _("Column {column} has negative weights in {count} rows: {rows}.").format(
-                column=column, count=bad.size, rows=describe_rows(bad, weights[bad])
-            ),
+            ngettext(
+                "Column {column} has a negative weight in {count} row: {rows}.",
+                "Column {column} has negative weights in {count} rows: {rows}.",
+                bad.size,
+            ).format(column=column, count=bad.size, rows=describe_rows(bad, weights[bad])),
             column,
             bad,
             code="negative_weights",
@@ -1041,9 +1053,12 @@ def _check_weights(weights: np.ndarray, column: str) -> None:
     bad = np.flatnonzero(~(weights <= MAX_WEIGHT))  # NaN was refused as empty before
     if bad.size:
         raise InvalidValuesError(
-            _(
+            ngettext(
+                "Column {column} has a weight that is infinite or larger than {limit:.0e} in {count} row: {rows}. "
+                "A weight is the number of children a row stands for: check the column.",
                 "Column {column} has weights that are infinite or larger than {limit:.0e} in {count} rows: {rows}. "
-                "A weight is the number of children a row stands for: check the column."
+                "A weight is the number of children a row stands for: check the column.",
+                bad.size,
             ).format(column=column, limit=MAX_WEIGHT, count=bad.size, rows=describe_rows(bad, weights[bad])),
             column,
             bad,
@@ -1059,9 +1074,12 @@ def _check_counts(n: int, n_children: int, weight_children: float, mapping: Colu
         raise ChildLabourError(_("The file has no rows: it holds no data below its header."))
     if n_children == 0:
         raise ChildLabourError(
-            _(
+            ngettext(
+                "The only row is not a child aged 5-17 (column {column}): there is nothing to estimate. "
+                "Check that the age column holds completed years.",
                 "None of the {count} rows is a child aged 5-17 (column {column}): there is nothing to estimate. "
-                "Check that the age column holds completed years."
+                "Check that the age column holds completed years.",
+                n,
             ).format(count=n, column=mapping.age),
             code="no_child",
             count=n,
@@ -1145,7 +1163,11 @@ def _numeric(
             bad = bad[rows[bad]]
         if bad.size:
             raise InvalidValuesError(
-                _("Column {column} ({role}) must hold numbers; {count} rows do not: {rows}.").format(
+                ngettext(
+                    "Column {column} ({role}) must hold numbers; {count} row does not: {rows}.",
+                    "Column {column} ({role}) must hold numbers; {count} rows do not: {rows}.",
+                    bad.size,
+                ).format(
                     column=col,
                     role=role.replace("_", " "),
                     count=bad.size,
@@ -1167,9 +1189,11 @@ def _numeric(
         missing = np.flatnonzero(np.isnan(total))
         if missing.size:
             raise InvalidValuesError(
-                _("Column {column} ({role}) is empty in {count} rows: {rows}.").format(
-                    column="+".join(cols), role=role, count=missing.size, rows=describe_rows(missing)
-                ),
+                ngettext(
+                    "Column {column} ({role}) is empty in {count} row: {rows}.",
+                    "Column {column} ({role}) is empty in {count} rows: {rows}.",
+                    missing.size,
+                ).format(column="+".join(cols), role=role, count=missing.size, rows=describe_rows(missing)),
                 "+".join(cols),
                 missing,
             )
