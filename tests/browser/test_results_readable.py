@@ -6,21 +6,12 @@ from playwright.sync_api import expect
 
 from factories import ConsultationFactory, convener_of
 from factories_deliberation import participant
+from target87.people.enums import StakeholderGroup
 from target87.priorities import services
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 PROJECTOR = {"viewport": {"width": 1920, "height": 1080}}
-GROUPS = [
-    "academia",
-    "civil_society",
-    "development_partner",
-    "employers",
-    "government",
-    "private_sector",
-    "survivor_led",
-    "un_international",
-    "workers",
-]
+GROUPS = sorted(StakeholderGroup.values)  # the nine groups, in the order the results list them
 LONG = (
     "Progress on target 8.7 should be reported every year, with figures on child labour and forced labour broken "
     "down by sex, age, sector and region, and published in the national languages so that workers, employers and "

@@ -8,21 +8,12 @@ import pytest
 
 from factories_deliberation import ballot, participant
 from target87.engines.ranking import Vote as EngineVote
+from target87.people.enums import StakeholderGroup
 from target87.priorities import results, services
 from target87.priorities.models import Ballot
 from target87.priorities.services.display import ballot_results_hidden_set
 
-GROUPS = [
-    "academia",
-    "civil_society",
-    "development_partner",
-    "employers",
-    "government",
-    "private_sector",
-    "survivor_led",
-    "un_international",
-    "workers",
-]
+GROUPS = sorted(StakeholderGroup.values)  # the nine groups, in the order the results list them
 
 
 def _vote(b, voter, answers: dict[str, int]):
