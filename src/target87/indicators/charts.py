@@ -3,15 +3,16 @@
 No script runs in the browser and nothing is fetched from elsewhere: each chart is an SVG (shown in the page and
 downloadable), a PNG (downloadable) and the table of its data (shown under it and downloadable as CSV). A drawn
 chart is kept, keyed by its specification, and so is a specification, keyed by its data: Altair takes a few
-tenths of a second to build one.
+tenths of a second to build one. Altair and pandas are imported where a specification is made, not when the site
+starts: together they take most of a second to import, and most processes never draw a chart.
 """
 
 from __future__ import annotations
 
 import json
 
-import altair as alt
-import pandas as pd
+from typing import TYPE_CHECKING
+
 from cachetools import LRUCache, cached
 
 WIDTH = 320
@@ -19,6 +20,9 @@ BAND = "#9ecae1"
 LINE = "#08519c"
 TARGET = "#b2182b"
 FONT = "sans-serif"
+
+if TYPE_CHECKING:
+    import altair as alt
 
 
 def _key(*args, **kwargs) -> str:
@@ -35,6 +39,9 @@ def trend_spec(
 ) -> dict:
     """Line of the values by year over the band of their intervals; the target as a red diamond at its year,
     with a dashed line at its value. ``points``: [{"year", "value", "lower", "upper"}]."""
+    import altair as alt
+    import pandas as pd
+
     frame = pd.DataFrame(points, columns=["year", "value", "lower", "upper"])
     years = [p["year"] for p in points] + ([target_year] if target_year else [])
     x = alt.X("year:Q", title=None, axis=alt.Axis(format="d", tickMinStep=1),
@@ -62,6 +69,9 @@ def trend_spec(
 def intervals_spec(rows: list[dict], *, unit: str, title: str) -> dict:
     """One line per area: a dot at the value, a bar over its interval. ``rows``: [{"area", "value", "lower",
     "upper", "year"}], in the order to show."""
+    import altair as alt
+    import pandas as pd
+
     frame = pd.DataFrame(rows, columns=["area", "value", "lower", "upper", "year"])
     order = list(frame["area"])
     y = alt.Y("area:N", sort=order, title=None)
@@ -79,6 +89,9 @@ def intervals_spec(rows: list[dict], *, unit: str, title: str) -> dict:
 def tile_map_spec(tiles: list[dict], *, unit: str, title: str) -> dict:
     """A tile-grid map: one square per country at its place on the grid, coloured by its value (grey without
     one). ``tiles``: [{"code", "col", "row", "value", "text"}]."""
+    import altair as alt
+    import pandas as pd
+
     frame = pd.DataFrame(tiles, columns=["code", "col", "row", "value", "text"])
     x = alt.X("col:O", axis=None)
     y = alt.Y("row:O", axis=None)

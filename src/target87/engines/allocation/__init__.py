@@ -18,8 +18,6 @@ How it works, per round (rounds are solved in turn, each given the earlier ones)
    the gap is known even when only the local search ran.
 """
 
-from .engine import allocate, metrics
-from .instance import check_problem
 from .types import (
     STAKEHOLDER_GROUPS,
     TRIPARTITE,
@@ -56,3 +54,17 @@ __all__ = [
     "metrics",
     "stakeholder_label",
 ]
+
+# The solver (OR-Tools, SciPy, NumPy: most of a second to import) loads when first used, not when the web site,
+# a command or the worker starts and merely reads the names above.
+_SOLVER = {"allocate": "engine", "metrics": "engine", "check_problem": "instance"}
+
+
+def __getattr__(name: str):
+    if name in _SOLVER:
+        import importlib
+
+        value = getattr(importlib.import_module(f".{_SOLVER[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
