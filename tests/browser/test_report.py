@@ -68,10 +68,10 @@ def test_convener_builds_publishes_and_the_public_downloads_pdf_and_docx(
         assert name in text and name in words
 
 
-def _signed_in_convener(page_factory, slug: str):
+def _signed_in(page_factory, slug: str, username: str = "convener"):
     page = page_factory(viewport={"width": 390, "height": 844})
     page.goto(reverse("core:login") + "?next=" + reverse("reports:manage", kwargs={"slug": slug}))
-    page.get_by_label("User name").fill("convener")
+    page.get_by_label("User name").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.get_by_role("heading", name="Outcome report").wait_for()
@@ -82,6 +82,12 @@ def _convener_of(consultation):
     convener = UserFactory(username="convener")
     ParticipationFactory(consultation=consultation, person=PersonFactory(user=convener), role="convener")
     return convener
+
+
+def _rapporteur_of(consultation):
+    rapporteur = UserFactory(username="rapporteur")
+    ParticipationFactory(consultation=consultation, person=PersonFactory(user=rapporteur), role="rapporteur")
+    return rapporteur
 
 
 def _build_and_publish(page, edition: str, **choices):
@@ -100,8 +106,12 @@ def test_rapporteur_writes_a_key_message_and_reads_it_in_the_published_report(
 ):
     consultation = ConsultationFactory(slug="bangkok-messages", title="Bangkok consultation")
     filled(consultation, _convener_of(consultation))
+    _rapporteur_of(consultation)
     message = "Every country of the sub-region adopts a national action plan on child labour by 2018."
-    page = _signed_in_convener(page_factory, consultation.slug)
+    page = _signed_in(page_factory, consultation.slug, "rapporteur")
+    # the rapporteur's back office: their tabs only, the report's marked as the current one
+    assert page.locator("nav .tabs a[aria-current=page]").inner_text() == "Outcome report"
+    assert page.get_by_role("link", name="Timetable").count() == 0
 
     page.get_by_label("New key message for key question 1").fill(message)
     page.locator("#key-messages-q1").get_by_role("button", name="Add the key message").click()
@@ -128,7 +138,7 @@ def test_rapporteur_writes_a_key_message_and_reads_it_in_the_published_report(
 def test_followup_edition_shows_the_priority_no_action_answers(transactional_db, live_server, page_factory):
     consultation = ConsultationFactory(slug="bangkok-followup", title="Bangkok consultation")
     followed(consultation, _convener_of(consultation))
-    page = _signed_in_convener(page_factory, consultation.slug)
+    page = _signed_in(page_factory, consultation.slug)
     page.get_by_label("Language").last.select_option("en")
     _build_and_publish(page, "followup", **{"Currency of the money": "EUR"})
 

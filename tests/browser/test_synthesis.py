@@ -1,21 +1,26 @@
-"""The rapporteur's synthesis of the demo: ask for suggested merges (in the background, with progress), review
-one, accept it, open the traceability of the merged recommendation, and go from one of its source contributions
-back to it."""
+"""The rapporteur's journey on the demo: ask for suggested merges (in the background, with progress), review
+one, accept it, open the traceability of the merged recommendation, go from one of its source contributions back
+to it, then build and publish the outcome report and download its PDF and Word file, the merge in both."""
 
+import io
 import re
+import subprocess
+from pathlib import Path
+
+import docx
 
 from target87.demo import bangkok
 
 
-def test_rapporteur_reviews_accepts_and_traces_a_merge_both_ways(demo, page_factory):
+def test_rapporteur_merges_traces_and_publishes_the_report(demo, page_factory, tmp_path):
     page = page_factory(viewport={"width": 390, "height": 844})
     page.goto("/accounts/login/")
-    page.get_by_label("User name").fill(bangkok.CONVENER_USERNAME)
-    page.get_by_label("Password").fill(bangkok.CONVENER_PASSWORD)
+    page.get_by_label("User name").fill(bangkok.RAPPORTEUR_USERNAME)
+    page.get_by_label("Password").fill(bangkok.RAPPORTEUR_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url("**/manage/")
 
-    page.goto(f"/manage/{bangkok.SLUG}/synthesis/")
+    page.get_by_role("link", name="Synthesis").click()
     page.get_by_role("heading", name="Suggested merges").wait_for()
     # the demo's merges are listed, and coverage per key question
     assert page.locator("[data-merge]").count() >= 2
@@ -62,3 +67,31 @@ def test_rapporteur_reviews_accepts_and_traces_a_merge_both_ways(demo, page_fact
     page.get_by_role("heading", name=re.compile(rf"^{code}\. One merged recommendation$")).wait_for()
     # nothing spills sideways on a phone
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+    # the outcome report with the merge: built in the background, published, downloaded
+    page.get_by_role("link", name="Outcome report").click()
+    page.get_by_label("Language").last.select_option("en")
+    page.get_by_role("button", name="Build the report").click(timeout=180_000)
+    page.get_by_text("Done · 100 %").wait_for(timeout=180_000)
+    page.get_by_role("link", name="See the result").click()
+    publish = page.get_by_role("button", name=re.compile(r"^Publish edition \d+$"))
+    number = publish.inner_text().split()[-1]
+    publish.click()
+    page.get_by_text(f"Edition {number} is published.").wait_for()
+
+    page.goto(f"/consultations/{bangkok.SLUG}/report/")
+    page.get_by_role("heading", name=re.compile(rf"^{code}\. One merged recommendation$")).wait_for()
+    page.set_default_timeout(60_000)
+    with page.expect_download() as pdf_download:
+        page.get_by_role("link", name="PDF").click()
+    pdf = tmp_path / "report.pdf"
+    pdf_download.value.save_as(pdf)
+    text = " ".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, check=True).stdout.decode().split())
+    with page.expect_download() as docx_download:
+        page.get_by_role("link", name="Word document (DOCX), to edit").click()
+    document = docx.Document(io.BytesIO(Path(docx_download.value.path()).read_bytes()))
+    words = "\n".join(p.text for p in document.paragraphs)
+    for position in range(1, 6):
+        assert f"Key question {position}" in text and f"Key question {position}" in words
+    assert f"{code}. One merged recommendation" in text
+    assert f"{code}. One merged recommendation" in words

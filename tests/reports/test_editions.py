@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.urls import reverse
 from factories_reports import filled
@@ -147,9 +148,36 @@ def test_routes_of_another_consultation_are_refused(consultation, convener):
         services.routes_replace(actor=convener, consultation=other, pairs=[(made["recs"][0].pk, 1)])
 
 
-def test_report_pages_are_for_conveners_only(client, consultation):
-    client.force_login(UserFactory())
-    assert client.get(reverse("reports:manage", kwargs={"slug": consultation.slug})).status_code == 403
+@pytest.mark.parametrize(
+    ("role", "status"), [(None, 403), ("participant", 403), ("facilitator", 403), ("rapporteur", 200), ("convener", 200)]
+)
+def test_report_pages_are_for_conveners_and_rapporteurs(client, consultation, role, status):
+    from factories import ParticipationFactory, PersonFactory
+
+    user = UserFactory()
+    if role:
+        ParticipationFactory(consultation=consultation, person=PersonFactory(user=user), role=role)
+    client.force_login(user)
+    assert client.get(reverse("reports:manage", kwargs={"slug": consultation.slug})).status_code == status
+    if role != "convener":  # a convener's card opens the consultation's overview, which has every tab
+        dashboard = client.get(reverse("consultations:dashboard")).content.decode()
+        assert (reverse("reports:manage", kwargs={"slug": consultation.slug}) in dashboard) == (status == 200)
+
+
+def test_a_rapporteur_builds_and_publishes_an_edition(consultation, convener):
+    from factories import ParticipationFactory, PersonFactory
+
+    filled(consultation, convener)
+    rapporteur = UserFactory()
+    ParticipationFactory(consultation=consultation, person=PersonFactory(user=rapporteur), role="rapporteur")
+    edition = services.edition_build(actor=rapporteur, consultation=consultation)
+    services.edition_publish(actor=rapporteur, edition=edition)
+    edition.refresh_from_db()
+    assert edition.is_published
+    facilitator = UserFactory()
+    ParticipationFactory(consultation=consultation, person=PersonFactory(user=facilitator), role="facilitator")
+    with pytest.raises(PermissionDenied):
+        services.edition_build(actor=facilitator, consultation=consultation)
 
 
 def test_channel_form_explains_a_missing_country(convener_client, consultation):

@@ -33,6 +33,8 @@ DATA = json.loads(Path(__file__).with_name("bangkok.json").read_text(encoding="u
 SLUG = DATA["consultation"]["slug"]
 CONVENER_USERNAME = DATA["convener"]["username"]
 CONVENER_PASSWORD = DATA["convener"]["password"]
+RAPPORTEUR_USERNAME = DATA["rapporteur"]["username"]
+RAPPORTEUR_PASSWORD = DATA["rapporteur"]["password"]
 FICTIONAL = DATA["biography"]
 
 #: further parts of the demonstration, each a module with ``load(*, consultation, stdout)`` that is idempotent
@@ -146,6 +148,19 @@ def _people(consultation) -> dict[str, Person]:
     return persons
 
 
+def _rapporteur(persons) -> None:
+    """The account of the consultation's rapporteur, who merges the groups' recommendations and writes the outcome
+    report (a participant of the demonstration with the role ``rapporteur``)."""
+    data = DATA["rapporteur"]
+    person = persons[data["person"]]
+    if person.user_id is None and not get_user_model().objects.filter(username=data["username"]).exists():
+        first, _space, last = person.name.partition(" ")
+        person.user = get_user_model().objects.create_user(
+            username=data["username"], password=data["password"], email=person.email, first_name=first, last_name=last
+        )
+        person.save(update_fields=["user"])
+
+
 def _programme(convener, consultation, questions, rooms, persons) -> None:
     """Every session of the programme, made as the convener makes one: refused if it breaks a timetable rule."""
     speakers = {part: persons[key] for part, key in DATA["speakers"].items()}
@@ -175,6 +190,7 @@ def load(stdout=None) -> Consultation:
     questions = _key_questions(convener, consultation)
     rooms = _rooms(convener, consultation)
     persons = _people(consultation)
+    _rapporteur(persons)
     if not consultation.sessions.exists():
         _programme(convener, consultation, questions, rooms, persons)
         say(f"Created {len(DATA['programme'])} sessions.\n")

@@ -80,14 +80,14 @@ KEY_MESSAGES = {
 }
 
 
-def _key_messages(convener, consultation) -> int:
+def _key_messages(rapporteur, consultation) -> int:
     if KeyMessage.objects.filter(consultation=consultation).exists():
         return 0
     written = 0
     for question in consultation.key_questions.order_by("position"):
         for english, french, spanish in KEY_MESSAGES.get(question.position, []):
             services.key_message_add(
-                actor=convener,
+                actor=rapporteur,
                 consultation=consultation,
                 key_question=question,
                 text=english,
@@ -99,13 +99,16 @@ def _key_messages(convener, consultation) -> int:
 
 def load(*, consultation, stdout=None) -> None:
     say = stdout.write if stdout else lambda *_: None
+    from target87.demo.bangkok import RAPPORTEUR_USERNAME
+
     convener = get_user_model().objects.filter(username="convener").first()
-    written = _key_messages(convener, consultation)
+    rapporteur = get_user_model().objects.filter(username=RAPPORTEUR_USERNAME).first() or convener
+    written = _key_messages(rapporteur, consultation)
     say(f"Key messages: {written} written.\n")
     if Edition.objects.filter(consultation=consultation, kind=EditionKind.FOLLOWUP).exists():
         return
-    outcome = services.edition_build(actor=convener, consultation=consultation, language="en")
-    services.edition_publish(actor=convener, edition=outcome)
+    outcome = services.edition_build(actor=rapporteur, consultation=consultation, language="en")
+    services.edition_publish(actor=rapporteur, edition=outcome)
     followup = services.edition_build(
         actor=convener, consultation=consultation, language="en", kind=EditionKind.FOLLOWUP, currency="USD"
     )

@@ -370,7 +370,7 @@ def _merge_twins(convener, consultation, twins) -> int:
 
 @transaction.atomic
 def load(*, consultation, stdout=None) -> None:
-    from target87.demo.bangkok import CONVENER_USERNAME
+    from target87.demo.bangkok import CONVENER_USERNAME, RAPPORTEUR_USERNAME
 
     say = stdout.write if stdout else lambda *_: None
     if SuggestionRun.objects.filter(consultation=consultation).exists():
@@ -380,15 +380,16 @@ def load(*, consultation, stdout=None) -> None:
     convener = get_user_model().objects.get(username=CONVENER_USERNAME)
     made = _contributions(consultation, convener, rng)
     drafted = _drafts(consultation, convener, made)
+    rapporteur = get_user_model().objects.filter(username=RAPPORTEUR_USERNAME).first() or convener
     run = synthesis.suggestions_request(
-        actor=convener, consultation=consultation, method="tfidf", include_covered=False, background=False
+        actor=rapporteur, consultation=consultation, method="tfidf", include_covered=False, background=False
     )
-    merged = _merge_twins(convener, consultation, _twins(drafted))
+    merged = _merge_twins(rapporteur, consultation, _twins(drafted))
     first = merged and selectors.merge_list(consultation=consultation).last()
     if first:
         quoted = first.recommendation.contributions.order_by("pk").first()
         words = " ".join(quoted.text.split()[:8])
-        synthesis.quote_add(actor=convener, recommendation=first.recommendation, contribution=quoted, text=words)
+        synthesis.quote_add(actor=rapporteur, recommendation=first.recommendation, contribution=quoted, text=words)
     ballot = synthesis.ballot_prepare(
         actor=convener,
         consultation=consultation,

@@ -6,7 +6,7 @@ of their own (:data:`participant_rules`), tested on a participant's
 condition with one refusal (:data:`REFUSALS`), so a participant refused is told the first condition they fail.
 Services check with :func:`target87.people.participants.participant_require`.
 
-Signed-in users' roles in a consultation are answered here too (:func:`is_convener`, :func:`is_facilitator`,
+Signed-in users' roles in a consultation are answered here too (:func:`is_convener`, :func:`is_facilitator`, :func:`is_rapporteur`,
 :data:`can_manage`, :data:`can_view`); the apps build their permissions from them.
 """
 
@@ -115,6 +115,11 @@ def is_convener(user, consultation) -> bool:
 @rules.predicate
 def is_facilitator(user, consultation) -> bool:
     return bool({"facilitator", "rapporteur"} & _roles(user, consultation))
+
+
+@rules.predicate
+def is_rapporteur(user, consultation) -> bool:
+    return "rapporteur" in _roles(user, consultation)
 
 
 can_manage = is_superuser | is_convener

@@ -15,7 +15,7 @@ urlpatterns = [
         name="public_followup_channel",
     ),
     path("consultations/<slug:slug>/report-editions/<int:number>.<str:fmt>", views.download, name="download"),
-    # conveners
+    # conveners and rapporteurs
     path("manage/<slug:slug>/report/", views.manage, name="manage"),
     path("manage/<slug:slug>/report/build/", views.build, name="build"),
     path("manage/<slug:slug>/report/preview/", views.preview, name="preview"),
