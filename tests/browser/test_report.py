@@ -119,6 +119,17 @@ def test_rapporteur_writes_a_key_message_and_reads_it_in_the_published_report(
     assert page.get_by_label("Key message 1").input_value() == message
     assert page.evaluate("document.documentElement.scrollWidth") <= 390  # the report page reads on a phone
 
+    # its French text, for the report in French
+    french = "Chaque pays de la sous-région adopte un plan d'action national sur le travail des enfants d'ici 2018."
+    card = page.locator("#key-messages-q1")
+    card.get_by_text("In the report's other languages").click()
+    card.get_by_label("Key message (French)").fill(french)
+    card.get_by_role("button", name="Save").click()
+    page.get_by_text("Key message saved.").wait_for()
+    card.get_by_text("In the report's other languages").click()
+    assert card.get_by_label("Key message (French)").input_value() == french
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
     page.get_by_role("link", name="Preview the report as it stands").click()
     page.get_by_text(message).wait_for()
     assert page.get_by_text("No key message written yet for this key question.").count() == 4

@@ -2,6 +2,8 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from target87.core.forms import TranslatedFieldsMixin
+
 from .enums import ChannelKind, EditionKind
 
 
@@ -33,3 +35,27 @@ class BuildForm(forms.Form):
 class KeyMessageForm(forms.Form):
     # checked by the service, which says what is wrong in the words the rapporteur needs (empty, too long)
     text = forms.CharField(label=_("Key message"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class KeyMessageChangeForm(TranslatedFieldsMixin, KeyMessageForm):
+    """A written key message with its text in the report's other languages (``text__fr``, ``text__es``): the
+    report in French or Spanish gives these, and the text as written where there is none."""
+
+    translated_fields = ("text",)
+
+    def __init__(self, *args, message=None, **kwargs):
+        self.message = message
+        if message is not None:
+            kwargs.setdefault("initial", {"text": message.text})
+            kwargs.setdefault("auto_id", f"key-message-{message.pk}-%s")
+        super().__init__(*args, **kwargs)
+        self.add_translated_fields(message.translations if message is not None else None)
+
+    def translated_texts(self) -> dict[str, str] | None:
+        """Language → text for the languages the form sent (an empty text removes that translation); None when it
+        sent none, so that a form without them leaves the translations as they are."""
+        sent = [name for name in self.fields if "__" in name and name in self.data]
+        return {name.split("__", 1)[1]: self.cleaned_data.get(name, "") for name in sent} if sent else None
+
+    def translation_fields(self):
+        return [self[name] for name in self.fields if "__" in name]

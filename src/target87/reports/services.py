@@ -404,21 +404,28 @@ def key_message_add(*, actor, consultation, key_question, text: str, translation
     return message
 
 
-def key_message_update(*, actor, message: KeyMessage, text: str) -> KeyMessage:
+def key_message_update(*, actor, message: KeyMessage, text: str, translations: dict | None = None) -> KeyMessage:
+    """Change a key message's text and, when ``translations`` (language → text) is given, its translations: they
+    replace the earlier ones (a language left out or empty has none)."""
     require(actor, "reports.manage", message.consultation)
     text = _message_text(text)
-    if text == message.text:
+    translated = message.translations if translations is None else _translations(translations)
+    if text == message.text and translated == message.translations:
         return message
     with transaction.atomic():
-        before = message.text
-        message.text = text
-        message.save(update_fields=["text", "updated_at"])
+        changes = {}
+        if text != message.text:
+            changes["text"] = [message.text, text]
+        if translated != message.translations:
+            changes["translations"] = [message.translations, translated]
+        message.text, message.translations = text, translated
+        message.save(update_fields=["text", "translations", "updated_at"])
         audit.record(
             actor=actor,
             action="reports.key_message.update",
             obj=message,
             consultation=message.consultation,
-            changes={"text": [before, text]},
+            changes=changes,
         )
     return message
 

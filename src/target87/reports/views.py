@@ -23,7 +23,7 @@ from . import followup, rendering, selectors, services
 from . import jobs as report_jobs
 from .contents import report_contents
 from .enums import EditionKind
-from .forms import BuildForm, ChannelForm, KeyMessageForm
+from .forms import BuildForm, ChannelForm, KeyMessageChangeForm, KeyMessageForm
 from .models import Channel
 
 
@@ -44,7 +44,10 @@ def _manage_context(consultation, **given) -> dict:
         "build_form": BuildForm(channels=channels, currencies=followup.currencies()),
         "editions": list(selectors.edition_list(consultation=consultation)),
         "formats": list(rendering.registry),
-        "board": selectors.key_message_board(consultation=consultation),
+        "board": [
+            {**row, "forms": [KeyMessageChangeForm(message=m) for m in row["messages"]]}
+            for row in selectors.key_message_board(consultation=consultation)
+        ],
         "message_max": services.KEY_MESSAGES_MAX,
     }
     context.update(given)
@@ -284,7 +287,14 @@ def key_message_change(request, slug, pk):
         elif action in ("up", "down"):
             services.key_message_move(actor=request.user, message=message, direction=action)
         else:
-            services.key_message_update(actor=request.user, message=message, text=request.POST.get("text", ""))
+            form = KeyMessageChangeForm(request.POST, message=message)
+            form.is_valid()  # every field is optional text: the service checks what is written
+            services.key_message_update(
+                actor=request.user,
+                message=message,
+                text=form.cleaned_data.get("text", ""),
+                translations=form.translated_texts(),
+            )
             messages.success(request, _("Key message saved."))
     except ServiceError as error:
         messages.error(request, " ".join(error.messages))
