@@ -127,6 +127,25 @@ def test_alignment_names_orphan_priorities_and_actions_serving_none(world, clien
     ]
 
 
+def test_recommendations_tied_at_the_last_priority_place_are_all_priorities(world, convener):
+    from target87.priorities import services as priorities
+    from target87.priorities.models import Ballot
+
+    made = priorities.ballot_create(
+        actor=convener,
+        consultation=world.consultation,
+        title="Priorities",
+        method="approval",
+        recommendations=[world.r1, world.r2, world.r3],
+    )
+    codes = {i.recommendation_id: i.code for i in made.items.all()}
+    # R2 and R1 share the first place (listed by item code), R3 comes third; one place is a priority
+    ranking = [{"item": codes[r.pk], "rank": n} for r, n in ((world.r2, 1), (world.r1, 1), (world.r3, 3))]
+    Ballot.objects.filter(pk=made.pk).update(status="closed", result={"method": "approval", "overall": ranking})
+    places = selectors.priority_places(consultation=world.consultation)
+    assert places == {world.r1.pk: [("Priorities", 1)], world.r2.pk: [("Priorities", 1)]}
+
+
 def test_partnerships_count_actions_shared_by_stakeholder_groups(world, client):
     data = selectors.partnerships(consultation=world.consultation)
     pairs = dict(data["pairs"])

@@ -3,7 +3,7 @@ happened since a recommendation, alignment with the priorities, and partnerships
 
 A recommendation is a *priority* (high priority) when it came in the top :data:`PRIORITY_TOP` places of a closed
 ballot of the consultation (its consensus ranking when the method has one, its plain ranking otherwise), or in
-its top third when the ballot had fewer items. :func:`orphan_priorities` is the selector the outcome report's
+its top third when the ballot had fewer items; items tied at the last of those places all count. :func:`orphan_priorities` is the selector the outcome report's
 follow-up edition reads.
 """
 
@@ -132,9 +132,10 @@ def recommendation_since(*, recommendation) -> dict:
 # --- alignment ---------------------------------------------------------------------------------------------
 
 
-def _ranked(result: dict) -> list[str]:
+def _ranked(result: dict) -> list[tuple[str, int]]:
+    """The items of a ballot's result with their places, best first (tied items share a place)."""
     primary = result.get("consensus") or result.get("overall") or []
-    return [entry["item"] for entry in sorted(primary, key=lambda e: e["rank"])]
+    return [(entry["item"], entry["rank"]) for entry in sorted(primary, key=lambda e: e["rank"])]
 
 
 def priority_places(*, consultation, top: int = PRIORITY_TOP) -> dict[int, list[tuple[str, int]]]:
@@ -146,10 +147,11 @@ def priority_places(*, consultation, top: int = PRIORITY_TOP) -> dict[int, list[
     ballots = Ballot.objects.filter(consultation=consultation, status=BallotStatus.CLOSED, result__isnull=False)
     for ballot in ballots.prefetch_related("items"):
         codes = {item.code: item.recommendation_id for item in ballot.items.all() if item.recommendation_id}
-        ranked = [code for code in _ranked(ballot.result) if code in codes]
+        ranked = [(code, place) for code, place in _ranked(ballot.result) if code in codes]
         limit = min(top, max(1, -(-len(ranked) // 3)))
-        for place, code in enumerate(ranked[:limit], start=1):
-            places[codes[code]].append((ballot.title, place))
+        for code, place in ranked:
+            if place <= limit:  # items tied at the last place taken are all taken: none is lower than the other
+                places[codes[code]].append((ballot.title, place))
     return dict(places)
 
 
