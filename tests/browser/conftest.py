@@ -55,11 +55,18 @@ def demo(transactional_db):
     return None
 
 
+#: the phone the journeys are walked on (a 390 × 844 touch screen)
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+
+
 @pytest.fixture
 def page_factory(chromium, live_server, request):
     contexts = []
 
-    def make(**options):
+    def make(*, phone: bool = False, **options):
+        """A page in a browser context of its own; ``phone=True``: a 390-px touch screen, as participants use."""
+        if phone:
+            options = {**PHONE, **options}
         context = chromium.new_context(base_url=live_server.url, accept_downloads=True, locale="en-GB", **options)
         contexts.append(context)
         page = context.new_page()
@@ -88,3 +95,29 @@ def smtp(settings):
     controller, sink = smtp_sink.start(settings)
     yield sink
     controller.stop()
+
+
+@pytest.fixture
+def report_words(tmp_path):
+    """``report_words(page)``: download the report's PDF and Word file from the page's links and give the words of
+    each, read back as their readers would (``pdftotext`` of Debian's poppler-utils, python-docx), as two strings
+    with every run of spaces and line ends made one space."""
+    import subprocess
+
+    import docx
+
+    def read(page) -> tuple[str, str]:
+        page.set_default_timeout(60_000)
+        with page.expect_download() as pdf_download:
+            page.get_by_role("link", name="PDF").click()
+        pdf = tmp_path / "report.pdf"
+        pdf_download.value.save_as(pdf)
+        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, check=True).stdout.decode()
+        with page.expect_download() as docx_download:
+            page.get_by_role("link", name="Word document (DOCX), to edit").click()
+        document = docx.Document(docx_download.value.path())
+        words = [p.text for p in document.paragraphs]
+        words += [c.text for t in document.tables for r in t.rows for c in r.cells]
+        return " ".join(text.split()), " ".join(" ".join(words).split())
+
+    return read

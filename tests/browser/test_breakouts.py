@@ -58,7 +58,7 @@ def test_convener_allocates_moves_locks_publishes_and_the_participant_sees_their
     participation = Participation.objects.get(pk=person_id)
     convener = get_user_model().objects.get(username=bangkok.CONVENER_USERNAME)
     token = services.access_link_issue(actor=convener, participation=participation)
-    phone = page_factory(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    phone = page_factory(phone=True)
     phone.goto(reverse("people:agenda", kwargs={"token": token}))
     session = phone.locator("li.session", has_text="Breakout B: reporting on progress")
     assert session.locator(".notes").inner_text().splitlines()[0] == "Your group: 2 — Meeting Room B"

@@ -15,7 +15,7 @@ def test_focal_point_records_60_percent_with_evidence_and_the_public_sees_it(dem
     evidence = tmp_path / "budget-line-2021.pdf"
     evidence.write_bytes(b"%PDF-1.4\n% the budget line of the plan\n")
 
-    page = page_factory(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = page_factory(phone=True)
     page.goto("/accounts/login/")
     page.get_by_label("User name").fill(demo_commitments.FOCAL_POINT_USERNAME)
     page.get_by_label("Password").fill(demo_commitments.FOCAL_POINT_PASSWORD)

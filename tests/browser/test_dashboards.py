@@ -12,7 +12,7 @@ from target87.demo import indicators as demo
 
 def test_visitor_reads_the_region_then_a_country_on_a_phone(transactional_db, live_server, page_factory):
     demo.load(consultation=None)
-    page = page_factory(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = page_factory(phone=True)
     page.goto(reverse("indicators:region"))
     page.get_by_role("heading", name="East and South-East Asia and the Pacific").wait_for()
     section = page.locator("section#SL_TLF_CHLDEC")

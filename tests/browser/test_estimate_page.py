@@ -92,7 +92,7 @@ def test_a_survey_coded_1_2_with_a_child_without_hours_reads_in_the_pages_words(
     data["econ_hours"][child] = ""
     path = tmp_path / "lfs-2019.csv"
     path.write_bytes(csv_bytes(data))
-    page = page_factory(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = page_factory(phone=True)
     _sign_in(page, "stat")
     _upload(page, path)
     page.get_by_label("By area (urban/rural)").check()

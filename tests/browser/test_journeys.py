@@ -23,9 +23,7 @@ def _access_link(live_server) -> tuple[Participation, str]:
 
 def test_participant_opens_their_link_on_a_phone_and_takes_the_agenda(demo, live_server, page_factory, tmp_path):
     participation, url = _access_link(live_server)
-    page = page_factory(
-        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, timezone_id="Europe/Paris"
-    )
+    page = page_factory(phone=True, timezone_id="Europe/Paris")
     page.goto(url)
     assert page.get_by_role("heading", level=1).inner_text() == f"Agenda of {participation.person.name}"
     assert "times in Asia/Bangkok" in page.locator("main").inner_text()

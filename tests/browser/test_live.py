@@ -9,7 +9,6 @@ from target87.live.models import Question, Upvote
 from target87.people import services as people
 from target87.people.models import Participation
 
-PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 TABLET = {"viewport": {"width": 820, "height": 1180}, "has_touch": True}
 TEXT = "Who pays for the survivors' travel when they advise the national committee?"
 
@@ -23,7 +22,7 @@ def _phone(page_factory, participation, session):
 
     convener = get_user_model().objects.get(username=bangkok.CONVENER_USERNAME)
     token = people.access_link_issue(actor=convener, participation=participation)
-    page = page_factory(**PHONE)
+    page = page_factory(phone=True)
     page.goto(f"/a/{token}/live/{session.pk}/")
     return page
 

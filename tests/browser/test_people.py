@@ -14,7 +14,6 @@ from factories import ConsultationFactory, ParticipationFactory, PersonFactory, 
 from factories_deliberation import ballot
 
 PASSWORD = "a-long-test-password"
-PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 
 
 @pytest.fixture
@@ -50,7 +49,7 @@ def test_the_badge_qr_code_scans_and_opens_the_participants_agenda(event, page_f
     assert round(box["width"]) == round(box["height"]) == 113  # 3 cm
     [read] = decode(code)
     assert "/a/" in read.text
-    phone = page_factory(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    phone = page_factory(phone=True)
     phone.goto(read.text)
     assert "Sokha Chan" in phone.locator("h1").inner_text()
 
@@ -72,7 +71,7 @@ def test_the_projector_qr_code_fills_its_box_and_scans(event, page_factory):
 
 def test_the_access_link_page_qr_code_scans(event, page_factory):
     consultation, convener, _delegate = event
-    page = page_factory(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = page_factory(phone=True)
     sign_in(page, convener)
     page.goto(reverse("people:manage_participants", kwargs={"slug": consultation.slug}))
     page.locator("tr", has_text="Sokha Chan").get_by_role("button", name="Access link").click()
@@ -106,7 +105,7 @@ def test_a_facilitator_invited_by_e_mail_records_their_groups_contributions_on_a
     [message] = smtp.to("nalin@example.org")
     link = re.search(r"https?://\S+/invitation/\S+/", Sink.body(message)).group(0)
 
-    phone = page_factory(**PHONE)
+    phone = page_factory(phone=True)
     phone.goto(link)
     phone.get_by_label("New password", exact=True).fill("Gr0up-two-notes!")
     phone.get_by_label("New password confirmation").fill("Gr0up-two-notes!")
@@ -143,7 +142,7 @@ def test_a_participant_on_a_phone_sees_their_own_breakout_and_contributes_from_i
     own, other = seat.group.session, next(s for s in slot if s != seat.group.session)
     token = services.access_link_issue(actor=convener, participation=seat.participation)
 
-    phone = page_factory(**PHONE)
+    phone = page_factory(phone=True)
     phone.goto(f"/a/{token}/")
     bar = phone.get_by_role("navigation", name="Your consultation")
     assert bar.get_by_role("link").all_inner_texts() == ["Agenda", "Contribute", "Vote"]
@@ -171,7 +170,7 @@ def test_an_observer_on_a_phone_is_told_they_follow_but_do_not_vote(event, page_
     ballot(consultation, convener, "approval")
     observer = ParticipationFactory(consultation=consultation, role="observer", person=PersonFactory(name="Obs"))
     token = services.access_link_issue(actor=convener, participation=observer)
-    phone = page_factory(**PHONE)
+    phone = page_factory(phone=True)
     phone.goto(f"/a/{token}/")
     assert "you do not vote" in phone.locator("[data-observer]").inner_text()
     phone.get_by_role("navigation", name="Your consultation").get_by_role("link", name="Results").click()
@@ -185,7 +184,7 @@ def test_a_dots_ballot_on_a_phone_counts_the_dots_left_and_keeps_a_refused_vote(
     consultation, convener, delegate = event
     dots = ballot(consultation, convener, "dots", dots=10)
     token = services.access_link_issue(actor=convener, participation=delegate)
-    phone = page_factory(**PHONE)
+    phone = page_factory(phone=True)
     messages = []
     phone.on("console", lambda m: messages.append(m.text) if m.type == "error" else None)
     phone.goto(f"/a/{token}/ballots/{dots.pk}/")
@@ -214,7 +213,7 @@ def test_pages_with_htmx_load_without_a_content_security_policy_error(event, pag
     consultation, convener, delegate = event
     opened = ballot(consultation, convener, "approval")
     token = services.access_link_issue(actor=convener, participation=delegate)
-    phone = page_factory(**PHONE)
+    phone = page_factory(phone=True)
     errors = []
     phone.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     for url in (f"/a/{token}/", f"/a/{token}/ballots/{opened.pk}/", f"/consultations/{consultation.slug}/"):
@@ -228,7 +227,7 @@ def test_registering_on_a_phone_tells_nobody_whether_an_address_is_registered(ev
     consultation, _convener, _delegate = event
 
     def register(name):
-        phone = page_factory(**PHONE)
+        phone = page_factory(phone=True)
         phone.goto(reverse("people:register", kwargs={"slug": consultation.slug}))
         phone.get_by_label("Full name").fill(name)
         phone.get_by_label("E-mail").fill("dara@example.org")

@@ -21,7 +21,6 @@ from factories import (
 from factories_deliberation import ballot
 
 PASSWORD = "a-long-test-password"
-PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 DESK = {"viewport": {"width": 1280, "height": 900}}
 
 
@@ -70,7 +69,7 @@ def test_the_convener_e_mails_every_approved_participant_their_own_link_at_once(
     links = {name: personal_link(message) for name, address in names.items() for message in smtp.to(address)}
     assert len(set(links.values())) == len(names)
 
-    phone = page_factory(**PHONE)
+    phone = page_factory(phone=True)
     for name, link in links.items():
         phone.goto(link)
         assert name in phone.locator("h1").inner_text()  # each lands on their own agenda
@@ -100,7 +99,7 @@ def test_a_phone_in_another_time_zone_shows_the_events_own_day_and_time(
     # the evening before, so that the agenda shows the session under "Next"
     monkeypatch.setattr(timezone, "now", lambda: dt.datetime(2016, 9, 14, 20, 0, tzinfo=dt.UTC))
 
-    phone = page_factory(**PHONE, timezone_id="Europe/Paris")
+    phone = page_factory(phone=True, timezone_id="Europe/Paris")
     assert phone.evaluate("Intl.DateTimeFormat().resolvedOptions().timeZone") == "Europe/Paris"
     phone.goto(f"/a/{token}/")
     assert "Thursday 15 September" in phone.get_by_role("region", name="Now and next").inner_text()
@@ -153,11 +152,11 @@ def test_contributions_are_held_until_reviewed_and_published_without_a_name_unle
     desk.get_by_role("button", name=re.compile("Save")).click()
     desk.wait_for_load_state()
 
-    phone = page_factory(**PHONE)
+    phone = page_factory(phone=True)
     file_contribution(phone, services.access_link_issue(actor=convener, participation=survivor), quiet, show_name=False)
     file_contribution(phone, services.access_link_issue(actor=convener, participation=advocate), named, show_name=True)
 
-    public = page_factory(**PHONE)
+    public = page_factory(phone=True)
     public.goto(reverse("deliberation:contributions", kwargs={"slug": consultation.slug}))
     shown = public.locator("main").inner_text()
     assert quiet not in shown and named not in shown  # held until the convener has read them
@@ -186,7 +185,7 @@ def test_a_refused_ranked_ballot_on_a_phone_keeps_every_position_chosen(transact
     ranked = ballot(consultation, convener, method, items=4)
     token = services.access_link_issue(actor=convener, participation=delegate)
 
-    phone = page_factory(**PHONE)
+    phone = page_factory(phone=True)
     phone.goto(f"/a/{token}/ballots/{ranked.pk}/")
     chosen = ["2", "1", "2", ""]  # two items given the same place, the last left out
     boxes = phone.locator(".ballot-items select")

@@ -5,7 +5,7 @@ from target87.demo import bangkok
 
 
 def test_main_pages_fit_a_phone_screen(demo, live_server, page_factory):
-    page = page_factory(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = page_factory(phone=True)
     page.goto("/accounts/login/")
     page.get_by_label("User name").fill(bangkok.CONVENER_USERNAME)
     page.get_by_label("Password").fill(bangkok.CONVENER_PASSWORD)

@@ -9,7 +9,6 @@ from factories_deliberation import participant
 from target87.people.enums import StakeholderGroup
 from target87.priorities import services
 
-PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 PROJECTOR = {"viewport": {"width": 1920, "height": 1080}}
 GROUPS = sorted(StakeholderGroup.values)  # the nine groups, in the order the results list them
 LONG = (
@@ -51,7 +50,7 @@ def _no_console_errors(page) -> list:
 
 def test_on_a_phone_the_results_read_as_cards_with_full_text_percentages_and_the_lowest_group(voted, page_factory):
     _consultation, _convener, ballot = voted
-    phone = page_factory(**PHONE)
+    phone = page_factory(phone=True)
     errors = _no_console_errors(phone)
     phone.goto(f"/ballots/{ballot.pk}/results/")
     _fits(phone, 390)
@@ -135,7 +134,7 @@ def test_results_hidden_until_the_ballot_closes_on_the_screen_and_the_results_pa
     expect(screen.locator("[data-results-hidden]")).to_have_text("Results will be shown when the ballot closes.")
     assert screen.locator(".screen-col").count() == 0 and "%" not in screen.locator("body").inner_text()
     expect(screen.locator("[data-participants]")).to_have_text("27")
-    phone = page_factory(**PHONE)
+    phone = page_factory(phone=True)
     phone.goto(f"/ballots/{ballot.pk}/results/")
     expect(phone.locator("[data-results-hidden]")).to_have_text("Results will be shown when the ballot closes.")
     assert phone.locator("tr[data-item]").count() == 0

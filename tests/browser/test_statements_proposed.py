@@ -9,7 +9,6 @@ from factories_deliberation import ballot, participant
 from target87.people import services as people
 from target87.priorities.models import StatementProposal, Vote
 
-PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 TEXT = "Labour inspectors bring interpreters for the languages of migrant workers."
 
 
@@ -26,7 +25,7 @@ def test_a_participant_proposes_a_statement_the_convener_accepts_and_everyone_vo
     delegate = participant(consultation, "workers")
     token = people.access_link_issue(actor=convener, participation=delegate)
 
-    desk = page_factory(**PHONE)
+    desk = page_factory(phone=True)
     desk.goto("/accounts/login/")
     desk.get_by_label("User name").fill(convener.username)
     desk.get_by_label("Password").fill("a-long-test-password")
@@ -36,7 +35,7 @@ def test_a_participant_proposes_a_statement_the_convener_accepts_and_everyone_vo
     expect(desk.locator("#proposals")).to_contain_text("No statement is waiting for review.")
     desk.evaluate("window.notReloaded = true")
 
-    phone = page_factory(**PHONE)
+    phone = page_factory(phone=True)
     phone.goto(f"/a/{token}/ballots/{b.pk}/")
     for n, answer in enumerate(["Agree", "Disagree"], start=1):
         phone.get_by_role("button", name=answer, exact=True).click()
@@ -78,7 +77,7 @@ def test_a_participant_proposes_a_statement_the_convener_accepts_and_everyone_vo
 
     # another participant gets the new statement to vote on
     other = participant(consultation, "government")
-    other_page = page_factory(**PHONE)
+    other_page = page_factory(phone=True)
     other_page.goto(f"/a/{people.access_link_issue(actor=convener, participation=other)}/ballots/{b.pk}/")
     for n in range(1, 3):  # the statements come in a random order: S3 within the first three
         if other_page.locator("[data-statement]").get_attribute("data-statement") == "S3":

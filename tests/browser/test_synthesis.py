@@ -2,18 +2,13 @@
 one, accept it, open the traceability of the merged recommendation, go from one of its source contributions back
 to it, then build and publish the outcome report and download its PDF and Word file, the merge in both."""
 
-import io
 import re
-import subprocess
-from pathlib import Path
-
-import docx
 
 from target87.demo import bangkok
 
 
-def test_rapporteur_merges_traces_and_publishes_the_report(demo, page_factory, tmp_path):
-    page = page_factory(viewport={"width": 390, "height": 844})
+def test_rapporteur_merges_traces_and_publishes_the_report(demo, page_factory, report_words):
+    page = page_factory(phone=True)
     page.goto("/accounts/login/")
     page.get_by_label("User name").fill(bangkok.RAPPORTEUR_USERNAME)
     page.get_by_label("Password").fill(bangkok.RAPPORTEUR_PASSWORD)
@@ -81,16 +76,7 @@ def test_rapporteur_merges_traces_and_publishes_the_report(demo, page_factory, t
 
     page.goto(f"/consultations/{bangkok.SLUG}/report/")
     page.get_by_role("heading", name=re.compile(rf"^{code}\. One merged recommendation$")).wait_for()
-    page.set_default_timeout(60_000)
-    with page.expect_download() as pdf_download:
-        page.get_by_role("link", name="PDF").click()
-    pdf = tmp_path / "report.pdf"
-    pdf_download.value.save_as(pdf)
-    text = " ".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, check=True).stdout.decode().split())
-    with page.expect_download() as docx_download:
-        page.get_by_role("link", name="Word document (DOCX), to edit").click()
-    document = docx.Document(io.BytesIO(Path(docx_download.value.path()).read_bytes()))
-    words = "\n".join(p.text for p in document.paragraphs)
+    text, words = report_words(page)
     for position in range(1, 6):
         assert f"Key question {position}" in text and f"Key question {position}" in words
     assert f"{code}. One merged recommendation" in text

@@ -9,8 +9,6 @@ from target87.people import services as people
 from target87.people.models import Participation
 from target87.priorities.models import Ballot, BallotPaper, PairwiseChoice, Vote
 
-PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
-
 
 def _newcomer(*ballots) -> Participation:
     """An approved participant of the demo who has not voted on these ballots yet."""
@@ -50,7 +48,7 @@ def test_phone_makes_ten_pairwise_choices_and_votes_on_statements_while_the_scre
         box = screen.locator(part).bounding_box()
         assert box["x"] + box["width"] <= 1280 and box["y"] + box["height"] <= 720, part
 
-    phone = page_factory(**PHONE)
+    phone = page_factory(phone=True)
     phone.goto(f"/a/{token}/ballots/{pairwise.pk}/")
     expect(phone.get_by_role("heading", level=1)).to_have_text(pairwise.title)
     for n in range(1, 11):
@@ -87,7 +85,7 @@ def test_a_contribution_typed_offline_is_sent_when_the_connection_returns(transa
     KeyQuestionFactory(consultation=consultation, position=1, short_title="Policy")
     delegate = participant(consultation, "workers")
     token = people.access_link_issue(actor=convener_of(consultation), participation=delegate)
-    page = page_factory(**PHONE)
+    page = page_factory(phone=True)
     page.goto(f"/a/{token}/contribute/")
     page.get_by_label("Your contribution").fill("Audit recruitment agencies in the fishing ports.")
     page.get_by_label("Proposal").check()

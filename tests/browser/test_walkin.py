@@ -13,8 +13,6 @@ from smtp_sink import Sink  # tests/people, put on the path by conftest
 
 from factories import ConsultationFactory, ParticipationFactory, PersonFactory, SessionFactory
 
-PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
-
 
 @pytest.fixture
 def plenary(transactional_db):
@@ -49,7 +47,7 @@ def test_a_walk_in_types_the_code_from_the_projector_and_opens_the_link_sent_by_
     assert projector.locator("[data-join-code]").bounding_box()["height"] > 60  # read from the back of the room
     assert projector.evaluate("document.documentElement.scrollHeight") <= 1080  # all of it on the screen
 
-    phone = page_factory(**PHONE)
+    phone = page_factory(phone=True)
     phone.goto(f"http://{address}/")
     phone.get_by_label("Join code").fill(code.lower())
     phone.get_by_label("Your e-mail address").fill("sokha@example.org")
@@ -76,7 +74,7 @@ def test_the_projectors_join_qr_code_scans_to_the_join_page_with_the_code(plenar
     assert projector.evaluate("document.documentElement.scrollHeight") <= 720
     assert projector.locator("[data-join-code]").bounding_box()["height"] > 40
 
-    phone = page_factory(**PHONE)
+    phone = page_factory(phone=True)
     phone.goto(read.text)
     assert phone.get_by_label("Join code").input_value() == code
     phone.get_by_label("Your e-mail address").fill("nobody@example.org")
@@ -88,7 +86,7 @@ def test_the_projectors_join_qr_code_scans_to_the_join_page_with_the_code(plenar
 
 def test_a_phone_without_its_link_is_led_to_the_join_page(plenary, page_factory):
     consultation = plenary.consultation
-    phone = page_factory(**PHONE)
+    phone = page_factory(phone=True)
     phone.goto(reverse("people:my_agenda", kwargs={"slug": consultation.slug}))
     phone.get_by_role("link", name="Get your personal link by e-mail").click()
     phone.get_by_label("Join code").fill("ABCDEF")

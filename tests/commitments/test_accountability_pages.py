@@ -97,7 +97,8 @@ def test_widget_is_the_only_page_that_may_be_framed(world, client):
     assert "frame-ancestors 'none'" in page["Content-Security-Policy"]
 
 
-def test_alignment_names_orphan_priorities_and_actions_serving_none(world, client, convener):
+def _closed_ballot(world, convener, places) -> None:
+    """A closed approval ballot "Priorities" whose result gives each recommendation its place, in that order."""
     from target87.priorities import services as priorities
     from target87.priorities.models import Ballot
 
@@ -106,12 +107,16 @@ def test_alignment_names_orphan_priorities_and_actions_serving_none(world, clien
         consultation=world.consultation,
         title="Priorities",
         method="approval",
-        recommendations=[world.r3, world.r1, world.r2],
+        recommendations=[rec for rec, _place in places],
     )
     codes = {i.recommendation_id: i.code for i in made.items.all()}
-    # R3 first, R1 second, R2 third: with three items, the top third (one place) is a priority
-    ranking = [{"item": codes[r.pk], "rank": n} for n, r in enumerate((world.r3, world.r1, world.r2), start=1)]
+    ranking = [{"item": codes[rec.pk], "rank": place} for rec, place in places]
     Ballot.objects.filter(pk=made.pk).update(status="closed", result={"method": "approval", "overall": ranking})
+
+
+def test_alignment_names_orphan_priorities_and_actions_serving_none(world, client, convener):
+    # R3 first, R1 second, R2 third: with three items, the top third (one place) is a priority
+    _closed_ballot(world, convener, [(world.r3, 1), (world.r1, 2), (world.r2, 3)])
     assert [r.number for r in selectors.orphan_priorities(consultation=world.consultation)] == [3]
     data = selectors.alignment(consultation=world.consultation)
     assert {a.title for a in data["no_priority"]} == {
@@ -128,20 +133,8 @@ def test_alignment_names_orphan_priorities_and_actions_serving_none(world, clien
 
 
 def test_recommendations_tied_at_the_last_priority_place_are_all_priorities(world, convener):
-    from target87.priorities import services as priorities
-    from target87.priorities.models import Ballot
-
-    made = priorities.ballot_create(
-        actor=convener,
-        consultation=world.consultation,
-        title="Priorities",
-        method="approval",
-        recommendations=[world.r1, world.r2, world.r3],
-    )
-    codes = {i.recommendation_id: i.code for i in made.items.all()}
     # R2 and R1 share the first place (listed by item code), R3 comes third; one place is a priority
-    ranking = [{"item": codes[r.pk], "rank": n} for r, n in ((world.r2, 1), (world.r1, 1), (world.r3, 3))]
-    Ballot.objects.filter(pk=made.pk).update(status="closed", result={"method": "approval", "overall": ranking})
+    _closed_ballot(world, convener, [(world.r2, 1), (world.r1, 1), (world.r3, 3)])
     places = selectors.priority_places(consultation=world.consultation)
     assert places == {world.r1.pk: [("Priorities", 1)], world.r2.pk: [("Priorities", 1)]}
 
