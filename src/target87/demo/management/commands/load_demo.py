@@ -10,6 +10,7 @@ class Command(BaseCommand):
         bangkok.load(stdout=self.stdout)
         self.stdout.write(
             self.style.SUCCESS(
-                f"Demo convener: user “{bangkok.CONVENER_USERNAME}”, password “{bangkok.CONVENER_PASSWORD}”."
+                f"Demo convener: user “{bangkok.CONVENER_USERNAME}”, password “{bangkok.CONVENER_PASSWORD}”.\n"
+                f"Demo rapporteur: user “{bangkok.RAPPORTEUR_USERNAME}”, password “{bangkok.RAPPORTEUR_PASSWORD}”."
             )
         )
