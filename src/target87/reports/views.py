@@ -21,7 +21,6 @@ from target87.jobs import services as jobs
 
 from . import followup, rendering, selectors, services
 from . import jobs as report_jobs
-from .contents import report_contents
 from .enums import EditionKind
 from .forms import BuildForm, ChannelForm, KeyMessageChangeForm, KeyMessageForm
 from .models import Channel
@@ -304,11 +303,13 @@ def key_message_change(request, slug, pk):
 @login_required
 @require_GET
 def preview(request, slug):
-    """The report as it would be built now, for the rapporteur: not kept, and saying what is not written yet."""
+    """The report as it would be built now, for the rapporteur: not kept, and saying what is not written yet;
+    ``?edition=followup``: the follow-up edition (money in dollars)."""
     consultation = _managed(request, slug)
-    contents = report_contents(consultation=consultation)
+    kind = EditionKind.FOLLOWUP if request.GET.get("edition") == EditionKind.FOLLOWUP else EditionKind.OUTCOME
+    contents = followup.contents_for(consultation=consultation, kind=kind)
     return render(
         request,
         "reports/preview.html",
-        {"consultation": consultation, **rendering.body_context(contents, []), "preview": True},
+        {"consultation": consultation, **rendering.body_context(contents, []), "preview": True, "kind": kind},
     )
