@@ -24,7 +24,7 @@ from target87.commitments.enums import ActionStatus, PartnerRole
 from target87.commitments.finance import Rates
 from target87.core import countries, exporters
 from target87.core.errors import ServiceError
-from target87.synthesis.models import MergedRecommendation
+from target87.synthesis import selectors as synthesis
 
 from . import rendering
 from .contents import report_contents
@@ -95,22 +95,6 @@ def _since(rows: list[dict]) -> dict:
     }
 
 
-def _folded(consultation) -> dict[int, int]:
-    """Recommendation id → the merged recommendation that stands for it in the report (merges in force)."""
-    pairs = dict(
-        MergedRecommendation.objects.filter(
-            active=True, merge__consultation=consultation, merge__recommendation__isnull=False
-        ).values_list("recommendation_id", "merge__recommendation_id")
-    )
-
-    def top(pk: int) -> int:
-        seen = {pk}
-        while pk in pairs and pairs[pk] not in seen:  # a merge of merges stands for them all
-            pk = pairs[pk]
-            seen.add(pk)
-        return pk
-
-    return {pk: top(pk) for pk in pairs}
 
 
 def _orphans(consultation, found: list, shown: dict[int, dict], whole: bool, answered: set[int], folded) -> list[dict]:
@@ -140,7 +124,7 @@ def add_followup(contents: dict, *, consultation, currency: str = DEFAULT_CURREN
     money = commitments.action_money(consultation=consultation, currency=currency)
     actions = list(commitments.action_queryset().filter(consultation=consultation))
     latest = _latest_updates(actions, consultation.tz)
-    folded = _folded(consultation)
+    folded = synthesis.standing_for(consultation=consultation)
     answering: dict[int, list[dict]] = defaultdict(list)
     for action in actions:
         row = _action_dict(action, latest, money)

@@ -82,6 +82,25 @@ def folded_into(recommendation: Recommendation) -> Recommendation | None:
     return row.merge.recommendation if row else None
 
 
+def standing_for(*, consultation) -> dict[int, int]:
+    """Recommendation id → the merged recommendation that stands for it now (merges in force; a merge of merges
+    stands for them all), for every recommendation folded into another."""
+    pairs = dict(
+        MergedRecommendation.objects.filter(
+            active=True, merge__consultation=consultation, merge__recommendation__isnull=False
+        ).values_list("recommendation_id", "merge__recommendation_id")
+    )
+
+    def top(pk: int) -> int:
+        seen = {pk}
+        while pk in pairs and pairs[pk] not in seen:
+            pk = pairs[pk]
+            seen.add(pk)
+        return pk
+
+    return {pk: top(pk) for pk in pairs}
+
+
 def recommendation_sources(recommendation: Recommendation) -> list[Source]:
     """Every contribution the recommendation comes from, in key-question and capture order."""
     merge = merge_of(recommendation)
