@@ -279,3 +279,18 @@ def test_rapporteur_translates_a_key_message_on_the_report_page(convener_client,
     too_long = convener_client.post(change, {"action": "save", "text": FIRST, "text__es": "x" * 601}, follow=True)
     assert "A key message is at most 600 characters; this one has 601. Shorten it." in too_long.content.decode()
     assert KeyMessage.objects.get(pk=message.pk).translations == {}
+
+
+def test_a_key_message_with_a_nul_character_is_refused_with_a_message(convener_client, consultation, made):
+    convener_client.post(
+        reverse("reports:key_message_add", kwargs={"slug": consultation.slug, "position": 1}), {"text": FIRST}
+    )
+    message = KeyMessage.objects.get(text=FIRST)
+    change = reverse("reports:key_message_change", kwargs={"slug": consultation.slug, "pk": message.pk})
+    convener_client.post(change, {"action": "save", "text": FIRST, "text__fr": "Chaque pays"})
+    page = convener_client.post(
+        change, {"action": "save", "text": FIRST, "text__fr": "Chaque\x00 pays"}, follow=True
+    ).content.decode()
+    assert "Null characters are not allowed." in page
+    message.refresh_from_db()
+    assert message.translations == {"fr": {"text": "Chaque pays"}}

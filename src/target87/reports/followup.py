@@ -95,8 +95,6 @@ def _since(rows: list[dict]) -> dict:
     }
 
 
-
-
 def _orphans(consultation, found: list, shown: dict[int, dict], whole: bool, answered: set[int], folded) -> list[dict]:
     places = commitments.priority_places(consultation=consultation)
     rows = []

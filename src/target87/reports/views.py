@@ -287,11 +287,13 @@ def key_message_change(request, slug, pk):
             services.key_message_move(actor=request.user, message=message, direction=action)
         else:
             form = KeyMessageChangeForm(request.POST, message=message)
-            form.is_valid()  # every field is optional text: the service checks what is written
+            if not form.is_valid():  # the fields are optional text: only a character no text may hold (NUL)
+                raise ServiceError([str(e) for errors in form.errors.values() for e in errors])
+            # the service says what is wrong with what is written (empty, too long)
             services.key_message_update(
                 actor=request.user,
                 message=message,
-                text=form.cleaned_data.get("text", ""),
+                text=form.cleaned_data["text"],
                 translations=form.translated_texts(),
             )
             messages.success(request, _("Key message saved."))
