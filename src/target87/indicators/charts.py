@@ -10,7 +10,6 @@ starts: together they take most of a second to import, and most processes never 
 from __future__ import annotations
 
 import json
-
 from typing import TYPE_CHECKING
 
 from cachetools import LRUCache, cached
