@@ -1,6 +1,7 @@
 """Every format read back as a reader would: the PDF through pdftotext, the DOCX through python-docx."""
 
 import csv
+import datetime as dt
 import io
 import json
 import subprocess
@@ -91,3 +92,32 @@ def test_json_is_the_contents_and_html_carries_chart_and_table(contents):
     code = contents["key_questions"][0]["recommendations"][0]["code"]
     assert f'<th scope="row">{code}. National action plans</th>' in html
     assert '"Noto Sans Thai"' in html
+
+
+def test_a_long_programme_keeps_each_row_on_one_page_with_the_header_on_every_page(consultation, convener, tmp_path):
+    from factories import SessionFactory, at
+
+    filled(consultation, convener)
+    titles = []
+    for n in range(40):  # about three pages of programme, two-line titles
+        day, hour = 1 + n // 20, 8 + (n % 20) // 2
+        title = f"Session {n:02d}: coordination of labour inspection, recruitment fees and social protection"
+        start = at(day, f"{hour:02d}:{30 * (n % 2):02d}")
+        SessionFactory(consultation=consultation, title=title, start=start, end=start + dt.timedelta(minutes=25))
+        titles.append(f"Session {n:02d}:")
+    with translation.override("en"):
+        data = rendering.render(report_contents(consultation=consultation), "pdf")
+    pages = [" ".join(page.split()) for page in _pdf_text(data, tmp_path).split("\f")]
+    holding = [p for p in pages if any(t in p for t in titles)]
+    assert len(holding) >= 2  # the programme runs over a page end
+    for title in titles:
+        [page] = [p for p in pages if title in p]  # each title on exactly one page ...
+        after = page.split(title, 1)[1]
+        assert "coordination of labour inspection, recruitment fees and social protection" in after  # ... whole
+    for page in holding:
+        assert "When Session Speakers" in page  # the header row again at the top of each page
+
+    document = docx.Document(io.BytesIO(rendering.render(report_contents(consultation=consultation), "docx")))
+    programme = next(t for t in document.tables if t.rows[0].cells[0].text == "When")
+    assert programme.rows[0]._tr.trPr.find(docx.oxml.ns.qn("w:tblHeader")) is not None
+    assert all(row._tr.trPr.find(docx.oxml.ns.qn("w:cantSplit")) is not None for row in programme.rows)

@@ -26,16 +26,26 @@ def _fonts(document) -> None:
     fonts.set(qn("w:cs"), COMPLEX)
 
 
+def _row_properties(row, *, header: bool = False) -> None:
+    """A row that Word keeps on one page; a header row, repeated at the top of each page the table runs on to."""
+    properties = row._tr.get_or_add_trPr()
+    for name in ("w:cantSplit", *(["w:tblHeader"] if header else [])):
+        element = properties.makeelement(qn(name), {})
+        properties.append(element)
+
+
 def _table(document, header: list[str], rows: list[list]) -> None:
     table = document.add_table(rows=1, cols=len(header))
     table.style = "Table Grid"
+    _row_properties(table.rows[0], header=True)
     for cell, text in zip(table.rows[0].cells, header, strict=True):
         cell.text = str(text)
         for run in cell.paragraphs[0].runs:
             run.bold = True
     for row in rows:
-        cells = table.add_row().cells
-        for cell, value in zip(cells, row, strict=True):
+        added = table.add_row()
+        _row_properties(added)
+        for cell, value in zip(added.cells, row, strict=True):
             cell.text = "—" if value is None else str(value)
 
 
