@@ -28,6 +28,7 @@ def test_report_contents_orders_recommendations_by_priority_with_group_support(c
     assert (support["rank"], support["score"], support["of"]) == (1, 6, 3)
     by_group = {g["group"]: (g["rank"], g["priority"]) for g in support["groups"]}
     assert by_group == {"employers": (2, False), "government": (1, True), "workers": (1, True)}
+    assert support["groups_of"] == 3  # every group placed the same three recommendations
     assert support["consensus"] == "partial"
     assert [g["group"] for g in support["minority"]] == ["employers"]
     assert made["recs"][0].code == first[0]["code"]

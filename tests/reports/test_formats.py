@@ -60,6 +60,16 @@ def test_pdf_embeds_noto_fonts_for_every_script(contents, tmp_path):
         assert family in fonts, family
 
 
+def test_each_recommendation_gives_its_place_in_each_stakeholder_group(contents, tmp_path):
+    with translation.override("en"):
+        text = " ".join(_pdf_text(rendering.render(contents, "pdf"), tmp_path).split())
+        document = docx.Document(io.BytesIO(rendering.render(contents, "docx")))
+    words = " ".join(p.text for p in document.paragraphs)
+    # R1: first for governments and workers, second of three for employers (after R3)
+    line = "Place in each stakeholder group, of 3: Employers' organisation 2 · Government 1 · Workers' organisation 1"
+    assert line in text and line in words
+
+
 def test_docx_shows_key_questions_channels_and_non_latin_names(contents):
     with translation.override("en"):
         document = docx.Document(io.BytesIO(rendering.render(contents, "docx")))

@@ -133,7 +133,11 @@ def _recommendation(document, rec: dict, currency: str = "") -> None:
     if s["rank"] is not None:
         line += " · " + _("place %(rank)s of %(of)s overall (score %(score)s)") % s
     document.add_paragraph(line).runs[0].bold = True
-    if s["groups"]:
+    if s.get("groups_of"):
+        figures = [f"{g['label']} {g['rank']}" for g in s["groups"]]
+        lead = _("Place in each stakeholder group, of %(of)s:") % {"of": s["groups_of"]}
+        document.add_paragraph(lead + " " + " · ".join(figures))
+    elif s["groups"]:
         figures = [
             f"{g['label']} {g['rank']}/{g['of']}" if "rank" in g else f"{g['label']} {g['agreement']} %"
             for g in s["groups"]

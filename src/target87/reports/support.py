@@ -101,6 +101,11 @@ def _gives_priority(reading: BallotReading, code: str, group: str) -> tuple[bool
     }
 
 
+def _common_of(groups: list[dict]) -> int | None:
+    counts = {g.get("of") for g in groups}
+    return counts.pop() if len(counts) == 1 and None not in counts else None
+
+
 def support_of(reading: BallotReading | None, recommendation_id: int) -> dict:
     """The recommendation's support: overall place, place in each group, consensus level and the groups that
     do not give it priority (its minority positions)."""
@@ -110,6 +115,7 @@ def support_of(reading: BallotReading | None, recommendation_id: int) -> dict:
         "score": None,
         "of": None,
         "groups": [],
+        "groups_of": None,
         "consensus": ConsensusLevel.UNRANKED.value,
         "consensus_label": str(ConsensusLevel.UNRANKED.label),
         "minority": [],
@@ -146,6 +152,8 @@ def support_of(reading: BallotReading | None, recommendation_id: int) -> dict:
         "score": round(100 * score) if reading.data["method"] == Method.CONSENSUS else round(score, 2),
         "of": len(reading.primary),
         "groups": groups,
+        # the number of items every group ranked, when it is the same for all (the places then read "66 of 150")
+        "groups_of": _common_of(groups),
         "consensus": level.value,
         "consensus_label": str(level.label),
         "minority": minority if giving else [],
