@@ -153,3 +153,24 @@ def test_sdmx_csv_of_todays_data_is_read_by_sdmx1(stat_client):
     message = sdmx1.read_sdmx(io.BytesIO(response.content), format="csv", structure=sdmx.data_structure())
     areas = sorted(o.key.values["REF_AREA"].value for o in message.data[0].obs)
     assert areas == ["116", "116", "764", "764"]
+
+
+def test_a_large_vintage_is_shown_a_page_at_a_time(stat_client):
+    rows = [
+        f"IAEG-SDGs:DF_SDG_GLH(1.21),A,G,SL_TLF_CHLDEC,764,_T,Y5T17,_T,{year},{value / 10},,,PT,C,Survey {year}"
+        for value, year in enumerate(range(1601, 2051))  # 450 years of Thailand, one observation each
+    ]
+    _import(stat_client, UN_EXPORT.splitlines()[0] + "\n" + "\n".join(rows) + "\n")
+    url = Vintage.objects.get().get_absolute_url()
+    first = stat_client.get(url).content.decode()
+    assert "1–200 of 450" in first and "Page 1 of 3" in first
+    assert ">1601<" in first and ">1800<" in first and ">1801<" not in first
+    assert 'href="?page=2#observations"' in first
+    last = stat_client.get(url, {"page": 3}).content.decode()
+    assert "401–450 of 450" in last and ">2050<" in last and ">1601<" not in last
+    # a page past the end or not a number: the last or the first page, not an error
+    assert "401–450 of 450" in stat_client.get(url, {"page": 99}).content.decode()
+    assert "1–200 of 450" in stat_client.get(url, {"page": "x"}).content.decode()
+    # the downloads still hold every observation
+    download = stat_client.get(reverse("indicators:vintage_download", args=[Vintage.objects.get().uuid, "sdmx-csv"]))
+    assert b"Survey 2050" in b"".join(download.streaming_content if download.streaming else [download.content])

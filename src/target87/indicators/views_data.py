@@ -17,11 +17,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from target87.core import exporters as core_exporters
 from target87.core.errors import ServiceError
 from target87.core.forms import apply_service_error
+from target87.core.http import page_of
 
 from . import data, exports, imports
 from .enums import VintageKind
 from .forms import CompareForm, ImportForm
 from .models import Series, Vintage
+
+#: observations shown on a page of a vintage (an imported file may hold tens of thousands; the downloads hold all)
+OBSERVATIONS_PER_PAGE = 200
 
 
 def _require(request, perm: str) -> None:
@@ -86,7 +90,7 @@ def vintage(request, uuid):
         "indicators/vintage.html",
         {
             "vintage": vintage,
-            "observations": data.vintage_observations(vintage),
+            "observations": page_of(request, data.vintage_observations(vintage), OBSERVATIONS_PER_PAGE),
             "exporters": exports.observation_exporters,
             "may_publish": request.user.has_perm("indicators.import"),
             "is_estimation": vintage.kind == VintageKind.ESTIMATION,
