@@ -139,6 +139,19 @@ def test_recommendations_tied_at_the_last_priority_place_are_all_priorities(worl
     assert places == {world.r1.pk: [("Priorities", 1)], world.r2.pk: [("Priorities", 1)]}
 
 
+def test_statements_ranked_above_the_recommendations_do_not_push_them_out_of_the_priorities(world, convener):
+    from target87.priorities.models import Ballot, BallotItem
+
+    _closed_ballot(world, convener, [(world.r1, 3), (world.r2, 4), (world.r3, 5)])
+    ballot = Ballot.objects.get(title="Priorities")
+    for code in ("S1", "S2"):  # two statements of the audience, ranked first and second
+        BallotItem.objects.create(ballot=ballot, code=code, label=f"Statement {code}", position=10 + int(code[1]))
+    ballot.result["overall"] = [{"item": "S1", "rank": 1}, {"item": "S2", "rank": 2}, *ballot.result["overall"]]
+    ballot.save(update_fields=["result"])
+    # three recommendations: the top third is one, the first of them, at the ballot's place 3
+    assert selectors.priority_places(consultation=world.consultation) == {world.r1.pk: [("Priorities", 3)]}
+
+
 def test_partnerships_count_actions_shared_by_stakeholder_groups(world, client):
     data = selectors.partnerships(consultation=world.consultation)
     pairs = dict(data["pairs"])

@@ -148,9 +148,14 @@ def priority_places(*, consultation, top: int = PRIORITY_TOP) -> dict[int, list[
     for ballot in ballots.prefetch_related("items"):
         codes = {item.code: item.recommendation_id for item in ballot.items.all() if item.recommendation_id}
         ranked = [(code, place) for code, place in _ranked(ballot.result) if code in codes]
+        if not ranked:
+            continue
         limit = min(top, max(1, -(-len(ranked) // 3)))
+        # the ballot's place of the last recommendation taken (statements may rank among them); every one tied
+        # with it is taken too, none being lower than the other
+        cutoff = ranked[limit - 1][1]
         for code, place in ranked:
-            if place <= limit:  # items tied at the last place taken are all taken: none is lower than the other
+            if place <= cutoff:
                 places[codes[code]].append((ballot.title, place))
     return dict(places)
 
