@@ -21,6 +21,17 @@ def convener_client(client, convener):
     return client
 
 
+@pytest.fixture
+def rapporteur_client(client, consultation):
+    """A client signed in as a rapporteur of the consultation (who writes its outcome report)."""
+    from factories import ParticipationFactory, PersonFactory, UserFactory
+
+    user = UserFactory()
+    ParticipationFactory(consultation=consultation, person=PersonFactory(user=user), role="rapporteur")
+    client.force_login(user)
+    return client
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Each test starts with an empty cache (ids are reused after a rollback, cached values must not be) and

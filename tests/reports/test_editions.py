@@ -149,8 +149,7 @@ def test_routes_of_another_consultation_are_refused(consultation, convener):
 
 
 @pytest.mark.parametrize(
-    ("role", "status"),
-    [(None, 403), ("participant", 403), ("facilitator", 403), ("rapporteur", 200), ("convener", 200)],
+    ("role", "status"), [(None, 403), ("participant", 403), ("facilitator", 403), ("rapporteur", 200), ("convener", 200)]
 )
 def test_report_pages_are_for_conveners_and_rapporteurs(client, consultation, role, status):
     from factories import ParticipationFactory, PersonFactory
@@ -160,12 +159,21 @@ def test_report_pages_are_for_conveners_and_rapporteurs(client, consultation, ro
         ParticipationFactory(consultation=consultation, person=PersonFactory(user=user), role=role)
     client.force_login(user)
     assert client.get(reverse("reports:manage", kwargs={"slug": consultation.slug})).status_code == status
-    if role != "convener":  # a convener's card opens the consultation's overview, which has every tab
-        dashboard = client.get(reverse("consultations:dashboard")).content.decode()
-        assert (reverse("reports:manage", kwargs={"slug": consultation.slug}) in dashboard) == (status == 200)
 
 
-def test_a_rapporteur_builds_and_publishes_an_edition(consultation, convener):
+@pytest.mark.parametrize(("role", "linked"), [("facilitator", False), ("rapporteur", True)])
+def test_the_dashboard_leads_a_rapporteur_to_the_report(client, consultation, role, linked):
+    from factories import ParticipationFactory, PersonFactory
+
+    user = UserFactory()
+    ParticipationFactory(consultation=consultation, person=PersonFactory(user=user), role=role)
+    client.force_login(user)
+    dashboard = client.get(reverse("consultations:dashboard")).content.decode()
+    assert consultation.title in dashboard  # both work in the consultation's back office
+    assert (reverse("reports:manage", kwargs={"slug": consultation.slug}) in dashboard) is linked
+
+
+def test_a_rapporteur_writes_and_publishes_the_report_the_conveners_set_its_channels(client, consultation, convener):
     from factories import ParticipationFactory, PersonFactory
 
     filled(consultation, convener)
@@ -175,10 +183,23 @@ def test_a_rapporteur_builds_and_publishes_an_edition(consultation, convener):
     services.edition_publish(actor=rapporteur, edition=edition)
     edition.refresh_from_db()
     assert edition.is_published
+    with pytest.raises(PermissionDenied):
+        services.edition_unpublish(actor=rapporteur, edition=edition)
+    with pytest.raises(PermissionDenied):
+        services.channel_save(actor=rapporteur, consultation=consultation, name="Brief", kind="global")
     facilitator = UserFactory()
     ParticipationFactory(consultation=consultation, person=PersonFactory(user=facilitator), role="facilitator")
     with pytest.raises(PermissionDenied):
         services.edition_build(actor=facilitator, consultation=consultation)
+
+    client.force_login(rapporteur)
+    page = client.get(reverse("reports:manage", kwargs={"slug": consultation.slug})).content.decode()
+    assert "Publish edition" not in page and ">Withdraw<" not in page  # published, and only conveners withdraw
+    assert "Add a channel" not in page and "The conveners set the channels" in page
+    assert client.post(reverse("reports:channels_usual", kwargs={"slug": consultation.slug})).status_code == 403
+    withdraw = reverse("reports:publish", kwargs={"slug": consultation.slug, "number": edition.number})
+    assert client.post(withdraw, {"action": "unpublish"}).status_code == 403
+    assert Edition.objects.get(pk=edition.pk).is_published
 
 
 def test_channel_form_explains_a_missing_country(convener_client, consultation):

@@ -302,14 +302,16 @@ def test_followup_action_on_a_merged_recommendation_answers_the_merge(consultati
     assert merge.recommendation.title == "Plans and inspection together"
 
 
-def test_the_rapporteur_previews_the_followup_edition_before_building_it(convener_client, consultation, made):
+def test_the_rapporteur_previews_the_followup_edition_before_building_it(rapporteur_client, consultation, made):
     url = reverse("reports:preview", kwargs={"slug": consultation.slug})
-    manage = convener_client.get(reverse("reports:manage", kwargs={"slug": consultation.slug})).content.decode()
+    manage = rapporteur_client.get(reverse("reports:manage", kwargs={"slug": consultation.slug})).content.decode()
     assert f'href="{url}?edition=followup"' in manage
-    followup_page = convener_client.get(url, {"edition": "followup"}).content.decode()
+    followup_page = rapporteur_client.get(url, {"edition": "followup"}).content.decode()
     assert "Labour inspectors trained in Kanchanaburi farms" in followup_page
     assert "Priorities no action answers yet" in followup_page
-    outcome_page = convener_client.get(url).content.decode()
+    assert "This is the follow-up edition" in followup_page
+    outcome_page = rapporteur_client.get(url).content.decode()
     assert "Labour inspectors trained in Kanchanaburi farms" not in outcome_page
     assert "Priorities no action answers yet" not in outcome_page
-    assert convener_client.get(url, {"edition": "nonsense"}).status_code == 200  # the outcome report, as asked
+    assert "This is the follow-up edition" not in outcome_page
+    assert rapporteur_client.get(url, {"edition": "nonsense"}).status_code == 200  # the outcome report, as asked

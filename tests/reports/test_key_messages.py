@@ -253,32 +253,40 @@ def test_demo_writes_key_messages_and_publishes_a_followup_edition(consultation,
         ]
 
 
-def test_rapporteur_translates_a_key_message_on_the_report_page(convener_client, consultation, made):
-    slug = consultation.slug
-    convener_client.post(reverse("reports:key_message_add", kwargs={"slug": slug, "position": 1}), {"text": FIRST})
+def test_rapporteur_translates_a_key_message_on_the_report_page(rapporteur_client, consultation, made):
+    client, slug = rapporteur_client, consultation.slug
+    client.post(reverse("reports:key_message_add", kwargs={"slug": slug, "position": 1}), {"text": FIRST})
     message = KeyMessage.objects.get(text=FIRST)
-    page = convener_client.get(reverse("reports:manage", kwargs={"slug": slug})).content.decode()
+    page = client.get(reverse("reports:manage", kwargs={"slug": slug})).content.decode()
     assert f'id="key-message-{message.pk}-text__fr"' in page and f'id="key-message-{message.pk}-text__es"' in page
     assert "none yet: the text as written is given" in page
 
     change = reverse("reports:key_message_change", kwargs={"slug": slug, "pk": message.pk})
     french = "Chaque pays adopte un plan d'action national sur le travail des enfants d'ici 2018."
-    convener_client.post(change, {"action": "save", "text": FIRST, "text__fr": french, "text__es": ""})
+    client.post(change, {"action": "save", "text": FIRST, "text__fr": french, "text__es": ""})
     assert _contents(consultation, "fr")["key_questions"][0]["key_messages"] == [french]
     assert _contents(consultation, "es")["key_questions"][0]["key_messages"] == [FIRST]  # none: as written
     entry = AuditEntry.objects.filter(action="reports.key_message.update").latest("pk")
     assert entry.changes["translations"] == [{}, {"fr": {"text": french}}]
-    page = convener_client.get(reverse("reports:manage", kwargs={"slug": slug})).content.decode()
+    page = client.get(reverse("reports:manage", kwargs={"slug": slug})).content.decode()
     assert french.replace("'", "&#x27;") in page  # shown again to edit
 
-    # moving it, or a form that sends no translation, keeps them; an emptied one is removed
-    convener_client.post(change, {"action": "save", "text": FIRST + " Now."})
+    # a form that sends one language, or none, keeps the others; an emptied one is removed
+    spanish = "Cada país adopta un plan de acción nacional sobre el trabajo infantil de aquí a 2018."
+    client.post(change, {"action": "save", "text": FIRST, "text__es": spanish})
+    client.post(change, {"action": "save", "text": FIRST + " Now."})
     assert _contents(consultation, "fr")["key_questions"][0]["key_messages"] == [french]
-    convener_client.post(change, {"action": "save", "text": FIRST, "text__fr": " "})
+    assert _contents(consultation, "es")["key_questions"][0]["key_messages"] == [spanish]
+    client.post(change, {"action": "save", "text": FIRST, "text__fr": " "})
     assert _contents(consultation, "fr")["key_questions"][0]["key_messages"] == [FIRST]
-    too_long = convener_client.post(change, {"action": "save", "text": FIRST, "text__es": "x" * 601}, follow=True)
-    assert "A key message is at most 600 characters; this one has 601. Shorten it." in too_long.content.decode()
-    assert KeyMessage.objects.get(pk=message.pk).translations == {}
+
+    # too long in one language: said for that language, and everything typed is shown again
+    response = client.post(change, {"action": "save", "text": FIRST, "text__fr": french, "text__es": "x" * 601})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "In Spanish: A key message is at most 600 characters; this one has 601. Shorten it." in page
+    assert "x" * 601 in page and french.replace("'", "&#x27;") in page
+    assert KeyMessage.objects.get(pk=message.pk).translations == {"es": {"text": spanish}}
 
 
 def test_a_key_message_with_a_nul_character_is_refused_with_a_message(convener_client, consultation, made):

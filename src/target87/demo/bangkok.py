@@ -161,6 +161,14 @@ def _rapporteur(persons) -> None:
         person.save(update_fields=["user"])
 
 
+def rapporteur_user():
+    """The demo rapporteur's account: the one of the participant who holds that part (None when there is none)."""
+    key = DATA["rapporteur"]["person"]
+    email = next(row["email"] for row in DATA["people"] if row["key"] == key)
+    person = Person.objects.filter(email=email).select_related("user").first()
+    return person.user if person is not None else None
+
+
 def _programme(convener, consultation, questions, rooms, persons) -> None:
     """Every session of the programme, made as the convener makes one: refused if it breaks a timetable rule."""
     speakers = {part: persons[key] for part, key in DATA["speakers"].items()}

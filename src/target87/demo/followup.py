@@ -99,10 +99,10 @@ def _key_messages(rapporteur, consultation) -> int:
 
 def load(*, consultation, stdout=None) -> None:
     say = stdout.write if stdout else lambda *_: None
-    from target87.demo.bangkok import RAPPORTEUR_USERNAME
+    from target87.demo.bangkok import rapporteur_user
 
     convener = get_user_model().objects.filter(username="convener").first()
-    rapporteur = get_user_model().objects.filter(username=RAPPORTEUR_USERNAME).first() or convener
+    rapporteur = rapporteur_user() or convener
     written = _key_messages(rapporteur, consultation)
     say(f"Key messages: {written} written.\n")
     if Edition.objects.filter(consultation=consultation, kind=EditionKind.FOLLOWUP).exists():

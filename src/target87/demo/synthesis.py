@@ -370,7 +370,7 @@ def _merge_twins(convener, consultation, twins) -> int:
 
 @transaction.atomic
 def load(*, consultation, stdout=None) -> None:
-    from target87.demo.bangkok import CONVENER_USERNAME, RAPPORTEUR_USERNAME
+    from target87.demo.bangkok import CONVENER_USERNAME, rapporteur_user
 
     say = stdout.write if stdout else lambda *_: None
     if SuggestionRun.objects.filter(consultation=consultation).exists():
@@ -380,7 +380,7 @@ def load(*, consultation, stdout=None) -> None:
     convener = get_user_model().objects.get(username=CONVENER_USERNAME)
     made = _contributions(consultation, convener, rng)
     drafted = _drafts(consultation, convener, made)
-    rapporteur = get_user_model().objects.filter(username=RAPPORTEUR_USERNAME).first() or convener
+    rapporteur = rapporteur_user() or convener
     run = synthesis.suggestions_request(
         actor=rapporteur, consultation=consultation, method="tfidf", include_covered=False, background=False
     )

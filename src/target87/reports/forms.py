@@ -51,11 +51,14 @@ class KeyMessageChangeForm(TranslatedFieldsMixin, KeyMessageForm):
         super().__init__(*args, **kwargs)
         self.add_translated_fields(message.translations if message is not None else None)
 
-    def translated_texts(self) -> dict[str, str] | None:
-        """Language → text for the languages the form sent (an empty text removes that translation); None when it
-        sent none, so that a form without them leaves the translations as they are."""
-        sent = [name for name in self.fields if "__" in name and name in self.data]
-        return {name.split("__", 1)[1]: self.cleaned_data.get(name, "") for name in sent} if sent else None
+    def translated_texts(self) -> dict[str, str]:
+        """Language → text: the message's translations, with those the form sent in their place (an empty text
+        removes that one); a language the form did not send keeps its translation."""
+        texts = {code: kept["text"] for code, kept in (self.message.translations if self.message else {}).items()}
+        for name in self.fields:
+            if "__" in name and name in self.data:
+                texts[name.split("__", 1)[1]] = self.cleaned_data.get(name, "")
+        return texts
 
     def translation_fields(self):
         return [self[name] for name in self.fields if "__" in name]

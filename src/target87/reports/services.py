@@ -152,7 +152,7 @@ def channels_add_usual(*, actor, consultation) -> list[Channel]:
 def routes_replace(*, actor, consultation, pairs: Iterable[tuple[int, int]]) -> dict[str, int]:
     """Set the routing of the consultation's recommendations to exactly ``pairs`` of (recommendation id,
     channel id); pairs that name another consultation's recommendation or channel are refused."""
-    require(actor, "reports.manage", consultation)
+    require(actor, "reports.write", consultation)
     pairs = {(int(r), int(c)) for r, c in pairs}
     recs = set(Recommendation.objects.filter(consultation=consultation).values_list("pk", flat=True))
     chans = set(Channel.objects.filter(consultation=consultation).values_list("pk", flat=True))
@@ -246,7 +246,7 @@ def edition_build(
 ) -> Edition:
     """Build every format of the report (the outcome report or its follow-up edition) and keep it as a new
     dated edition."""
-    require(actor, "reports.manage", consultation)
+    require(actor, "reports.write", consultation)
     contents, files = build_files(
         consultation=consultation,
         channel=channel,
@@ -305,7 +305,7 @@ def edition_build(
 
 def edition_publish(*, actor, edition: Edition) -> Edition:
     """Make the edition the public report (for its channel, or the whole report); earlier ones stay listed."""
-    require(actor, "reports.manage", edition.consultation)
+    require(actor, "reports.write", edition.consultation)
     with transaction.atomic():
         edition.published_at = timezone.now()
         edition.published_by = actor if getattr(actor, "is_authenticated", False) else None
@@ -358,14 +358,21 @@ def _translations(given: dict | None) -> dict:
                 % {"known": ", ".join(known), "language": language}
             )
         if (text or "").strip():
-            kept[language] = {"text": _message_text(text)}
+            try:
+                kept[language] = {"text": _message_text(text)}
+            except ServiceError as error:  # say which of the texts it is, under its own field
+                name = dict(settings.LANGUAGES)[language]
+                problems = [
+                    _("In %(language)s: %(problem)s") % {"language": name, "problem": m} for m in error.messages
+                ]
+                raise ServiceError({f"text__{language}": problems}) from None
     return kept
 
 
 def key_message_add(*, actor, consultation, key_question, text: str, translations: dict | None = None) -> KeyMessage:
     """Add a key message at the end of a key question's list; the text is kept as written, and its translations
     (language → text) when given."""
-    require(actor, "reports.manage", consultation)
+    require(actor, "reports.write", consultation)
     if key_question.consultation_id != consultation.pk:
         raise ServiceError(_("That key question is not one of this consultation's."))
     text = _message_text(text)
@@ -407,7 +414,7 @@ def key_message_add(*, actor, consultation, key_question, text: str, translation
 def key_message_update(*, actor, message: KeyMessage, text: str, translations: dict | None = None) -> KeyMessage:
     """Change a key message's text and, when ``translations`` (language → text) is given, its translations: they
     replace the earlier ones (a language left out or empty has none)."""
-    require(actor, "reports.manage", message.consultation)
+    require(actor, "reports.write", message.consultation)
     text = _message_text(text)
     translated = message.translations if translations is None else _translations(translations)
     if text == message.text and translated == message.translations:
@@ -438,7 +445,7 @@ def _renumber(ordered: list[KeyMessage]) -> None:
 
 
 def key_message_delete(*, actor, message: KeyMessage) -> None:
-    require(actor, "reports.manage", message.consultation)
+    require(actor, "reports.write", message.consultation)
     with transaction.atomic():
         audit.record(
             actor=actor,
@@ -454,7 +461,7 @@ def key_message_delete(*, actor, message: KeyMessage) -> None:
 
 def key_message_move(*, actor, message: KeyMessage, direction: str) -> KeyMessage:
     """Move a key message one place up or down in its key question's list."""
-    require(actor, "reports.manage", message.consultation)
+    require(actor, "reports.write", message.consultation)
     if direction not in ("up", "down"):
         raise ServiceError(_("A key message moves up or down."))
     with transaction.atomic():

@@ -26,7 +26,13 @@ from .forms import BuildForm, ChannelForm, KeyMessageChangeForm, KeyMessageForm
 from .models import Channel
 
 
+def _written(request, slug):
+    """The consultation whose report the user writes (its rapporteurs and conveners), or 403."""
+    return consultation_selectors.consultation_get_managed(slug=slug, user=request.user, perm="reports.write")
+
+
 def _managed(request, slug):
+    """The consultation whose report channels the user sets (its conveners), or 403."""
     return consultation_selectors.consultation_get_managed(slug=slug, user=request.user, perm="reports.manage")
 
 
@@ -44,7 +50,12 @@ def _manage_context(consultation, **given) -> dict:
         "editions": list(selectors.edition_list(consultation=consultation)),
         "formats": list(rendering.registry),
         "board": [
-            {**row, "forms": [KeyMessageChangeForm(message=m) for m in row["messages"]]}
+            {
+                **row,
+                "forms": [
+                    given.get("changed", {}).get(m.pk) or KeyMessageChangeForm(message=m) for m in row["messages"]
+                ],
+            }
             for row in selectors.key_message_board(consultation=consultation)
         ],
         "message_max": services.KEY_MESSAGES_MAX,
@@ -56,7 +67,7 @@ def _manage_context(consultation, **given) -> dict:
 @login_required
 @require_GET
 def manage(request, slug):
-    consultation = _managed(request, slug)
+    consultation = _written(request, slug)
     return render(request, "reports/manage.html", _manage_context(consultation))
 
 
@@ -107,7 +118,7 @@ def channel_delete(request, slug, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def routes(request, slug):
-    consultation = _managed(request, slug)
+    consultation = _written(request, slug)
     grid = selectors.routing(consultation=consultation)
     if request.method == "POST":
         pairs = []
@@ -134,7 +145,7 @@ def routes(request, slug):
 @login_required
 @require_POST
 def build(request, slug):
-    consultation = _managed(request, slug)
+    consultation = _written(request, slug)
     channels = list(selectors.channel_list(consultation=consultation))
     form = BuildForm(request.POST, channels=channels, currencies=followup.currencies())
     if not form.is_valid():
@@ -172,7 +183,7 @@ def build(request, slug):
 @login_required
 @require_POST
 def publish(request, slug, number):
-    consultation = _managed(request, slug)
+    consultation = _written(request, slug)
     edition = selectors.edition_get(consultation=consultation, number=number)
     if request.POST.get("action") == "unpublish":
         services.edition_unpublish(actor=request.user, edition=edition)
@@ -186,7 +197,7 @@ def publish(request, slug, number):
 @login_required
 @require_GET
 def compare(request, slug):
-    consultation = _managed(request, slug)
+    consultation = _written(request, slug)
     numbers = sorted(int(v) for v in (request.GET.get("a", ""), request.GET.get("b", "")) if v.isdecimal())
     if len(numbers) != 2 or numbers[0] == numbers[1]:
         messages.error(request, _("Choose two different editions to compare."))
@@ -198,7 +209,7 @@ def compare(request, slug):
 
 
 def _may_read(request, edition) -> bool:
-    return edition.is_published or request.user.has_perm("reports.manage", edition.consultation)
+    return edition.is_published or request.user.has_perm("reports.write", edition.consultation)
 
 
 @require_GET
@@ -253,7 +264,7 @@ def public(request, slug, channel="", kind=EditionKind.OUTCOME):
 @login_required
 @require_POST
 def key_message_add(request, slug, position):
-    consultation = _managed(request, slug)
+    consultation = _written(request, slug)
     question = consultation.key_questions.filter(position=position).first()
     if question is None:
         raise Http404
@@ -275,31 +286,39 @@ def key_message_add(request, slug, position):
 @login_required
 @require_POST
 def key_message_change(request, slug, pk):
-    consultation = _managed(request, slug)
+    consultation = _written(request, slug)
     message = selectors.key_message_get(consultation=consultation, pk=pk)
     anchor = f"{_manage_url(slug)}#key-messages-q{message.key_question.position}"
     action = request.POST.get("action", "save")
-    try:
-        if action == "delete":
-            services.key_message_delete(actor=request.user, message=message)
-            messages.success(request, _("Key message removed."))
-        elif action in ("up", "down"):
-            services.key_message_move(actor=request.user, message=message, direction=action)
-        else:
-            form = KeyMessageChangeForm(request.POST, message=message)
-            if not form.is_valid():  # the fields are optional text: only a character no text may hold (NUL)
-                raise ServiceError([str(e) for errors in form.errors.values() for e in errors])
-            # the service says what is wrong with what is written (empty, too long)
+    if action in ("up", "down", "delete"):
+        try:
+            if action == "delete":
+                services.key_message_delete(actor=request.user, message=message)
+                messages.success(request, _("Key message removed."))
+            else:
+                services.key_message_move(actor=request.user, message=message, direction=action)
+        except ServiceError as error:
+            messages.error(request, " ".join(error.messages))
+        return see_other(anchor)
+    form = KeyMessageChangeForm(request.POST, message=message)
+    # the fields are optional text: the form refuses only a character no text may hold (NUL); the service says
+    # what is wrong with what is written (empty, too long), under the field it is in
+    if form.is_valid():
+        try:
             services.key_message_update(
                 actor=request.user,
                 message=message,
                 text=form.cleaned_data["text"],
                 translations=form.translated_texts(),
             )
+        except ServiceError as error:
+            apply_service_error(form, error)
+        else:
             messages.success(request, _("Key message saved."))
-    except ServiceError as error:
-        messages.error(request, " ".join(error.messages))
-    return see_other(anchor)
+            return see_other(anchor)
+    # shown again as typed, with what is wrong, so that nothing written is lost
+    context = _manage_context(consultation, changed={message.pk: form})
+    return render(request, "reports/manage.html", context, status=400)
 
 
 @login_required
@@ -307,7 +326,7 @@ def key_message_change(request, slug, pk):
 def preview(request, slug):
     """The report as it would be built now, for the rapporteur: not kept, and saying what is not written yet;
     ``?edition=followup``: the follow-up edition (money in dollars)."""
-    consultation = _managed(request, slug)
+    consultation = _written(request, slug)
     kind = EditionKind.FOLLOWUP if request.GET.get("edition") == EditionKind.FOLLOWUP else EditionKind.OUTCOME
     contents = followup.contents_for(consultation=consultation, kind=kind)
     return render(

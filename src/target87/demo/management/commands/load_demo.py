@@ -8,9 +8,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         bangkok.load(stdout=self.stdout)
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Demo convener: user “{bangkok.CONVENER_USERNAME}”, password “{bangkok.CONVENER_PASSWORD}”.\n"
-                f"Demo rapporteur: user “{bangkok.RAPPORTEUR_USERNAME}”, password “{bangkok.RAPPORTEUR_PASSWORD}”."
+        accounts = f"Demo convener: user “{bangkok.CONVENER_USERNAME}”, password “{bangkok.CONVENER_PASSWORD}”."
+        rapporteur = bangkok.rapporteur_user()
+        if rapporteur is not None and rapporteur.get_username() == bangkok.RAPPORTEUR_USERNAME:
+            accounts += (
+                f"\nDemo rapporteur: user “{bangkok.RAPPORTEUR_USERNAME}”, password “{bangkok.RAPPORTEUR_PASSWORD}”."
             )
-        )
+        self.stdout.write(self.style.SUCCESS(accounts))
