@@ -149,7 +149,8 @@ def test_routes_of_another_consultation_are_refused(consultation, convener):
 
 
 @pytest.mark.parametrize(
-    ("role", "status"), [(None, 403), ("participant", 403), ("facilitator", 403), ("rapporteur", 200), ("convener", 200)]
+    ("role", "status"),
+    [(None, 403), ("participant", 403), ("facilitator", 403), ("rapporteur", 200), ("convener", 200)],
 )
 def test_report_pages_are_for_conveners_and_rapporteurs(client, consultation, role, status):
     from factories import ParticipationFactory, PersonFactory
