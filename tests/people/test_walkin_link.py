@@ -215,3 +215,7 @@ def test_the_now_page_shows_the_code_while_a_plenary_is_on(client, consultation)
     url = f"/consultations/{consultation.slug}/now/?at="
     assert "data-join-code" in client.get(url + "2016-09-14T09:30").content.decode()
     assert "data-join-code" not in client.get(url + "2016-09-14T11:30").content.decode()
+    # the part of the page that refreshes itself brings the code when a plenary begins, and takes it away after
+    live = {"HTTP_HX_REQUEST": "true"}
+    assert "data-join-code" in client.get(url + "2016-09-14T09:30", **live).content.decode()
+    assert "data-join-code" not in client.get(url + "2016-09-14T11:30", **live).content.decode()
