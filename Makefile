@@ -45,6 +45,7 @@ demo: system install
 	@echo
 	@echo "  Target 8.7 is at http://$(HOST):$(PORT)/consultations/bangkok-2016/"
 	@echo "  Back office:  http://$(HOST):$(PORT)/manage/  (user: convener, password: bangkok-8.7-demo)"
+	@echo "  Rapporteur:   http://$(HOST):$(PORT)/manage/  (user: rapporteur, password: rapporteur-8.7-demo)"
 	@echo
 	$(MAKE) --no-print-directory serve
 
