@@ -40,7 +40,9 @@ def _manage_url(slug: str) -> str:
     return reverse("reports:manage", kwargs={"slug": slug})
 
 
-def _manage_context(consultation, **given) -> dict:
+def _manage_context(consultation, *, changed: dict | None = None, **given) -> dict:
+    """The report page's context; ``changed``: key message id → its form as posted, shown again with its errors."""
+    changed = changed or {}
     channels = list(selectors.channel_list(consultation=consultation))
     context = {
         "consultation": consultation,
@@ -52,9 +54,7 @@ def _manage_context(consultation, **given) -> dict:
         "board": [
             {
                 **row,
-                "forms": [
-                    given.get("changed", {}).get(m.pk) or KeyMessageChangeForm(message=m) for m in row["messages"]
-                ],
+                "forms": [changed.get(m.pk) or KeyMessageChangeForm(message=m) for m in row["messages"]],
             }
             for row in selectors.key_message_board(consultation=consultation)
         ],
