@@ -63,14 +63,23 @@ PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touc
 def page_factory(chromium, live_server, request):
     contexts = []
 
-    def make(*, phone: bool = False, **options):
-        """A page in a browser context of its own; ``phone=True``: a 390-px touch screen, as participants use."""
+    def make(*, phone: bool = False, signed_in: tuple[str, str] | None = None, landing: str = "", **options):
+        """A page in a browser context of its own; ``phone=True``: a 390-px touch screen, as participants use;
+        ``signed_in=(username, password)``: signed in through the login page first, which then goes on to
+        ``landing`` (the back office's list of consultations unless said)."""
         if phone:
             options = {**PHONE, **options}
         context = chromium.new_context(base_url=live_server.url, accept_downloads=True, locale="en-GB", **options)
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(10_000)
+        if signed_in:
+            username, password = signed_in
+            page.goto("/accounts/login/" + (f"?next={landing}" if landing else ""))
+            page.get_by_label("User name").fill(username)
+            page.get_by_label("Password").fill(password)
+            page.get_by_role("button", name="Sign in").click()
+            page.wait_for_url(lambda url: "/accounts/login/" not in url)
         return page
 
     yield make

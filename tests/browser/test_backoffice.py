@@ -69,12 +69,7 @@ def office(transactional_db):
 
 
 def _signed_in(page_factory, screen):
-    page = page_factory(**SCREENS[screen])
-    page.goto("/accounts/login/")
-    page.get_by_label("User name").fill("convener")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/manage/")
+    page = page_factory(**SCREENS[screen], signed_in=("convener", PASSWORD))
     return page
 
 

@@ -9,12 +9,9 @@ from target87.demo import bangkok
 
 
 def test_convener_allocates_moves_locks_publishes_and_the_participant_sees_their_group(demo, page_factory):
-    page = page_factory(viewport={"width": 1280, "height": 900})
-    page.goto("/accounts/login/")
-    page.get_by_label("User name").fill(bangkok.CONVENER_USERNAME)
-    page.get_by_label("Password").fill(bangkok.CONVENER_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/manage/")
+    page = page_factory(
+        viewport={"width": 1280, "height": 900}, signed_in=(bangkok.CONVENER_USERNAME, bangkok.CONVENER_PASSWORD)
+    )
     page.goto("/manage/bangkok-2016/groups/")
     page.get_by_role("link", name="Thursday 15 September, 10:45–12:15").click()
     page.get_by_role("heading", name="Breakout groups at 10:45").wait_for()

@@ -15,12 +15,9 @@ def test_focal_point_records_60_percent_with_evidence_and_the_public_sees_it(dem
     evidence = tmp_path / "budget-line-2021.pdf"
     evidence.write_bytes(b"%PDF-1.4\n% the budget line of the plan\n")
 
-    page = page_factory(phone=True)
-    page.goto("/accounts/login/")
-    page.get_by_label("User name").fill(demo_commitments.FOCAL_POINT_USERNAME)
-    page.get_by_label("Password").fill(demo_commitments.FOCAL_POINT_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
+    page = page_factory(
+        phone=True, signed_in=(demo_commitments.FOCAL_POINT_USERNAME, demo_commitments.FOCAL_POINT_PASSWORD)
+    )
     page.goto("/manage/bangkok-2016/actions/")
     assert "Focal point for Thailand" in page.locator("main").inner_text()
     # only Thailand's actions are theirs to keep

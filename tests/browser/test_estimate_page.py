@@ -11,14 +11,6 @@ from factories_indicators import csv_bytes, statistician, survey
 PASSWORD = "a-long-test-password"
 
 
-def _sign_in(page, username):
-    page.goto(reverse("core:login") + "?next=" + reverse("indicators:upload"))
-    page.get_by_label("User name").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/indicators/estimate/")
-
-
 def _upload(page, path):
     page.get_by_label("Survey file").set_input_files(str(path))
     page.get_by_role("button", name="Upload and read the columns").click()
@@ -47,8 +39,10 @@ def test_every_column_of_the_estimate_tables_is_in_view(transactional_db, live_s
     statistician(username="stat")
     path = tmp_path / "survey.csv"
     path.write_bytes(csv_bytes(survey()))
-    page = page_factory(viewport={"width": width, "height": 900})
-    _sign_in(page, "stat")
+    page = page_factory(
+        viewport={"width": width, "height": 900}, signed_in=("stat", PASSWORD), landing=reverse("indicators:upload")
+    )
+    page.wait_for_url("**/indicators/estimate/")
     _upload(page, path)
     page.get_by_label("By area (urban/rural)").check()
     page.get_by_label("By sex and age group").check()
@@ -92,8 +86,8 @@ def test_a_survey_coded_1_2_with_a_child_without_hours_reads_in_the_pages_words(
     data["econ_hours"][child] = ""
     path = tmp_path / "lfs-2019.csv"
     path.write_bytes(csv_bytes(data))
-    page = page_factory(phone=True)
-    _sign_in(page, "stat")
+    page = page_factory(phone=True, signed_in=("stat", PASSWORD), landing=reverse("indicators:upload"))
+    page.wait_for_url("**/indicators/estimate/")
     _upload(page, path)
     page.get_by_label("By area (urban/rural)").check()
     page.get_by_label("Country").select_option("THA")

@@ -23,11 +23,9 @@ def test_statistician_uploads_a_csv_confirms_the_columns_and_stores_the_observat
     path = tmp_path / "thailand-2019.csv"
     path.write_bytes(csv_bytes(data))
 
-    page = page_factory(viewport={"width": 1280, "height": 900})
-    page.goto(reverse("core:login") + "?next=" + reverse("indicators:upload"))
-    page.get_by_label("User name").fill("stat")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    page = page_factory(
+        viewport={"width": 1280, "height": 900}, signed_in=("stat", PASSWORD), landing=reverse("indicators:upload")
+    )
     page.wait_for_url("**/indicators/estimate/")
 
     page.get_by_label("Survey file").set_input_files(str(path))

@@ -51,12 +51,9 @@ def test_participant_opens_their_link_on_a_phone_and_takes_the_agenda(demo, live
 
 
 def test_convener_adds_a_clashing_session_and_reads_why(demo, live_server, page_factory):
-    page = page_factory(viewport={"width": 1280, "height": 900})
-    page.goto("/accounts/login/")
-    page.get_by_label("User name").fill(bangkok.CONVENER_USERNAME)
-    page.get_by_label("Password").fill(bangkok.CONVENER_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/manage/")
+    page = page_factory(
+        viewport={"width": 1280, "height": 900}, signed_in=(bangkok.CONVENER_USERNAME, bangkok.CONVENER_PASSWORD)
+    )
     page.goto("/manage/bangkok-2016/timetable/?day=2016-09-14")
     page.get_by_role("link", name="Add a session").click()
     page.get_by_label("Kind").select_option("expert_panel")

@@ -56,12 +56,7 @@ def test_a_lunch_talk_question_is_asked_upvoted_pinned_answered_and_kept(demo, l
     question = Question.objects.get(text=TEXT)
     assert (question.author, question.language, question.status) == (asker, "en", "pending")
 
-    tablet = page_factory(**TABLET)
-    tablet.goto("/accounts/login/")
-    tablet.get_by_label("User name").fill(bangkok.CONVENER_USERNAME)
-    tablet.get_by_label("Password").fill(bangkok.CONVENER_PASSWORD)
-    tablet.get_by_role("button", name="Sign in").click()
-    tablet.wait_for_url("**/manage/")
+    tablet = page_factory(**TABLET, signed_in=(bangkok.CONVENER_USERNAME, bangkok.CONVENER_PASSWORD))
     tablet.goto(f"/manage/bangkok-2016/live/{talk.pk}/")
     item = tablet.locator(f"#q{question.pk}")
     item.get_by_role("button", name="Approve").click()

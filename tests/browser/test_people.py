@@ -24,14 +24,6 @@ def event(transactional_db):
     return consultation, convener, delegate
 
 
-def sign_in(page, user):
-    page.goto("/accounts/login/")
-    page.get_by_label("User name").fill(user.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/manage/")
-
-
 def decode(locator):
     """The QR codes read from a screenshot of the element, as a phone's camera would read them."""
     image = Image.open(io.BytesIO(locator.screenshot())).convert("L")
@@ -40,8 +32,7 @@ def decode(locator):
 
 def test_the_badge_qr_code_scans_and_opens_the_participants_agenda(event, page_factory):
     consultation, convener, _delegate = event
-    page = page_factory(viewport={"width": 1280, "height": 900})
-    sign_in(page, convener)
+    page = page_factory(viewport={"width": 1280, "height": 900}, signed_in=(convener.username, PASSWORD))
     page.goto(reverse("people:badges", kwargs={"slug": consultation.slug}))
     badge = page.locator(".name-badge", has_text="Sokha Chan")
     code = badge.locator("svg")
@@ -57,8 +48,7 @@ def test_the_badge_qr_code_scans_and_opens_the_participants_agenda(event, page_f
 def test_the_projector_qr_code_fills_its_box_and_scans(event, page_factory):
     consultation, convener, _delegate = event
     opened = ballot(consultation, convener, "approval")
-    page = page_factory(viewport={"width": 1920, "height": 1080})
-    sign_in(page, convener)
+    page = page_factory(viewport={"width": 1920, "height": 1080}, signed_in=(convener.username, PASSWORD))
     page.goto(reverse("priorities:screen", kwargs={"pk": opened.pk}))
     code = page.locator(".qr svg")
     [read] = decode(code)
@@ -71,8 +61,7 @@ def test_the_projector_qr_code_fills_its_box_and_scans(event, page_factory):
 
 def test_the_access_link_page_qr_code_scans(event, page_factory):
     consultation, convener, _delegate = event
-    page = page_factory(phone=True)
-    sign_in(page, convener)
+    page = page_factory(phone=True, signed_in=(convener.username, PASSWORD))
     page.goto(reverse("people:manage_participants", kwargs={"slug": consultation.slug}))
     page.locator("tr", has_text="Sokha Chan").get_by_role("button", name="Access link").click()
     [read] = decode(page.locator(".qr svg"))
@@ -97,8 +86,7 @@ def test_a_facilitator_invited_by_e_mail_records_their_groups_contributions_on_a
     allocation = breakouts.allocation_publish(actor=convener, allocation=Allocation.objects.get())
     group = allocation.published_run.groups.get(facilitator=lead)
 
-    desk = page_factory(viewport={"width": 1280, "height": 900})
-    sign_in(desk, convener)
+    desk = page_factory(viewport={"width": 1280, "height": 900}, signed_in=(convener.username, PASSWORD))
     desk.goto(reverse("people:manage_participants", kwargs={"slug": consultation.slug}))
     desk.locator("tr", has_text="Nalin").get_by_role("button", name="Invite to sign in").click()
     desk.get_by_text("Done · 100 %").wait_for()

@@ -24,14 +24,6 @@ PASSWORD = "a-long-test-password"
 DESK = {"viewport": {"width": 1280, "height": 900}}
 
 
-def log_in(page, user):
-    page.goto("/accounts/login/")
-    page.get_by_label("User name").fill(user.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/manage/")
-
-
 def fits_a_phone(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth") <= 390
 
@@ -56,8 +48,7 @@ def test_the_convener_e_mails_every_approved_participant_their_own_link_at_once(
     )
     convener_address = consultation.participations.get(role="convener").person.email
 
-    desk = page_factory(**DESK)
-    log_in(desk, convener)
+    desk = page_factory(**DESK, signed_in=(convener.username, PASSWORD))
     desk.goto(reverse("people:manage_participants", kwargs={"slug": consultation.slug}))
     desk.get_by_role("button", name="E-mail every approved participant their link").click()
     desk.get_by_text("Done · 100 %").wait_for()
@@ -145,8 +136,7 @@ def test_contributions_are_held_until_reviewed_and_published_without_a_name_unle
     quiet = "Shelters must not hand victims over to the police."
     named = "Fund legal aid for migrant domestic workers."
 
-    desk = page_factory(**DESK)
-    log_in(desk, convener)
+    desk = page_factory(**DESK, signed_in=(convener.username, PASSWORD))
     desk.goto(reverse("consultations:edit", kwargs={"slug": consultation.slug}))
     desk.get_by_label("Hold participants' contributions until reviewed").check()
     desk.get_by_role("button", name=re.compile("Save")).click()

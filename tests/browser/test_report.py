@@ -23,11 +23,11 @@ def test_convener_builds_publishes_and_the_public_downloads_pdf_and_docx(
     ParticipationFactory(consultation=consultation, person=PersonFactory(user=convener), role="convener")
     filled(consultation, convener)
 
-    page = page_factory(phone=True)
-    page.goto(reverse("core:login") + "?next=" + reverse("reports:manage", kwargs={"slug": consultation.slug}))
-    page.get_by_label("User name").fill("convener")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    page = page_factory(
+        phone=True,
+        signed_in=("convener", PASSWORD),
+        landing=reverse("reports:manage", kwargs={"slug": consultation.slug}),
+    )
     page.get_by_role("heading", name="Outcome report").wait_for()
 
     page.get_by_label("Language").last.select_option("en")
@@ -54,11 +54,9 @@ def test_convener_builds_publishes_and_the_public_downloads_pdf_and_docx(
 
 
 def _signed_in(page_factory, slug: str, username: str = "convener"):
-    page = page_factory(phone=True)
-    page.goto(reverse("core:login") + "?next=" + reverse("reports:manage", kwargs={"slug": slug}))
-    page.get_by_label("User name").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    page = page_factory(
+        phone=True, signed_in=(username, PASSWORD), landing=reverse("reports:manage", kwargs={"slug": slug})
+    )
     page.get_by_role("heading", name="Outcome report").wait_for()
     return page
 

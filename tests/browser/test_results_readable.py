@@ -119,12 +119,7 @@ def test_the_projector_shows_full_texts_percentages_and_each_statement_once(vote
 
 def test_results_hidden_until_the_ballot_closes_on_the_screen_and_the_results_page(voted, page_factory):
     consultation, convener, ballot = voted
-    desk = page_factory(viewport={"width": 1280, "height": 900})
-    desk.goto("/accounts/login/")
-    desk.get_by_label("User name").fill(convener.username)
-    desk.get_by_label("Password").fill("a-long-test-password")
-    desk.get_by_role("button", name="Sign in").click()
-    desk.wait_for_url("**/manage/**")
+    desk = page_factory(viewport={"width": 1280, "height": 900}, signed_in=(convener.username, "a-long-test-password"))
     desk.goto(f"/manage/{consultation.slug}/ballots/{ballot.pk}/")
     desk.get_by_role("button", name="Hide results until the ballot closes").click()
     expect(desk.locator("[data-results-hidden]")).to_have_text("results hidden until the ballot closes")

@@ -25,12 +25,7 @@ def test_a_participant_proposes_a_statement_the_convener_accepts_and_everyone_vo
     delegate = participant(consultation, "workers")
     token = people.access_link_issue(actor=convener, participation=delegate)
 
-    desk = page_factory(phone=True)
-    desk.goto("/accounts/login/")
-    desk.get_by_label("User name").fill(convener.username)
-    desk.get_by_label("Password").fill("a-long-test-password")
-    desk.get_by_role("button", name="Sign in").click()
-    desk.wait_for_url("**/manage/")
+    desk = page_factory(phone=True, signed_in=(convener.username, "a-long-test-password"))
     desk.goto(f"/manage/{consultation.slug}/ballots/{b.pk}/")
     expect(desk.locator("#proposals")).to_contain_text("No statement is waiting for review.")
     desk.evaluate("window.notReloaded = true")

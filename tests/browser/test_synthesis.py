@@ -8,12 +8,7 @@ from target87.demo import bangkok
 
 
 def test_rapporteur_merges_traces_and_publishes_the_report(demo, page_factory, report_words):
-    page = page_factory(phone=True)
-    page.goto("/accounts/login/")
-    page.get_by_label("User name").fill(bangkok.RAPPORTEUR_USERNAME)
-    page.get_by_label("Password").fill(bangkok.RAPPORTEUR_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/manage/")
+    page = page_factory(phone=True, signed_in=(bangkok.RAPPORTEUR_USERNAME, bangkok.RAPPORTEUR_PASSWORD))
 
     page.get_by_role("link", name="Synthesis").click()
     page.get_by_role("heading", name="Suggested merges").wait_for()
