@@ -3,8 +3,8 @@ happened since a recommendation, alignment with the priorities, and partnerships
 
 A recommendation is a *priority* (high priority) when it came in the top :data:`PRIORITY_TOP` places of a closed
 ballot of the consultation (its consensus ranking when the method has one, its plain ranking otherwise), or in
-its top third when the ballot had fewer items; items tied at the last of those places all count. :func:`orphan_priorities` is the selector the outcome report's
-follow-up edition reads.
+its top third when the ballot had fewer items; items tied at the last of those places all count.
+:func:`orphan_priorities` is the selector the outcome report's follow-up edition reads.
 """
 
 from __future__ import annotations
